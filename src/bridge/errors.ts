@@ -1,0 +1,29 @@
+/** Errors of the host side of the bridge link. Each has a stable `code`; messages are for the person fixing the desk. */
+
+export type BridgeErrorCode =
+  /** The firmware speaks a protocol version this host does not. */
+  | 'PROTOCOL_MISMATCH'
+  /** No HELLO_OK (or banner) arrived in time: not a bridge, or not powered. */
+  | 'HANDSHAKE_TIMEOUT'
+  /** A frame went unacknowledged after every retry: the link is down. */
+  | 'LINK_DOWN'
+  /** The port closed (unplugged) or the session was closed while frames were in flight. */
+  | 'LINK_CLOSED'
+  /** The firmware refused a frame for a reason a retry cannot fix (too long, bad type, bad length). */
+  | 'FRAME_REJECTED'
+  /** A payload exceeds the protocol's maximum. */
+  | 'PAYLOAD_TOO_LONG'
+  /** The serial port could not be opened. */
+  | 'PORT_OPEN_FAILED'
+  /** No bridge was found by auto-detection. */
+  | 'NOT_FOUND';
+
+export class BridgeError extends Error {
+  override readonly name = 'BridgeError';
+  constructor(
+    readonly code: BridgeErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
