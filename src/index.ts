@@ -1,0 +1,9 @@
+/**
+ * proofdesk library API: verify signed immigration-status QR codes offline, against pinned issuer keys.
+ * `import { loadKeySet, verify } from 'proofdesk'`.
+ */
+export { encodeCredential, type CredentialSigner, type ClaimsToEncode, CredentialError } from './credential/index.js';
+export type * from './credential/types.js';
+export { loadKeySet, keySetFromJwks, makeKeySet, trustedKeyFromJwk, KeySetError, type KeySet, type TrustedKey, type KeyAlg, type KeySetErrorCode } from './trust/keyset.js';
+export { REASON_CODES, type ReasonCode, type Verdict, type VerdictKind } from './verify/verdict.js';
+export { REASON_TEXT, VALID_TEXT, type ReasonText } from './verify/messages.js';
