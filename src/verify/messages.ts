@@ -45,3 +45,10 @@ export const VALID_TEXT: ReasonText = {
   message: 'Signed by a trusted issuer and current.',
   nextStep: 'Check the photo is of the person in front of you.',
 };
+
+/** Words for a scan the scanner layer dropped before any check (a garbled, cut-off or over-long read). */
+export const DROPPED_SCAN_TEXT: Record<'SCAN_TOO_LONG' | 'SCAN_INCOMPLETE' | 'SCAN_NOISE', ReasonText> = {
+  SCAN_TOO_LONG: { message: 'The scanner read more than a QR code can hold.', nextStep: 'Scan the code again, holding it steady.' },
+  SCAN_INCOMPLETE: { message: 'The scan was cut off before the end.', nextStep: 'Scan the code again, holding it steady.' },
+  SCAN_NOISE: { message: 'The scanner sent unreadable data.', nextStep: 'Scan the code again, holding it steady.' },
+};
