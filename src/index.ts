@@ -5,5 +5,9 @@
 export { encodeCredential, type CredentialSigner, type ClaimsToEncode, CredentialError } from './credential/index.js';
 export type * from './credential/types.js';
 export { loadKeySet, keySetFromJwks, makeKeySet, trustedKeyFromJwk, KeySetError, type KeySet, type TrustedKey, type KeyAlg, type KeySetErrorCode } from './trust/keyset.js';
-export { REASON_CODES, type ReasonCode, type Verdict, type VerdictKind } from './verify/verdict.js';
-export { REASON_TEXT, VALID_TEXT, type ReasonText } from './verify/messages.js';
+export {
+  verify, inspect, toJson, decodedToJson, stageOf, kindOf, purposeAccepted,
+  REASON_CODES, REASON_TEXT, VALID_TEXT,
+  type Decoded, type Json, type Stage, type VerifyOptions, type TrustContext,
+  type ReasonCode, type Verdict, type VerdictKind, type ReasonText,
+} from './verify/index.js';

@@ -24,10 +24,15 @@ function bad(detail: string): never {
   throw new CredentialError('CLAIMS_INVALID', detail);
 }
 
-/** Decodes the CWT payload. Unregistered claims we do not use are ignored. */
-export function decodeClaims(payload: Uint8Array): CredentialClaims {
+/** Decodes the CWT payload to its claims map (CBOR_INVALID / CLAIMS_INVALID when it is not one). */
+export function decodePayload(payload: Uint8Array): CborMap {
   const map = decodeCbor(payload);
   if (!(map instanceof Map)) bad('the CWT payload is not a map');
+  return map;
+}
+
+/** The registered claims iss, sub, exp, nbf, iat (type-checked). */
+export function readCwtMeta(map: CborMap): CwtMeta {
   const cwt: CwtMeta = {};
   const iss = map.get(CLAIM_ISS);
   const sub = map.get(CLAIM_SUB);
@@ -39,15 +44,25 @@ export function decodeClaims(payload: Uint8Array): CredentialClaims {
     if (typeof v !== 'number' || !Number.isFinite(v)) bad(`${name} is not a NumericDate`);
     cwt[name] = v;
   }
+  return cwt;
+}
+
+/** Claim 169, our status claim and the status-list reference. Unregistered claims we do not use are ignored. */
+export function readClaims(map: CborMap): Omit<CredentialClaims, 'cwt'> {
   const identityValue = map.get(CLAIM_169);
   const statusValue = map.get(STATUS_CLAIM_KEY);
   const listValue = map.get(STATUS_LIST_CLAIM_KEY);
   return {
-    cwt,
     identity: identityValue === undefined ? null : decodeIdentity(identityValue),
     status: statusValue === undefined ? null : decodeStatus(statusValue),
     statusList: listValue === undefined ? null : decodeStatusList(listValue),
   };
+}
+
+/** Decodes the whole CWT payload at once. */
+export function decodeClaims(payload: Uint8Array): CredentialClaims {
+  const map = decodePayload(payload);
+  return { cwt: readCwtMeta(map), ...readClaims(map) };
 }
 
 export interface ClaimsToEncode {

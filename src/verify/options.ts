@@ -1,0 +1,24 @@
+import type { DeskPurpose, StatusListRef } from '../credential/types.js';
+import type { KeySet } from '../trust/keyset.js';
+
+/** What the trust layer (bundles, status lists) supplies; the verifier applies the policy. */
+export interface TrustContext {
+  /** Revocation lookup; undefined = no status list this desk holds covers the credential's list uri. */
+  statusOf?(ref: StatusListRef): { status: 'VALID' | 'INVALID' | 'SUSPENDED'; listIssuedAt: number } | undefined;
+  /** Max age (s) of status-list data before a would-be VALID becomes CHECK MANUALLY (REVOCATION_DATA_STALE). */
+  maxStatusAgeSeconds?: number;
+  /** NumericDate issued-at of the newest trusted bundle: now < this − skew means the desk clock is behind (CLOCK_SUSPECT). */
+  clockFloor?: number;
+}
+
+export interface VerifyOptions {
+  /** The pinned issuer keys. Keys are never taken from the message. */
+  keys: KeySet;
+  /** ms since the epoch; default Date.now(). */
+  now?: number;
+  /** The desk's purpose; without it, a signed, current Claim 169 credential is VALID as an identity credential. */
+  purpose?: DeskPurpose;
+  /** Clock-skew tolerance for exp / nbf / clockFloor, seconds (default 300). */
+  skewSeconds?: number;
+  trust?: TrustContext;
+}

@@ -1,0 +1,184 @@
+/**
+ * text + pinned keys + policy → Verdict. Stages in order: text → Base45 → inflate → COSE → unsigned? → alg →
+ * key selection → signature → clock sanity → key window → exp/nbf → claims → key purposes → revocation →
+ * desk policy → revocation-data age. Synchronous, and never throws: any failure becomes a Verdict with a reason.
+ * Decoded claims are returned only once the signature has verified against a pinned key.
+ */
+import { base45Decode, isBase45Alphabet } from '../credential/base45.js';
+import { zlibInflate } from '../credential/compress.js';
+import { parseSign1, sigStructure, verifySignature, type CoseSign1 } from '../credential/cose.js';
+import { decodePayload, readClaims, readCwtMeta } from '../credential/cwt.js';
+import { CredentialError } from '../credential/errors.js';
+import { DEFAULT_SKEW_SECONDS, MAX_KEYS_TRIED_WITHOUT_KID, MAX_TEXT_CHARS } from '../credential/limits.js';
+import type { CwtMeta, Identity, StatusClaim, StatusListRef } from '../credential/types.js';
+import type { KeySet, TrustedKey } from '../trust/keyset.js';
+import { REASON_TEXT, VALID_TEXT } from './messages.js';
+import type { VerifyOptions } from './options.js';
+import { deskDate, deskPolicy } from './policy.js';
+import { kindOf } from './stages.js';
+import type { ReasonCode, Verdict } from './verdict.js';
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** What is known so far; copied into the Verdict whatever the outcome. */
+interface Progress {
+  alg: string | null;
+  kid: string | null;
+  verifiedBy: string | null;
+  cwt: CwtMeta | null;
+  identity: Identity | null;
+  status: StatusClaim | null;
+  statusList: StatusListRef | null;
+}
+
+function outcome(p: Progress, reason: ReasonCode | null, details?: Record<string, number | string>): Verdict {
+  const verdict: Verdict = {
+    verdict: reason === null ? 'VALID' : kindOf(reason),
+    valid: reason === null,
+    reason,
+    message: reason === null ? VALID_TEXT.message : REASON_TEXT[reason].message,
+    alg: p.alg,
+    kid: p.kid,
+    verifiedBy: p.verifiedBy,
+    cwt: p.cwt,
+    identity: p.identity,
+    status: p.status,
+    statusList: p.statusList,
+  };
+  if (details !== undefined) verdict.details = details;
+  return verdict;
+}
+
+/** Lowercase letters, or anything outside the Base45 alphabet (a URL, a barcode number, …): not one of ours. */
+function looksLikeCredential(text: string): boolean {
+  return text.length > 0 && isBase45Alphabet(text);
+}
+
+/** Strips the CR/LF a scanner or a file may add; the Base45 alphabet has no control characters. */
+function stripLineEnds(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && (text.charCodeAt(start) === 10 || text.charCodeAt(start) === 13)) start++;
+  while (end > start && (text.charCodeAt(end - 1) === 10 || text.charCodeAt(end - 1) === 13)) end--;
+  return start === 0 && end === text.length ? text : text.slice(start, end);
+}
+
+/** The COSE kid as the JWK kid string (its UTF-8 bytes), or null when it is not UTF-8 (matches no JWK kid). */
+export function kidToString(kid: Uint8Array): string | null {
+  try {
+    return utf8.decode(kid);
+  } catch {
+    return null;
+  }
+}
+
+/** Base45 → zlib → COSE_Sign1 (throws CredentialError with the stage's reason). */
+export function decodeText(input: string): CoseSign1 {
+  const text = stripLineEnds(input);
+  if (text.length > MAX_TEXT_CHARS) throw new CredentialError('INPUT_TOO_LONG', `${text.length} characters`);
+  if (!looksLikeCredential(text)) throw new CredentialError('NOT_A_CREDENTIAL', 'text outside the Base45 alphabet');
+  return parseSign1(zlibInflate(base45Decode(text)));
+}
+
+function selectAndVerify(cose: CoseSign1, keys: KeySet): TrustedKey | ReasonCode {
+  const alg = cose.alg!;
+  const data = sigStructure(cose.protectedBytes, cose.payload);
+  if (cose.kid !== null) {
+    const kid = kidToString(cose.kid);
+    const key = kid === null ? undefined : keys.byKid.get(kid);
+    if (key === undefined) return 'KEY_UNKNOWN';
+    if (key.alg !== alg) return 'ALG_KEY_MISMATCH';
+    return verifySignature(alg, key.key, data, cose.signature) ? key : 'SIGNATURE_INVALID';
+  }
+  // No kid: try the pinned keys of this algorithm, at most MAX_KEYS_TRIED_WITHOUT_KID of them.
+  let tried = 0;
+  for (const key of keys.keys) {
+    if (key.alg !== alg) continue;
+    if (tried++ >= MAX_KEYS_TRIED_WITHOUT_KID) break;
+    if (verifySignature(alg, key.key, data, cose.signature)) return key;
+  }
+  return tried === 0 ? 'KEY_UNKNOWN' : 'SIGNATURE_INVALID';
+}
+
+/** A code is current when nbf − skew ≤ now < exp + skew (now, skew in seconds); a missing exp / nbf sets no bound. */
+export function timeReason(cwt: CwtMeta, now: number, skew: number): 'EXPIRED' | 'NOT_YET_VALID' | null {
+  if (cwt.exp !== undefined && !(now < cwt.exp + skew)) return 'EXPIRED';
+  if (cwt.nbf !== undefined && !(cwt.nbf - skew <= now)) return 'NOT_YET_VALID';
+  return null;
+}
+
+export function verify(text: string, opts: VerifyOptions): Verdict {
+  const p: Progress = { alg: null, kid: null, verifiedBy: null, cwt: null, identity: null, status: null, statusList: null };
+  try {
+    return run(text, opts, p);
+  } catch (err) {
+    if (err instanceof CredentialError) return outcome(p, err.code);
+    // Not reachable by design; if it happens, fail closed with a decoding reason rather than throw at the desk.
+    return outcome(p, 'CBOR_INVALID', { error: 'internal' });
+  }
+}
+
+function run(text: string, opts: VerifyOptions, p: Progress): Verdict {
+  if (typeof text !== 'string') return outcome(p, 'NOT_A_CREDENTIAL');
+  const cose = decodeText(text);
+  if (cose.kid !== null) p.kid = kidToString(cose.kid) ?? Buffer.from(cose.kid).toString('hex');
+  if (cose.signature.length === 0) return outcome(p, 'UNSIGNED');
+  if (cose.alg === null) return outcome(p, 'ALG_UNSUPPORTED');
+  p.alg = cose.alg;
+
+  const keys = opts?.keys;
+  if (!keys || !Array.isArray(keys.keys) || !(keys.byKid instanceof Map)) return outcome(p, 'KEY_UNKNOWN');
+  const selected = selectAndVerify(cose, keys);
+  if (typeof selected === 'string') return outcome(p, selected);
+  const key = selected;
+  p.verifiedBy = key.kid ?? key.thumbprint;
+
+  // From here the contents are the issuer's: decode them and apply time and policy.
+  const claimsMap = decodePayload(cose.payload);
+  const cwt = readCwtMeta(claimsMap);
+  p.cwt = cwt;
+  const nowMs = typeof opts.now === 'number' && Number.isFinite(opts.now) ? opts.now : Date.now();
+  const now = nowMs / 1000;
+  const skew = typeof opts.skewSeconds === 'number' && opts.skewSeconds >= 0 ? opts.skewSeconds : DEFAULT_SKEW_SECONDS;
+  const trust = opts.trust;
+
+  if (trust?.clockFloor !== undefined && now < trust.clockFloor - skew) {
+    return outcome(p, 'CLOCK_SUSPECT', { clockFloor: trust.clockFloor });
+  }
+  if (key.notBefore !== undefined || key.notAfter !== undefined) {
+    const iat = cwt.iat;
+    if (iat === undefined || (key.notBefore !== undefined && iat < key.notBefore) || (key.notAfter !== undefined && iat >= key.notAfter)) {
+      return outcome(p, 'KEY_NOT_VALID_AT_ISSUE');
+    }
+  }
+  const timing = timeReason(cwt, now, skew);
+  if (timing !== null) return outcome(p, timing);
+
+  const claims = readClaims(claimsMap);
+  p.identity = claims.identity;
+  p.status = claims.status;
+  p.statusList = claims.statusList;
+  if (claims.identity === null) return outcome(p, 'CLAIM169_MISSING');
+  if (key.purposes !== undefined && (claims.status === null || !key.purposes.includes(claims.status.purpose))) {
+    return outcome(p, 'KEY_PURPOSE_NOT_ALLOWED');
+  }
+
+  // Revocation: the issuer's word that the code is withdrawn beats everything below.
+  let staleDetails: Record<string, number | string> | undefined;
+  if (claims.statusList !== null && trust?.statusOf !== undefined) {
+    const entry = trust.statusOf(claims.statusList);
+    if (entry === undefined) staleDetails = { listUri: claims.statusList.uri };
+    else if (entry.status === 'INVALID') return outcome(p, 'REVOKED');
+    else if (entry.status === 'SUSPENDED') return outcome(p, 'SUSPENDED');
+    else if (trust.maxStatusAgeSeconds !== undefined && now - entry.listIssuedAt > trust.maxStatusAgeSeconds) {
+      staleDetails = { ageDays: Math.floor((now - entry.listIssuedAt) / 86400) };
+    }
+  }
+
+  if (opts.purpose !== undefined) {
+    const reason = deskPolicy(claims.status, opts.purpose, deskDate(nowMs));
+    if (reason !== null) return outcome(p, reason);
+  }
+  if (staleDetails !== undefined) return outcome(p, 'REVOCATION_DATA_STALE', staleDetails);
+  return outcome(p, null);
+}
