@@ -13,6 +13,7 @@ const program = new Command('proofdesk')
 
 // Command groups (one line each; keep alphabetical).
 const groups: Array<() => Promise<{ register(program: Command): void }>> = [
+  () => import('./records.js'),
 ];
 
 for (const load of groups) (await load()).register(program);
