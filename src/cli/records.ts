@@ -1,0 +1,147 @@
+/**
+ * `proofdesk records …`: list, export, keep, purge and the evidence PDF. The kiosk config names the same
+ * store folder and key file (records.dir, records.personalCopy.keyFile); here they are --store and --key-file.
+ */
+import * as fs from 'node:fs';
+import { Command, Option } from 'commander';
+import {
+  RecordError, RecordReader, RecordStore, defaultKeyFile, defaultStoreDir, evidencePdf, toCsv, toJson,
+  type FoldedCheck, type ReadProblem,
+} from '../records/index.js';
+import { UsageError } from './usage-error.js';
+
+interface StoreOpt { store?: string }
+
+export function register(program: Command): void {
+  const records = program
+    .command('records')
+    .description(`check records: list, export, keep, purge, evidence PDF (default store ${defaultStoreDir()})`);
+  const storeOption = () => new Option('--store <path>', 'record store folder').default(undefined, defaultStoreDir());
+
+  records
+    .command('list')
+    .description('list checks, oldest first')
+    .option('--since <date>', 'only checks at or after this date (YYYY-MM-DD, UTC) or ISO date-time')
+    .option('--json', 'print a JSON array')
+    .addOption(storeOption())
+    .action(run((opts: StoreOpt & { since?: string; json?: boolean }) => {
+      const reader = openReader(opts);
+      const checks = reader.list(opts.since === undefined ? {} : { since: opts.since });
+      warn(reader.readProblems());
+      process.stdout.write(opts.json ? toJson(checks) : table(checks));
+    }));
+
+  records
+    .command('export')
+    .description('export checks (record fields only, never personal copies) to stdout')
+    .addOption(new Option('--format <format>', 'output format').choices(['csv', 'json']).makeOptionMandatory())
+    .option('--since <date>', 'only checks at or after this date (YYYY-MM-DD, UTC) or ISO date-time')
+    .addOption(storeOption())
+    .action(run((opts: StoreOpt & { since?: string; format: 'csv' | 'json' }) => {
+      const reader = openReader(opts);
+      const checks = reader.list(opts.since === undefined ? {} : { since: opts.since });
+      warn(reader.readProblems());
+      process.stdout.write(opts.format === 'csv' ? toCsv(checks) : toJson(checks));
+    }));
+
+  records
+    .command('keep')
+    .description('keep a check (and its personal copy) until a later date')
+    .argument('<check-id>')
+    .requiredOption('--until <date>', 'new keep-until date, YYYY-MM-DD')
+    .addOption(storeOption())
+    .action(run((checkId: string, opts: StoreOpt & { until: string }) => {
+      const store = RecordStore.openForMaintenance({ dir: storeDir(opts) });
+      try {
+        store.keep(checkId, opts.until);
+      } finally {
+        store.close();
+      }
+      process.stdout.write(`check ${checkId} kept until ${opts.until}\n`);
+    }));
+
+  records
+    .command('purge')
+    .description('remove checks whose keep-until has passed, with their personal copies (rewrites the log)')
+    .addOption(storeOption())
+    .action(run((opts: StoreOpt) => {
+      const store = RecordStore.openForMaintenance({ dir: storeDir(opts) });
+      let result: ReturnType<RecordStore['purge']>;
+      try {
+        result = store.purge();
+      } finally {
+        store.close();
+      }
+      const orphans = result.orphanCopiesRemoved ? ` and ${result.orphanCopiesRemoved} personal cop${result.orphanCopiesRemoved === 1 ? 'y' : 'ies'} with no check` : '';
+      process.stdout.write(`removed ${result.removed} expired check${result.removed === 1 ? '' : 's'}${orphans}\n`);
+    }));
+
+  records
+    .command('pdf')
+    .description('write the evidence PDF of a check that has a personal copy')
+    .argument('<check-id>')
+    .requiredOption('--out <file>', 'PDF to write (created owner-only; never overwritten)')
+    .addOption(new Option('--key-file <file>', 'personal-copy key').default(undefined, defaultKeyFile()))
+    .option('--statement <text>', 'what an offline check is worth, in this deployment\'s words')
+    .option('--time-zone <tz>', 'time zone for the local time of check', 'Europe/London')
+    .addOption(storeOption())
+    .action(run(async (checkId: string, opts: StoreOpt & { out: string; keyFile?: string; statement?: string; timeZone: string }) => {
+      const dir = storeDir(opts);
+      const plain = RecordReader.openReadOnly({ dir });
+      const check = plain.get(checkId);
+      if (!check) throw new UsageError(`no check ${checkId} in ${dir}`);
+      if (!plain.hasPersonalCopy(checkId)) {
+        throw new UsageError(`check ${checkId} has no personal copy, so there is no evidence PDF (personal copies are kept only when the desk's config turns them on)`);
+      }
+      const reader = RecordReader.openReadOnly({ dir, keyFile: opts.keyFile ?? defaultKeyFile() });
+      const copy = reader.readPersonal(checkId);
+      const pdf = await evidencePdf(check, copy, {
+        ...(opts.statement !== undefined && { statement: opts.statement }),
+        timeZone: opts.timeZone,
+        now: new Date(),
+      });
+      try {
+        fs.writeFileSync(opts.out, pdf, { mode: 0o600, flag: 'wx' });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new UsageError(`${opts.out} already exists; choose another name or remove it`);
+        throw err;
+      }
+      process.stdout.write(`wrote ${opts.out} (contains personal data: keep it as safely as the records)\n`);
+    }));
+}
+
+function storeDir(opts: StoreOpt): string {
+  return opts.store ?? defaultStoreDir();
+}
+
+function openReader(opts: StoreOpt): RecordReader {
+  return RecordReader.openReadOnly({ dir: storeDir(opts) });
+}
+
+/** Every failure becomes one line and exit 2 (main.ts prints UsageError that way). */
+function run<A extends unknown[]>(action: (...args: A) => void | Promise<void>): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      await action(...args);
+    } catch (err) {
+      if (err instanceof UsageError) throw err;
+      if (err instanceof RecordError) throw new UsageError(err.message);
+      const e = err as NodeJS.ErrnoException;
+      throw new UsageError(e.code && e.path ? `${e.code}: ${e.path}` : String(e.message ?? err).split('\n')[0] ?? 'failed');
+    }
+  };
+}
+
+function warn(problems: ReadProblem[]): void {
+  for (const p of problems) process.stderr.write(`proofdesk: warning: record log line ${p.line}: ${p.problem}\n`);
+}
+
+function table(checks: FoldedCheck[]): string {
+  if (checks.length === 0) return 'no checks recorded\n';
+  const head = ['CHECK ID', 'TIME (UTC)', 'VERDICT', 'REASON', 'LIKENESS', 'FOLLOW-UP', 'KEEP UNTIL'];
+  const rows = checks.map((c) => [
+    c.checkId, c.at.replace('T', ' ').replace(/\.\d+Z$|Z$/, ''), c.verdict, c.reason ?? '-', c.likeness ?? '-', c.followUpDate ?? '-', c.keepUntil,
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)));
+  return [head, ...rows].map((r) => r.map((v, i) => v.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n') + '\n';
+}

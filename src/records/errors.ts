@@ -1,0 +1,26 @@
+/** Stable codes for everything the record store can refuse. Callers key on `code`, people read `message`. */
+export type RecordErrorCode =
+  | 'BAD_ARGUMENT' // a check id, date or option the store cannot accept
+  | 'UNKNOWN_CHECK' // no check with that id in this store
+  | 'DUPLICATE_CHECK' // a check with that id is already recorded
+  | 'KEEP_NOT_LATER' // keep may only extend keep-until
+  | 'STORE_MISSING' // read-only open of a folder that holds no store
+  | 'STORE_BUSY' // another live process has the store open for writing
+  | 'STORE_CLOSED' // used after close()
+  | 'INSECURE_PERMISSIONS' // key, log or folder readable by others
+  | 'KEY_MISSING' // the key file does not exist and may not be created here
+  | 'KEY_INVALID' // the key file is not exactly 32 bytes
+  | 'NO_PERSONAL_COPY' // the check was recorded without a personal copy
+  | 'WRONG_KEY' // the personal copy was sealed with another key
+  | 'PERSONAL_COPY_TAMPERED' // authentication failed: altered or damaged
+  | 'LOG_DAMAGED'; // purge refuses to rewrite a log whose lines it cannot read
+
+export class RecordError extends Error {
+  override readonly name = 'RecordError';
+  constructor(
+    readonly code: RecordErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,9 @@
+/** Check records: the append-only log, personal copies, retention, export and the evidence PDF. */
+export type { CheckRecord, FoldedCheck, Likeness, LogEntry } from './entries.js';
+export type { PersonalCopy } from './personal-copy.js';
+export type { ReadProblem } from './log-file.js';
+export { RecordError, type RecordErrorCode } from './errors.js';
+export { RecordReader, RecordStore, credentialSha256, newCheckId, LOG_FILE, PERSONAL_DIR, type NewCheck, type RecordStoreOptions } from './store.js';
+export { defaultKeyFile, defaultStoreDir } from './paths.js';
+export { toCsv, toJson } from './export.js';
+export { evidencePdf, DEFAULT_WORTH_STATEMENT, type EvidencePdfOptions } from './evidence-pdf.js';

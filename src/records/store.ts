@@ -1,0 +1,315 @@
+/**
+ * RecordStore: the desk's check records.
+ *
+ *   <dir>/checks.jsonl          append-only log, one JSON entry per line (mode 0600)
+ *   <dir>/personal/<id>.pdc     sealed personal copy per check, only when configured (mode 0600)
+ *   <dir>/writer.lock           pid of the one process allowed to write
+ * The folder and personal/ are 0700. docs/records.md explains the choices.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { addDays, parseSince, requireCalendarDate, requireInstant, utcDate } from './dates.js';
+import { CHECK_ID, LIKENESS_ANSWERS, checkRecordProblem, type CheckRecord, type FoldedCheck, type KeepEntry, type Likeness, type LikenessEntry } from './entries.js';
+import { RecordError } from './errors.js';
+import { foldChecks } from './fold.js';
+import { loadKey, type RecordKey } from './key-file.js';
+import { AppendOnlyFile, readLog, rewriteAtomically, type ReadProblem } from './log-file.js';
+import { ensureOwnerOnlyDir, fsyncDir, requireOwnerOnly } from './permissions.js';
+import { openPersonalCopy, sealPersonalCopy, type PersonalCopy } from './personal-copy.js';
+import { WriterLock } from './writer-lock.js';
+
+export const LOG_FILE = 'checks.jsonl';
+export const PERSONAL_DIR = 'personal';
+const BLOB_SUFFIX = '.pdc';
+
+export type NewCheck = Omit<CheckRecord, 'type' | 'keepUntil' | 'deskId'> & { keepUntil?: string };
+
+export interface RecordStoreOptions {
+  dir: string;
+  deskId: string;
+  /** Default keep-until = check date (UTC) + this many days. */
+  retentionDays: number;
+  /** Keep personal copies, sealed with the key in this file (created 0600 when absent). */
+  personalCopy?: { keyFile: string };
+}
+
+/** SHA-256 (hex) of a credential's text, as stored in `credentialSha256`. */
+export function credentialSha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/** A fresh check id: time-ordered and short enough to type (`20261123-194920-9f3a1c2e`). */
+export function newCheckId(now: Date = new Date()): string {
+  const t = now.toISOString();
+  return `${t.slice(0, 10).replaceAll('-', '')}-${t.slice(11, 19).replaceAll(':', '')}-${randomBytes(4).toString('hex')}`;
+}
+
+function requireCheckId(checkId: string): string {
+  if (typeof checkId !== 'string' || !CHECK_ID.test(checkId)) {
+    throw new RecordError('BAD_ARGUMENT', `check id must be 1-64 letters, digits, '-' or '_', got ${JSON.stringify(checkId)}`);
+  }
+  return checkId;
+}
+
+/** Read access to a store: list, problems, personal copies. No lock, never writes. */
+export class RecordReader {
+  protected problemsSeen: ReadProblem[] = [];
+  protected closed = false;
+
+  protected constructor(
+    readonly dir: string,
+    protected readonly key: RecordKey | null,
+  ) {}
+
+  /** Open an existing store to read. `keyFile` is needed only to read personal copies. */
+  static openReadOnly(opts: { dir: string; keyFile?: string }): RecordReader {
+    const dir = path.resolve(opts.dir);
+    if (!fs.existsSync(path.join(dir, LOG_FILE))) {
+      throw new RecordError('STORE_MISSING', `no record store at ${dir} (no ${LOG_FILE}: no check has been recorded there)`);
+    }
+    requireOwnerOnly(dir, fs.statSync(dir), 'record folder');
+    requireOwnerOnly(path.join(dir, LOG_FILE), fs.statSync(path.join(dir, LOG_FILE)), 'record log');
+    const key = opts.keyFile ? loadKey(opts.keyFile, { create: false }) : null;
+    return new RecordReader(dir, key);
+  }
+
+  get logFile(): string {
+    return path.join(this.dir, LOG_FILE);
+  }
+
+  /** Every check, in the order recorded, folded with its follow-ups. `since`: a date or ISO instant. */
+  list(opts: { since?: string } = {}): FoldedCheck[] {
+    this.requireOpen();
+    const since = opts.since === undefined ? null : parseSince(opts.since);
+    const read = readLog(this.logFile);
+    const { checks, problems } = foldChecks(read.lines);
+    this.problemsSeen = [...read.problems, ...problems].sort((a, b) => a.line - b.line);
+    const all = [...checks.values()];
+    return since === null ? all : all.filter((c) => Date.parse(c.at) >= since);
+  }
+
+  /** Lines the last `list()` (or open) skipped: interrupted writes, damage, orphaned follow-ups. */
+  readProblems(): ReadProblem[] {
+    return [...this.problemsSeen];
+  }
+
+  get(checkId: string): FoldedCheck | undefined {
+    requireCheckId(checkId);
+    return this.list().find((c) => c.checkId === checkId);
+  }
+
+  hasPersonalCopy(checkId: string): boolean {
+    return fs.existsSync(this.blobPath(requireCheckId(checkId)));
+  }
+
+  /** Decrypt a check's personal copy. Throws NO_PERSONAL_COPY, KEY_MISSING, WRONG_KEY or PERSONAL_COPY_TAMPERED. */
+  readPersonal(checkId: string): PersonalCopy {
+    const check = this.get(checkId);
+    if (!check) throw new RecordError('UNKNOWN_CHECK', `no check ${checkId} in ${this.dir}`);
+    let blob: Buffer;
+    try {
+      blob = fs.readFileSync(this.blobPath(checkId));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      throw new RecordError('NO_PERSONAL_COPY', `check ${checkId} has no personal copy (copies are kept only when the desk's config turns them on)`);
+    }
+    if (!this.key) throw new RecordError('KEY_MISSING', `reading the personal copy of check ${checkId} needs the key file (--key-file)`);
+    const copy = openPersonalCopy(checkId, blob, this.key);
+    if (credentialSha256(copy.credentialText) !== check.credentialSha256) {
+      throw new RecordError('PERSONAL_COPY_TAMPERED', `personal copy of check ${checkId} does not match the check's credential hash`);
+    }
+    return copy;
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+
+  protected blobPath(checkId: string): string {
+    return path.join(this.dir, PERSONAL_DIR, `${checkId}${BLOB_SUFFIX}`);
+  }
+
+  protected requireOpen(): void {
+    if (this.closed) throw new RecordError('STORE_CLOSED', 'record store is closed');
+  }
+}
+
+/** The writer: appends checks and follow-ups, extends keep-until, purges. One per store at a time. */
+export class RecordStore extends RecordReader {
+  /** keep-until of every check in the log, so follow-ups can be checked without re-reading. */
+  private readonly keepUntilById = new Map<string, string>();
+  private log: AppendOnlyFile;
+  /** Bytes of an interrupted last write that opening cut off (0 when the log was whole). */
+  readonly recoveredTornBytes: number;
+
+  private constructor(
+    dir: string,
+    key: RecordKey | null,
+    private readonly desk: { deskId: string; retentionDays: number } | null,
+    private readonly lock: WriterLock,
+  ) {
+    super(dir, key);
+    const { log, cutBytes } = AppendOnlyFile.open(this.logFile);
+    this.log = log;
+    this.recoveredTornBytes = cutBytes;
+    for (const c of this.list()) this.keepUntilById.set(c.checkId, c.keepUntil);
+  }
+
+  static async open(opts: RecordStoreOptions): Promise<RecordStore> {
+    if (!/^[\x21-\x7e](?:[\x20-\x7e]{0,62}[\x21-\x7e])?$/.test(opts.deskId)) {
+      throw new RecordError('BAD_ARGUMENT', `desk id must be 1-64 printable ASCII characters, got ${JSON.stringify(opts.deskId)}`);
+    }
+    if (!Number.isSafeInteger(opts.retentionDays) || opts.retentionDays < 1 || opts.retentionDays > 36_600) {
+      throw new RecordError('BAD_ARGUMENT', `retention days must be a whole number from 1 to 36600, got ${opts.retentionDays}`);
+    }
+    return RecordStore.openWriter(opts.dir, opts.personalCopy?.keyFile, { deskId: opts.deskId, retentionDays: opts.retentionDays });
+  }
+
+  /** Open to extend keep-until or purge only (the `records keep|purge` commands): cannot record checks. */
+  static openForMaintenance(opts: { dir: string }): RecordStore {
+    return RecordStore.openWriter(opts.dir, undefined, null);
+  }
+
+  private static openWriter(dirIn: string, keyFile: string | undefined, desk: RecordStore['desk']): RecordStore {
+    const dir = path.resolve(dirIn);
+    ensureOwnerOnlyDir(dir, 'record folder');
+    const key = keyFile ? loadKey(keyFile, { create: true }) : null;
+    if (key) ensureOwnerOnlyDir(path.join(dir, PERSONAL_DIR), 'personal-copy folder');
+    const lock = WriterLock.acquire(dir);
+    try {
+      return new RecordStore(dir, key, desk, lock);
+    } catch (err) {
+      lock.release();
+      throw err;
+    }
+  }
+
+  /** Record a check; durable before it returns. A personal copy is kept only if the store was opened with a key. */
+  appendCheck(rec: NewCheck, personal?: PersonalCopy): CheckRecord {
+    this.requireOpen();
+    if (!this.desk) throw new RecordError('BAD_ARGUMENT', 'this store was opened for maintenance and cannot record checks');
+    requireCheckId(rec.checkId);
+    requireInstant(rec.at, 'check time');
+    const checkDate = utcDate(rec.at);
+    const keepUntil = rec.keepUntil === undefined ? addDays(checkDate, this.desk.retentionDays) : requireCalendarDate(rec.keepUntil, 'keep-until');
+    if (keepUntil < checkDate) throw new RecordError('BAD_ARGUMENT', `keep-until ${keepUntil} is before the check date ${checkDate}`);
+    const record: CheckRecord = {
+      type: 'check',
+      checkId: rec.checkId,
+      at: rec.at,
+      deskId: this.desk.deskId,
+      purpose: rec.purpose,
+      verdict: rec.verdict,
+      reason: rec.reason,
+      kid: rec.kid,
+      credentialSha256: rec.credentialSha256,
+      followUpDate: rec.followUpDate,
+      keepUntil,
+    };
+    const problem = checkRecordProblem(record);
+    if (problem) throw new RecordError('BAD_ARGUMENT', `check record not valid: ${problem}`);
+    if (this.keepUntilById.has(record.checkId)) throw new RecordError('DUPLICATE_CHECK', `check ${record.checkId} is already recorded`);
+    if (personal && this.key) {
+      if (credentialSha256(personal.credentialText) !== record.credentialSha256) {
+        throw new RecordError('BAD_ARGUMENT', 'credentialSha256 does not match the personal copy\'s credential text');
+      }
+      // The copy goes to disk first: a crash before the log line leaves an orphan that purge removes,
+      // never a record that points at a copy that is not there.
+      this.writeBlob(record.checkId, sealPersonalCopy(record.checkId, personal, this.key));
+    }
+    try {
+      this.log.append(JSON.stringify(record));
+    } catch (err) {
+      fs.rmSync(this.blobPath(record.checkId), { force: true }); // no record, so no copy either
+      throw err;
+    }
+    this.keepUntilById.set(record.checkId, keepUntil);
+    return record;
+  }
+
+  appendLikeness(checkId: string, likeness: Likeness, now: Date = new Date()): void {
+    this.requireOpen();
+    this.requireKnown(checkId);
+    if (!(LIKENESS_ANSWERS as readonly string[]).includes(likeness)) {
+      throw new RecordError('BAD_ARGUMENT', `likeness must be one of ${LIKENESS_ANSWERS.join(', ')}, got ${JSON.stringify(likeness)}`);
+    }
+    const entry: LikenessEntry = { type: 'likeness', checkId, at: now.toISOString(), likeness };
+    this.log.append(JSON.stringify(entry));
+  }
+
+  /** Extend a check's keep-until (never shorten it). */
+  keep(checkId: string, until: string, now: Date = new Date()): void {
+    this.requireOpen();
+    const current = this.requireKnown(checkId);
+    requireCalendarDate(until, 'keep-until');
+    if (until < current) throw new RecordError('KEEP_NOT_LATER', `check ${checkId} is already kept until ${current}; keep can only extend it`);
+    if (until === current) return;
+    const entry: KeepEntry = { type: 'keep', checkId, at: now.toISOString(), until };
+    this.log.append(JSON.stringify(entry));
+    this.keepUntilById.set(checkId, until);
+  }
+
+  /**
+   * Remove every check whose keep-until (UTC date) is before `now`'s date, with its follow-ups and personal
+   * copy, by rewriting the log atomically. Also removes personal copies no check points at (a crash between
+   * writing a copy and its record). Lines it cannot read are kept as they are: it cannot tell their age.
+   */
+  purge(now: Date = new Date()): { removed: number; orphanCopiesRemoved: number } {
+    this.requireOpen();
+    const today = utcDate(now);
+    const read = readLog(this.logFile);
+    const { checks } = foldChecks(read.lines);
+    const expired = new Set([...checks.values()].filter((c) => c.keepUntil < today).map((c) => c.checkId));
+    if (expired.size > 0) {
+      const kept = read.lines.filter((l) => !(l.entry && expired.has(l.entry.checkId))).map((l) => l.text);
+      this.log.close();
+      rewriteAtomically(this.logFile, kept);
+      this.log = AppendOnlyFile.open(this.logFile).log;
+      for (const id of expired) this.keepUntilById.delete(id);
+    }
+    let orphanCopiesRemoved = 0;
+    const personalDir = path.join(this.dir, PERSONAL_DIR);
+    if (fs.existsSync(personalDir)) {
+      let removedAny = false;
+      for (const name of fs.readdirSync(personalDir)) {
+        const id = name.endsWith(BLOB_SUFFIX) ? name.slice(0, -BLOB_SUFFIX.length) : null;
+        if (id !== null && this.keepUntilById.has(id)) continue;
+        fs.rmSync(path.join(personalDir, name), { force: true });
+        removedAny = true;
+        if (id === null || !expired.has(id)) orphanCopiesRemoved++;
+      }
+      if (removedAny) fsyncDir(personalDir);
+    }
+    return { removed: expired.size, orphanCopiesRemoved };
+  }
+
+  override close(): void {
+    if (this.closed) return;
+    this.log.close();
+    this.lock.release();
+    super.close();
+  }
+
+  private requireKnown(checkId: string): string {
+    requireCheckId(checkId);
+    const keepUntil = this.keepUntilById.get(checkId);
+    if (keepUntil === undefined) throw new RecordError('UNKNOWN_CHECK', `no check ${checkId} in ${this.dir}`);
+    return keepUntil;
+  }
+
+  /** temp + fsync + rename: a copy is either whole or absent (a left-over from a crash is replaced). */
+  private writeBlob(checkId: string, blob: Buffer): void {
+    const file = this.blobPath(checkId);
+    const temp = `${file}.tmp`;
+    const fd = fs.openSync(temp, 'w', 0o600);
+    try {
+      for (let written = 0; written < blob.length; ) written += fs.writeSync(fd, blob, written);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(temp, file);
+    fsyncDir(path.dirname(file));
+  }
+}
