@@ -3,9 +3,9 @@
  * between (raw mode). With CI=true a missing socat is a failure, never a skip.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export const socatAvailable = spawnSync('socat', ['-V']).status === 0;
 
@@ -24,8 +24,10 @@ export interface PtyPair {
   close(): Promise<void>;
 }
 
-export async function openPtyPair(): Promise<PtyPair> {
-  const dir = mkdtempSync(join(tmpdir(), 'proofdesk-pty-'));
+/** `reuse`: make the pair again under the same link names (a replugged device). */
+export async function openPtyPair(reuse?: PtyPair): Promise<PtyPair> {
+  const dir = reuse ? dirname(reuse.a) : mkdtempSync(join(tmpdir(), 'proofdesk-pty-'));
+  mkdirSync(dir, { recursive: true });
   const a = join(dir, 'a');
   const b = join(dir, 'b');
   const child: ChildProcess = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${a}`, `pty,raw,echo=0,link=${b}`], {
