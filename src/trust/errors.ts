@@ -1,0 +1,37 @@
+/**
+ * Why a trust file or the trust store was refused. `code` is stable (tests, scripts and logs key on it);
+ * `message` is one plain-English line for the administrator, never holder data.
+ */
+export type TrustErrorCode =
+  | 'FILE_UNREADABLE'
+  | 'FILE_TOO_LARGE'
+  | 'WRONG_TYPE'
+  | 'MALFORMED'
+  | 'ALG_NOT_ALLOWED'
+  | 'HEADER_NOT_ALLOWED'
+  | 'WRONG_ROOT'
+  | 'SIGNATURE_INVALID'
+  | 'ROLLBACK'
+  | 'ISSUED_IN_FUTURE'
+  | 'EXPIRED'
+  | 'KEY_INVALID'
+  | 'ISSUER_KEY_UNKNOWN'
+  | 'ISSUER_KEY_NOT_IN_WINDOW'
+  | 'NO_ROOT'
+  | 'ROOT_EXISTS'
+  | 'NO_ACTIVE_BUNDLE'
+  | 'STORE_BUSY'
+  | 'STORE_CORRUPT'
+  | 'LIST_STATE_INVALID'
+  | 'INDEX_OUT_OF_RANGE'
+  | 'STATUS_CHANGE_NOT_ALLOWED';
+
+export class TrustError extends Error {
+  override readonly name = 'TrustError';
+  constructor(
+    readonly code: TrustErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * JWK checks shared by the root key, bundle keys and status-list signing keys: only OKP/Ed25519 (EdDSA) and
+ * EC/P-256 (ES256); public keys must carry no private member; windows and purposes are well-formed.
+ */
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { calculateJwkThumbprint } from 'jose';
+import type { CodePurpose } from '../credential/types.js';
+import { TrustError } from './errors.js';
+import type { TrustAlg } from './limits.js';
+
+/** A public issuer JWK as carried in a bundle: the JWK members plus our signing window and allowed purposes. */
+export interface IssuerJwk {
+  kty: 'OKP' | 'EC';
+  crv: 'Ed25519' | 'P-256';
+  x: string;
+  y?: string;
+  kid?: string;
+  alg?: TrustAlg;
+  use?: 'sig';
+  /** Signing window start (NumericDate, inclusive). Absent = unbounded. */
+  notBefore?: number;
+  /** Signing window end (NumericDate, exclusive). Absent = unbounded. */
+  notAfter?: number;
+  /** Code purposes this key may sign. Absent = any. */
+  purposes?: CodePurpose[];
+}
+
+const CODE_PURPOSES: readonly CodePurpose[] = ['work', 'rent', 'other', 'all'];
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'];
+const B64URL = /^[A-Za-z0-9_-]+$/;
+
+export function algOfJwk(jwk: { kty?: unknown; crv?: unknown }): TrustAlg | null {
+  if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519') return 'EdDSA';
+  if (jwk.kty === 'EC' && jwk.crv === 'P-256') return 'ES256';
+  return null;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isNumericDate(v: unknown): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+}
+
+/** Validates one public issuer key (`where` names it in the message). Returns a clean copy. */
+export function checkIssuerJwk(value: unknown, where: string): IssuerJwk {
+  const bad = (why: string): never => {
+    throw new TrustError('KEY_INVALID', `${where}: ${why}`);
+  };
+  if (!isObject(value)) bad('not a JWK object');
+  const jwk = value as Record<string, unknown>;
+  for (const m of PRIVATE_MEMBERS) if (m in jwk) bad(`holds a private key member "${m}" (only public keys belong here)`);
+  const alg = algOfJwk(jwk);
+  if (!alg) bad(`unsupported key type ${String(jwk.kty)}/${String(jwk.crv)} (need OKP/Ed25519 or EC/P-256)`);
+  if (typeof jwk.x !== 'string' || !B64URL.test(jwk.x)) bad('missing or malformed "x"');
+  if (jwk.kty === 'EC' && (typeof jwk.y !== 'string' || !B64URL.test(jwk.y))) bad('missing or malformed "y"');
+  if (jwk.alg !== undefined && jwk.alg !== alg && !(alg === 'EdDSA' && jwk.alg === 'Ed25519')) bad(`"alg" ${String(jwk.alg)} does not match the key type (${alg})`);
+  if (jwk.use !== undefined && jwk.use !== 'sig') bad(`"use" is ${JSON.stringify(jwk.use)}, not "sig"`);
+  if (jwk.kid !== undefined && (typeof jwk.kid !== 'string' || jwk.kid.length === 0 || jwk.kid.length > 256)) bad('"kid" must be a non-empty string');
+  if (jwk.notBefore !== undefined && !isNumericDate(jwk.notBefore)) bad('"notBefore" must be a NumericDate (whole seconds)');
+  if (jwk.notAfter !== undefined && !isNumericDate(jwk.notAfter)) bad('"notAfter" must be a NumericDate (whole seconds)');
+  if (isNumericDate(jwk.notBefore) && isNumericDate(jwk.notAfter) && jwk.notAfter <= jwk.notBefore) bad('"notAfter" must be later than "notBefore"');
+  if (jwk.purposes !== undefined) {
+    if (!Array.isArray(jwk.purposes) || jwk.purposes.length === 0 || !jwk.purposes.every((p) => CODE_PURPOSES.includes(p as CodePurpose))) {
+      bad(`"purposes" must be a non-empty list of ${CODE_PURPOSES.join(', ')}`);
+    }
+  }
+  const out: IssuerJwk = { kty: jwk.kty as IssuerJwk['kty'], crv: jwk.crv as IssuerJwk['crv'], x: jwk.x as string };
+  if (jwk.kty === 'EC') out.y = jwk.y as string;
+  if (jwk.kid !== undefined) out.kid = jwk.kid as string;
+  out.alg = alg!;
+  if (jwk.use !== undefined) out.use = 'sig';
+  if (jwk.notBefore !== undefined) out.notBefore = jwk.notBefore as number;
+  if (jwk.notAfter !== undefined) out.notAfter = jwk.notAfter as number;
+  if (jwk.purposes !== undefined) out.purposes = [...(jwk.purposes as CodePurpose[])];
+  try {
+    publicKeyOf(out);
+  } catch {
+    bad('is not a valid point on its curve');
+  }
+  return out;
+}
+
+export function publicKeyOf(jwk: { kty: string; crv: string; x: string; y?: string }): KeyObject {
+  const base: Record<string, string> = { kty: jwk.kty, crv: jwk.crv, x: jwk.x };
+  if (jwk.y !== undefined) base.y = jwk.y;
+  return createPublicKey({ key: base, format: 'jwk' });
+}
+
+/** RFC 7638 thumbprint (SHA-256, base64url) of the public part. */
+export async function thumbprintOf(jwk: { kty: string; crv: string; x: string; y?: string }): Promise<string> {
+  const base: Record<string, string> = { kty: jwk.kty, crv: jwk.crv, x: jwk.x };
+  if (jwk.y !== undefined) base.y = jwk.y;
+  return calculateJwkThumbprint(base as Parameters<typeof calculateJwkThumbprint>[0], 'sha256');
+}
+
+/** A pinned root key (public). */
+export interface RootKey {
+  jwk: { kty: 'OKP' | 'EC'; crv: 'Ed25519' | 'P-256'; x: string; y?: string; kid?: string; alg: TrustAlg };
+  key: KeyObject;
+  alg: TrustAlg;
+  thumbprint: string;
+}
+
+/** Parses a root PUBLIC JWK (refuses a private one: only the public half is ever pinned). */
+export async function rootFromJwk(value: unknown, where = 'root key'): Promise<RootKey> {
+  if (isObject(value) && 'd' in value) throw new TrustError('KEY_INVALID', `${where} is a PRIVATE key: pin the root's public key (*.public.jwk)`);
+  if (isObject(value) && Array.isArray(value.keys)) throw new TrustError('KEY_INVALID', `${where} is a key set: give the single root public JWK`);
+  const jwk = checkIssuerJwk(value, where);
+  const root: RootKey['jwk'] = { kty: jwk.kty, crv: jwk.crv, x: jwk.x, alg: jwk.alg! };
+  if (jwk.y !== undefined) root.y = jwk.y;
+  if (jwk.kid !== undefined) root.kid = jwk.kid;
+  return { jwk: root, key: publicKeyOf(jwk), alg: jwk.alg!, thumbprint: await thumbprintOf(jwk) };
+}
+
+/** A private signing key (root or issuer) from a private JWK. */
+export interface SigningKey {
+  key: KeyObject;
+  alg: TrustAlg;
+  kid?: string;
+  thumbprint: string;
+  publicJwk: IssuerJwk;
+}
+
+export async function signingKeyFromJwk(value: unknown, where = 'private key'): Promise<SigningKey> {
+  if (!isObject(value) || typeof value.d !== 'string') throw new TrustError('KEY_INVALID', `${where} is not a private JWK (no "d"): use the *.private.jwk file`);
+  const { d, ...pub } = value;
+  const publicJwk = checkIssuerJwk(pub, where);
+  let key: KeyObject;
+  try {
+    key = createPrivateKey({ key: { ...(pub as Record<string, string>), d }, format: 'jwk' });
+  } catch {
+    throw new TrustError('KEY_INVALID', `${where}: the private key is malformed`);
+  }
+  const out: SigningKey = { key, alg: publicJwk.alg!, thumbprint: await thumbprintOf(publicJwk), publicJwk };
+  if (publicJwk.kid !== undefined) out.kid = publicJwk.kid;
+  return out;
+}

@@ -1,0 +1,305 @@
+/**
+ * The on-disk trust store. One directory:
+ *
+ *   root.jwk            the pinned root PUBLIC key (written by `trust init`)
+ *   bundle.jws          the active trust bundle, byte for byte as imported
+ *   state.json          { "v": 1, "highestSeq": N, "highestIat": T }: anti-rollback and clock floor, kept even if
+ *                       bundle.jws is lost
+ *   status/<h>.jws|.cwt the newest status list per list URI (<h> = first 32 hex of SHA-256 of the URI)
+ *   .lock               held (O_EXCL) while an import writes
+ *
+ * Every file is replaced atomically (files.ts). An import writes bundle.jws first (the commit point is its
+ * rename), then state.json; the loader takes highestSeq = max(state, bundle), so a crash between the two is safe,
+ * and a crash before the rename leaves the old bundle in force. Nothing here trusts a file because it is in the
+ * store: every load re-verifies the bundle against the pinned root and each status list against the bundle.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync, openSync, closeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { verifyBundle, type TrustBundle, BUNDLE_TYP } from './bundle.js';
+import { TrustError } from './errors.js';
+import { readFileCapped, TEMP_PREFIX, unlinkQuiet, writeFileAtomic, fsyncDir } from './files.js';
+import { rootFromJwk, type RootKey } from './jwk.js';
+import { checkedJwsHeader, jwsText, looksLikeCompactJws } from './jws.js';
+import { DEFAULT_TRUST_SKEW_SECONDS, MAX_BUNDLE_FILE_BYTES, MAX_ROOT_FILE_BYTES, MAX_STATUS_LIST_FILE_BYTES } from './limits.js';
+import { issuerKeyRefs, statusListFormatOf, verifyStatusListToken, type StatusListToken } from './status-list.js';
+
+export const ROOT_FILE = 'root.jwk';
+export const BUNDLE_FILE = 'bundle.jws';
+export const STATE_FILE = 'state.json';
+export const STATUS_DIR = 'status';
+const LOCK_FILE = '.lock';
+
+/** Where the packaged system service keeps its store (so an administrator's import reaches the service user). */
+export const SYSTEM_STORE_DIR = '/var/lib/proofdesk';
+
+/** Per-user default: $XDG_DATA_HOME/proofdesk, else ~/.local/share/proofdesk. */
+export function defaultStoreDir(env: NodeJS.ProcessEnv = process.env): string {
+  const xdg = env.XDG_DATA_HOME;
+  const base = xdg && xdg.startsWith('/') ? xdg : join(env.HOME || homedir(), '.local', 'share');
+  return join(base, 'proofdesk');
+}
+
+interface StoreState {
+  v: 1;
+  highestSeq: number;
+  /** Newest bundle iat ever accepted: the clock floor. */
+  highestIat: number;
+}
+
+/** Everything the store holds, verified. `problems` lists what was on disk but could not be trusted (one line each). */
+export interface StoreSnapshot {
+  dir: string;
+  root: RootKey | null;
+  bundle: TrustBundle | null;
+  highestSeq: number;
+  highestIat: number;
+  statusLists: StatusListToken[];
+  problems: string[];
+}
+
+function readState(dir: string): StoreState {
+  const path = join(dir, STATE_FILE);
+  if (!existsSync(path)) return { v: 1, highestSeq: 0, highestIat: 0 };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileCapped(path, 4096, 'store state').toString('utf8'));
+  } catch (err) {
+    if (err instanceof TrustError) throw new TrustError('STORE_CORRUPT', err.message);
+    throw new TrustError('STORE_CORRUPT', `store state ${path} is damaged; refusing to guess the anti-rollback counter`);
+  }
+  const s = parsed as Partial<StoreState>;
+  if (!Number.isSafeInteger(s.highestSeq) || !Number.isSafeInteger(s.highestIat)) throw new TrustError('STORE_CORRUPT', `store state ${path} is damaged`);
+  return { v: 1, highestSeq: s.highestSeq!, highestIat: s.highestIat! };
+}
+
+function writeState(dir: string, state: StoreState, beforeRename?: () => void): void {
+  writeFileAtomic(join(dir, STATE_FILE), JSON.stringify(state) + '\n', beforeRename ? { beforeRename } : {});
+}
+
+export async function readRoot(dir: string): Promise<RootKey | null> {
+  const path = join(dir, ROOT_FILE);
+  if (!existsSync(path)) return null;
+  const bytes = readFileCapped(path, MAX_ROOT_FILE_BYTES, 'pinned root');
+  let jwk: unknown;
+  try {
+    jwk = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    throw new TrustError('STORE_CORRUPT', `pinned root ${path} is not valid JSON`);
+  }
+  return rootFromJwk(jwk, 'pinned root');
+}
+
+export function statusListFileName(uri: string, format: 'jwt' | 'cwt'): string {
+  return `${createHash('sha256').update(uri, 'utf8').digest('hex').slice(0, 32)}.${format === 'jwt' ? 'jws' : 'cwt'}`;
+}
+
+/** Loads and re-verifies everything in the store. Throws only for a missing/damaged root or state; other problems are listed. */
+export async function readStore(dir: string, opts: { now: number; skewSeconds?: number }): Promise<StoreSnapshot> {
+  const snap: StoreSnapshot = { dir, root: null, bundle: null, highestSeq: 0, highestIat: 0, statusLists: [], problems: [] };
+  if (!existsSync(dir)) return snap;
+  snap.root = await readRoot(dir);
+  const state = readState(dir);
+  snap.highestSeq = state.highestSeq;
+  snap.highestIat = state.highestIat;
+  if (!snap.root) return snap;
+  const bundlePath = join(dir, BUNDLE_FILE);
+  if (existsSync(bundlePath)) {
+    try {
+      // No time checks on reload: a bundle "from the future" after the clock went back stays in force and the clock
+      // floor flags the clock (CLOCK_SUSPECT) instead of trust silently disappearing.
+      const bundle = await verifyBundle(readFileCapped(bundlePath, MAX_BUNDLE_FILE_BYTES, 'active bundle'), snap.root, { now: opts.now, timeChecks: false });
+      if (bundle.seq < state.highestSeq) {
+        snap.problems.push(`active bundle seq ${bundle.seq} is older than seq ${state.highestSeq} already accepted: the store was rolled back; import a current bundle`);
+      } else {
+        snap.bundle = bundle;
+        snap.highestSeq = Math.max(state.highestSeq, bundle.seq);
+        snap.highestIat = Math.max(state.highestIat, bundle.iat);
+      }
+    } catch (err) {
+      snap.problems.push(`active bundle in ${bundlePath} cannot be trusted: ${(err as Error).message}`);
+    }
+  }
+  if (snap.bundle) {
+    const keys = await issuerKeyRefs(snap.bundle.keys);
+    const statusDir = join(dir, STATUS_DIR);
+    if (existsSync(statusDir)) {
+      for (const name of readdirSync(statusDir).sort()) {
+        if (name.startsWith(TEMP_PREFIX) || !/\.(jws|cwt)$/.test(name)) continue;
+        try {
+          const bytes = readFileCapped(join(statusDir, name), MAX_STATUS_LIST_FILE_BYTES, 'status list');
+          // On reload only signature, signer and shape are checked; the verifier judges staleness by age.
+          snap.statusLists.push(await verifyStatusListToken(bytes, keys, { now: opts.now, timeChecks: false }));
+        } catch (err) {
+          snap.problems.push(`status list ${name} ignored: ${(err as Error).message}`);
+        }
+      }
+    }
+  }
+  return snap;
+}
+
+/** `trust init`: pins the root public key. Refuses to replace an existing root unless `force`. */
+export async function initStore(dir: string, rootJwk: unknown, opts: { force?: boolean } = {}): Promise<RootKey> {
+  const root = await rootFromJwk(rootJwk, 'root key');
+  mkdirSync(dir, { recursive: true, mode: 0o755 });
+  return withLock(dir, async () => {
+    const existing = await readRoot(dir).catch(() => 'damaged' as const);
+    if (existing && !opts.force) {
+      const what = existing === 'damaged' ? 'a damaged root' : `root ${existing.thumbprint.slice(0, 12)}…`;
+      throw new TrustError('ROOT_EXISTS', `store ${dir} already pins ${what}; use --force to replace it (this drops the active bundle and status lists)`);
+    }
+    if (existing && opts.force) {
+      // A new root starts a new trust history: the old bundle and lists cannot verify under it.
+      unlinkQuiet(join(dir, BUNDLE_FILE));
+      const statusDir = join(dir, STATUS_DIR);
+      if (existsSync(statusDir)) for (const name of readdirSync(statusDir)) unlinkQuiet(join(statusDir, name));
+      writeState(dir, { v: 1, highestSeq: 0, highestIat: 0 });
+    }
+    writeFileAtomic(join(dir, ROOT_FILE), JSON.stringify(root.jwk, null, 2) + '\n');
+    return root;
+  });
+}
+
+export type ImportKind = 'bundle' | 'status-list';
+
+export interface ImportResult {
+  kind: ImportKind;
+  /** Bundle: the new seq and the one replaced (0 if none). */
+  seq?: number;
+  previousSeq?: number;
+  /** Status list: its URI, iat and number of entries. */
+  uri?: string;
+  iat?: number;
+  entries?: number;
+}
+
+export interface ImportOptions {
+  now: number;
+  skewSeconds?: number;
+  /** Refuse anything but this kind (`status-list import`); default: detect. */
+  expect?: ImportKind;
+  /** Test hook: runs after the new file is durable and before the rename that commits it. */
+  beforeCommit?: () => void;
+}
+
+/** Tells a bundle from a status list without trusting either. */
+export function detectKind(bytes: Uint8Array): ImportKind | null {
+  const head = jwsText(bytes.subarray(0, Math.min(bytes.length, 4096)));
+  if (head.startsWith('eyJ')) {
+    const text = jwsText(bytes);
+    if (!looksLikeCompactJws(text)) return 'bundle'; // judged (and refused as truncated) by the bundle checks
+    try {
+      return checkedJwsHeader(text, 'file').typ === BUNDLE_TYP ? 'bundle' : 'status-list';
+    } catch {
+      return 'bundle';
+    }
+  }
+  return statusListFormatOf(bytes) === 'cwt' ? 'status-list' : null;
+}
+
+/**
+ * `trust import`: verifies a bundle or status list and makes it active, atomically. Every refusal is a
+ * TrustError and leaves the store exactly as it was.
+ */
+export async function importTrustFile(dir: string, path: string, opts: ImportOptions): Promise<ImportResult> {
+  const bytes = readFileCapped(path, Math.max(MAX_BUNDLE_FILE_BYTES, MAX_STATUS_LIST_FILE_BYTES), 'file');
+  return importTrustBytes(dir, bytes, opts);
+}
+
+export async function importTrustBytes(dir: string, bytes: Uint8Array, opts: ImportOptions): Promise<ImportResult> {
+  const kind = detectKind(bytes);
+  if (kind === null) throw new TrustError('WRONG_TYPE', 'not a trust bundle or status list (expected a one-line JWS or a status-list CWT)');
+  if (opts.expect && kind !== opts.expect) {
+    throw new TrustError('WRONG_TYPE', kind === 'bundle' ? 'this file is a trust bundle, not a status list (use `proofdesk trust import`)' : 'this file is a status list, not a trust bundle');
+  }
+  if (kind === 'bundle' && bytes.length > MAX_BUNDLE_FILE_BYTES) throw new TrustError('FILE_TOO_LARGE', `bundle is ${bytes.length} bytes; the limit is ${MAX_BUNDLE_FILE_BYTES}`);
+  const skewSeconds = opts.skewSeconds ?? DEFAULT_TRUST_SKEW_SECONDS;
+  if (!existsSync(join(dir, ROOT_FILE))) throw new TrustError('NO_ROOT', `no root is pinned in ${dir}: run \`proofdesk trust init --root ROOT.public.jwk\` first`);
+  return withLock(dir, async () => {
+    const root = await readRoot(dir);
+    if (!root) throw new TrustError('NO_ROOT', `no root is pinned in ${dir}`);
+    const state = readState(dir);
+    if (kind === 'bundle') {
+      const current = await readStore(dir, { now: opts.now, skewSeconds });
+      const highestSeq = Math.max(state.highestSeq, current.highestSeq);
+      const bundle = await verifyBundle(bytes, root, { now: opts.now, skewSeconds, highestSeq, refuseExpired: true });
+      writeFileAtomic(join(dir, BUNDLE_FILE), bundle.text + '\n', opts.beforeCommit ? { beforeRename: opts.beforeCommit } : {});
+      writeState(dir, { v: 1, highestSeq: bundle.seq, highestIat: Math.max(state.highestIat, current.highestIat, bundle.iat) });
+      return { kind, seq: bundle.seq, previousSeq: current.bundle?.seq ?? 0 };
+    }
+    const current = await readStore(dir, { now: opts.now, skewSeconds });
+    if (!current.bundle) throw new TrustError('NO_ACTIVE_BUNDLE', 'no active trust bundle: import a bundle before its status lists');
+    const token = await verifyStatusListToken(bytes, await issuerKeyRefs(current.bundle.keys), { now: opts.now, skewSeconds });
+    const existing = current.statusLists.find((t) => t.uri === token.uri);
+    if (existing && token.iat <= existing.iat) {
+      throw new TrustError(
+        'ROLLBACK',
+        token.iat === existing.iat ? `status list for ${token.uri} issued at the same time is already installed (replay refused)` : `status list for ${token.uri} is older than the installed one: rollback refused`,
+      );
+    }
+    const statusDir = join(dir, STATUS_DIR);
+    mkdirSync(statusDir, { recursive: true, mode: 0o755 });
+    const name = statusListFileName(token.uri, token.format);
+    writeFileAtomic(join(statusDir, name), token.raw, opts.beforeCommit ? { beforeRename: opts.beforeCommit } : {});
+    // A list that changed form (JWS ↔ CWT) leaves an older twin behind; remove it after the commit.
+    const twin = statusListFileName(token.uri, token.format === 'jwt' ? 'cwt' : 'jwt');
+    if (existsSync(join(statusDir, twin))) {
+      unlinkSync(join(statusDir, twin));
+      fsyncDir(statusDir);
+    }
+    return { kind, uri: token.uri, iat: token.iat, entries: token.list.size };
+  });
+}
+
+/* ------------------------------------------------------------------ lock */
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Runs `fn` holding the store's import lock. A lock left by a dead process is taken over. */
+export async function withLock<T>(dir: string, fn: () => Promise<T>, timeoutMs = 10_000): Promise<T> {
+  const lockPath = join(dir, LOCK_FILE);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const fd = openSync(lockPath, 'wx', 0o644);
+      writeFileSync(fd, String(process.pid));
+      closeSync(fd);
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new TrustError('FILE_UNREADABLE', `cannot write to store ${dir}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+      let holder = NaN;
+      try {
+        holder = Number.parseInt(readFileSync(lockPath, 'utf8'), 10);
+      } catch {
+        /* vanished or half-written: retry */
+      }
+      const age = (() => {
+        try {
+          return Date.now() - statSync(lockPath).mtimeMs;
+        } catch {
+          return 0;
+        }
+      })();
+      if ((Number.isSafeInteger(holder) && !pidAlive(holder)) || (!Number.isSafeInteger(holder) && age > 5000)) {
+        unlinkQuiet(lockPath);
+        continue;
+      }
+      if (Date.now() > deadline) throw new TrustError('STORE_BUSY', `store ${dir} is locked by another import (pid ${holder}); try again`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    unlinkQuiet(lockPath);
+  }
+}
