@@ -142,6 +142,18 @@ function run(text: string, opts: VerifyOptions, p: Progress): Verdict {
   const skew = typeof opts.skewSeconds === 'number' && opts.skewSeconds >= 0 ? opts.skewSeconds : DEFAULT_SKEW_SECONDS;
   const trust = opts.trust;
 
+  // Decode the claims now so a time failure can still show whose code it is; a claims error is reported after time.
+  let claims: ReturnType<typeof readClaims> | undefined;
+  let claimsError: unknown;
+  try {
+    claims = readClaims(claimsMap);
+    p.identity = claims.identity;
+    p.status = claims.status;
+    p.statusList = claims.statusList;
+  } catch (err) {
+    claimsError = err;
+  }
+
   if (trust?.clockFloor !== undefined && now < trust.clockFloor - skew) {
     return outcome(p, 'CLOCK_SUSPECT', { clockFloor: trust.clockFloor });
   }
@@ -154,10 +166,7 @@ function run(text: string, opts: VerifyOptions, p: Progress): Verdict {
   const timing = timeReason(cwt, now, skew);
   if (timing !== null) return outcome(p, timing);
 
-  const claims = readClaims(claimsMap);
-  p.identity = claims.identity;
-  p.status = claims.status;
-  p.statusList = claims.statusList;
+  if (claims === undefined) throw claimsError;
   if (claims.identity === null) return outcome(p, 'CLAIM169_MISSING');
   if (key.purposes !== undefined && (claims.status === null || !key.purposes.includes(claims.status.purpose))) {
     return outcome(p, 'KEY_PURPOSE_NOT_ALLOWED');
