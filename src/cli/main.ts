@@ -13,6 +13,8 @@ const program = new Command('proofdesk')
 
 // Command groups (one line each; keep alphabetical).
 const groups: Array<() => Promise<{ register(program: Command): void }>> = [
+  () => import('./issue.js'),
+  () => import('./keys.js'),
   () => import('./records.js'),
 ];
 

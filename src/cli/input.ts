@@ -1,0 +1,151 @@
+/**
+ * Where a command's code text comes from: a TEXT argument (the code itself, or a file holding it), `-` (stdin),
+ * or `--image FILE` (a PNG/JPEG decoded with zxing-wasm, its .wasm loaded from the package: offline).
+ * Also the one place that turns library errors about files into a UsageError (exit 2, one line).
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { IssueError } from '../issue/errors.js';
+import { KeySetError } from '../trust/keyset.js';
+import { UsageError } from './usage-error.js';
+
+/** A QR code holds at most 4,296 characters; input far beyond that is refused before it is looked at. */
+export const MAX_INPUT_BYTES = 1 << 20;
+export const MAX_IMAGE_BYTES = 32 << 20;
+
+export interface CodeSourceOptions {
+  image?: string;
+}
+
+/** Scanners and editors end lines with CR/LF; the code itself never has surrounding whitespace. */
+function stripLineEnd(text: string): string {
+  return text.replace(/^\uFEFF/, '').replace(/[\r\n\t ]+$/, '').replace(/^[\r\n\t ]+/, '');
+}
+
+async function readBounded(path: string, maxBytes: number, what: string): Promise<Buffer> {
+  let size: number;
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) throw new UsageError(`${what} ${path} is not a regular file`);
+    size = info.size;
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    throw new UsageError(`cannot read ${what} ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  if (size > maxBytes) throw new UsageError(`${what} ${path} is ${size} bytes; the limit is ${maxBytes}`);
+  try {
+    return await readFile(path);
+  } catch (err) {
+    throw new UsageError(`cannot read ${what} ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}
+
+export async function readStdin(maxBytes = MAX_INPUT_BYTES): Promise<string> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of process.stdin) {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    total += buf.length;
+    if (total > maxBytes) throw new UsageError(`standard input holds more than ${maxBytes} bytes; a QR code is far smaller`);
+    chunks.push(buf);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** True when TEXT names a file to read rather than being the code: it exists, or it looks like a file name. */
+async function namesFile(arg: string): Promise<boolean> {
+  if (arg.length > 4096) return false;
+  try {
+    if ((await stat(arg)).isFile()) return true;
+  } catch {
+    /* not a file */
+  }
+  // Base45 has no lower-case letters, so "codes/x.txt" cannot be a code: say "cannot read", not "not a code".
+  return /\.(txt|b45)$/i.test(arg) && /[a-z]/.test(arg);
+}
+
+/** Resolves TEXT | - | --image FILE to the code text (line ends trimmed). */
+export async function readCodeText(arg: string | undefined, opts: CodeSourceOptions): Promise<string> {
+  if (opts.image !== undefined && arg !== undefined) throw new UsageError('give the code as TEXT, - or --image FILE, not more than one');
+  if (opts.image !== undefined) return decodeQrImage(opts.image);
+  if (arg === undefined) throw new UsageError('no code given: pass TEXT (the code or a file holding it), - (read standard input) or --image FILE');
+  if (arg === '-') return stripLineEnd(await readStdin());
+  if (await namesFile(arg)) return stripLineEnd((await readBounded(arg, MAX_INPUT_BYTES, 'code file')).toString('utf8'));
+  return stripLineEnd(arg);
+}
+
+type Reader = typeof import('zxing-wasm/reader');
+let reader: Promise<Reader> | undefined;
+
+/** Loads zxing-wasm once, with its .wasm read from the installed package (it would otherwise fetch it from a CDN). */
+function loadReader(): Promise<Reader> {
+  reader ??= (async () => {
+    const zxing = await import('zxing-wasm/reader');
+    const require = createRequire(import.meta.url);
+    const wasmBinary = await readFile(require.resolve('zxing-wasm/reader/zxing_reader.wasm'));
+    await zxing.prepareZXingModule({ overrides: { wasmBinary: wasmBinary.buffer.slice(wasmBinary.byteOffset, wasmBinary.byteOffset + wasmBinary.byteLength) as ArrayBuffer }, fireImmediately: true });
+    return zxing;
+  })();
+  return reader;
+}
+
+/** Decodes the single QR code in a PNG/JPEG file. No code, several codes, or an unreadable image → UsageError. */
+export async function decodeQrImage(path: string): Promise<string> {
+  const bytes = await readBounded(path, MAX_IMAGE_BYTES, 'image');
+  const zxing = await loadReader();
+  let results;
+  try {
+    results = await zxing.readBarcodes(new Uint8Array(bytes), { formats: ['QRCode'], tryHarder: true, maxNumberOfSymbols: 4 });
+  } catch {
+    throw new UsageError(`image ${path} could not be read as PNG or JPEG`);
+  }
+  const found = results.filter((r) => r.isValid);
+  if (found.length === 0) {
+    throw new UsageError(results.length === 0 && !looksLikeImage(bytes) ? `image ${path} is not a PNG or JPEG picture` : `no readable QR code found in image ${path}`);
+  }
+  if (found.length > 1) throw new UsageError(`image ${path} holds ${found.length} QR codes; crop it to the one to check`);
+  return stripLineEnd(found[0]!.text);
+}
+
+function looksLikeImage(bytes: Buffer): boolean {
+  const png = bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+  const jpeg = bytes[0] === 0xff && bytes[1] === 0xd8;
+  return png || jpeg;
+}
+
+/** Library errors about files and keys become one-line usage errors (exit 2). Anything else passes through. */
+export function asUsageError(err: unknown): unknown {
+  if (err instanceof IssueError || err instanceof KeySetError) return new UsageError(err.message);
+  if (err instanceof Error && typeof (err as { code?: unknown }).code === 'string' && err.name === 'TrustError') return new UsageError(err.message);
+  return err;
+}
+
+/** Wraps a commander action so file/key errors exit 2 with one line. */
+export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      await fn(...args);
+    } catch (err) {
+      throw asUsageError(err);
+    }
+  };
+}
+
+/**
+ * `--at` values: an ISO 8601 date (midnight UTC) or date-time with Z or an offset. A date-time without a zone is
+ * refused: it would silently mean the machine's local time.
+ */
+export function parseIsoTime(value: string, option = '--at'): Date {
+  const bad = (): never => {
+    throw new UsageError(`${option} ${value} is not an ISO 8601 time (e.g. 2027-01-15 or 2027-01-15T09:30:00Z)`);
+  };
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?)?$/.exec(value) ?? bad();
+  const [, y, mo, d, h, mi, s, zone] = m;
+  const day = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
+  if (day.toISOString().slice(0, 10) !== `${y}-${mo}-${d}`) bad();
+  if (h === undefined) return day;
+  if (zone === undefined) throw new UsageError(`${option} ${value}: add a time zone (Z or an offset such as +01:00)`);
+  if (Number(h) > 23 || Number(mi) > 59 || Number(s ?? 0) > 59) bad();
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? bad() : date;
+}

@@ -1,0 +1,29 @@
+/** `proofdesk keys generate`: an issuer signing key pair as JWK files (private 0600, public for key sets). */
+import { Command, Option } from 'commander';
+import { generateIssuerKey, writeKeyPair, ISSUER_ALGS, type IssuerAlg } from '../issue/keys.js';
+import { action } from './input.js';
+
+export interface GenerateOptions {
+  alg: IssuerAlg;
+  kid?: string;
+  out: string;
+  force?: boolean;
+}
+
+export function register(program: Command): void {
+  const keys = program.command('keys').description('issuer signing keys');
+  keys
+    .command('generate')
+    .description('generate a signing key pair: PREFIX.private.jwk (mode 0600, keep secret) and PREFIX.public.jwk')
+    .addOption(new Option('--alg <alg>', 'signature algorithm').choices([...ISSUER_ALGS]).default('EdDSA'))
+    .option('--kid <kid>', 'key id carried in every code (default: first 11 characters of the RFC 7638 thumbprint)')
+    .requiredOption('--out <prefix>', 'file name prefix, e.g. keys/issuer-2026')
+    .option('--force', 'replace existing files')
+    .action(action(generate));
+}
+
+async function generate(opts: GenerateOptions): Promise<void> {
+  const pair = await generateIssuerKey(opts.alg, opts.kid);
+  const { privatePath, publicPath } = await writeKeyPair(opts.out, pair, opts.force === true);
+  process.stdout.write(`kid ${pair.kid} (${pair.alg})\nprivate key: ${privatePath} (mode 0600; keep it secret)\npublic key:  ${publicPath}\n`);
+}

@@ -1,0 +1,23 @@
+/**
+ * Why the issuer refused to make a credential or a key. `code` is stable; `message` is one line for the operator
+ * (it names files and fields, never holder data such as names or dates of birth).
+ */
+export type IssueErrorCode =
+  | 'FILE_UNREADABLE'
+  | 'HOLDER_INVALID'
+  | 'PHOTO_UNSUPPORTED'
+  | 'PHOTO_TOO_LARGE'
+  | 'KEY_INVALID'
+  | 'OUTPUT_UNSUPPORTED'
+  | 'OUTPUT_EXISTS'
+  | 'OUTPUT_FAILED';
+
+export class IssueError extends Error {
+  override readonly name = 'IssueError';
+  constructor(
+    readonly code: IssueErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
