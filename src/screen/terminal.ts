@@ -1,0 +1,63 @@
+/**
+ * The terminal display, for headless desks and development: each ScreenState as a short block of text.
+ * Words and a symbol always carry the verdict; colour (ANSI) is added only when the stream is a TTY.
+ */
+import type { Writable } from 'node:stream';
+import type { ScreenColour, ScreenIcon, ScreenState } from './state.js';
+
+const SYMBOL: Record<ScreenIcon, string> = { tick: '[✔]', cross: '[✖]', warning: '[!]', none: '' };
+const ANSI: Record<ScreenColour, string> = { green: '\x1b[1;97;42m', red: '\x1b[1;97;41m', amber: '\x1b[1;30;43m', neutral: '\x1b[1m' };
+const RESET = '\x1b[0m';
+
+/** Drop control characters from text that came out of a code, so it cannot drive the terminal. */
+function clean(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+}
+
+export function renderTerminal(s: ScreenState, opts: { colour: boolean; likenessKeys: boolean }): string {
+  const lines: string[] = [];
+  const head = `${SYMBOL[s.icon]} ${s.headline}`.trim();
+  lines.push('', opts.colour ? `${ANSI[s.colour]} ${head} ${RESET}` : `== ${head} ==`);
+  if (s.demo) lines.push('DEMO — demonstration keys only, not a real check');
+  if (s.message) lines.push(s.message);
+  if (s.nextStep) lines.push(`Next: ${s.nextStep}`);
+  if (s.person) {
+    lines.push(`Name:          ${clean(s.person.name)}`);
+    lines.push(`Date of birth: ${clean(s.person.dateOfBirth ?? 'not in the code')}`);
+    const photo = s.person.photo;
+    lines.push(`Photo:         ${photo === null ? 'none in the code' : 'base64' in photo ? 'shown on the web screen' : photo.unsupported}`);
+  }
+  if (s.status) {
+    lines.push(`Status:        ${s.status.statusLabel} (${s.status.schemeLabel})`);
+    for (const r of s.status.rights) lines.push(`  - ${clean(r.text)}`);
+    lines.push(`Valid until:   ${s.status.validUntil ?? 'no time limit'}`);
+    if (s.status.followUpDate) lines.push(`Check again by ${s.status.followUpDate}`);
+  }
+  if (s.likeness === 'ask') {
+    lines.push(opts.likenessKeys
+      ? 'Is the photo of the person in front of you? Type y (yes), n (no) or x (not checked), then Enter.'
+      : 'Is the photo of the person in front of you? Answer on the web screen.');
+  } else if (s.kind === 'result' && s.person) {
+    lines.push(`Likeness: ${s.likeness}`);
+  }
+  if (s.kind === 'result') lines.push(s.worth);
+  if (s.checkedAt) lines.push(`Checked ${s.checkedAt}${s.checkId ? `  check ${s.checkId}` : ''}`);
+  return lines.join('\n') + '\n';
+}
+
+export interface TerminalDisplay {
+  readonly name: 'terminal';
+  show(state: ScreenState): void;
+  close(): Promise<void>;
+}
+
+export function terminalDisplay(out: Writable & { isTTY?: boolean }, likenessKeys: boolean): TerminalDisplay {
+  const colour = out.isTTY === true;
+  return {
+    name: 'terminal',
+    show(state) {
+      out.write(renderTerminal(state, { colour, likenessKeys }));
+    },
+    async close() {},
+  };
+}

@@ -1,0 +1,173 @@
+/**
+ * The status page: static HTML, CSS and script with no personal data in them. The script follows
+ * `/events?token=…` and draws each ScreenState with textContent only (nothing from a code is parsed as HTML).
+ * Sized for a small kiosk screen (800×480 and up) and a browser tab alike.
+ */
+
+export const PAGE_HTML = `<!doctype html>
+<html lang="en-GB">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>proofdesk status</title>
+<link rel="stylesheet" href="/app.css">
+<script src="/app.js" defer></script>
+</head>
+<body data-kind="idle" data-colour="neutral">
+<div id="demo" hidden>DEMO — demonstration keys only, not a real check</div>
+<header id="banner" role="status" aria-live="assertive">
+  <span id="icon" data-icon="none" aria-hidden="true"></span>
+  <h1 id="headline">Connecting…</h1>
+</header>
+<main>
+  <section id="person" hidden>
+    <figure id="photo-box">
+      <img id="photo" alt="Photo from the code: compare with the person in front of you" hidden>
+      <figcaption id="photo-note" hidden></figcaption>
+    </figure>
+    <dl>
+      <dt>Name</dt><dd id="name"></dd>
+      <dt>Date of birth</dt><dd id="dob"></dd>
+      <dt id="status-label-dt">Status</dt><dd id="status-label"></dd>
+      <dt>Valid until</dt><dd id="valid-until"></dd>
+      <dt id="follow-up-dt">Check again by</dt><dd id="follow-up"></dd>
+    </dl>
+  </section>
+  <ul id="rights"></ul>
+  <p id="message"></p>
+  <p id="next-step"></p>
+  <div id="likeness" hidden>
+    <p id="likeness-question">Is the photo of the person in front of you?</p>
+    <button type="button" data-answer="yes" id="likeness-yes">Yes, it is them</button>
+    <button type="button" data-answer="no" id="likeness-no">No, not them</button>
+    <button type="button" data-answer="not-asked" id="likeness-skip">Not checked</button>
+  </div>
+  <p id="likeness-answer" hidden></p>
+  <p id="worth"></p>
+</main>
+<footer><span id="checked-at"></span> <span id="check-id"></span></footer>
+</body>
+</html>
+`;
+
+export const PAGE_CSS = `
+:root { font-family: "DejaVu Sans", "Noto Sans", system-ui, sans-serif; color: #111; background: #fff; }
+body { margin: 0; min-height: 100vh; display: flex; flex-direction: column; font-size: clamp(15px, 2.4vw, 22px); }
+#demo { background: repeating-linear-gradient(45deg, #222, #222 12px, #444 12px, #444 24px); color: #ffeb3b;
+  font-weight: 700; text-align: center; padding: .25em; letter-spacing: .08em; }
+header { display: flex; align-items: center; gap: .6em; padding: .4em .8em; color: #fff; background: #555; }
+body[data-colour=green] header { background: #1b6e20; }
+body[data-colour=red] header { background: #b71c1c; }
+body[data-colour=amber] header { background: #e8a200; color: #111; }
+h1 { margin: 0; font-size: 2.4em; letter-spacing: .03em; }
+#icon { width: 2.6em; height: 2.6em; flex: none; }
+#icon svg { width: 100%; height: 100%; }
+main { flex: 1; padding: .5em .8em; }
+#person { display: flex; gap: 1em; align-items: flex-start; }
+#photo-box { margin: 0; flex: none; }
+#photo { width: 34vw; max-width: 320px; min-width: 140px; image-rendering: auto; border: 3px solid #333; background: #eee; }
+#photo-note { max-width: 34vw; font-weight: 700; color: #8a4b00; }
+dl { display: grid; grid-template-columns: max-content 1fr; gap: .15em .8em; margin: 0; }
+dt { color: #555; } dd { margin: 0; font-weight: 700; }
+#rights { list-style: none; padding: 0; margin: .5em 0; }
+#rights li { padding: .15em 0; font-weight: 700; }
+#rights li::before { display: inline-block; width: 1.4em; }
+#rights li[data-answer=yes]::before { content: "✔"; color: #1b6e20; }
+#rights li[data-answer=restricted]::before { content: "!"; color: #8a4b00; }
+#rights li[data-answer=assess]::before { content: "?"; color: #8a4b00; }
+#rights li[data-answer=no]::before { content: "✖"; color: #b71c1c; }
+#message { font-size: 1.15em; font-weight: 700; margin: .4em 0 .2em; }
+#next-step { margin: .2em 0; }
+#likeness { border: 2px solid #333; padding: .4em .6em; margin: .5em 0; }
+#likeness p { margin: 0 0 .3em; font-weight: 700; }
+#likeness button { font: inherit; padding: .5em .9em; margin: 0 .4em .2em 0; border-radius: .3em; border: 2px solid #333; background: #f4f4f4; }
+#likeness button[data-answer=yes] { background: #e3f3e4; }
+#likeness button[data-answer=no] { background: #fbe3e3; }
+#worth { color: #444; font-size: .85em; border-top: 1px solid #ccc; padding-top: .3em; }
+footer { color: #555; font-size: .8em; padding: .3em .8em; }
+`;
+
+export const PAGE_JS = `'use strict';
+(function () {
+  var q = new URLSearchParams(location.search);
+  var token = q.get('token') || sessionStorage.getItem('proofdesk-token') || '';
+  if (q.get('token')) { sessionStorage.setItem('proofdesk-token', token); history.replaceState(null, '', '/'); }
+  var $ = function (id) { return document.getElementById(id); };
+  var SVG = 'http://www.w3.org/2000/svg';
+  var ICONS = {
+    tick: { shape: 'circle', bg: '#fff', stroke: '#1b6e20', d: 'M24 52 L42 70 L78 30' },
+    cross: { shape: 'circle', bg: '#fff', stroke: '#b71c1c', d: 'M30 30 L70 70 M70 30 L30 70' },
+    warning: { shape: 'triangle', bg: '#111', stroke: '#ffd54f', d: 'M50 34 L50 62 M50 76 L50 78' },
+  };
+  var current = null;
+
+  function text(id, value) { var el = $(id); el.textContent = value || ''; return el; }
+  function show(id, on) { $(id).hidden = !on; }
+
+  function drawIcon(name) {
+    var box = $('icon'); box.textContent = ''; box.dataset.icon = name;
+    var spec = ICONS[name]; if (!spec) return;
+    var svg = document.createElementNS(SVG, 'svg'); svg.setAttribute('viewBox', '0 0 100 100');
+    svg.setAttribute('role', 'img'); svg.setAttribute('aria-label', name);
+    var bg = document.createElementNS(SVG, spec.shape === 'circle' ? 'circle' : 'polygon');
+    if (spec.shape === 'circle') { bg.setAttribute('cx', '50'); bg.setAttribute('cy', '50'); bg.setAttribute('r', '46'); }
+    else bg.setAttribute('points', '50,6 96,92 4,92');
+    bg.setAttribute('fill', spec.bg);
+    var p = document.createElementNS(SVG, 'path'); p.setAttribute('d', spec.d); p.setAttribute('fill', 'none');
+    p.setAttribute('stroke', spec.stroke); p.setAttribute('stroke-width', '12'); p.setAttribute('stroke-linecap', 'round');
+    svg.appendChild(bg); svg.appendChild(p); box.appendChild(svg);
+  }
+
+  var LIKENESS_WORDS = { yes: 'Photo confirmed as the person in front.', no: 'Photo does NOT match the person in front.', 'not-asked': 'Photo not compared.' };
+
+  function render(s) {
+    current = s;
+    document.body.dataset.kind = s.kind;
+    document.body.dataset.colour = s.colour;
+    document.body.dataset.verdict = s.verdict || '';
+    show('demo', !!s.demo);
+    drawIcon(s.icon);
+    text('headline', s.headline);
+    text('message', s.message);
+    text('next-step', s.nextStep);
+    text('worth', s.kind === 'result' ? s.worth : '');
+    var p = s.person;
+    show('person', !!p);
+    if (p) {
+      text('name', p.name); text('dob', p.dateOfBirth || 'not in the code');
+      var img = $('photo'), note = $('photo-note');
+      if (p.photo && p.photo.base64) { img.src = 'data:' + p.photo.mime + ';base64,' + p.photo.base64; img.hidden = false; note.hidden = true; }
+      else { img.removeAttribute('src'); img.hidden = true; note.textContent = p.photo ? p.photo.unsupported : 'No photo in this code: compare the person with their identity document.'; note.hidden = false; }
+    } else { $('photo').removeAttribute('src'); }
+    var st = s.status, rights = $('rights');
+    rights.textContent = '';
+    text('status-label', st ? st.statusLabel + ' (' + st.schemeLabel + ')' : '');
+    text('valid-until', st ? (st.validUntil || 'no time limit') : '');
+    text('follow-up', st && st.followUpDate ? st.followUpDate : '');
+    show('follow-up-dt', !!(st && st.followUpDate)); show('follow-up', !!(st && st.followUpDate));
+    if (st) st.rights.forEach(function (r) { var li = document.createElement('li'); li.dataset.right = r.right; li.dataset.answer = r.answer; li.textContent = r.text; rights.appendChild(li); });
+    show('likeness', s.likeness === 'ask');
+    var answered = s.likeness === 'yes' || s.likeness === 'no' || (s.likeness === 'not-asked' && s.kind === 'result' && !!s.person);
+    text('likeness-answer', answered ? LIKENESS_WORDS[s.likeness] : ''); show('likeness-answer', answered);
+    text('checked-at', s.checkedAt ? 'Checked ' + new Date(s.checkedAt).toLocaleString('en-GB') : '');
+    text('check-id', s.checkId ? 'Check ' + s.checkId : '');
+  }
+
+  function answer(value) {
+    if (!current || !current.checkId) return;
+    fetch('/likeness?token=' + encodeURIComponent(token), {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ checkId: current.checkId, answer: value }),
+    }).catch(function () {});
+  }
+  Array.prototype.forEach.call(document.querySelectorAll('#likeness button'), function (b) {
+    b.addEventListener('click', function () { answer(b.dataset.answer); });
+  });
+
+  if (!token) { text('headline', 'Open the link printed by proofdesk run'); return; }
+  var events = new EventSource('/events?token=' + encodeURIComponent(token));
+  events.onmessage = function (e) { render(JSON.parse(e.data)); };
+  events.onerror = function () { if (!current) text('headline', 'Waiting for proofdesk…'); };
+})();
+`;

@@ -1,0 +1,216 @@
+/**
+ * The web display: HTTP + Server-Sent Events on 127.0.0.1 only.
+ *
+ *   GET  /                  the status page (static, no personal data)
+ *   GET  /app.js, /app.css  its script and style
+ *   GET  /health            {"ok","version","scanners":[…]} (no personal data)
+ *   GET  /events?token=T    SSE: one `data:` JSON ScreenState per change; a new client gets the current state
+ *   POST /likeness?token=T  {"checkId","answer":"yes"|"no"|"not-asked"}
+ *
+ * Every request's Host must be 127.0.0.1:PORT or localhost:PORT (DNS-rebinding defence) → else 421.
+ * /events and /likeness need the per-start token (query `token` or `Authorization: Bearer`) → else 401.
+ * The server keeps only the current state: once the screen is cleared, nothing older can be replayed.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { LikenessAnswer, ScreenState } from '../state.js';
+import { PAGE_CSS, PAGE_HTML, PAGE_JS } from './page.js';
+
+export interface ScannerHealth {
+  name: string;
+  transport: string;
+  state: string;
+}
+
+export interface WebDisplayOptions {
+  /** 0 = any free port. */
+  port: number;
+  token: string;
+  version: string;
+  initial: ScreenState;
+  scanners(): ScannerHealth[];
+  /** The checker answered on the page; returns false when that check is not the one asking. */
+  onLikeness(checkId: string, answer: LikenessAnswer): boolean;
+  /** Most event-stream clients at once (each holds a socket). */
+  maxClients?: number;
+}
+
+export interface WebDisplay {
+  readonly name: 'web';
+  readonly port: number;
+  readonly url: string;
+  readonly clientCount: number;
+  show(state: ScreenState): void;
+  close(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 1024;
+/** A client that has not read this much of what we sent is stuck; it is dropped rather than buffered for. */
+const MAX_CLIENT_BACKLOG = 4 * 1024 * 1024;
+const HEARTBEAT_MS = 15_000;
+const LIKENESS_ANSWERS: readonly LikenessAnswer[] = ['yes', 'no', 'not-asked'];
+
+const SECURITY_HEADERS = {
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'content-security-policy':
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+} as const;
+
+export class WebDisplayError extends Error {
+  override readonly name = 'WebDisplayError';
+  constructor(readonly code: 'PORT_IN_USE' | 'LISTEN_FAILED', message: string) {
+    super(message);
+  }
+}
+
+function sameToken(given: string | null, token: string): boolean {
+  if (given === null) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function tokenOf(req: http.IncomingMessage, url: URL): string | null {
+  const auth = req.headers.authorization;
+  if (auth?.startsWith('Bearer ')) return auth.slice(7);
+  return url.searchParams.get('token');
+}
+
+export async function startWebDisplay(opts: WebDisplayOptions): Promise<WebDisplay> {
+  const maxClients = opts.maxClients ?? 32;
+  const clients = new Set<http.ServerResponse>();
+  let current = JSON.stringify(opts.initial);
+  let port = opts.port;
+  let allowedHosts = new Set<string>();
+  let closing = false;
+
+  function send(res: http.ServerResponse, body: number | string, type = 'text/plain; charset=utf-8'): void {
+    const text = typeof body === 'number' ? `${http.STATUS_CODES[body] ?? 'error'}\n` : body;
+    res.writeHead(typeof body === 'number' ? body : 200, { ...SECURITY_HEADERS, 'content-type': type, 'content-length': Buffer.byteLength(text) });
+    res.end(text);
+  }
+
+  function writeEvent(res: http.ServerResponse, json: string): void {
+    if (res.writableLength > MAX_CLIENT_BACKLOG) {
+      clients.delete(res);
+      res.destroy();
+      return;
+    }
+    res.write(`data: ${json}\n\n`);
+  }
+
+  function openEvents(req: http.IncomingMessage, res: http.ServerResponse): void {
+    if (closing) return send(res, 503);
+    if (clients.size >= maxClients) return send(res, 503);
+    res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'text/event-stream; charset=utf-8', connection: 'keep-alive' });
+    res.socket?.setNoDelay(true);
+    res.write('retry: 2000\n\n');
+    clients.add(res);
+    writeEvent(res, current);
+    const drop = () => clients.delete(res);
+    req.on('close', drop);
+    res.on('error', drop);
+  }
+
+  function readLikeness(req: http.IncomingMessage, res: http.ServerResponse): void {
+    if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) return send(res, 415);
+    let size = 0;
+    const chunks: Buffer[] = [];
+    let aborted = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        aborted = true;
+        send(res, 413);
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (aborted) return;
+      let body: unknown;
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      } catch {
+        return send(res, 400);
+      }
+      const { checkId, answer } = (body ?? {}) as { checkId?: unknown; answer?: unknown };
+      if (typeof checkId !== 'string' || typeof answer !== 'string' || !(LIKENESS_ANSWERS as readonly string[]).includes(answer)) {
+        return send(res, 400);
+      }
+      if (!opts.onLikeness(checkId, answer as LikenessAnswer)) return send(res, 409);
+      res.writeHead(204, SECURITY_HEADERS);
+      res.end();
+    });
+  }
+
+  const server = http.createServer((req, res) => {
+    if (!allowedHosts.has(req.headers.host ?? '')) return send(res, 421);
+    const origin = req.headers.origin;
+    if (origin !== undefined && !allowedHosts.has(origin.replace(/^http:\/\//, ''))) return send(res, 403);
+    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    const route = `${req.method} ${url.pathname}`;
+    switch (route) {
+      case 'GET /': return send(res, PAGE_HTML, 'text/html; charset=utf-8');
+      case 'GET /app.js': return send(res, PAGE_JS, 'text/javascript; charset=utf-8');
+      case 'GET /app.css': return send(res, PAGE_CSS, 'text/css; charset=utf-8');
+      case 'GET /health':
+        return send(res, JSON.stringify({ ok: true, version: opts.version, scanners: opts.scanners() }), 'application/json');
+      case 'GET /events':
+        if (!sameToken(tokenOf(req, url), opts.token)) return send(res, 401);
+        return openEvents(req, res);
+      case 'POST /likeness':
+        if (!sameToken(tokenOf(req, url), opts.token)) return send(res, 401);
+        return readLikeness(req, res);
+      default:
+        return send(res, ['/', '/app.js', '/app.css', '/health', '/events', '/likeness'].includes(url.pathname) ? 405 : 404);
+    }
+  });
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 0; // event streams stay open
+  server.maxHeadersCount = 50;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      reject(err.code === 'EADDRINUSE'
+        ? new WebDisplayError('PORT_IN_USE', `port ${opts.port} on 127.0.0.1 is already in use (choose another with --port)`)
+        : new WebDisplayError('LISTEN_FAILED', `cannot listen on 127.0.0.1:${opts.port}: ${err.message}`));
+    });
+    server.listen(opts.port, '127.0.0.1', () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+  allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+
+  const heartbeat = setInterval(() => {
+    for (const res of clients) res.write(': keep-alive\n\n');
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
+
+  return {
+    name: 'web',
+    port,
+    url: `http://127.0.0.1:${port}/?token=${opts.token}`,
+    get clientCount() {
+      return clients.size;
+    },
+    show(state) {
+      current = JSON.stringify(state);
+      for (const res of clients) writeEvent(res, current);
+    },
+    async close() {
+      closing = true;
+      clearInterval(heartbeat);
+      for (const res of clients) res.end();
+      clients.clear();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
