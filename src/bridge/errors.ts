@@ -7,6 +7,8 @@ export type BridgeErrorCode =
   | 'HANDSHAKE_TIMEOUT'
   /** A frame went unacknowledged after every retry: the link is down. */
   | 'LINK_DOWN'
+  /** The firmware sent its boot banner mid-session: it rebooted, so the session starts again with HELLO. */
+  | 'FIRMWARE_RESTARTED'
   /** The port closed (unplugged) or the session was closed while frames were in flight. */
   | 'LINK_CLOSED'
   /** The firmware refused a frame for a reason a retry cannot fix (too long, bad type, bad length). */

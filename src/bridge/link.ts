@@ -8,7 +8,7 @@ import { SerialPort } from 'serialport';
 import type { ScannerState } from '../scan/types.js';
 import { BridgeError } from './errors.js';
 import { Session, type FirmwareInfo, type SessionOptions } from './session.js';
-import type { Frame } from './wire.js';
+import type { Frame } from './codec.js';
 
 export interface LinkOptions {
   /** Serial device, e.g. /dev/ttyACM0 or /dev/proofdesk-bridge. */
@@ -152,10 +152,12 @@ export class BridgeLink extends EventEmitter<LinkEvents> {
     }
     this.setState('reconnecting');
     if (this.timer) clearTimeout(this.timer);
+    // A firmware that rebooted is there already: say HELLO again at once.
+    const delay = err.code === 'FIRMWARE_RESTARTED' ? 0 : this.options.reconnectMs;
     this.timer = setTimeout(() => {
       this.timer = null;
       void this.connect();
-    }, this.options.reconnectMs);
+    }, delay);
   }
 
   private async closePort(): Promise<void> {

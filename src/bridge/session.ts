@@ -8,16 +8,8 @@
 import { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
 import { BridgeError } from './errors.js';
-import {
-  FrameSplitter,
-  MAX_PAYLOAD,
-  NakCode,
-  PROTOCOL_VERSION,
-  T,
-  decodeFrame,
-  encodeFrame,
-  type Frame,
-} from './wire.js';
+import { decodeMessage } from './messages.js';
+import { FrameDecoder, MAX_PAYLOAD, NakCode, PROTOCOL_VERSION, T, encodeFrame, nakCodeName, type DecodeResult, type Frame, type NakCodeValue } from './codec.js';
 
 export interface SessionOptions {
   windowFrames: number;
@@ -40,12 +32,21 @@ export const DEFAULT_SESSION_OPTIONS: SessionOptions = {
   handshakeTimeoutMs: 3000,
 };
 
-/** What the firmware said about itself in HELLO_OK. */
+/** What the firmware said about itself in HELLO_OK (docs/bridge-protocol.md §3). */
 export interface FirmwareInfo {
   protocol: number;
   version: string;
+  /** Bit 0 display, 1 scanner, 2 buttons, 3 buzzer, 4 LEDs, 5 IMAGE_GREY8, 6 IMAGE_RGB565. */
   caps: number;
+  width: number;
+  height: number;
+  /** The firmware's receive limits; the sender's window is the smaller of these and its own. */
+  windowFrames: number;
+  windowBytes: number;
+  maxPayload: number;
 }
+
+
 
 /** Counters for benchmarks and diagnostics (no payload contents: they may be personal data). */
 export interface SessionStats {
@@ -73,6 +74,8 @@ interface InFlight extends Outgoing {
 export interface SessionEvents {
   /** A data frame from the firmware (not ACK/NAK), delivered once even if the firmware resent it. */
   frame: [Frame];
+  /** A frame could not be read (corrupt, too long); it was NAKed. For diagnostics only. */
+  badFrame: [number];
   /** The session is unusable (link down / closed); every pending send has been rejected. */
   dead: [BridgeError];
 }
@@ -84,13 +87,18 @@ export class Session extends EventEmitter<SessionEvents> {
   private readonly inFlight: InFlight[] = [];
   private inFlightBytes = 0;
   private nextSeq = 0;
-  /** Seq of the last data frame accepted from the firmware, or null before the first. */
-  private lastInSeq: number | null = null;
+  /** Seq of the next data frame we accept from the firmware; null until its BANNER or HELLO_OK sets it. */
+  private expected: number | null = null;
+  /** One NAK per gap: set after NAK OUT_OF_WINDOW, cleared when `expected` arrives. */
+  private gapReported = false;
+  private handshaken = false;
+  private windowFrames: number;
+  private windowBytes: number;
   private retryTimer: NodeJS.Timeout | null = null;
   private heartbeatTimer: NodeJS.Timeout | null = null;
   private deadError: BridgeError | null = null;
-  private readonly splitter: FrameSplitter;
-  private readonly onData = (chunk: Buffer): void => this.splitter.push(chunk);
+  private readonly decoder: FrameDecoder;
+  private readonly onData = (chunk: Buffer): void => this.decoder.push(chunk);
   private readonly onClose = (): void => this.die(new BridgeError('LINK_CLOSED', 'The bridge port closed.'));
 
   constructor(
@@ -99,7 +107,9 @@ export class Session extends EventEmitter<SessionEvents> {
   ) {
     super();
     this.options = { ...DEFAULT_SESSION_OPTIONS, ...options };
-    this.splitter = new FrameSplitter((encoded) => this.receive(encoded));
+    this.windowFrames = this.options.windowFrames;
+    this.windowBytes = this.options.windowBytes;
+    this.decoder = new FrameDecoder((result) => this.receive(result));
     port.on('data', this.onData);
     port.on('close', this.onClose);
     this.armHeartbeat();
@@ -127,25 +137,25 @@ export class Session extends EventEmitter<SessionEvents> {
   }
 
   /**
-   * Say HELLO and wait for HELLO_OK. Refuses firmware of another protocol version with a message that says which
-   * versions are involved and what to do.
+   * Say HELLO (after a 0x00 that flushes any half frame the firmware holds) and wait for HELLO_OK. Refuses firmware
+   * of another protocol version with a message that names both versions and says what to do.
    */
   async handshake(): Promise<FirmwareInfo> {
     const reply = new Promise<FirmwareInfo>((resolve, reject) => {
       const timer = setTimeout(() => {
         cleanup();
-        reject(new BridgeError('HANDSHAKE_TIMEOUT', `No HELLO_OK from the bridge within ${this.options.handshakeTimeoutMs} ms.`));
+        reject(new BridgeError('HANDSHAKE_TIMEOUT', `No HELLO_OK from the bridge within ${this.options.handshakeTimeoutMs} ms: is it a proofdesk bridge, powered and flashed?`));
       }, this.options.handshakeTimeoutMs);
       const onFrame = (frame: Frame): void => {
-        if (frame.type !== T.HELLO_OK && frame.type !== T.BANNER) return;
-        const info = parseFirmwareInfo(frame);
-        if (info.protocol !== PROTOCOL_VERSION) {
-          cleanup();
-          reject(protocolMismatch(info));
-        } else if (frame.type === T.HELLO_OK) {
-          cleanup();
-          resolve(info);
-        }
+        if (frame.type !== T.HELLO_OK) return;
+        cleanup();
+        const info = parseHelloOk(frame.payload);
+        if (!info) return reject(new BridgeError('HANDSHAKE_TIMEOUT', 'The bridge answered HELLO with a malformed HELLO_OK.'));
+        if (info.protocol !== PROTOCOL_VERSION) return reject(protocolMismatch(info));
+        this.windowFrames = Math.max(1, Math.min(this.options.windowFrames, info.windowFrames));
+        this.windowBytes = Math.max(1, Math.min(this.options.windowBytes, info.windowBytes));
+        this.handshaken = true;
+        resolve(info);
       };
       const onDead = (err: BridgeError): void => {
         cleanup();
@@ -159,12 +169,13 @@ export class Session extends EventEmitter<SessionEvents> {
       this.on('frame', onFrame);
       this.on('dead', onDead);
     });
+    this.port.write(Buffer.from([0]));
     const hello = this.send(T.HELLO, Buffer.from([PROTOCOL_VERSION]));
     hello.catch(() => undefined); // its failure surfaces through 'dead' → reply
     try {
       return await reply;
     } catch (err) {
-      if (err instanceof BridgeError && err.code === 'PROTOCOL_MISMATCH') this.close();
+      this.die(err as BridgeError);
       throw err;
     }
   }
@@ -195,8 +206,8 @@ export class Session extends EventEmitter<SessionEvents> {
       const seq = this.nextSeq;
       const wire = encodeFrame({ type: next.type, seq, payload: next.payload });
       const full =
-        this.inFlight.length >= this.options.windowFrames ||
-        (this.inFlight.length > 0 && this.inFlightBytes + wire.length > this.options.windowBytes);
+        this.inFlight.length >= this.windowFrames ||
+        (this.inFlight.length > 0 && this.inFlightBytes + wire.length > this.windowBytes);
       if (full) return;
       this.queue.shift();
       this.nextSeq = (seq + 1) & 0xff;
@@ -212,6 +223,11 @@ export class Session extends EventEmitter<SessionEvents> {
     this.stats.bytesSent += wire.length;
     this.port.write(wire);
     this.armHeartbeat();
+  }
+
+  /** ACK / NAK: never acknowledged themselves, not counted in the window. */
+  private control(type: typeof T.ACK | typeof T.NAK, seq: number, code?: number): void {
+    this.port.write(encodeFrame({ type, seq, payload: code === undefined ? Buffer.alloc(0) : Buffer.from([code]) }));
   }
 
   private armRetry(delay = this.options.retryMs): void {
@@ -249,25 +265,43 @@ export class Session extends EventEmitter<SessionEvents> {
     this.armRetry();
   }
 
-  private receive(encoded: Buffer): void {
+  /** A frame we could not read: ask for `expected` again (the seq inside a damaged frame cannot be trusted). */
+  private refuse(code: NakCodeValue): void {
+    this.stats.badFramesReceived++;
+    this.emit('badFrame', code);
+    if (this.expected !== null) this.control(T.NAK, this.expected, code);
+  }
+
+  private receive(result: DecodeResult): void {
     if (this.deadError) return;
-    const result = decodeFrame(encoded);
-    if (!result.ok) {
-      this.stats.badFramesReceived++;
-      // Tell the firmware to resend. The seq of a corrupted frame cannot be trusted; send our best guess.
-      const seq = this.lastInSeq === null ? 0 : (this.lastInSeq + 1) & 0xff;
-      this.port.write(encodeFrame({ type: T.NAK, seq, payload: Buffer.from([seq, result.nak]) }));
+    if (!result.ok) return this.refuse(result.nak);
+    const frame = result.frame;
+    if (frame.type === T.ACK) return this.onAck(frame.seq);
+    if (frame.type === T.NAK) return this.onNak(frame.seq, frame.payload[0] ?? 0);
+    this.stats.framesReceived++;
+    if (frame.type === T.BANNER || frame.type === T.HELLO_OK) {
+      if (frame.type === T.BANNER && this.handshaken) {
+        // The firmware rebooted under us: its numbering and queue restarted, so must ours (link.ts says HELLO again).
+        this.control(T.ACK, frame.seq);
+        this.die(new BridgeError('FIRMWARE_RESTARTED', 'The bridge firmware restarted.'));
+        return;
+      }
+      this.expected = frame.seq;
+    }
+    if (this.expected === null) return; // left over from an earlier session; HELLO makes the firmware drop its queue
+    if (frame.seq !== this.expected) {
+      const behind = (this.expected - frame.seq) & 0xff;
+      if (behind >= 1 && behind <= 128) this.control(T.ACK, (this.expected - 1) & 0xff);
+      else if (!this.gapReported) {
+        this.gapReported = true;
+        this.control(T.NAK, this.expected, NakCode.OUT_OF_WINDOW);
+      }
       return;
     }
-    const frame = result.frame;
-    if (frame.type === T.ACK) return this.onAck(frame.payload[0] ?? -1);
-    if (frame.type === T.NAK) return this.onNak(frame.payload[0] ?? -1, frame.payload[1] ?? 0);
-    this.stats.framesReceived++;
-    // Acknowledge every data frame; pass it on once. HELLO_OK and BANNER restart the firmware's numbering.
-    this.port.write(encodeFrame({ type: T.ACK, seq: frame.seq, payload: Buffer.from([frame.seq]) }));
-    const fresh = frame.type === T.BANNER || frame.type === T.HELLO_OK || frame.seq !== this.lastInSeq;
-    this.lastInSeq = frame.seq;
-    if (fresh) this.emit('frame', frame);
+    this.gapReported = false;
+    this.expected = (frame.seq + 1) & 0xff;
+    this.control(T.ACK, frame.seq);
+    this.emit('frame', frame);
   }
 
   /** Cumulative: an ACK for seq s acknowledges every in-flight frame up to and including s. */
@@ -289,40 +323,59 @@ export class Session extends EventEmitter<SessionEvents> {
     this.stats.naksReceived++;
     const index = this.inFlight.findIndex((item) => item.seq === seq);
     if (index < 0) return;
-    if (code === NakCode.TOO_LONG || code === NakCode.BAD_TYPE || code === NakCode.BAD_LENGTH) {
-      // The firmware consumed the sequence number and refused the content: resending cannot help.
-      const [item] = this.inFlight.splice(index, 1);
-      this.inFlightBytes -= item!.wire.length;
-      item!.reject(new BridgeError('FRAME_REJECTED', `Bridge refused frame type 0x${item!.type.toString(16)}: ${nakName(code)}.`));
+    if (code === NakCode.BAD_TYPE || code === NakCode.BAD_LENGTH || code === NakCode.BAD_VALUE) {
+      // The firmware consumed the sequence number and refused the content: resending cannot help. Frames before
+      // it were accepted (the receiver works in order).
+      for (const item of this.inFlight.splice(0, index)) {
+        this.inFlightBytes -= item.wire.length;
+        item.resolve();
+      }
+      const item = this.inFlight.shift()!;
+      this.inFlightBytes -= item.wire.length;
+      item.reject(new BridgeError('FRAME_REJECTED', `Bridge refused frame type 0x${item.type.toString(16).padStart(2, '0')}: ${nakCodeName(code)}.`));
+      if (this.inFlight.length === 0 && this.retryTimer) {
+        clearTimeout(this.retryTimer);
+        this.retryTimer = null;
+      }
       this.pump();
       return;
     }
     if (code === NakCode.BUSY) {
-      this.armRetry();
+      // Wait one retry timeout, then resend from s.
+      if (this.retryTimer) clearTimeout(this.retryTimer);
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = null;
+        this.resendFrom(index, 'busy');
+      }, this.options.retryMs);
       return;
     }
-    this.resendFrom(index, nakName(code));
+    this.resendFrom(index, nakCodeName(code));
   }
 }
 
-function nakName(code: number): string {
-  return (NakCode as Record<string, number>)[code] !== undefined ? String(code) : (Object.entries(NakCode).find(([, v]) => v === code)?.[0] ?? `code ${code}`);
+/** HELLO_OK → what the firmware said. Only the first byte (proto) is promised across versions. */
+export function parseHelloOk(payload: Buffer): FirmwareInfo | null {
+  const decoded = decodeMessage(T.HELLO_OK, payload);
+  if (decoded.ok && decoded.message.type === 'HELLO_OK') {
+    const { type: _type, proto, version, ...rest } = decoded.message;
+    return { ...rest, protocol: proto, version: printable(version) };
+  }
+  const protocol = payload[0];
+  if (protocol === undefined || protocol === PROTOCOL_VERSION) return null;
+  return { protocol, version: '', caps: 0, width: 0, height: 0, windowFrames: 0, windowBytes: 0, maxPayload: 0 };
 }
 
-export function parseFirmwareInfo(frame: Frame): FirmwareInfo {
-  const p = frame.payload;
-  const protocol = p[0] ?? 0;
-  const rest = frame.type === T.HELLO_OK ? p.subarray(1, Math.max(1, p.length - 2)) : p.subarray(1);
-  const caps = frame.type === T.HELLO_OK && p.length >= 3 ? p.readUInt16BE(p.length - 2) : 0;
-  return { protocol, version: rest.toString('latin1'), caps };
+/** The version string goes into messages and logs: keep it to short printable ASCII. */
+function printable(text: string): string {
+  return /^[\x20-\x7e]{1,64}$/.test(text) ? text : '';
 }
 
 function protocolMismatch(info: FirmwareInfo): BridgeError {
   const newer = info.protocol > PROTOCOL_VERSION;
   return new BridgeError(
     'PROTOCOL_MISMATCH',
-    `The bridge firmware${info.version ? ` (${info.version})` : ''} speaks protocol version ${info.protocol}, ` +
+    `The bridge firmware${info.version ? ` ${info.version}` : ''} speaks protocol version ${info.protocol}, ` +
       `but this proofdesk speaks version ${PROTOCOL_VERSION}. ` +
-      (newer ? 'Update proofdesk, or flash the firmware that came with this proofdesk.' : 'Flash the firmware that came with this proofdesk (see hardware/flashing.md).'),
+      (newer ? 'Update proofdesk, or flash the firmware that came with this proofdesk (hardware/flashing.md).' : 'Flash the firmware that came with this proofdesk (hardware/flashing.md).'),
   );
 }

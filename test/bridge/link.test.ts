@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { BridgeLink } from '../../src/bridge/link.js';
 import type { BridgeError } from '../../src/bridge/errors.js';
-import { T } from '../../src/bridge/wire.js';
+import { T } from '../../src/bridge/codec.js';
 import { FakeFirmware } from './fake-firmware.js';
 import { openPtyPair, ptySkipReason, type PtyPair } from './pty-pair.js';
 

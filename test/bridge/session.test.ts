@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SerialPort } from 'serialport';
 import { Session } from '../../src/bridge/session.js';
 import { BridgeError } from '../../src/bridge/errors.js';
-import { T, encodeFrame } from '../../src/bridge/wire.js';
+import { NakCode, T, encodeFrame } from '../../src/bridge/codec.js';
 import { FakeFirmware } from './fake-firmware.js';
 import { openPtyPair, ptySkipReason, type PtyPair } from './pty-pair.js';
 
@@ -14,6 +14,8 @@ async function openHost(path: string): Promise<SerialPort> {
   await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
   return port;
 }
+
+const fills = (fw: FakeFirmware): number[] => fw.received.filter((f) => f.type === T.FILL_RECT).map((f) => f.payload[0]!);
 
 describe.skipIf(skip !== null)('bridge session over a real pty pair', () => {
   let pty: PtyPair;
@@ -34,106 +36,158 @@ describe.skipIf(skip !== null)('bridge session over a real pty pair', () => {
     session = undefined;
   });
 
-  it('handshakes with protocol-1 firmware and reports its version', async () => {
+  async function connected(options: ConstructorParameters<typeof FakeFirmware>[1] = {}, sessionOptions = {}): Promise<Session> {
+    fw = await FakeFirmware.open(pty.b, options);
+    session = new Session(host, { heartbeatMs: 0, ...sessionOptions });
+    await session.handshake();
+    return session;
+  }
+
+  it('handshakes with protocol-1 firmware (0x00 flush, then HELLO) and reports what the firmware said', async () => {
     fw = await FakeFirmware.open(pty.b, { version: 'pdfw 1.2.3' });
     session = new Session(host, { heartbeatMs: 0 });
     const info = await session.handshake();
-    expect(info).toEqual({ protocol: 1, version: 'pdfw 1.2.3', caps: 1 });
+    expect(info).toEqual({ protocol: 1, version: 'pdfw 1.2.3', caps: 0x7f, width: 240, height: 320, windowFrames: 4, windowBytes: 2048, maxPayload: 1024 });
+    expect(fw.received[0]).toMatchObject({ type: T.HELLO, payload: Buffer.from([1]) });
   });
 
-  it('refuses protocol-2 firmware with a clear message and closes the session', async () => {
+  it('refuses protocol-2 firmware with a message naming both versions, and ends the session', async () => {
     fw = await FakeFirmware.open(pty.b, { protocol: 2, version: 'pdfw 2.0.0' });
     session = new Session(host, { heartbeatMs: 0 });
     const err = await session.handshake().then(() => null, (e: unknown) => e);
     expect(err).toBeInstanceOf(BridgeError);
     expect((err as BridgeError).code).toBe('PROTOCOL_MISMATCH');
-    expect((err as BridgeError).message).toMatch(/protocol version 2.*speaks version 1.*Update proofdesk/);
+    expect((err as BridgeError).message).toMatch(/pdfw 2\.0\.0 speaks protocol version 2.*speaks version 1.*Update proofdesk/);
     expect(session.alive).toBe(false);
+    await expect(session.send(T.HEARTBEAT)).rejects.toMatchObject({ code: 'PROTOCOL_MISMATCH' });
   });
 
-  it('never has more than 4 frames or 2048 bytes unacknowledged', async () => {
-    fw = await FakeFirmware.open(pty.b, { holdAcks: true });
-    session = new Session(host, { heartbeatMs: 0, retryMs: 5_000 });
+  it('times out a handshake with a silent device, with a message that says what to check', async () => {
+    session = new Session(host, { heartbeatMs: 0, handshakeTimeoutMs: 300, retryMs: 1000 });
+    await expect(session.handshake()).rejects.toMatchObject({ code: 'HANDSHAKE_TIMEOUT', message: expect.stringMatching(/proofdesk bridge/) });
+  });
+
+  it('never has more than 4 frames or 2048 wire bytes unacknowledged', async () => {
+    await connected({}, { retryMs: 5_000 });
+    fw!.options.holdAcks = true;
     const sends = Array.from({ length: 12 }, (_, i) => session!.send(T.FILL_RECT, Buffer.alloc(i % 2 ? 900 : 10, i + 1)));
-    // With ACKs held, the sender must stop at the window edge.
-    await fw.until((f) => f.received.length >= 3);
-    await new Promise((r) => setTimeout(r, 300));
-    expect(fw.received.length).toBeLessThanOrEqual(4);
-    expect(session.unacked.frames).toBeLessThanOrEqual(4);
-    expect(session.unacked.bytes).toBeLessThanOrEqual(2048);
-    // Release ACKs repeatedly until everything went through.
+    await fw!.until((f) => fills(f).length >= 2);
+    await new Promise((r) => setTimeout(r, 300)); // give an unruly sender time to overrun
+    expect(fills(fw!).length).toBeLessThanOrEqual(4);
+    expect(session!.unacked.frames).toBeLessThanOrEqual(4);
+    expect(session!.unacked.bytes).toBeLessThanOrEqual(2048);
     const release = setInterval(() => fw!.releaseAcks(), 20);
     await Promise.all(sends);
     clearInterval(release);
-    expect(fw.received.map((f) => f.payload[0])).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
-    expect(fw.maxUnacked.frames).toBeLessThanOrEqual(4);
-    expect(fw.maxUnacked.bytes).toBeLessThanOrEqual(2048);
-    expect(fw.maxUnacked.frames).toBeGreaterThanOrEqual(2); // the window was actually used
+    expect(fills(fw!)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    expect(fw!.maxUnacked.frames).toBeLessThanOrEqual(4);
+    expect(fw!.maxUnacked.bytes).toBeLessThanOrEqual(2048);
+    expect(fw!.maxUnacked.frames).toBeGreaterThanOrEqual(2); // the window was actually used
+  });
+
+  it('narrows its window to what the firmware says it can take', async () => {
+    await connected({ windowFrames: 2 }, { retryMs: 5_000 });
+    fw!.options.holdAcks = true;
+    const sends = Array.from({ length: 6 }, (_, i) => session!.send(T.FILL_RECT, Buffer.from([i + 1])));
+    await fw!.until((f) => fills(f).length >= 2);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(fills(fw!)).toEqual([1, 2]);
+    const release = setInterval(() => fw!.releaseAcks(), 20);
+    await Promise.all(sends);
+    clearInterval(release);
+    expect(fw!.maxUnacked.frames).toBe(2);
   });
 
   it('resends after a lost ACK; the firmware re-ACKs the duplicate without executing it twice', async () => {
-    fw = await FakeFirmware.open(pty.b, { dropAck: (frame) => frame.type === T.FILL_RECT && frame.payload[0] === 3 });
-    session = new Session(host, { heartbeatMs: 0 });
+    await connected({ dropAck: (frame) => frame.type === T.FILL_RECT && frame.payload[0] === 3 });
     await Promise.all([1, 2, 3].map((n) => session!.send(T.FILL_RECT, Buffer.from([n]))));
-    const fills = fw.receptions.filter((r) => r.frame.type === T.FILL_RECT).map((r) => r.frame.payload[0]);
-    expect(fills.filter((n) => n === 3).length).toBeGreaterThanOrEqual(2); // sent again (the last frame: no later ACK covers it)
-    expect(fw.received.map((f) => f.payload[0])).toEqual([1, 2, 3]); // executed once each
-    expect(session.stats.resends).toBeGreaterThan(0);
+    const arrivals = fw!.receptions.filter((r) => r.frame.type === T.FILL_RECT).map((r) => r.frame.payload[0]);
+    expect(arrivals.filter((n) => n === 3).length).toBeGreaterThanOrEqual(2); // sent again (no later ACK covered it)
+    expect(fills(fw!)).toEqual([1, 2, 3]); // executed once each
+    expect(session!.stats.resends).toBeGreaterThan(0);
   });
 
-  it('resends a frame the firmware NAKs for CRC, and fails a frame it refuses as BAD_TYPE', async () => {
+  it('resends from a frame NAKed for CRC; fails one refused as BAD_TYPE and carries on', async () => {
     let nakked = false;
-    fw = await FakeFirmware.open(pty.b, {
+    await connected({
       nak: (frame) => {
-        if (frame.payload[0] === 7 && !nakked) return (nakked = true), 1;
-        if (frame.type === 0x7e) return 3;
+        if (frame.payload[0] === 7 && !nakked) return (nakked = true), NakCode.CRC;
+        if (frame.type === 0x7e) return NakCode.BAD_TYPE;
         return null;
       },
     });
-    session = new Session(host, { heartbeatMs: 0 });
-    await session.send(T.FILL_RECT, Buffer.from([7]));
-    expect(session.stats.naksReceived).toBe(1);
-    expect(fw.received.map((f) => f.payload[0])).toEqual([7]);
-    const err = await session.send(0x7e, Buffer.from([1])).then(() => null, (e: unknown) => e);
-    expect((err as BridgeError).code).toBe('FRAME_REJECTED');
-    // The session carries on after a refused frame.
-    await session.send(T.FILL_RECT, Buffer.from([8]));
-    expect(fw.received.map((f) => f.payload[0])).toEqual([7, 8]);
+    await Promise.all([session!.send(T.FILL_RECT, Buffer.from([7])), session!.send(T.FILL_RECT, Buffer.from([8]))]);
+    expect(session!.stats.naksReceived).toBeGreaterThanOrEqual(1);
+    expect(fills(fw!)).toEqual([7, 8]);
+    const err = await session!.send(0x7e, Buffer.from([1])).then(() => null, (e: unknown) => e);
+    expect(err).toMatchObject({ code: 'FRAME_REJECTED', message: expect.stringContaining('0x7e: BAD_TYPE') });
+    await session!.send(T.FILL_RECT, Buffer.from([9]));
+    expect(fills(fw!)).toEqual([7, 8, 9]);
+  });
+
+  it('waits a retry timeout after BUSY, then resends', async () => {
+    let busy = false;
+    await connected({ nak: (frame) => (frame.type === T.FILL_RECT && !busy ? ((busy = true), NakCode.BUSY) : null) });
+    await session!.send(T.FILL_RECT, Buffer.from([5]));
+    expect(fills(fw!)).toEqual([5]);
   });
 
   it('declares the link down when nothing is acknowledged after 3 resends', async () => {
-    fw = await FakeFirmware.open(pty.b, { dropAck: () => true });
-    // Duplicates are re-ACKed by the fake; silence it completely by closing its end after the first frame.
-    await fw.close();
-    session = new Session(host, { heartbeatMs: 0, retryMs: 50 });
+    await connected({}, { retryMs: 50 });
+    await fw!.close(); // the firmware goes silent
     const dead = new Promise<BridgeError>((r) => session!.once('dead', r));
-    const err = await session.send(T.HEARTBEAT).then(() => null, (e: unknown) => e);
-    expect((err as BridgeError).code).toBe('LINK_DOWN');
+    const err = await session!.send(T.HEARTBEAT).then(() => null, (e: unknown) => e);
+    expect(err).toMatchObject({ code: 'LINK_DOWN', message: expect.stringMatching(/after 3 resends/) });
     expect((await dead).code).toBe('LINK_DOWN');
   });
 
-  it('ACKs firmware frames, NAKs a corrupted one, and passes a resent duplicate on only once', async () => {
-    fw = await FakeFirmware.open(pty.b);
-    session = new Session(host, { heartbeatMs: 0 });
+  it('ACKs firmware frames once, NAKs a corrupted one with the seq it wants, re-ACKs a duplicate, NAKs a gap once', async () => {
+    await connected();
     const seen: number[] = [];
-    session.on('frame', (f) => seen.push(f.type));
-    const good = encodeFrame({ type: T.BUTTON, seq: 9, payload: Buffer.from([1]) });
-    const corrupt = Buffer.from(good);
+    session!.on('frame', (f) => seen.push(f.payload[0]!));
+    const button = (seq: number, n: number): Buffer => encodeFrame({ type: T.BUTTON, seq, payload: Buffer.from([n]) });
+    const corrupt = button(1, 1);
     corrupt[3] = corrupt[3]! ^ 0x40;
-    fw.writeRaw(corrupt);
-    fw.writeRaw(good);
-    fw.writeRaw(good);
-    await fw.until((f) => f.receptions.filter((r) => r.frame.type === T.ACK).length >= 2);
-    await fw.until((f) => f.receptions.some((r) => r.frame.type === T.NAK));
-    expect(seen).toEqual([T.BUTTON]);
-    const nak = fw.receptions.find((r) => r.frame.type === T.NAK)!;
-    expect(nak.frame.payload[1]).toBe(1);
-    expect(session.stats.badFramesReceived).toBe(1);
+    const controls = (): Array<[number, number, number | undefined]> =>
+      fw!.receptions.filter((r) => r.frame.type === T.ACK || r.frame.type === T.NAK).map((r) => [r.frame.type, r.frame.seq, r.frame.payload[0]]);
+    await fw!.until(() => controls().length >= 1); // the ACK of HELLO_OK (seq 0)
+    const before = controls().length;
+    fw!.writeRaw(corrupt); // → NAK CRC, seq 1 (expected)
+    fw!.writeRaw(button(1, 1)); // → ACK 1
+    fw!.writeRaw(button(1, 1)); // duplicate → ACK 1 again, not passed on
+    fw!.writeRaw(button(3, 3)); // gap (2 lost) → NAK OUT_OF_WINDOW 2
+    fw!.writeRaw(button(4, 4)); // still in the gap → dropped silently
+    fw!.writeRaw(button(2, 2)); // → ACK 2
+    await fw!.until(() => controls().length >= before + 5);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(controls().slice(before)).toEqual([
+      [T.NAK, 1, NakCode.CRC],
+      [T.ACK, 1, undefined],
+      [T.ACK, 1, undefined],
+      [T.NAK, 2, NakCode.OUT_OF_WINDOW],
+      [T.ACK, 2, undefined],
+    ]);
+    expect(seen).toEqual([1, 2]);
+    expect(session!.stats.badFramesReceived).toBe(1);
+  });
+
+  it('NAKs a run of bytes longer than any frame (TOO_LONG) and keeps its memory bounded', async () => {
+    await connected();
+    fw!.writeRaw(Buffer.alloc(50_000, 0x41));
+    fw!.writeRaw(Buffer.from([0]));
+    await fw!.until((f) => f.receptions.some((r) => r.frame.type === T.NAK && r.frame.payload[0] === NakCode.TOO_LONG));
+    await session!.send(T.FILL_RECT, Buffer.from([1])); // still working
+  });
+
+  it('treats a boot banner mid-session as a firmware restart', async () => {
+    await connected();
+    const dead = new Promise<BridgeError>((r) => session!.once('dead', r));
+    fw!.sendBanner();
+    expect((await dead).code).toBe('FIRMWARE_RESTARTED');
   });
 
   it('sends heartbeats when idle', async () => {
-    fw = await FakeFirmware.open(pty.b);
-    session = new Session(host, { heartbeatMs: 100 });
-    await fw.until((f) => f.received.filter((r) => r.type === T.HEARTBEAT).length >= 2);
+    await connected({}, { heartbeatMs: 100 });
+    await fw!.until((f) => f.received.filter((r) => r.type === T.HEARTBEAT).length >= 2);
   });
 });
