@@ -4,10 +4,12 @@
  */
 import * as fs from 'node:fs';
 import { Command, Option } from 'commander';
-import {
-  RecordError, RecordReader, RecordStore, defaultKeyFile, defaultStoreDir, evidencePdf, toCsv, toJson,
-  type FoldedCheck, type ReadProblem,
-} from '../records/index.js';
+import type { FoldedCheck } from '../records/entries.js';
+import { RecordError } from '../records/errors.js';
+import { toCsv, toJson } from '../records/export.js';
+import type { ReadProblem } from '../records/log-file.js';
+import { defaultKeyFile, defaultStoreDir } from '../records/paths.js';
+import { RecordReader, RecordStore } from '../records/store.js';
 import { UsageError } from './usage-error.js';
 
 interface StoreOpt { store?: string }
@@ -95,6 +97,7 @@ export function register(program: Command): void {
       }
       const reader = RecordReader.openReadOnly({ dir, keyFile: opts.keyFile ?? defaultKeyFile() });
       const copy = reader.readPersonal(checkId);
+      const { evidencePdf } = await import('../records/evidence-pdf.js'); // pdf-lib, sharp, qrcode: only when needed
       const pdf = await evidencePdf(check, copy, {
         ...(opts.statement !== undefined && { statement: opts.statement }),
         timeZone: opts.timeZone,
