@@ -1,0 +1,54 @@
+import { deflateSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { zlibCompress, zlibInflate } from '../../src/credential/compress.js';
+import { CredentialError } from '../../src/credential/errors.js';
+import { MAX_INFLATED_BYTES } from '../../src/credential/limits.js';
+
+function codeOf(fn: () => unknown): string {
+  try {
+    fn();
+    return 'ok';
+  } catch (err) {
+    if (!(err instanceof CredentialError)) throw err;
+    return err.code;
+  }
+}
+
+describe('bounded zlib inflate', () => {
+  it('round-trips, up to exactly the limit', () => {
+    const data = new Uint8Array(MAX_INFLATED_BYTES).map((_, i) => (i * 131) & 0xff);
+    expect(zlibInflate(zlibCompress(data))).toEqual(Buffer.from(data));
+    expect(codeOf(() => zlibInflate(zlibCompress(new Uint8Array(MAX_INFLATED_BYTES + 1))))).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  it('a bomb (64 KiB in, 64 MiB out) stops at the limit without allocating the output', () => {
+    const bomb = deflateSync(Buffer.alloc(64 * 1024 * 1024), { level: 9 });
+    expect(bomb.length).toBeLessThan(70 * 1024);
+    const before = process.memoryUsage().arrayBuffers;
+    let peak = before;
+    for (let i = 0; i < 20; i++) {
+      expect(codeOf(() => zlibInflate(bomb))).toBe('PAYLOAD_TOO_LARGE');
+      peak = Math.max(peak, process.memoryUsage().arrayBuffers);
+    }
+    // Inflating for real would need 64 MiB each time; the bound keeps growth to a few chunks.
+    expect(peak - before).toBeLessThan(8 * 1024 * 1024);
+  });
+
+  it('a smaller limit is honoured exactly', () => {
+    const data = new Uint8Array(1000).fill(65);
+    expect(zlibInflate(zlibCompress(data), 1000).length).toBe(1000);
+    expect(codeOf(() => zlibInflate(zlibCompress(data), 999))).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  it.each([
+    ['bytes after the stream', (z: Uint8Array) => Uint8Array.from([...z, 0x00])],
+    ['a second stream after the first', (z: Uint8Array) => Uint8Array.from([...z, ...z])],
+    ['truncated stream', (z: Uint8Array) => z.subarray(0, z.length - 1)],
+    ['bad Adler-32', (z: Uint8Array) => Uint8Array.from(z, (b, i) => (i === z.length - 1 ? b ^ 1 : b))],
+    ['raw deflate without the zlib header', (z: Uint8Array) => z.subarray(2)],
+    ['empty input', () => new Uint8Array(0)],
+  ])('%s is DECOMPRESS_FAILED', (_label, mangle) => {
+    const z = zlibCompress(new TextEncoder().encode('a credential would be here'));
+    expect(codeOf(() => zlibInflate(mangle(z)))).toBe('DECOMPRESS_FAILED');
+  });
+});
