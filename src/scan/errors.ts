@@ -1,0 +1,28 @@
+/** Errors of the scanner layer. Each has a stable `code`; messages are for the person setting up the desk. */
+
+export type ScanErrorCode =
+  /** The scanner's device could not be opened (missing, busy, or no permission); the scanner keeps retrying. */
+  | 'OPEN_FAILED'
+  /** The device went away (unplugged, powered off); the scanner keeps retrying. */
+  | 'DEVICE_LOST'
+  /** A keyboard-wedge scanner could not be taken exclusively: its keystrokes also reach whatever has focus. */
+  | 'NOT_EXCLUSIVE'
+  /** The HID report descriptor could not be read or parsed. */
+  | 'BAD_DESCRIPTOR'
+  /** The HID device has no HID POS scanned-data report this code understands. */
+  | 'UNSUPPORTED_LAYOUT'
+  /** node-hid (USB HID) could not be loaded, usually because libusb-1.0 is missing. */
+  | 'HID_UNAVAILABLE'
+  /** The scanner configuration is invalid. */
+  | 'BAD_CONFIG';
+
+export class ScanError extends Error {
+  override readonly name = 'ScanError';
+  constructor(
+    readonly code: ScanErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

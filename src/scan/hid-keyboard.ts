@@ -1,0 +1,62 @@
+/**
+ * Keyboard-wedge scanners read as HID. Exclusive where possible: node-hid's libusb backend detaches the kernel
+ * keyboard driver while the device is open, so the scanner cannot type into whatever has focus. Where that fails
+ * (no access to /dev/bus/usb, or the process already uses the hidraw backend) we read a copy through hidraw and say
+ * so loudly: the keystrokes then ALSO reach the console or focused window.
+ */
+import type { HIDAsync } from 'node-hid';
+import { ScanError } from './errors.js';
+import { loadHid, preferHidDriver, type HidIdentity } from './hid.js';
+import { HidScanner } from './hid-scanner.js';
+import { KeyboardFramer, type KeyboardLayout, type KeyboardSuffix } from './keyboard.js';
+import { AIM_ID_LENGTH, DEFAULT_KEYBOARD_IDLE_MS, DEFAULT_MAX_LENGTH } from './limits.js';
+
+export interface HidKeyboardScannerConfig {
+  type: 'hid-keyboard';
+  /** /dev/hidrawN of the scanner's keyboard interface. */
+  path: string;
+  layout?: KeyboardLayout;
+  suffix?: KeyboardSuffix;
+  idleMs?: number;
+  name?: string;
+  maxLength?: number;
+}
+
+export class HidKeyboardScanner extends HidScanner {
+  readonly transport = 'hid-keyboard' as const;
+  /** Whether the device is held exclusively (its keystrokes do not reach the OS). */
+  exclusive = false;
+
+  constructor(private readonly cfg: HidKeyboardScannerConfig) {
+    super(cfg.name ?? cfg.path, cfg.path);
+    preferHidDriver('libusb');
+  }
+
+  protected prepare() {
+    const maxLength = this.cfg.maxLength ?? DEFAULT_MAX_LENGTH;
+    const framer = new KeyboardFramer(this.cfg.layout ?? 'us', this.cfg.suffix ?? 'enter', maxLength + AIM_ID_LENGTH + 1);
+    return { framer, maxLength, idleMs: this.cfg.idleMs ?? DEFAULT_KEYBOARD_IDLE_MS };
+  }
+
+  protected async openDevice(path: string, identity: HidIdentity | null): Promise<HIDAsync> {
+    const { hid, driver } = await loadHid();
+    if (driver === 'libusb' && identity) {
+      const device = await hid.HIDAsync.open(identity.vendorId, identity.productId);
+      this.exclusive = true;
+      return device;
+    }
+    this.exclusive = false;
+    const why =
+      driver !== 'libusb'
+        ? 'node-hid was already loaded with the hidraw backend by another scanner in this process'
+        : `no USB identity for ${path}`;
+    this.report(
+      new ScanError(
+        'NOT_EXCLUSIVE',
+        `keyboard-wedge scanner ${path} is NOT held exclusively (${why}): every scan is ALSO typed into the focused ` +
+          'window or console. Switch the scanner to HID POS or USB serial (CDC) mode; see docs/scanners.md',
+      ),
+    );
+    return hid.HIDAsync.open(path);
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * Several scanners merged into one stream. Duplicate suppression lives here, once: the same text again within the
+ * window is the same scan (a presentation scanner re-reading a code left on the glass). The window slides: each
+ * repeat restarts it, so a code left in view does not fire again every 1.5 s.
+ */
+import { EventEmitter } from 'node:events';
+import { DEDUPE_MAX_ENTRIES, DEFAULT_DEDUPE_WINDOW_MS } from './limits.js';
+import type { Scanner } from './scanner.js';
+import type { DroppedScan, Scan, ScannerState, Transport } from './types.js';
+
+/** Pure duplicate filter: `accept` says whether this text is a new scan at time `now`. Memory is bounded. */
+export class Deduper {
+  private readonly seen = new Map<string, number>();
+
+  constructor(private readonly windowMs: number = DEFAULT_DEDUPE_WINDOW_MS) {}
+
+  accept(text: string, now: number): boolean {
+    if (this.windowMs <= 0) return true;
+    const last = this.seen.get(text);
+    this.seen.delete(text);
+    this.seen.set(text, now);
+    this.prune(now);
+    return last === undefined || now - last >= this.windowMs;
+  }
+
+  private prune(now: number): void {
+    // Oldest entries first (Map keeps insertion order; accept re-inserts on every sighting).
+    for (const [text, at] of this.seen) {
+      if (now - at < this.windowMs && this.seen.size <= DEDUPE_MAX_ENTRIES) break;
+      this.seen.delete(text);
+    }
+  }
+}
+
+export interface ScannerStateEvent {
+  name: string;
+  transport: Transport;
+  state: ScannerState;
+}
+
+export class ScanHub extends EventEmitter {
+  private readonly list: Scanner[] = [];
+  private readonly dedupe: Deduper;
+
+  constructor(opts: { dedupeWindowMs?: number } = {}) {
+    super();
+    this.dedupe = new Deduper(opts.dedupeWindowMs ?? DEFAULT_DEDUPE_WINDOW_MS);
+  }
+
+  add(scanner: Scanner): void {
+    this.list.push(scanner);
+    scanner.on('scan', (scan: Scan) => {
+      if (this.dedupe.accept(scan.text, scan.at)) this.emit('scan', scan);
+      else this.emit('duplicate', scan);
+    });
+    scanner.on('dropped', (drop: DroppedScan) => this.emit('dropped', drop));
+    scanner.on('state', (state: ScannerState) => {
+      const event: ScannerStateEvent = { name: scanner.name, transport: scanner.transport, state };
+      this.emit('state', event);
+    });
+    scanner.on('error', (err: Error) => {
+      if (this.listenerCount('error') > 0) this.emit('error', err);
+      else process.stderr.write(`proofdesk: scanner ${scanner.name}: ${err.message}\n`);
+    });
+  }
+
+  /** Open and enable every scanner. A scanner whose device is absent keeps retrying; a misconfigured one rejects. */
+  async start(): Promise<void> {
+    const results = await Promise.allSettled(this.list.map((s) => s.open()));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) {
+      await this.close();
+      throw failed.reason;
+    }
+    for (const s of this.list) s.enable();
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled(this.list.map((s) => s.close()));
+  }
+
+  scanners(): ScannerStateEvent[] {
+    return this.list.map((s) => ({ name: s.name, transport: s.transport, state: s.state }));
+  }
+}
