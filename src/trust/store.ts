@@ -209,6 +209,8 @@ export async function importTrustFile(dir: string, path: string, opts: ImportOpt
 }
 
 export async function importTrustBytes(dir: string, bytes: Uint8Array, opts: ImportOptions): Promise<ImportResult> {
+  const cap = Math.max(MAX_BUNDLE_FILE_BYTES, MAX_STATUS_LIST_FILE_BYTES);
+  if (bytes.length > cap) throw new TrustError('FILE_TOO_LARGE', `file is ${bytes.length} bytes; the limit is ${cap}`);
   const kind = detectKind(bytes);
   if (kind === null) throw new TrustError('WRONG_TYPE', 'not a trust bundle or status list (expected a one-line JWS or a status-list CWT)');
   if (opts.expect && kind !== opts.expect) {

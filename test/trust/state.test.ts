@@ -1,0 +1,238 @@
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { readdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { verify } from '../../src/verify/index.js';
+import { initStore, importTrustBytes, BUNDLE_FILE } from '../../src/trust/store.js';
+import { loadTrustState, watchTrustStore, type TrustState, type TrustWatcher } from '../../src/trust/state.js';
+import { TrustError } from '../../src/trust/errors.js';
+import { bundleOf, credential, ensureBuilt, makeKeyPair, ms, removeDir, ROOT, statusListOf, T0, tempDir } from './helpers.js';
+
+const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
+const root = makeKeyPair('root');
+const keyA = makeKeyPair('issuer-2026');
+const keyB = makeKeyPair('issuer-2027', 'ES256');
+const ROTATE = T0 + 1000;
+const dirs: string[] = [];
+afterEach(() => {
+  while (dirs.length) removeDir(dirs.pop()!);
+});
+
+async function storeWith(...files: Array<string | Uint8Array>): Promise<string> {
+  const parent = tempDir();
+  dirs.push(parent);
+  const dir = join(parent, 'store');
+  await initStore(dir, root.publicJwk);
+  for (const f of files) await importTrustBytes(dir, typeof f === 'string' ? enc(f) : f, { now: T0 + 10 });
+  return dir;
+}
+
+const rotationBundle = (seq = 1, iat = T0) =>
+  bundleOf(root, [{ ...keyA.publicJwk, notBefore: T0 - 86400, notAfter: ROTATE }, { ...keyB.publicJwk, notBefore: ROTATE }], seq, iat);
+
+function check(state: TrustState, text: string, nowS: number, extra: { skewSeconds?: number } = {}) {
+  return verify(text, { keys: state.keys, trust: state.context, now: ms(nowS), purpose: 'rent', ...extra });
+}
+
+describe('rotation at the exact window edges (notBefore included, notAfter excluded)', () => {
+  it('old codes stay valid after the window closes; codes issued outside a window are refused', async () => {
+    const state = await loadTrustState({ storeDir: await storeWith(await rotationBundle()), now: ms(T0) });
+    const later = ROTATE + 30 * 86400; // well after key A retired
+    const cases: Array<[typeof keyA, number, string]> = [
+      [keyA, T0 - 86400, 'VALID'], // first second of A's window
+      [keyA, T0 - 86401, 'KEY_NOT_VALID_AT_ISSUE'],
+      [keyA, ROTATE - 1, 'VALID'], // last second of A's window
+      [keyA, ROTATE, 'KEY_NOT_VALID_AT_ISSUE'], // notAfter is excluded
+      [keyB, ROTATE, 'VALID'], // notBefore is included
+      [keyB, ROTATE - 1, 'KEY_NOT_VALID_AT_ISSUE'],
+    ];
+    for (const [key, iat, expected] of cases) {
+      const v = check(state, credential(key, { iat }), later);
+      expect(v.reason ?? v.verdict, `${key.kid} iat ${iat - ROTATE}`).toBe(expected);
+    }
+  });
+});
+
+describe('revocation through the store', () => {
+  const uri = 'https://status.example/lists/1';
+
+  it('revoked → NOT VALID REVOKED, suspended → NOT VALID SUSPENDED, untouched → VALID; both list forms', async () => {
+    for (const format of ['jwt', 'cwt'] as const) {
+      const dir = await storeWith(await rotationBundle(), await statusListOf(keyA, uri, 1000, { 17: 1, 523: 2 }, T0, format));
+      const state = await loadTrustState({ storeDir: dir, now: ms(T0) });
+      const at = T0 + 100;
+      expect(check(state, credential(keyA, { statusList: { uri, idx: 17 } }), at)).toMatchObject({ verdict: 'NOT VALID', reason: 'REVOKED' });
+      expect(check(state, credential(keyA, { statusList: { uri, idx: 523 } }), at)).toMatchObject({ verdict: 'NOT VALID', reason: 'SUSPENDED' });
+      expect(check(state, credential(keyA, { statusList: { uri, idx: 18 } }), at)).toMatchObject({ verdict: 'VALID' });
+      // An index beyond the list or a list this desk does not hold: never silently valid.
+      expect(check(state, credential(keyA, { statusList: { uri, idx: 1000 } }), at)).toMatchObject({ verdict: 'CHECK MANUALLY', reason: 'REVOCATION_DATA_STALE' });
+      expect(check(state, credential(keyA, { statusList: { uri: 'https://other.example/9', idx: 1 } }), at)).toMatchObject({ verdict: 'CHECK MANUALLY' });
+      expect(state.describe(ms(at)).revocation).toMatchObject({ mode: 'on', lists: [{ uri, entries: 1000, revoked: 1, suspended: 1, format }] });
+    }
+  });
+
+  it('no status list at all is a stated mode ("off"), not an error', async () => {
+    const state = await loadTrustState({ storeDir: await storeWith(await rotationBundle()), now: ms(T0) });
+    expect(state.context.statusOf).toBeUndefined();
+    expect(state.describe(ms(T0)).revocation.mode).toBe('off');
+    expect(check(state, credential(keyA, { statusList: { uri, idx: 1 } }), T0 + 100).verdict).toBe('VALID');
+  });
+
+  it('staleness boundary: exactly the maximum age is fresh, one second more is CHECK MANUALLY with the age in days', async () => {
+    const dir = await storeWith(await rotationBundle(), await statusListOf(keyA, uri, 64, {}, T0));
+    const state = await loadTrustState({ storeDir: dir, now: ms(T0), maxStatusAgeSeconds: 3 * 86400 });
+    const code = credential(keyA, { statusList: { uri, idx: 3 } });
+    expect(check(state, code, T0 + 3 * 86400).verdict).toBe('VALID');
+    const stale = check(state, code, T0 + 3 * 86400 + 1);
+    expect(stale).toMatchObject({ verdict: 'CHECK MANUALLY', reason: 'REVOCATION_DATA_STALE', details: { ageDays: 3 } });
+    expect(state.describe(ms(T0 + 3 * 86400 + 1)).revocation.lists[0]!.stale).toBe(true);
+    // Revoked still beats stale: a stale list that says revoked is believed.
+    const revokedDir = await storeWith(await rotationBundle(), await statusListOf(keyA, uri, 64, { 3: 1 }, T0));
+    const revokedState = await loadTrustState({ storeDir: revokedDir, now: ms(T0), maxStatusAgeSeconds: 60 });
+    expect(check(revokedState, code, T0 + 86400).reason).toBe('REVOKED');
+  });
+
+  it('1,000,000-entry list: every sampled index reads back what the issuer set', async () => {
+    const set: Record<number, number> = {};
+    for (let i = 0; i < 500; i++) set[(i * 7919 * 104729) % 1_000_000] = i % 5 === 0 ? 2 : 1;
+    const dir = await storeWith(await rotationBundle(), await statusListOf(keyA, uri, 1_000_000, set, T0));
+    const state = await loadTrustState({ storeDir: dir, now: ms(T0) });
+    for (const [idx, v] of Object.entries(set)) {
+      expect(state.context.statusOf!({ uri, idx: Number(idx) })!.status).toBe(v === 2 ? 'SUSPENDED' : 'INVALID');
+    }
+    const untouched = [0, 1, 2, 999_998].filter((i) => !(i in set));
+    for (const idx of untouched) expect(state.context.statusOf!({ uri, idx })!.status).toBe('VALID');
+    expect(state.context.statusOf!({ uri, idx: 999_999 })).toBeDefined();
+    expect(state.context.statusOf!({ uri, idx: 1_000_000 })).toBeUndefined();
+    expect(state.describe(ms(T0)).revocation.lists[0]!.entries).toBe(1_000_000);
+  });
+});
+
+describe('clock sanity', () => {
+  it('a kiosk clock behind the newest bundle (beyond skew) gives CHECK MANUALLY CLOCK_SUSPECT, and status says so', async () => {
+    const bundleIat = T0 + 5000;
+    const parent = tempDir();
+    dirs.push(parent);
+    const dir = join(parent, 'store');
+    await initStore(dir, root.publicJwk);
+    await importTrustBytes(dir, enc(await rotationBundle(1, bundleIat)), { now: bundleIat });
+    // The clock is then set back (battery died): the store still loads, the clock floor flags it.
+    const state = await loadTrustState({ storeDir: dir, now: ms(T0) });
+    const code = credential(keyA, { iat: T0 - 1000 });
+    expect(check(state, code, bundleIat - 301, { skewSeconds: 300 })).toMatchObject({ verdict: 'CHECK MANUALLY', reason: 'CLOCK_SUSPECT' });
+    expect(check(state, code, bundleIat - 300, { skewSeconds: 300 }).verdict).toBe('VALID');
+    expect(state.describe(ms(bundleIat - 301)).clock).toMatchObject({ floor: bundleIat, suspect: true, behindSeconds: 301 });
+    expect(state.describe(ms(bundleIat)).clock.suspect).toBe(false);
+  });
+
+  it('the floor survives a later bundle with an older iat being impossible: it is the highest iat accepted', async () => {
+    const dir = await storeWith(await rotationBundle(1, T0), await rotationBundle(2, T0 + 5));
+    const state = await loadTrustState({ storeDir: dir, now: ms(T0 + 10) });
+    expect(state.context.clockFloor).toBe(T0 + 5);
+  });
+});
+
+describe('live store: watchTrustStore', () => {
+  let watcher: TrustWatcher | null = null;
+  afterEach(() => {
+    watcher?.close();
+    watcher = null;
+  });
+  beforeAll(() => ensureBuilt(['dist/trust/index.js']), 180_000);
+
+  function waitFor(pred: () => boolean, timeoutMs = 20_000): Promise<void> {
+    const start = Date.now();
+    return new Promise((resolve, reject) => {
+      const tick = () => (pred() ? resolve() : Date.now() - start > timeoutMs ? reject(new Error('timed out waiting')) : setTimeout(tick, 20));
+      tick();
+    });
+  }
+
+  it('picks up an import without restart; a bad file on disk never replaces the good state', async () => {
+    const dir = await storeWith(await bundleOf(root, [keyA.publicJwk], 1));
+    const seen: number[] = [];
+    const errors: string[] = [];
+    watcher = await watchTrustStore(dir, (s) => seen.push(s.bundleSeq), { clock: () => ms(T0 + 20), debounceMs: 50, onError: (e) => errors.push(e.message) });
+    expect(watcher.current.bundleSeq).toBe(1);
+    await importTrustBytes(dir, enc(await bundleOf(root, [keyA.publicJwk, keyB.publicJwk], 2)), { now: T0 + 20 });
+    await waitFor(() => seen.includes(2));
+    expect(watcher.current.keys.keys.map((k) => k.kid)).toEqual(['issuer-2026', 'issuer-2027']);
+    // Garbage written straight into the store: refused, the good state stays.
+    writeFileSync(join(dir, BUNDLE_FILE), 'eyJhbGciOiJFZERTQSJ9.garbage.x\n');
+    await waitFor(() => errors.length > 0);
+    expect(watcher.current.bundleSeq).toBe(2);
+    expect(await watcher.reload()).toBe(false);
+    expect(watcher.current.bundleSeq).toBe(2);
+  });
+
+  it('refuses to go backwards when an old (validly signed) bundle is copied over the active one', async () => {
+    const old = await bundleOf(root, [keyA.publicJwk], 1);
+    const dir = await storeWith(old, await bundleOf(root, [keyA.publicJwk, keyB.publicJwk], 2));
+    const errors: string[] = [];
+    const running = await watchTrustStore(dir, () => undefined, { clock: () => ms(T0 + 20), pollMs: 0, onError: (e) => errors.push(e.message) });
+    try {
+      writeFileSync(join(dir, 'state.json'), JSON.stringify({ v: 1, highestSeq: 0, highestIat: 0 })); // the counter reset too
+      writeFileSync(join(dir, BUNDLE_FILE), old);
+      expect(await running.reload()).toBe(false);
+      expect(running.current.bundleSeq).toBe(2);
+      expect(errors.join(' ')).toContain('older than seq 2');
+    } finally {
+      running.close();
+    }
+  });
+
+  it('(without the counter reset) a fresh load refuses the rolled-back bundle', async () => {
+    const old = await bundleOf(root, [keyA.publicJwk], 1);
+    const dir = await storeWith(old, await bundleOf(root, [keyA.publicJwk, keyB.publicJwk], 2));
+    writeFileSync(join(dir, BUNDLE_FILE), old);
+    const err = await loadTrustState({ storeDir: dir, now: ms(T0 + 20) }).catch((e: unknown) => e);
+    expect((err as TrustError).code).toBe('NO_ACTIVE_BUNDLE');
+    expect((err as TrustError).message).toContain('rolled back');
+  });
+
+  it('a real process killed between temp write and rename leaves the old set in force', async () => {
+    const dir = await storeWith(await bundleOf(root, [keyA.publicJwk], 1));
+    const file = join(dir, '..', 'next.jws');
+    writeFileSync(file, await bundleOf(root, [keyB.publicJwk], 2));
+    const child = spawn(process.execPath, [join(ROOT, 'test/trust/import-child.mjs'), dir, file, 'crash', String(T0 + 20)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const signal = await new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, sig) => resolve(sig)));
+    expect(signal).toBe('SIGKILL');
+    expect(readdirSync(dir).filter((n) => n.startsWith('.tmp-'))).toHaveLength(1); // the durable temp it never renamed
+    const state = await loadTrustState({ storeDir: dir, now: ms(T0 + 20) });
+    expect(state.bundleSeq).toBe(1);
+    expect(state.keys.keys.map((k) => k.kid)).toEqual(['issuer-2026']);
+    // The dead importer's lock does not block the next import.
+    await importTrustBytes(dir, readFileSync(file), { now: T0 + 20 });
+    expect((await loadTrustState({ storeDir: dir, now: ms(T0 + 20) })).bundleSeq).toBe(2);
+  });
+
+  it('concurrent import while verifying: every verdict comes from the old set or the new one, never a mix or an error', async () => {
+    const dir = await storeWith(await bundleOf(root, [keyA.publicJwk], 1));
+    watcher = await watchTrustStore(dir, () => undefined, { clock: () => ms(T0 + 20), debounceMs: 10 });
+    const file = join(dir, '..', 'next.jws');
+    writeFileSync(file, await bundleOf(root, [keyA.publicJwk, keyB.publicJwk], 2));
+    const fromA = credential(keyA, { iat: T0 });
+    const fromB = credential(keyB, { iat: T0 });
+    const child = spawn(process.execPath, [join(ROOT, 'test/trust/import-child.mjs'), dir, file, 'ok', String(T0 + 20)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const outcomes = new Set<string>();
+    let rounds = 0;
+    let childDone = false;
+    void exited.then(() => (childDone = true));
+    const deadline = Date.now() + 30_000;
+    while (!(childDone && outcomes.has('2:VALID')) && Date.now() < deadline) {
+      const s = watcher.current; // one state per check: what a kiosk does per scan
+      const a = verify(fromA, { keys: s.keys, trust: s.context, now: ms(T0 + 30) });
+      const b = verify(fromB, { keys: s.keys, trust: s.context, now: ms(T0 + 30) });
+      expect(a.verdict).toBe('VALID');
+      outcomes.add(`${s.bundleSeq}:${b.reason ?? b.verdict}`);
+      rounds++;
+      if (rounds % 50 === 0) await new Promise((r) => setImmediate(r));
+    }
+    expect(await exited).toBe(0);
+    expect(watcher.current.bundleSeq).toBe(2);
+    expect([...outcomes].filter((o) => o !== '1:KEY_UNKNOWN' && o !== '2:VALID')).toEqual([]);
+    expect(outcomes.has('2:VALID')).toBe(true);
+  });
+});
+
