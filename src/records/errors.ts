@@ -12,8 +12,7 @@ export type RecordErrorCode =
   | 'KEY_INVALID' // the key file is not exactly 32 bytes
   | 'NO_PERSONAL_COPY' // the check was recorded without a personal copy
   | 'WRONG_KEY' // the personal copy was sealed with another key
-  | 'PERSONAL_COPY_TAMPERED' // authentication failed: altered or damaged
-  | 'LOG_DAMAGED'; // purge refuses to rewrite a log whose lines it cannot read
+  | 'PERSONAL_COPY_TAMPERED'; // authentication failed: altered or damaged
 
 export class RecordError extends Error {
   override readonly name = 'RecordError';
