@@ -1,0 +1,165 @@
+/**
+ * The kiosk's config file (YAML or JSON), validated with zod. Every error names the field and what is allowed.
+ * Relative paths are resolved against the config file's folder. docs/kiosk-config.md documents every field.
+ *
+ * A config must say which issuer keys to trust (`trust.keys` or `trust.store`): the DEMO keys are trusted only by
+ * the built-in default, never as a fallback for a config that fails.
+ */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import type { DeskPurpose } from '../credential/types.js';
+
+/** The web screen's fixed default port (documented in README and docs/kiosk-config.md). */
+export const DEFAULT_PORT = 7169;
+export const DEFAULT_CLEAR_AFTER_SECONDS = 30;
+export const DEFAULT_DUPLICATE_WINDOW_MS = 1500;
+/** Default keep-until: 6 years after the check. The legal periods (employment + 2 years, tenancy + 1 year) end on dates only the organisation knows; extend with `records keep`. */
+export const DEFAULT_RETENTION_DAYS = 6 * 366;
+const MAX_CONFIG_BYTES = 256 * 1024;
+
+export const CONFIG_PURPOSES = ['work', 'rent', 'housing', 'any'] as const;
+export type ConfigPurpose = (typeof CONFIG_PURPOSES)[number];
+
+export function deskPurposeOf(p: ConfigPurpose): DeskPurpose {
+  return p === 'any' ? 'other' : p;
+}
+
+const nonEmpty = z.string().min(1, 'must not be empty');
+const devicePath = z.string().regex(/^\/dev\/\S+$/, 'must be a device path such as /dev/ttyACM0');
+const maxLength = z.int().min(1).max(4296).optional();
+
+const BAUD_RATES = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200] as const;
+
+const scannerSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('serial'),
+    path: devicePath,
+    baud: z.literal(BAUD_RATES, { error: `must be one of ${BAUD_RATES.join(', ')}` }).optional(),
+    eol: z.enum(['cr', 'lf', 'crlf', 'tab', 'none']).optional(),
+    idleMs: z.int().min(10).max(60_000).optional(),
+    name: nonEmpty.optional(),
+    maxLength,
+  }),
+  z.strictObject({ type: z.literal('hid-pos'), path: devicePath, name: nonEmpty.optional(), maxLength }),
+  z.strictObject({
+    type: z.literal('hid-keyboard'),
+    path: devicePath,
+    layout: z.enum(['us', 'uk']).optional(),
+    suffix: z.enum(['enter', 'tab', 'none']).optional(),
+    idleMs: z.int().min(10).max(60_000).optional(),
+    name: nonEmpty.optional(),
+    maxLength,
+  }),
+], { error: 'type must be one of "serial", "hid-pos", "hid-keyboard" (stdin is scanners.stdin)' });
+
+export const configSchema = z.strictObject({
+  desk: z.strictObject({
+    /** Printed on every record. */
+    id: z.string().regex(/^[\x21-\x7e](?:[\x20-\x7e]{0,62}[\x21-\x7e])?$/, 'must be 1-64 printable ASCII characters').default('desk'),
+    purpose: z.enum(CONFIG_PURPOSES),
+  }),
+  trust: z.strictObject({
+    /** A JWKS file of pinned issuer keys. */
+    keys: nonEmpty.optional(),
+    /** A trust store folder (`proofdesk trust init/import`): root-signed bundles and status lists. */
+    store: nonEmpty.optional(),
+    skewSeconds: z.int().min(0).max(3600).default(300),
+    maxStatusAgeDays: z.number().positive().max(365).default(7),
+  }).refine((t) => (t.keys === undefined) !== (t.store === undefined), { error: 'give exactly one of trust.keys (a JWKS file) or trust.store (a trust store folder)' }),
+  scanners: z.strictObject({
+    stdin: z.boolean().default(true),
+    discover: z.boolean().default(true),
+    devices: z.array(scannerSchema).max(16).default([]),
+    duplicateWindowMs: z.int().min(0).max(60_000).default(DEFAULT_DUPLICATE_WINDOW_MS),
+  }).default({ stdin: true, discover: true, devices: [], duplicateWindowMs: DEFAULT_DUPLICATE_WINDOW_MS }),
+  displays: z.strictObject({
+    web: z.strictObject({
+      enabled: z.boolean().default(true),
+      port: z.int().min(1024).max(65535).default(DEFAULT_PORT),
+    }).default({ enabled: true, port: DEFAULT_PORT }),
+    terminal: z.enum(['auto', 'on', 'off']).default('auto'),
+  }).default({ web: { enabled: true, port: DEFAULT_PORT }, terminal: 'auto' }),
+  screen: z.strictObject({
+    clearAfterSeconds: z.int().min(3).max(3600).default(DEFAULT_CLEAR_AFTER_SECONDS),
+    /** What an offline check is worth, shown with every result. */
+    worth: z.string().min(20, 'must be a sentence (20+ characters)').max(600).optional(),
+  }).default({ clearAfterSeconds: DEFAULT_CLEAR_AFTER_SECONDS }),
+  records: z.strictObject({
+    dir: nonEmpty.optional(),
+    retentionDays: z.int().min(1).max(36_600).default(DEFAULT_RETENTION_DAYS),
+    personalCopy: z.strictObject({ keyFile: nonEmpty }).optional(),
+  }).default({ retentionDays: DEFAULT_RETENTION_DAYS }),
+});
+
+export type KioskConfig = z.infer<typeof configSchema>;
+export type ScannerConfig = KioskConfig['scanners']['devices'][number];
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly code: 'CONFIG_UNREADABLE' | 'CONFIG_SYNTAX' | 'CONFIG_INVALID', message: string) {
+    super(message);
+  }
+}
+
+const REQUIRED_HINT: Record<string, string> = {
+  desk: 'desk.purpose: one of work, rent, housing, any',
+  'desk.purpose': 'one of work, rent, housing, any',
+  trust: 'trust.keys: a JWKS file, or trust.store: a trust store folder',
+};
+
+function fieldName(p: ReadonlyArray<PropertyKey>): string {
+  return p.length === 0 ? '(top level)' : p.map((k) => (typeof k === 'number' ? `[${k}]` : `.${String(k)}`)).join('').replace(/^\./, '');
+}
+
+/** One line per problem: `field: what is wrong and what is allowed`. */
+export function describeIssues(err: z.ZodError): string {
+  return err.issues.map((i) => {
+    const field = fieldName(i.path);
+    if (i.code === 'unrecognized_keys') {
+      return `${field}: unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `"${k}"`).join(', ')} (see docs/kiosk-config.md for the fields allowed here)`;
+    }
+    if (i.code === 'invalid_type' && i.message.endsWith('received undefined')) {
+      return `${field}: required${REQUIRED_HINT[field] ? ` (${REQUIRED_HINT[field]})` : ''}`;
+    }
+    return `${field}: ${i.message}`;
+  }).join('\n');
+}
+
+/** Validates an already-parsed object; paths stay as given. */
+export function parseConfig(raw: unknown): KioskConfig {
+  const result = configSchema.safeParse(raw);
+  if (!result.success) throw new ConfigError('CONFIG_INVALID', describeIssues(result.error));
+  return result.data;
+}
+
+/** Reads a YAML or JSON file (JSON is YAML), validates it and resolves relative paths against its folder. */
+export function loadConfig(file: string): KioskConfig {
+  let text: string;
+  try {
+    const buf = readFileSync(file);
+    if (buf.length > MAX_CONFIG_BYTES) throw new Error(`larger than ${MAX_CONFIG_BYTES} bytes`);
+    text = buf.toString('utf8');
+  } catch (err) {
+    throw new ConfigError('CONFIG_UNREADABLE', `cannot read config ${file}: ${(err as Error).message}`);
+  }
+  let raw: unknown;
+  try {
+    raw = parseYaml(text, { maxAliasCount: 50 });
+  } catch (err) {
+    throw new ConfigError('CONFIG_SYNTAX', `config ${file} is not valid YAML or JSON: ${(err as Error).message.split('\n')[0]}`);
+  }
+  const cfg = parseConfig(raw);
+  const base = path.dirname(path.resolve(file));
+  const abs = (p: string | undefined) => (p === undefined ? undefined : path.resolve(base, p));
+  return {
+    ...cfg,
+    trust: { ...cfg.trust, keys: abs(cfg.trust.keys), store: abs(cfg.trust.store) },
+    records: {
+      ...cfg.records,
+      dir: abs(cfg.records.dir),
+      personalCopy: cfg.records.personalCopy ? { keyFile: abs(cfg.records.personalCopy.keyFile)! } : undefined,
+    },
+  };
+}
