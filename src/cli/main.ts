@@ -13,9 +13,11 @@ const program = new Command('proofdesk')
 
 // Command groups (one line each; keep alphabetical).
 const groups: Array<() => Promise<{ register(program: Command): void }>> = [
+  () => import('./inspect.js'),
   () => import('./issue.js'),
   () => import('./keys.js'),
   () => import('./records.js'),
+  () => import('./verify.js'),
 ];
 
 for (const load of groups) (await load()).register(program);

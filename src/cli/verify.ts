@@ -1,0 +1,85 @@
+/**
+ * `proofdesk verify`: check one code against pinned issuer keys. Exit 0 VALID, 1 NOT VALID, 3 CHECK MANUALLY,
+ * 2 usage or configuration error. Keys come only from resolveVerifyKeys: never from the message, and never the
+ * bundled DEMO keys unless the operator names them.
+ */
+import { Command, Option } from 'commander';
+import type { DeskPurpose } from '../credential/types.js';
+import { loadKeySet, type KeySet } from '../trust/keyset.js';
+import { REASON_TEXT, VALID_TEXT } from '../verify/messages.js';
+import { toJson } from '../verify/json.js';
+import type { TrustContext } from '../verify/options.js';
+import type { Verdict, VerdictKind } from '../verify/verdict.js';
+import { verify } from '../verify/verify.js';
+import { personRows, rows } from './describe.js';
+import { action, parseIsoTime, readCodeText } from './input.js';
+import { UsageError } from './usage-error.js';
+
+export const EXIT_CODE: Record<VerdictKind, number> = { VALID: 0, 'NOT VALID': 1, 'CHECK MANUALLY': 3 };
+
+export interface VerifyCliOptions {
+  keys?: string;
+  at?: string;
+  purpose?: DeskPurpose;
+  json?: boolean;
+  image?: string;
+}
+
+/** The keys (and trust data) a verification uses, and where they came from (for the stderr banner). */
+export interface ResolvedKeys {
+  keys: KeySet;
+  trust?: TrustContext;
+  source: string;
+}
+
+/** Kids of the bundled example keys start with this; such keys get a loud warning. */
+export const DEMO_KID_PREFIX = 'DEMO';
+
+/**
+ * Where verification keys come from. Today: `--keys FILE` (a JWKS or one public JWK). Nothing else is implicit:
+ * with no source at all this refuses ("no trusted keys"). The trust store fallback plugs in here.
+ */
+export async function resolveVerifyKeys(opts: Pick<VerifyCliOptions, 'keys'>): Promise<ResolvedKeys> {
+  if (opts.keys !== undefined) return { keys: await loadKeySet(opts.keys), source: opts.keys };
+  throw new UsageError('no trusted keys: pass --keys FILE (a JWKS or a public JWK of the issuer)');
+}
+
+export function register(program: Command): void {
+  program
+    .command('verify')
+    .description('verify a status code against pinned issuer keys (exit 0 VALID, 1 NOT VALID, 3 CHECK MANUALLY, 2 usage)')
+    .argument('[text]', 'the code text, a file holding it, or - to read standard input')
+    .option('--keys <file>', 'trusted issuer keys: a JWKS ({"keys": [...]}) or one public JWK')
+    .option('--at <iso-time>', 'check as of this time instead of now (e.g. 2027-01-15T09:30:00Z)')
+    .addOption(new Option('--purpose <purpose>', 'the check this desk makes').choices(['work', 'rent', 'housing', 'other']))
+    .option('--json', 'print one JSON document on stdout')
+    .option('--image <file>', 'read the QR code from a PNG or JPEG picture')
+    .action(action(run));
+}
+
+async function run(text: string | undefined, opts: VerifyCliOptions): Promise<void> {
+  const now = opts.at === undefined ? undefined : parseIsoTime(opts.at).getTime();
+  const resolved = await resolveVerifyKeys(opts);
+  const code = await readCodeText(text, opts);
+  const demo = resolved.keys.keys.filter((k) => k.kid?.toUpperCase().startsWith(DEMO_KID_PREFIX));
+  if (demo.length > 0) process.stderr.write(`warning: ${resolved.source} holds DEMO keys (${demo.map((k) => k.kid).join(', ')}): for trying proofdesk only, never for real checks\n`);
+  const verdict = verify(code, {
+    keys: resolved.keys,
+    ...(now !== undefined ? { now } : {}),
+    ...(opts.purpose !== undefined ? { purpose: opts.purpose } : {}),
+    ...(resolved.trust !== undefined ? { trust: resolved.trust } : {}),
+  });
+  process.stdout.write(opts.json ? `${JSON.stringify(toJson(verdict), null, 2)}\n` : humanVerdict(verdict, opts.purpose));
+  process.exitCode = EXIT_CODE[verdict.verdict];
+}
+
+export function humanVerdict(v: Verdict, purpose: DeskPurpose | undefined): string {
+  const text = v.reason === null ? VALID_TEXT : REASON_TEXT[v.reason];
+  const head = `${v.verdict}: ${v.message}\n`;
+  const entries: Array<readonly [string, string | undefined]> = [...personRows(v.identity, v.status)];
+  entries.push(['Reason', v.reason ?? undefined]);
+  entries.push(['Next step', text.nextStep]);
+  entries.push(['Checked for', purpose ?? 'identity only (no --purpose)']);
+  entries.push(['Signed by key', v.verifiedBy === null ? undefined : `${v.verifiedBy}${v.alg ? ` (${v.alg})` : ''}`]);
+  return head + rows(entries);
+}
