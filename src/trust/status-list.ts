@@ -27,20 +27,27 @@ export const STATUS_SUSPENDED = 0x02;
 export type StatusBitsPerEntry = 1 | 2;
 export type StatusName = 'VALID' | 'INVALID' | 'SUSPENDED';
 
-/** A status list in memory: `size` entries of `bits` bits. Lookups are O(1): one byte read, a shift and a mask. */
+/**
+ * A status list in memory: `size` entries of `bits` bits. Lookups are O(1): one byte read, a shift and a mask.
+ * A signed list's size is its whole byte array (bytes × 8 / bits), as the draft defines; the issuer's state file may
+ * declare fewer (the padding bits of the last byte are not entries).
+ */
 export class StatusList {
   readonly size: number;
   constructor(
     readonly bits: StatusBitsPerEntry,
     readonly bytes: Uint8Array,
+    size?: number,
   ) {
-    this.size = (bytes.length * 8) / bits;
+    const capacity = (bytes.length * 8) / bits;
+    if (size !== undefined && (!Number.isSafeInteger(size) || size < 1 || size > capacity)) throw new TrustError('LIST_STATE_INVALID', `list size ${size} does not fit ${bytes.length} bytes`);
+    this.size = size ?? capacity;
   }
 
   static empty(bits: StatusBitsPerEntry, size: number): StatusList {
     if (!Number.isSafeInteger(size) || size < 1) throw new TrustError('LIST_STATE_INVALID', 'list size must be a positive whole number');
     if (Math.ceil((size * bits) / 8) > MAX_STATUS_LIST_BYTES) throw new TrustError('FILE_TOO_LARGE', `a list of ${size} entries exceeds the limit of ${(MAX_STATUS_LIST_BYTES * 8) / bits}`);
-    return new StatusList(bits, new Uint8Array(Math.ceil((size * bits) / 8)));
+    return new StatusList(bits, new Uint8Array(Math.ceil((size * bits) / 8)), size);
   }
 
   get(idx: number): number {
