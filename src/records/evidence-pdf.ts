@@ -2,6 +2,8 @@
  * The evidence PDF for one check with a personal copy: what the checker saw, what they answered, and the
  * credential itself as a QR, so anyone can re-verify it later (`proofdesk verify --image`).
  */
+import * as fs from 'node:fs';
+import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import QRCode from 'qrcode';
 import sharp from 'sharp';
@@ -21,7 +23,18 @@ export interface EvidencePdfOptions {
   timeZone?: string;
   /** When the PDF is made (printed in the footer). */
   now?: Date;
+  /**
+   * TrueType fonts to print names in every script they cover. Default: the first of FONT_CANDIDATES present;
+   * with none, the built-in Helvetica (Western European letters only) — see toPrintable.
+   */
+  fonts?: { regular: string; bold: string } | null;
 }
+
+/** Unicode fonts looked for on the machine (Debian/Ubuntu paths: fonts-dejavu-core, fonts-noto-core). */
+export const FONT_CANDIDATES: ReadonlyArray<{ regular: string; bold: string }> = [
+  { regular: '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf', bold: '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf' },
+  { regular: '/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf', bold: '/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf' },
+];
 
 const LIKENESS_TEXT: Record<Likeness, string> = {
   yes: 'Yes - the checker confirmed the photo is of the person present.',
@@ -39,12 +52,13 @@ export async function evidencePdf(check: FoldedCheck, copy: PersonalCopy, opts: 
   doc.setCreator('proofdesk records pdf');
   if (opts.now) doc.setCreationDate(opts.now);
   const page = doc.addPage(A4);
-  const regular = await doc.embedFont(StandardFonts.Helvetica);
-  const bold = await doc.embedFont(StandardFonts.HelveticaBold);
+  const { regular, bold } = await embedFonts(doc, opts.fonts === undefined ? FONT_CANDIDATES.find((f) => fs.existsSync(f.regular) && fs.existsSync(f.bold)) : opts.fonts);
   const width = A4[0] - 2 * MARGIN;
+  const inBold = new Set(bold.getCharacterSet());
+  const printable = new Set(regular.getCharacterSet().filter((cp) => inBold.has(cp)));
   let simplified = false;
   const text = (s: string): string => {
-    const out = toWinAnsi(s, regular);
+    const out = toPrintable(s, printable);
     if (out !== s) simplified = true;
     return out;
   };
@@ -105,7 +119,7 @@ export async function evidencePdf(check: FoldedCheck, copy: PersonalCopy, opts: 
   }
   y = Math.min(fy, photoTop - 210) - 10;
 
-  await drawQr(page, doc, copy.credentialText, y, regular, text);
+  await drawQr(page, doc, copy.credentialText, y, regular, text, check.checkId);
 
   const footer = `Credential SHA-256: ${check.credentialSha256}` + (opts.now ? `   PDF made ${opts.now.toISOString()}` : '');
   page.drawText(footer, { x: MARGIN, y: MARGIN - 20, size: 7, font: regular, color: rgb(0.4, 0.4, 0.4) });
@@ -117,17 +131,30 @@ export async function evidencePdf(check: FoldedCheck, copy: PersonalCopy, opts: 
   return doc.save();
 }
 
-async function drawQr(page: PDFPage, doc: PDFDocument, credentialText: string, top: number, font: PDFFont, text: (s: string) => string): Promise<void> {
+/** Smallest printed module: 2 pt (0.7 mm) reads reliably with phone cameras and desk scanners. */
+const MIN_MODULE_PT = 2;
+
+/** Draw the credential as a QR below `top`, or on a page of its own when the space left would print it too small. */
+async function drawQr(page: PDFPage, doc: PDFDocument, credentialText: string, top: number, font: PDFFont, text: (s: string) => string, checkId: string): Promise<void> {
   let png: Buffer;
+  let modules: number;
   try {
-    // 4 pixels per module and the standard 4-module quiet zone: crisp when printed or rendered.
+    modules = QRCode.create(credentialText, { errorCorrectionLevel: 'M' }).modules.size + 8; // + 4-module quiet zone each side
     png = await QRCode.toBuffer(credentialText, { type: 'png', errorCorrectionLevel: 'M', margin: 4, scale: 4 });
   } catch (err) {
     page.drawText(text(`The credential could not be drawn as a QR code (${err instanceof Error ? err.message : String(err)}).`), { x: MARGIN, y: top - 12, size: 10, font });
     return;
   }
+  const wanted = Math.min(Math.max(modules * MIN_MODULE_PT, 220), A4[0] - 2 * MARGIN - 160);
+  if (top - MARGIN < wanted) {
+    page.drawText('The credential QR code is on the next page.', { x: MARGIN, y: top - 12, size: 10, font });
+    page = doc.addPage(A4);
+    top = A4[1] - MARGIN;
+    page.drawText(text(`Check ${checkId} - the credential as scanned`), { x: MARGIN, y: top - 14, size: 14, font });
+    top -= 30;
+  }
+  const size = Math.min(top - MARGIN, Math.max(wanted, 300), A4[0] - 2 * MARGIN - 160);
   const img = await doc.embedPng(png);
-  const size = Math.min(top - MARGIN, 300);
   page.drawImage(img, { x: MARGIN, y: top - size, width: size, height: size });
   const caption = [
     'The credential as scanned.',
@@ -167,32 +194,36 @@ function checkTime(at: string, timeZone: string): string {
   return `${local} (${d.toISOString().replace('.000Z', 'Z')})`;
 }
 
+async function embedFonts(doc: PDFDocument, files: { regular: string; bold: string } | null | undefined): Promise<{ regular: PDFFont; bold: PDFFont }> {
+  if (files) {
+    doc.registerFontkit(fontkit);
+    // Subset: only the glyphs used go into the file (a whole DejaVu Sans is ~700 kB).
+    return {
+      regular: await doc.embedFont(fs.readFileSync(files.regular), { subset: true }),
+      bold: await doc.embedFont(fs.readFileSync(files.bold), { subset: true }),
+    };
+  }
+  return { regular: await doc.embedFont(StandardFonts.Helvetica), bold: await doc.embedFont(StandardFonts.HelveticaBold) };
+}
+
 /**
- * The standard fonts only carry WinAnsi. Letters outside it lose their accents (Ł -> L, ș -> s) rather than break
- * the PDF; anything else becomes '?'. The footer says so, and the QR keeps the exact spelling.
+ * Keep what the fonts can print. A letter they lack loses its accents (Ł -> L, ș -> s) rather than print as an
+ * empty box; anything else becomes '?'. The footer then says so, and the QR keeps the exact spelling.
  */
-function toWinAnsi(s: string, font: PDFFont): string {
+function toPrintable(s: string, printable: ReadonlySet<number>): string {
+  const ok = (c: string) => printable.has(c.codePointAt(0) ?? -1);
   let out = '';
   for (const ch of s.replace(/[\r\n\t]+/g, ' ')) {
-    if (encodable(ch, font)) out += ch;
+    if (ok(ch)) out += ch;
     else {
-      const plain = (FOLD[ch] ?? ch.normalize('NFD').replace(/\p{M}/gu, ''));
-      out += plain !== '' && [...plain].every((c) => encodable(c, font)) ? plain : '?';
+      const plain = FOLD[ch] ?? ch.normalize('NFD').replace(/\p{M}/gu, '');
+      out += plain !== '' && [...plain].every(ok) ? plain : '?';
     }
   }
   return out;
 }
 
 const FOLD: Record<string, string> = { Ł: 'L', ł: 'l', Đ: 'D', đ: 'd', Ħ: 'H', ħ: 'h', ı: 'i', ĸ: 'k', Ŧ: 'T', ŧ: 't', '‐': '-', '‑': '-' };
-
-function encodable(ch: string, font: PDFFont): boolean {
-  try {
-    font.encodeText(ch);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function wrap(s: string, font: PDFFont, size: number, maxWidth: number): string[] {
   const lines: string[] = [];

@@ -1,6 +1,7 @@
 /** Reading a PDF back as a person or a phone would: poppler renders/extracts it, zxing decodes the QR. */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import { expect } from 'vitest';
 import { prepareZXingModule, readBarcodes } from 'zxing-wasm/reader';
@@ -23,14 +24,21 @@ export async function prepareQrReader(): Promise<void> {
   });
 }
 
-/** Render page 1 at `dpi` with poppler and decode every QR code on it with zxing. */
-export async function qrTextsOnPage(pdfFile: string, dpi = 200): Promise<string[]> {
+/** Render every page at `dpi` with poppler and decode every QR code on them with zxing. */
+export async function qrTextsOnPage(pdfFile: string, dpi = 150): Promise<string[]> {
   const prefix = `${pdfFile}.page`;
-  const r = spawnSync('pdftoppm', ['-r', String(dpi), '-png', '-f', '1', '-l', '1', '-singlefile', pdfFile, prefix]);
+  const r = spawnSync('pdftoppm', ['-r', String(dpi), '-png', pdfFile, prefix]);
   expect(r.status, r.stderr.toString()).toBe(0);
-  const png = fs.readFileSync(`${prefix}.png`);
-  const results = await readBarcodes(new Uint8Array(png), { formats: ['QRCode'], tryHarder: true, maxNumberOfSymbols: 4 });
-  return results.filter((res) => res.isValid).map((res) => res.text);
+  const dir = path.dirname(pdfFile);
+  const pages = fs.readdirSync(dir).filter((f) => f.startsWith(path.basename(prefix)) && f.endsWith('.png')).sort();
+  expect(pages.length).toBeGreaterThan(0);
+  const texts: string[] = [];
+  for (const page of pages) {
+    const results = await readBarcodes(new Uint8Array(fs.readFileSync(path.join(dir, page))), { formats: ['QRCode'], tryHarder: true, maxNumberOfSymbols: 4 });
+    texts.push(...results.filter((res) => res.isValid).map((res) => res.text));
+    fs.rmSync(path.join(dir, page));
+  }
+  return texts;
 }
 
 /** The PDF's text as pdftotext extracts it, whitespace folded. */

@@ -43,24 +43,52 @@ describe.runIf(pdfToolsPresent)('evidence PDF', () => {
     ]) expect(text).toContain(expected);
 
     const doc = await PDFDocument.load(fs.readFileSync(out));
-    expect(doc.getPageCount()).toBe(1);
+    expect(doc.getPageCount()).toBeLessThanOrEqual(2); // the QR moves to page 2 when page 1 would print it too small
     // two images: the photo and the QR
     const images = fs.readFileSync(out).toString('latin1').match(/\/Subtype\s*\/Image/g) ?? [];
     expect(images.length).toBe(2);
   });
 
-  it('uses the deployment\'s own statement; prints accented names it cannot encode in plain letters and says so', async () => {
-    const copy = { ...(await personalCopy()), fullName: 'Łucja Ștefănescu' };
+  it('uses the deployment\'s own statement; prints names in any script its Unicode font covers', async () => {
+    const copy = { ...(await personalCopy()), fullName: 'Łucja Ștefănescu Ωμέγα Жанна' };
     const { check, stored } = await makeRecord(copy);
     const out = path.join(tmp.dir, 'evidence.pdf');
     fs.writeFileSync(out, await evidencePdf(check, stored, { statement: 'Pilot scheme: this check counts under the 2027 order.' }));
     const text = pdfText(out);
     expect(text).toContain('Pilot scheme: this check counts under the 2027 order.');
     expect(text).not.toContain('statutory excuse comes only');
-    expect(text).toContain('Lucja Stefanescu');
-    expect(text).toContain('the QR code holds the exact text');
+    expect(text).toContain('Łucja Ștefănescu Ωμέγα Жанна');
+    expect(text).not.toContain('simplified');
     expect(text).toContain('No answer recorded.');
     expect(await qrTextsOnPage(out)).toEqual([credentialText()]);
+  });
+
+  it('without a Unicode font, or for a script the font lacks, simplifies the letters and says the QR is exact', async () => {
+    const copy = { ...(await personalCopy()), fullName: 'Łucja Ștefănescu' };
+    const { check, stored } = await makeRecord(copy);
+    const out = path.join(tmp.dir, 'plain.pdf');
+    fs.writeFileSync(out, await evidencePdf(check, stored, { fonts: null }));
+    expect(pdfText(out)).toContain('Lucja Stefanescu');
+    expect(pdfText(out)).toContain('the QR code holds the exact text');
+
+    const cjk = { ...copy, fullName: '王小明 Wang' };
+    const out2 = path.join(tmp.dir, 'cjk.pdf');
+    fs.writeFileSync(out2, await evidencePdf(check, { ...stored, fullName: cjk.fullName }));
+    expect(pdfText(out2)).toContain('??? Wang');
+    expect(pdfText(out2)).toContain('the QR code holds the exact text');
+  });
+
+  it('a code near the QR size limit moves to its own page and still decodes at 150 dpi', async () => {
+    const alphabet = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:';
+    let big = 'HC1:';
+    for (let i = 0; big.length < 3000; i++) big += alphabet[(i * 31 + (i >> 2)) % alphabet.length];
+    const copy = await personalCopy(big);
+    const { check, stored } = await makeRecord(copy);
+    const out = path.join(tmp.dir, 'big.pdf');
+    fs.writeFileSync(out, await evidencePdf(check, stored));
+    expect((await PDFDocument.load(fs.readFileSync(out))).getPageCount()).toBe(2);
+    expect(pdfText(out)).toContain('The credential QR code is on the next page.');
+    expect(await qrTextsOnPage(out, 150)).toEqual([big]);
   });
 
   it('says when the photo cannot be shown, and still makes the PDF', async () => {
