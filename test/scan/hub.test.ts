@@ -1,0 +1,97 @@
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { createScanner, Deduper, ScanHub, type DroppedScan, type Scan, type ScannerStateEvent } from '../../src/scan/index.js';
+import { EventLog } from './events.js';
+import { base45Text } from './fixtures.js';
+
+describe('duplicate filter', () => {
+  it('folds the same text within the window, slides the window on repeats, and lets different texts through', () => {
+    const d = new Deduper(1500);
+    expect(d.accept('A', 0)).toBe(true);
+    expect(d.accept('A', 1000)).toBe(false);
+    expect(d.accept('B', 1100)).toBe(true);
+    expect(d.accept('A', 2400)).toBe(false); // 1.4 s after the last sighting
+    expect(d.accept('A', 3900)).toBe(true);
+  });
+
+  it('remembers a bounded number of texts', () => {
+    const d = new Deduper(60_000);
+    for (let i = 0; i < 10_000; i++) d.accept(`code-${i}`, i);
+    expect((Reflect.get(d, 'seen') as Map<string, number>).size).toBeLessThanOrEqual(256);
+    expect(d.accept('code-9999', 10_000)).toBe(false);
+  });
+
+  it('window 0 turns folding off', () => {
+    const d = new Deduper(0);
+    expect([d.accept('A', 0), d.accept('A', 1)]).toEqual([true, true]);
+  });
+});
+
+describe('stdin scanner', () => {
+  it('one scan per line, CR LF accepted, last line at end of input, oversize dropped', async () => {
+    const input = new PassThrough();
+    const s = createScanner({ type: 'stdin', input, maxLength: 2000 });
+    const scans = new EventLog<Scan>(s, 'scan');
+    const drops = new EventLog<DroppedScan>(s, 'dropped');
+    await s.open();
+    s.enable();
+    const long = base45Text(1500, 21);
+    input.write('HC1:ONE\r\n\n');
+    input.write(`${long.slice(0, 700)}`);
+    input.write(`${long.slice(700)}\n${'X'.repeat(3000)}\n`);
+    input.end('LAST');
+    await scans.count(3);
+    expect(scans.items.map((x) => x.text)).toEqual(['HC1:ONE', long, 'LAST']);
+    expect(scans.items[0]).toMatchObject({ transport: 'stdin', source: 'stdin', symbology: 'unknown' });
+    expect(drops.items.map((d) => d.reason)).toEqual(['SCAN_TOO_LONG']);
+    expect(s.state).toBe('disconnected');
+    await s.close();
+  });
+});
+
+describe('scan hub', () => {
+  it('merges scanners, folds a duplicate seen by two scanners, forwards state with name and transport', async () => {
+    const a = new PassThrough();
+    const b = new PassThrough();
+    const hub = new ScanHub();
+    hub.add(createScanner({ type: 'stdin', input: a, name: 'left' }));
+    hub.add(createScanner({ type: 'stdin', input: b, name: 'right' }));
+    const scans = new EventLog<Scan>(hub, 'scan');
+    const dups = new EventLog<Scan>(hub, 'duplicate');
+    const states = new EventLog<ScannerStateEvent>(hub, 'state');
+    await hub.start();
+    expect(states.items).toEqual([
+      { name: 'left', transport: 'stdin', state: 'connected' },
+      { name: 'right', transport: 'stdin', state: 'connected' },
+    ]);
+    a.write('SAME-CODE\n');
+    await scans.count(1);
+    b.write('SAME-CODE\nOTHER\n');
+    await scans.count(2);
+    await dups.count(1);
+    expect(scans.items.map((s) => [s.source, s.text])).toEqual([
+      ['left', 'SAME-CODE'],
+      ['right', 'OTHER'],
+    ]);
+    expect(hub.scanners()).toEqual([
+      { name: 'left', transport: 'stdin', state: 'connected' },
+      { name: 'right', transport: 'stdin', state: 'connected' },
+    ]);
+    await hub.close();
+    expect(hub.scanners().map((s) => s.state)).toEqual(['disconnected', 'disconnected']);
+  });
+
+  it('start() rejects a scanner that cannot work (HID path that is not hidraw) and closes the rest', async () => {
+    const hub = new ScanHub();
+    const input = new PassThrough();
+    hub.add(createScanner({ type: 'stdin', input }));
+    hub.add(createScanner({ type: 'hid-pos', path: '/dev/ttyS0' }));
+    await expect(hub.start()).rejects.toMatchObject({ code: 'BAD_CONFIG' });
+    expect(hub.scanners()[0]!.state).toBe('disconnected');
+  });
+
+  it('createScanner refuses an unknown type and a bad baud rate with BAD_CONFIG', () => {
+    expect(() => createScanner({ type: 'bluetooth' } as never)).toThrow(expect.objectContaining({ code: 'BAD_CONFIG' }));
+    expect(() => createScanner({ type: 'serial', path: '/dev/null', baud: -1 })).toThrow(expect.objectContaining({ code: 'BAD_CONFIG' }));
+  });
+});
