@@ -1,0 +1,226 @@
+/**
+ * ScreenState → drawing commands for the bridge's 240×320 panel, in two parts: the verdict (banner, words, person)
+ * that must appear at once, and the photo rows that follow. Pure apart from sharp's rendering; no link here.
+ *
+ *   0 ┌────────────────────────┐
+ *     │ ✔ VALID  (banner)      │  colour + words + symbol: never colour alone
+ *  56 ├────────────────────────┤
+ *     │ DEMO strip (if demo)   │
+ *     │ Name (bold, 2 lines)   │
+ *     │┌──────┐ date of birth  │
+ *     ││photo │ status, until  │
+ *     │└──────┘                │
+ *     │ message · next step    │
+ *     │ likeness prompt        │
+ * 320 └────────────────────────┘
+ */
+import type { ScreenColour, ScreenState } from '../screen/state.js';
+import { LedPattern, BuzzerPattern, type Message } from './messages.js';
+import { MAX_PAYLOAD } from './codec.js';
+import { renderPhoto, renderText, rgb565, type Bitmap1, type Grey8 } from './raster.js';
+
+export const PANEL = { width: 240, height: 320 } as const;
+
+/** Drawing commands only (a subset of Message). */
+export type DrawOp = Extract<Message, { type: 'FILL_RECT' | 'BITMAP1' | 'IMAGE_GREY8' }>;
+
+export const COLOURS = {
+  white: rgb565(255, 255, 255),
+  black: rgb565(0, 0, 0),
+  green: rgb565(0, 120, 40),
+  red: rgb565(190, 0, 0),
+  amber: rgb565(255, 176, 0),
+  neutral: rgb565(40, 60, 90),
+  photoBox: rgb565(220, 220, 220),
+} as const;
+
+const BANNER: Record<ScreenColour, { bg: number; fg: number }> = {
+  green: { bg: COLOURS.green, fg: COLOURS.white },
+  red: { bg: COLOURS.red, fg: COLOURS.white },
+  amber: { bg: COLOURS.amber, fg: COLOURS.black },
+  neutral: { bg: COLOURS.neutral, fg: COLOURS.white },
+};
+
+const SYMBOL = { tick: '✔ ', cross: '✖ ', warning: '⚠ ', none: '' } as const;
+
+/** Regions, shared with tests that check the framebuffer. */
+export const REGIONS = {
+  banner: { x: 0, y: 0, w: 240, h: 56 },
+  photo: { x: 8, y: 112, w: 96, h: 120 },
+} as const;
+
+const MARGIN = 8;
+const FAMILY = 'Noto Sans, DejaVu Sans';
+
+/** The signals that go with a screen: LEDs and a beep (docs/bridge-protocol.md pattern numbers). */
+export interface Signals {
+  green: number;
+  red: number;
+  /** null = no beep (idle, or a redraw of the same check). */
+  buzzer: number | null;
+}
+
+export interface ScreenPlan {
+  /** Verdict first: everything but the photo pixels. */
+  verdict: DrawOp[];
+  /** Photo rows, sent after the verdict (empty when there is no photo to draw). */
+  photo: DrawOp[];
+  signals: Signals;
+}
+
+export function signalsFor(state: ScreenState): Signals {
+  if (state.kind === 'idle') return { green: LedPattern.OFF, red: LedPattern.OFF, buzzer: null };
+  if (state.kind === 'scan-again') return { green: LedPattern.OFF, red: LedPattern.FLASH, buzzer: BuzzerPattern.LONG };
+  switch (state.verdict) {
+    case 'VALID':
+      return { green: LedPattern.ON, red: LedPattern.OFF, buzzer: BuzzerPattern.OK };
+    case 'NOT VALID':
+      return { green: LedPattern.OFF, red: LedPattern.ON, buzzer: BuzzerPattern.ERROR };
+    default:
+      return { green: LedPattern.OFF, red: LedPattern.SLOW, buzzer: BuzzerPattern.ATTENTION };
+  }
+}
+
+/** A bitmap → BITMAP1 ops, split by rows so each payload fits (12-byte header + bits ≤ MAX_PAYLOAD). */
+export function bitmapOps(bitmap: Bitmap1, x: number, y: number, fg: number, bg: number, maxHeight = bitmap.height): DrawOp[] {
+  const rowBytes = Math.ceil(bitmap.width / 8);
+  const height = Math.min(bitmap.height, maxHeight, PANEL.height - y);
+  const width = Math.min(bitmap.width, PANEL.width - x);
+  if (width < 1 || height < 1 || rowBytes === 0) return [];
+  const rowsPerOp = Math.max(1, Math.floor((MAX_PAYLOAD - 12) / rowBytes));
+  const ops: DrawOp[] = [];
+  for (let row = 0; row < height; row += rowsPerOp) {
+    const h = Math.min(rowsPerOp, height - row);
+    const bits = clipBits(bitmap, row, h, width);
+    ops.push({ type: 'BITMAP1', x, y: y + row, w: width, h, fg, bg, bits });
+  }
+  return ops;
+}
+
+/** Rows [row, row+h) of a bitmap, re-packed to `width` columns. */
+function clipBits(bitmap: Bitmap1, row: number, h: number, width: number): Buffer {
+  const srcRow = Math.ceil(bitmap.width / 8);
+  const dstRow = Math.ceil(width / 8);
+  const out = Buffer.alloc(dstRow * h);
+  for (let r = 0; r < h; r++) {
+    bitmap.bits.copy(out, r * dstRow, (row + r) * srcRow, (row + r) * srcRow + dstRow);
+    const spare = dstRow * 8 - width;
+    if (spare > 0) out[r * dstRow + dstRow - 1]! &= (0xff << spare) & 0xff;
+  }
+  return out;
+}
+
+/** Grey pixels → IMAGE_GREY8 ops of whole rows (8-byte header + w·h ≤ MAX_PAYLOAD). */
+export function greyOps(image: Grey8, x: number, y: number): DrawOp[] {
+  const rowsPerOp = Math.max(1, Math.floor((MAX_PAYLOAD - 8) / image.width));
+  const ops: DrawOp[] = [];
+  for (let row = 0; row < image.height; row += rowsPerOp) {
+    const h = Math.min(rowsPerOp, image.height - row);
+    const pixels = Buffer.from(image.pixels.subarray(row * image.width, (row + h) * image.width));
+    ops.push({ type: 'IMAGE_GREY8', x, y: y + row, w: image.width, h, pixels });
+  }
+  return ops;
+}
+
+class Column {
+  readonly ops: DrawOp[] = [];
+  constructor(
+    private readonly x: number,
+    public y: number,
+    private readonly width: number,
+    private readonly bottom: number,
+  ) {}
+
+  /** Draw wrapped text; lines that would fall below `bottom` are cut off (the clerk has the web screen for all). */
+  async text(text: string, size: number, opts: { bold?: boolean; fg?: number; bg?: number; maxLines?: number } = {}): Promise<void> {
+    if (this.y >= this.bottom) return;
+    const bitmap = await renderText(text, { family: FAMILY, size, bold: opts.bold ?? false, maxWidth: this.width });
+    if (!bitmap) return;
+    // Cut at a whole line: a half-drawn line of text reads worse than a missing one.
+    const lines = Math.max(1, Math.round(bitmap.height / (size * 1.36)));
+    const lineHeight = bitmap.height / lines;
+    const room = this.bottom - this.y;
+    const fit = Math.min(lines, Math.floor(room / lineHeight), opts.maxLines ?? lines);
+    if (fit < 1) return;
+    const limit = Math.round(fit * lineHeight);
+    this.ops.push(...bitmapOps(bitmap, this.x, this.y, opts.fg ?? COLOURS.black, opts.bg ?? COLOURS.white, limit));
+    this.y += Math.min(bitmap.height, limit) + 4;
+  }
+}
+
+/** Decode the prepared photo (PNG from screen/photo.ts) for the panel; null if there is none or it is unreadable. */
+async function photoPixels(state: ScreenState): Promise<Grey8 | null> {
+  const photo = state.person?.photo;
+  if (!photo || !('base64' in photo)) return null;
+  return renderPhoto(Buffer.from(photo.base64, 'base64'), { width: REGIONS.photo.w, height: REGIONS.photo.h });
+}
+
+/** The largest of `sizes` at which `text` fits on one line (the last size, wrapped, if none does). */
+async function fitOneLine(text: string, width: number, sizes: number[]): Promise<Bitmap1 | null> {
+  let bitmap: Bitmap1 | null = null;
+  for (const size of sizes) {
+    bitmap = await renderText(text, { family: FAMILY, size, bold: true, maxWidth: width });
+    if (!bitmap || bitmap.height < size * 1.8) return bitmap;
+  }
+  return bitmap;
+}
+
+export async function layoutScreen(state: ScreenState): Promise<ScreenPlan> {
+  const verdict: DrawOp[] = [];
+  const look = BANNER[state.colour];
+  const { banner } = REGIONS;
+  verdict.push({ type: 'FILL_RECT', ...banner, colour: look.bg });
+  verdict.push({ type: 'FILL_RECT', x: 0, y: banner.h, w: PANEL.width, h: PANEL.height - banner.h, colour: COLOURS.white });
+  const headline = await fitOneLine(`${SYMBOL[state.icon]}${state.headline}`, banner.w - 2 * MARGIN, [26, 22, 19, 16]);
+  if (headline) {
+    const top = Math.max(0, Math.floor((banner.h - Math.min(headline.height, banner.h)) / 2));
+    verdict.push(...bitmapOps(headline, MARGIN, top, look.fg, look.bg, banner.h - top));
+  }
+
+  const full = new Column(MARGIN, banner.h + 4, PANEL.width - 2 * MARGIN, PANEL.height - 2);
+  if (state.demo) {
+    verdict.push({ type: 'FILL_RECT', x: 0, y: banner.h, w: PANEL.width, h: 20, colour: COLOURS.amber });
+    await full.text('DEMO KEYS — NOT A REAL CHECK', 13, { bold: true, bg: COLOURS.amber });
+    full.y = banner.h + 24;
+  }
+
+  let photo: DrawOp[] = [];
+  const person = state.person;
+  if (person) {
+    await full.text(person.name, 18, { bold: true, maxLines: 2 });
+    const top = Math.max(full.y, REGIONS.photo.y);
+    const box = { ...REGIONS.photo, y: top };
+    verdict.push(...full.ops.splice(0));
+    verdict.push({ type: 'FILL_RECT', ...box, colour: COLOURS.photoBox });
+    const side = new Column(box.x + box.w + MARGIN, top, PANEL.width - (box.x + box.w + 2 * MARGIN), top + box.h);
+    await side.text(`Born ${person.dateOfBirth ?? 'not given'}`, 13);
+    if (state.status) {
+      await side.text(state.status.statusLabel, 13, { bold: true });
+      await side.text(state.status.validUntil ? `Until ${state.status.validUntil}` : 'No time limit', 13);
+    }
+    verdict.push(...side.ops);
+    const pixels = await photoPixels(state);
+    if (pixels) {
+      const x = box.x + Math.floor((box.w - pixels.width) / 2);
+      const y = box.y + Math.floor((box.h - pixels.height) / 2);
+      photo = greyOps(pixels, x, y);
+    } else if (person.photo && 'unsupported' in person.photo) {
+      const inBox = new Column(box.x + 4, box.y + 4, box.w - 8, box.y + box.h - 4);
+      await inBox.text('Photo cannot be shown: compare with their ID document.', 12, { bg: COLOURS.photoBox });
+      verdict.push(...inBox.ops);
+    } else {
+      const inBox = new Column(box.x + 4, box.y + 4, box.w - 8, box.y + box.h - 4);
+      await inBox.text('No photo in the code.', 12, { bg: COLOURS.photoBox });
+      verdict.push(...inBox.ops);
+    }
+    full.y = box.y + box.h + 6;
+  }
+
+  await full.text(state.message, person ? 13 : 16, { bold: !person });
+  // The question the buttons answer outranks the next step when room runs out.
+  if (state.likeness === 'ask') await full.text('Is the photo of this person? Press YES or NO.', 13, { bold: true });
+  else if (state.kind === 'result' && person) await full.text(`Likeness: ${state.likeness}`, 13);
+  if (state.nextStep) await full.text(state.nextStep, 13);
+  verdict.push(...full.ops);
+  return { verdict, photo, signals: signalsFor(state) };
+}
