@@ -3,4 +3,5 @@ export * from './state.js';
 export { followUpDate, addMonths } from './follow-up.js';
 export { preparePhoto, photoBytes, isJpeg2000, PHOTO_MAX_SIDE, PHOTO_UNSUPPORTED_JPEG2000, PHOTO_UNREADABLE } from './photo.js';
 export { startWebDisplay, WebDisplayError, type WebDisplay, type WebDisplayOptions, type ScannerHealth } from './web/server.js';
+export type { ScreenDisplay } from './display.js';
 export { renderTerminal, terminalDisplay, type TerminalDisplay } from './terminal.js';

@@ -2,7 +2,6 @@
  * The terminal display, for headless desks and development: each ScreenState as a short block of text.
  * Words and a symbol always carry the verdict; colour (ANSI) is added only when the stream is a TTY.
  */
-import type { Writable } from 'node:stream';
 import type { ScreenColour, ScreenIcon, ScreenState } from './state.js';
 
 const SYMBOL: Record<ScreenIcon, string> = { tick: '[✔]', cross: '[✖]', warning: '[!]', none: '' };
@@ -51,7 +50,7 @@ export interface TerminalDisplay {
   close(): Promise<void>;
 }
 
-export function terminalDisplay(out: Writable & { isTTY?: boolean }, likenessKeys: boolean): TerminalDisplay {
+export function terminalDisplay(out: NodeJS.WritableStream & { isTTY?: boolean }, likenessKeys: boolean): TerminalDisplay {
   const colour = out.isTTY === true;
   return {
     name: 'terminal',

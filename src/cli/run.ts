@@ -1,0 +1,101 @@
+/**
+ * `proofdesk run`: the kiosk. Prints exactly one line on stdout when ready:
+ *   proofdesk ready: http://127.0.0.1:PORT/?token=TOKEN
+ * Logs (pino JSON, no personal data) go to stderr. SIGINT/SIGTERM: shut down within ~2 s, exit 0. SIGHUP: reload trust.
+ * A config that fails to load is exit 2 — never a fallback to the DEMO keys.
+ */
+import { Command, Option } from 'commander';
+import { pino } from 'pino';
+import { ConfigError, CONFIG_PURPOSES, loadConfig, type ConfigPurpose, type KioskConfig } from '../kiosk/config.js';
+import { KioskError, startKiosk, type Kiosk } from '../kiosk/kiosk.js';
+import { WebDisplayError } from '../screen/web/server.js';
+import { UsageError } from './usage-error.js';
+
+interface RunOptions {
+  config?: string;
+  port?: number;
+  keys?: string;
+  purpose?: ConfigPurpose | 'other';
+  stdin: boolean;
+  store?: string;
+}
+
+/** Longest a shutdown may take before the process exits anyway. */
+const SHUTDOWN_DEADLINE_MS = 1800;
+
+function parsePort(v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n > 65535) throw new UsageError(`--port must be a port number 0-65535 (0 = any free port), got ${JSON.stringify(v)}`);
+  return n;
+}
+
+export function register(program: Command): void {
+  program
+    .command('run')
+    .description('run the desk: scanners → verify → status screen (web on 127.0.0.1, terminal) + check records')
+    .option('--config <file>', 'kiosk config, YAML or JSON (docs/kiosk-config.md); without it: DEMO keys only')
+    .option('--port <n>', 'web screen port (default 7169; 0 = any free port)', parsePort)
+    .option('--keys <file>', 'trusted issuer keys (JWKS); overrides the config\'s trust')
+    .addOption(new Option('--purpose <purpose>', 'the check this desk makes').choices([...CONFIG_PURPOSES, 'other']))
+    .option('--no-stdin', 'do not read scans from standard input')
+    .option('--store <dir>', 'check-record folder (default: the per-user data folder, see docs/records.md)')
+    .action(async (opts: RunOptions) => {
+      await run(opts);
+    });
+}
+
+async function run(opts: RunOptions): Promise<void> {
+  const log = pino({ level: process.env.PROOFDESK_LOG_LEVEL ?? 'info', base: { pid: process.pid } }, pino.destination({ dest: 2, sync: true }));
+  let config: KioskConfig | null = null;
+  if (opts.config !== undefined) {
+    try {
+      config = loadConfig(opts.config);
+    } catch (err) {
+      if (err instanceof ConfigError) throw new UsageError(`config ${opts.config}:\n${err.message}`);
+      throw err;
+    }
+  }
+  let kiosk: Kiosk;
+  try {
+    kiosk = await startKiosk({
+      config,
+      ...(opts.port !== undefined ? { port: opts.port } : {}),
+      ...(opts.keys !== undefined ? { keysFile: opts.keys } : {}),
+      ...(opts.purpose !== undefined ? { purpose: opts.purpose === 'other' ? 'any' : opts.purpose } : {}),
+      ...(opts.store !== undefined ? { store: opts.store } : {}),
+      stdin: opts.stdin,
+      log,
+    });
+  } catch (err) {
+    if (err instanceof KioskError || err instanceof WebDisplayError) throw new UsageError(err.message);
+    throw err;
+  }
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ event: 'stopping', signal }, 'shutting down');
+    const deadline = setTimeout(() => {
+      log.warn({ event: 'stop-deadline' }, 'shutdown took too long; exiting');
+      process.exit(0);
+    }, SHUTDOWN_DEADLINE_MS);
+    kiosk.close().then(
+      () => {
+        clearTimeout(deadline);
+        log.info({ event: 'stopped' }, 'stopped');
+        process.exit(0);
+      },
+      (err: Error) => {
+        log.error({ event: 'stop-failed', err: { message: err.message } }, 'shutdown failed');
+        process.exit(0);
+      },
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGHUP', () => void kiosk.reloadTrust());
+
+  if (kiosk.demo) process.stderr.write('proofdesk: DEMO mode: trusting only the DEMO keys from examples/ (never for real checks)\n');
+  process.stdout.write(kiosk.web ? `proofdesk ready: ${kiosk.url}\n` : 'proofdesk ready: (web screen disabled)\n');
+}

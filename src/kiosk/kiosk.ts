@@ -1,0 +1,282 @@
+/**
+ * Lifecycle: start (trust → records → displays → scanners), trust reload, and shutdown.
+ *
+ * Two ways to start:
+ * - built-in default (no config): web screen + stdin + discovered known scanners, trusting ONLY the DEMO key set
+ *   from examples/, with DEMO on every screen;
+ * - a config file: only its keys (`trust.keys`) or its trust store (`trust.store`) count. `--keys` overrides both.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Logger } from 'pino';
+import { defaultStoreDir as defaultRecordsDir, newCheckId, RecordStore, credentialSha256, type PersonalCopy } from '../records/index.js';
+import { createScanner, discoverScanners, ScanHub, StdinScanner, type Scan, type DroppedScan } from '../scan/index.js';
+import type { ScannerStateEvent } from '../scan/hub.js';
+import type { ScreenDisplay } from '../screen/display.js';
+import { photoBytes } from '../screen/photo.js';
+import { DEFAULT_WORTH, idleScreen, type DeskView, type LikenessAnswer } from '../screen/state.js';
+import { terminalDisplay } from '../screen/terminal.js';
+import { startWebDisplay, type WebDisplay } from '../screen/web/server.js';
+import { loadKeySet, type KeySet } from '../trust/keyset.js';
+import { watchTrustStore, type TrustWatcher } from '../trust/state.js';
+import type { TrustContext } from '../verify/options.js';
+import { verify } from '../verify/verify.js';
+import { DEFAULT_CLEAR_AFTER_SECONDS, DEFAULT_DUPLICATE_WINDOW_MS, DEFAULT_PORT, DEFAULT_RETENTION_DAYS, deskPurposeOf, type ConfigPurpose, type KioskConfig } from './config.js';
+import { likenessKeyFilter } from './terminal-input.js';
+import { Desk, type CheckRecorder } from './wiring.js';
+
+export const DEMO_KEYS_FILE = fileURLToPath(new URL('../../examples/demo-issuer.jwks', import.meta.url));
+
+export function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export interface KioskOptions {
+  /** null = the built-in DEMO default. */
+  config: KioskConfig | null;
+  port?: number;
+  keysFile?: string;
+  purpose?: ConfigPurpose;
+  stdin: boolean;
+  /** Records folder (overrides the config's). */
+  store?: string;
+  log: Logger;
+  /** For tests: streams instead of the process's own. */
+  input?: NodeJS.ReadableStream & { isTTY?: boolean };
+  output?: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Skip device discovery (tests). */
+  discover?: boolean;
+}
+
+export interface Kiosk {
+  readonly url: string;
+  readonly port: number;
+  readonly demo: boolean;
+  readonly desk: Desk;
+  readonly web: WebDisplay | null;
+  /** Re-read the keys file or trust store now (SIGHUP). */
+  reloadTrust(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export class KioskError extends Error {
+  override readonly name = 'KioskError';
+  constructor(readonly code: 'TRUST_UNAVAILABLE' | 'RECORDS_UNAVAILABLE' | 'SCANNERS_FAILED', message: string) {
+    super(message);
+  }
+}
+
+interface TrustSource {
+  keys: KeySet;
+  context: TrustContext | undefined;
+  reload(): Promise<void>;
+  close(): void;
+  describe: string;
+}
+
+async function keysFileTrust(file: string, log: Logger, what: string): Promise<TrustSource> {
+  let keys: KeySet;
+  try {
+    keys = await loadKeySet(file);
+  } catch (err) {
+    throw new KioskError('TRUST_UNAVAILABLE', `cannot load ${what} ${file}: ${(err as Error).message}`);
+  }
+  const source: TrustSource = {
+    keys,
+    context: undefined,
+    describe: what,
+    async reload() {
+      try {
+        source.keys = await loadKeySet(file);
+        log.info({ event: 'trust-reloaded', source: what, keys: source.keys.keys.length }, 'keys reloaded');
+      } catch (err) {
+        log.error({ event: 'trust-reload-failed', source: what, err: { message: (err as Error).message } }, 'keys NOT reloaded; previous keys stay in force');
+      }
+    },
+    close() {},
+  };
+  return source;
+}
+
+async function storeTrust(dir: string, cfg: KioskConfig['trust'], log: Logger): Promise<TrustSource> {
+  let watcher: TrustWatcher;
+  const opts = { skewSeconds: cfg.skewSeconds, maxStatusAgeSeconds: Math.round(cfg.maxStatusAgeDays * 86_400) };
+  const source = { describe: 'trust store' } as TrustSource;
+  try {
+    watcher = await watchTrustStore(dir, (state) => {
+      source.keys = state.keys;
+      source.context = state.context;
+      log.info({ event: 'trust-reloaded', source: 'trust store', bundleSeq: state.bundleSeq, keys: state.keys.keys.length }, 'trust store reloaded');
+    }, { ...opts, onError: (err) => log.error({ event: 'trust-reload-refused', err: { message: err.message, code: (err as { code?: string }).code } }, 'trust store change refused; previous state stays in force') });
+  } catch (err) {
+    throw new KioskError('TRUST_UNAVAILABLE', `cannot load the trust store ${dir}: ${(err as Error).message}`);
+  }
+  source.keys = watcher.current.keys;
+  source.context = watcher.current.context;
+  source.reload = async () => {
+    await watcher.reload();
+  };
+  source.close = () => watcher.close();
+  return source;
+}
+
+function storeRecorder(store: RecordStore, keepPersonal: boolean): CheckRecorder {
+  return {
+    recordCheck({ checkId, at, text, verdict, state }) {
+      let personal: PersonalCopy | undefined;
+      if (keepPersonal && state.person) {
+        const photo = photoBytes(verdict.identity);
+        personal = {
+          credentialText: text,
+          fullName: state.person.name,
+          ...(state.person.dateOfBirth ? { dateOfBirth: state.person.dateOfBirth } : {}),
+          ...(photo ? { photo: { data: photo, ...(verdict.identity?.photoFormat !== undefined ? { subFormat: verdict.identity.photoFormat } : {}) } } : {}),
+          ...(state.status ? { statusSummary: `${state.status.schemeLabel}: ${state.status.statusLabel}`, rightChecked: state.status.rights.map((r) => r.text).join('; ') } : {}),
+        };
+      }
+      store.appendCheck({
+        checkId,
+        at: at.toISOString(),
+        purpose: state.purpose,
+        verdict: verdict.verdict,
+        reason: verdict.reason,
+        kid: verdict.kid,
+        credentialSha256: credentialSha256(text),
+        followUpDate: state.status?.followUpDate ?? null,
+      }, personal);
+    },
+    recordLikeness(checkId, answer, at) {
+      store.appendLikeness(checkId, answer, at);
+    },
+  };
+}
+
+/** Is `scan` typed at the kiosk's own terminal? Then y / n / x lines answer the likeness question. */
+function isTty(s: { isTTY?: boolean } | undefined): boolean {
+  return s?.isTTY === true;
+}
+
+export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
+  const { config, log } = opts;
+  const demo = config === null && opts.keysFile === undefined;
+  const purposeName: ConfigPurpose = opts.purpose ?? config?.desk.purpose ?? 'any';
+  const desk: DeskView = { purpose: deskPurposeOf(purposeName), demo, worth: config?.screen.worth ?? DEFAULT_WORTH };
+  const skewSeconds = config?.trust.skewSeconds ?? 300;
+  const cleanups: Array<() => Promise<void> | void> = [];
+  const cleanup = async () => {
+    for (const c of cleanups.reverse()) await c();
+  };
+
+  try {
+    // Trust: --keys, else the config's keys or store, else (no config only) the DEMO keys.
+    let trust: TrustSource;
+    if (opts.keysFile !== undefined) trust = await keysFileTrust(opts.keysFile, log, 'keys file');
+    else if (config?.trust.keys !== undefined) trust = await keysFileTrust(config.trust.keys, log, 'keys file');
+    else if (config?.trust.store !== undefined) trust = await storeTrust(config.trust.store, config.trust, log);
+    else trust = await keysFileTrust(DEMO_KEYS_FILE, log, 'DEMO keys');
+    cleanups.push(() => trust.close());
+
+    // Records.
+    let store: RecordStore;
+    const recordsDir = opts.store ?? config?.records.dir ?? defaultRecordsDir();
+    try {
+      store = await RecordStore.open({
+        dir: recordsDir,
+        deskId: config?.desk.id ?? (demo ? 'demo-desk' : 'desk'),
+        retentionDays: config?.records.retentionDays ?? DEFAULT_RETENTION_DAYS,
+        ...(config?.records.personalCopy ? { personalCopy: config.records.personalCopy } : {}),
+      });
+    } catch (err) {
+      throw new KioskError('RECORDS_UNAVAILABLE', `cannot open the record store ${recordsDir}: ${(err as Error).message}`);
+    }
+    cleanups.push(() => store.close());
+
+    // Scanners (created now, started last so no scan arrives before the screen exists).
+    const hub = new ScanHub({ dedupeWindowMs: config?.scanners.duplicateWindowMs ?? DEFAULT_DUPLICATE_WINDOW_MS });
+    hub.on('error', (err: Error & { code?: string }) => log.warn({ event: 'scanner-error', code: err.code }, 'scanner problem'));
+    hub.on('state', (e: ScannerStateEvent) => log.info({ event: 'scanner-state', scanner: e.name, transport: e.transport, state: e.state }, 'scanner state'));
+    const input = opts.input ?? process.stdin;
+    const output = opts.output ?? process.stdout;
+    const typing = opts.stdin && isTty(input);
+    let answerFromKey: ((a: LikenessAnswer) => void) | null = null;
+    if (opts.stdin && (config?.scanners.stdin ?? true)) {
+      const stdinInput = typing ? input.pipe(likenessKeyFilter((a) => answerFromKey?.(a))) : input;
+      hub.add(new StdinScanner({ type: 'stdin', input: stdinInput }));
+    }
+    for (const dev of config?.scanners.devices ?? []) hub.add(createScanner(dev));
+    if ((opts.discover ?? true) && (config?.scanners.discover ?? true)) {
+      const found = await discoverScanners().catch((err: Error) => ({ configs: [], notes: [`discovery failed: ${err.message}`] }));
+      for (const note of found.notes) log.info({ event: 'discovery-note', note }, 'scanner discovery');
+      const named = new Set((config?.scanners.devices ?? []).map((d) => d.path));
+      for (const c of found.configs) if (!('path' in c) || !named.has(c.path)) hub.add(createScanner(c));
+    }
+
+    // Displays.
+    const displays: ScreenDisplay[] = [];
+    let deskRef: Desk | null = null;
+    let web: WebDisplay | null = null;
+    const token = randomBytes(24).toString('base64url');
+    if (config?.displays.web.enabled ?? true) {
+      web = await startWebDisplay({
+        port: opts.port ?? config?.displays.web.port ?? DEFAULT_PORT,
+        token,
+        version: packageVersion(),
+        initial: idleScreen(desk),
+        scanners: () => hub.scanners(),
+        onLikeness: (checkId, answer) => deskRef?.answerLikeness(checkId, answer, 'web') ?? false,
+      });
+      displays.push(web);
+      const w = web;
+      cleanups.push(() => w.close());
+    }
+    const terminalMode = config?.displays.terminal ?? 'auto';
+    if (terminalMode === 'on' || (terminalMode === 'auto' && isTty(output))) displays.push(terminalDisplay(output, typing));
+
+    const deskPipeline = new Desk({
+      desk,
+      check: (text, now) => verify(text, { keys: trust.keys, now, purpose: desk.purpose, skewSeconds, ...(trust.context ? { trust: trust.context } : {}) }),
+      newCheckId,
+      displays,
+      recorder: storeRecorder(store, config?.records.personalCopy !== undefined),
+      clearAfterMs: (config?.screen.clearAfterSeconds ?? DEFAULT_CLEAR_AFTER_SECONDS) * 1000,
+      log,
+    });
+    deskRef = deskPipeline;
+    answerFromKey = (a) => {
+      const id = deskPipeline.state.checkId;
+      if (id) deskPipeline.answerLikeness(id, a, 'terminal');
+    };
+    cleanups.push(() => deskPipeline.close());
+
+    hub.on('scan', (scan: Scan) => void deskPipeline.onScan(scan));
+    hub.on('duplicate', (scan: Scan) => deskPipeline.onDuplicate(scan));
+    hub.on('dropped', (drop: DroppedScan) => deskPipeline.onDropped(drop));
+    try {
+      await hub.start();
+    } catch (err) {
+      throw new KioskError('SCANNERS_FAILED', `cannot start scanners: ${(err as Error).message}`);
+    }
+    cleanups.push(() => hub.close());
+
+    log.info({
+      event: 'ready', demo, purpose: desk.purpose, trust: trust.describe, keys: trust.keys.keys.length,
+      scanners: hub.scanners().map((s: { name: string; transport: string }) => ({ name: s.name, transport: s.transport })),
+      displays: displays.map((d) => d.name), port: web?.port ?? null,
+    }, 'kiosk ready');
+
+    return {
+      url: web?.url ?? '',
+      port: web?.port ?? 0,
+      demo,
+      desk: deskPipeline,
+      web,
+      reloadTrust: () => trust.reload(),
+      close: cleanup,
+    };
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+}

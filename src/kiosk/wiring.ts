@@ -1,0 +1,187 @@
+/**
+ * The desk pipeline, one way: scan → verify → ScreenState → displays, and → record.
+ *
+ *   ScanHub 'scan'      → verify(text) → photo (sharp) → resultScreen → every display; then the check record
+ *   ScanHub 'duplicate' → the same code again within the window: one check; re-shown if its screen was cleared
+ *   ScanHub 'dropped'   → "scan again"
+ *   likeness answer     → the screen that asked (web button, terminal key, bridge key) → a follow-up record entry
+ *
+ * Scans are handled in arrival order, one at a time (the photo step is async); the queue is bounded so a scanner
+ * that floods cannot grow memory. Logs carry codes, ids and timings only — never the scanned text, a name, a date
+ * of birth, a document number or a photo.
+ */
+import type { Logger } from 'pino';
+import type { DeskPurpose } from '../credential/types.js';
+import type { DroppedScan, Scan } from '../scan/types.js';
+import type { ScreenDisplay } from '../screen/display.js';
+import { photoBytes, preparePhoto } from '../screen/photo.js';
+import { idleScreen, resultScreen, scanAgainScreen, withLikeness, type DeskView, type LikenessAnswer, type PhotoView, type ScreenState } from '../screen/state.js';
+import type { Verdict } from '../verify/verdict.js';
+
+/** Where checks are recorded (src/records' RecordStore, adapted in kiosk.ts). */
+export interface CheckRecorder {
+  recordCheck(check: { checkId: string; at: Date; text: string; verdict: Verdict; state: ScreenState }): void;
+  recordLikeness(checkId: string, answer: LikenessAnswer, at: Date): void;
+}
+
+export interface DeskOptions {
+  desk: DeskView;
+  /** verify() bound to the keys and trust in force at the moment of the call. */
+  check(text: string, now: number): Verdict;
+  newCheckId(at: Date): string;
+  displays: ScreenDisplay[];
+  recorder: CheckRecorder | null;
+  clearAfterMs: number;
+  log: Logger;
+  clock?: () => number;
+  /** Most scans waiting behind the one in progress; more are refused (logged), not queued. */
+  maxQueued?: number;
+}
+
+interface LastCheck {
+  text: string;
+  state: ScreenState;
+}
+
+export class Desk {
+  private current: ScreenState;
+  private last: LastCheck | null = null;
+  private clearTimer: NodeJS.Timeout | null = null;
+  private queue: Promise<void> = Promise.resolve();
+  private queued = 0;
+  private closed = false;
+  private readonly clock: () => number;
+  readonly idle: ScreenState;
+
+  constructor(private readonly opts: DeskOptions) {
+    this.clock = opts.clock ?? Date.now;
+    this.idle = idleScreen(opts.desk);
+    this.current = this.idle;
+  }
+
+  get state(): ScreenState {
+    return this.current;
+  }
+
+  get purpose(): DeskPurpose {
+    return this.opts.desk.purpose;
+  }
+
+  /** A scan from the hub. Resolves once its screen is shown and its record written. */
+  onScan(scan: Scan): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    if (this.queued >= (this.opts.maxQueued ?? 64)) {
+      this.opts.log.warn({ event: 'scan-refused', transport: scan.transport, source: scan.source, why: 'queue-full' }, 'scan refused: too many waiting');
+      return Promise.resolve();
+    }
+    this.queued++;
+    const run = this.queue.then(() => this.check(scan)).catch((err: unknown) => {
+      this.opts.log.error({ event: 'check-failed', err: { message: (err as Error).message, code: (err as { code?: string }).code } }, 'check failed');
+    }).finally(() => {
+      this.queued--;
+    });
+    this.queue = run;
+    return run;
+  }
+
+  /** The same code again within the duplicate window: still one check. Re-show it if its screen was cleared. */
+  onDuplicate(scan: Scan): void {
+    if (this.closed || !this.last || this.last.text !== scan.text) return;
+    this.opts.log.info({ event: 'duplicate', checkId: this.last.state.checkId, reshown: this.current.kind === 'idle' }, 'same code again');
+    if (this.current.kind === 'idle') this.show(this.last.state);
+  }
+
+  onDropped(drop: DroppedScan): void {
+    if (this.closed) return;
+    this.opts.log.info({ event: 'dropped', reason: drop.reason, transport: drop.transport, source: drop.source }, 'scan dropped');
+    this.leaveScreen();
+    this.show(scanAgainScreen(this.opts.desk, drop.reason, new Date(drop.at)));
+  }
+
+  /** The checker's answer from any display. False when that check is not the one on screen asking. */
+  answerLikeness(checkId: string, answer: LikenessAnswer, via: string): boolean {
+    if (this.closed || this.current.checkId !== checkId || this.current.likeness !== 'ask') return false;
+    const next = withLikeness(this.current, answer);
+    if (this.last?.state.checkId === checkId) this.last = { ...this.last, state: next };
+    this.show(next);
+    this.record(() => this.opts.recorder?.recordLikeness(checkId, answer, new Date(this.clock())));
+    this.opts.log.info({ event: 'likeness', checkId, answer, via }, 'likeness answered');
+    return true;
+  }
+
+  /** Stop taking scans; clears the screen so nothing personal stays on a display. */
+  close(): void {
+    if (this.closed) return;
+    this.leaveScreen();
+    this.closed = true;
+    if (this.clearTimer) clearTimeout(this.clearTimer);
+    this.current = this.idle;
+  }
+
+  private async check(scan: Scan): Promise<void> {
+    if (this.closed) return;
+    const started = performance.now();
+    const now = this.clock();
+    const verdict = this.opts.check(scan.text, now);
+    const bytes = verdict.verifiedBy !== null ? photoBytes(verdict.identity) : null;
+    const photo: PhotoView | null = bytes ? await preparePhoto(bytes) : null;
+    if (this.closed) return;
+    const checkedAt = new Date(now);
+    const checkId = this.opts.newCheckId(checkedAt);
+    const state = resultScreen({ verdict, desk: this.opts.desk, checkedAt, checkId, photo });
+    this.leaveScreen();
+    this.last = { text: scan.text, state };
+    this.show(state);
+    const shownMs = performance.now() - started;
+    this.record(() => this.opts.recorder?.recordCheck({ checkId, at: checkedAt, text: scan.text, verdict, state }));
+    this.opts.log.info({
+      event: 'check', checkId, verdict: verdict.verdict, reason: verdict.reason, kid: verdict.kid,
+      transport: scan.transport, source: scan.source, chars: scan.text.length, shownMs: Math.round(shownMs * 100) / 100,
+    }, 'check shown');
+  }
+
+  /** A screen that asked about the photo and got no answer is recorded as "not asked" when it goes. */
+  private leaveScreen(): void {
+    const s = this.current;
+    if (s.kind === 'result' && s.likeness === 'ask' && s.checkId) {
+      const checkId = s.checkId;
+      this.current = withLikeness(s, 'not-asked');
+      if (this.last?.state.checkId === checkId) this.last = { ...this.last, state: this.current };
+      this.record(() => this.opts.recorder?.recordLikeness(checkId, 'not-asked', new Date(this.clock())));
+    }
+  }
+
+  private show(state: ScreenState): void {
+    this.current = state;
+    for (const d of this.opts.displays) {
+      try {
+        d.show(state);
+      } catch (err) {
+        this.opts.log.error({ event: 'display-failed', display: d.name, err: { message: (err as Error).message } }, 'display failed');
+      }
+    }
+    if (this.clearTimer) clearTimeout(this.clearTimer);
+    this.clearTimer = null;
+    if (state.kind !== 'idle') {
+      this.clearTimer = setTimeout(() => this.clear(), this.opts.clearAfterMs);
+      this.clearTimer.unref();
+    }
+  }
+
+  /** Auto-clear: the next person in the queue must not see the previous one. */
+  private clear(): void {
+    if (this.closed) return;
+    this.leaveScreen();
+    this.show(this.idle);
+    this.opts.log.debug({ event: 'cleared' }, 'screen cleared');
+  }
+
+  private record(write: () => void): void {
+    try {
+      write();
+    } catch (err) {
+      // The verdict stays on screen; the failure is loud in the log (codes only).
+      this.opts.log.error({ event: 'record-failed', err: { message: (err as Error).message, code: (err as { code?: string }).code } }, 'check record NOT written');
+    }
+  }
+}
