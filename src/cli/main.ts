@@ -17,6 +17,7 @@ const groups: Array<() => Promise<{ register(program: Command): void }>> = [
   () => import('./issue.js'),
   () => import('./keys.js'),
   () => import('./records.js'),
+  () => import('./scanners.js'),
   () => import('./run.js'),
   () => import('./status-list.js'),
   () => import('./trust.js'),
