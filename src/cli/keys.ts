@@ -8,6 +8,7 @@ export interface GenerateOptions {
   kid?: string;
   out: string;
   force?: boolean;
+  root?: boolean;
 }
 
 export function register(program: Command): void {
@@ -19,11 +20,16 @@ export function register(program: Command): void {
     .option('--kid <kid>', 'key id carried in every code (default: first 11 characters of the RFC 7638 thumbprint)')
     .requiredOption('--out <prefix>', 'file name prefix, e.g. keys/issuer-2026')
     .option('--force', 'replace existing files')
+    .option('--root', 'a ROOT key pair: signs trust bundles (proofdesk trust build); pin PREFIX.public.jwk with proofdesk trust init')
     .action(action(generate));
 }
 
 async function generate(opts: GenerateOptions): Promise<void> {
   const pair = await generateIssuerKey(opts.alg, opts.kid);
   const { privatePath, publicPath } = await writeKeyPair(opts.out, pair, opts.force === true);
+  if (opts.root) {
+    process.stdout.write(`root key ${pair.kid} (${pair.alg})\nprivate key: ${privatePath} (mode 0600; keep it offline: it signs every trust bundle)\npublic key:  ${publicPath} (pin it on each kiosk: proofdesk trust init --root ${publicPath})\n`);
+    return;
+  }
   process.stdout.write(`kid ${pair.kid} (${pair.alg})\nprivate key: ${privatePath} (mode 0600; keep it secret)\npublic key:  ${publicPath}\n`);
 }

@@ -3,9 +3,14 @@
  * 2 usage or configuration error. Keys come only from resolveVerifyKeys: never from the message, and never the
  * bundled DEMO keys unless the operator names them.
  */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { DeskPurpose } from '../credential/types.js';
 import { loadKeySet, type KeySet } from '../trust/keyset.js';
+import { TrustError } from '../trust/errors.js';
+import { loadTrustState } from '../trust/state.js';
+import { defaultStoreDir } from '../trust/store.js';
 import { REASON_TEXT, VALID_TEXT } from '../verify/messages.js';
 import { toJson } from '../verify/json.js';
 import type { TrustContext } from '../verify/options.js';
@@ -19,6 +24,8 @@ export const EXIT_CODE: Record<VerdictKind, number> = { VALID: 0, 'NOT VALID': 1
 
 export interface VerifyCliOptions {
   keys?: string;
+  /** Trust store folder (default: the per-user store). */
+  store?: string;
   at?: string;
   purpose?: DeskPurpose;
   json?: boolean;
@@ -36,12 +43,33 @@ export interface ResolvedKeys {
 export const DEMO_KID_PREFIX = 'DEMO';
 
 /**
- * Where verification keys come from. Today: `--keys FILE` (a JWKS or one public JWK). Nothing else is implicit:
- * with no source at all this refuses ("no trusted keys"). The trust store fallback plugs in here.
+ * Where verification keys come from, in order: `--keys FILE` (a JWKS or one public JWK: only those, no trust
+ * store hooks); else the trust store's active bundle (`--store PATH`, default the per-user store) with its
+ * revocation lists and clock floor; else `fallback` (the kiosk passes its config key set). Nothing else is
+ * implicit: with no source at all this refuses ("no trusted keys"). DEMO keys are never a fallback here.
  */
-export async function resolveVerifyKeys(opts: Pick<VerifyCliOptions, 'keys'>): Promise<ResolvedKeys> {
+export async function resolveVerifyKeys(
+  opts: Pick<VerifyCliOptions, 'keys' | 'store'>,
+  fallback?: () => Promise<ResolvedKeys | undefined>,
+): Promise<ResolvedKeys> {
   if (opts.keys !== undefined) return { keys: await loadKeySet(opts.keys), source: opts.keys };
-  throw new UsageError('no trusted keys: pass --keys FILE (a JWKS or a public JWK of the issuer)');
+  const dir = resolve(opts.store ?? defaultStoreDir());
+  try {
+    const state = await loadTrustState({ storeDir: dir });
+    return { keys: state.keys, trust: state.context, source: `trust store ${dir} (bundle seq ${state.bundleSeq})` };
+  } catch (err) {
+    const nothingThere = err instanceof TrustError && (err.code === 'NO_ROOT' || err.code === 'NO_ACTIVE_BUNDLE') && !existsSync(`${dir}/bundle.jws`);
+    // A store named on the command line, or one holding a bundle that no longer verifies, is an error to report.
+    if (!nothingThere || opts.store !== undefined) throw new UsageError(`trust store ${dir}: ${(err as Error).message}`);
+  }
+  const fromConfig = await fallback?.();
+  if (fromConfig) return fromConfig;
+  throw new UsageError(`no trusted keys: pass --keys FILE (a JWKS or a public JWK of the issuer), or import a trust bundle (proofdesk trust import; store ${dir})`);
+}
+
+function withoutClockFloor(trust: TrustContext): TrustContext {
+  const { clockFloor: _ignored, ...rest } = trust;
+  return rest;
 }
 
 export function register(program: Command): void {
@@ -49,7 +77,8 @@ export function register(program: Command): void {
     .command('verify')
     .description('verify a status code against pinned issuer keys (exit 0 VALID, 1 NOT VALID, 3 CHECK MANUALLY, 2 usage)')
     .argument('[text]', 'the code text, a file holding it, or - to read standard input')
-    .option('--keys <file>', 'trusted issuer keys: a JWKS ({"keys": [...]}) or one public JWK')
+    .option('--keys <file>', 'trusted issuer keys: a JWKS ({"keys": [...]}) or one public JWK (instead of the trust store)')
+    .option('--store <path>', `trust store folder whose active bundle is used without --keys (default ${defaultStoreDir()})`)
     .option('--at <iso-time>', 'check as of this time instead of now (e.g. 2027-01-15T09:30:00Z)')
     .addOption(new Option('--purpose <purpose>', 'the check this desk makes').choices(['work', 'rent', 'housing', 'other']))
     .option('--json', 'print one JSON document on stdout')
@@ -67,7 +96,8 @@ async function run(text: string | undefined, opts: VerifyCliOptions): Promise<vo
     keys: resolved.keys,
     ...(now !== undefined ? { now } : {}),
     ...(opts.purpose !== undefined ? { purpose: opts.purpose } : {}),
-    ...(resolved.trust !== undefined ? { trust: resolved.trust } : {}),
+    // With --at the operator picks the time on purpose: the kiosk-clock check (clock floor) does not apply.
+    ...(resolved.trust !== undefined ? { trust: now === undefined ? resolved.trust : withoutClockFloor(resolved.trust) } : {}),
   });
   process.stdout.write(opts.json ? `${JSON.stringify(toJson(verdict), null, 2)}\n` : humanVerdict(verdict, opts.purpose));
   process.exitCode = EXIT_CODE[verdict.verdict];
