@@ -118,16 +118,19 @@ class Reader {
         for (let i = 0; i < count; i++) {
           const keyStart = this.pos;
           const key = this.item(depth + 1);
-          if (typeof key === 'number' || typeof key === 'string') {
-            if (out.has(key)) invalid('duplicate map key');
-          } else {
-            // Keys that are not plain numbers or strings are compared by value through a canonical form.
+          const keyEnd = this.pos;
+          const value = this.item(depth + 1);
+          const size = out.size;
+          if (typeof key !== 'number' && typeof key !== 'string') {
+            // Other keys (byte strings, arrays, big integers…) are compared by value through a canonical form.
             seen ??= new Set();
-            const id = keyIdentity(key, this.bytes.subarray(keyStart, this.pos));
+            const id = keyIdentity(key, this.bytes.subarray(keyStart, keyEnd));
             if (seen.has(id)) invalid('duplicate map key');
             seen.add(id);
           }
-          out.set(key, this.item(depth + 1));
+          out.set(key, value);
+          // Numbers and strings compare by value in a Map (so 1 and a non-minimal 1 collide, as they must).
+          if (out.size === size) invalid('duplicate map key');
         }
         return out;
       }
@@ -173,11 +176,6 @@ class Reader {
 }
 
 function decodeText(view: Uint8Array): string {
-  if (view.length <= 32) {
-    let ascii = true;
-    for (let i = 0; i < view.length; i++) if (view[i]! >= 0x80) { ascii = false; break; }
-    if (ascii) return String.fromCharCode(...view);
-  }
   try {
     return utf8.decode(view);
   } catch {
@@ -204,7 +202,8 @@ function keyIdentity(key: CborValue, raw: Uint8Array): string {
 
 /** Decodes exactly one CBOR item filling all of `bytes`. Throws CredentialError (CBOR_INVALID / PAYLOAD_TOO_LARGE). */
 export function decodeCbor(bytes: Uint8Array): CborValue {
-  const reader = new Reader(bytes);
+  // A plain Uint8Array view (not a Buffer): its subarrays are cheaper to make, and byte strings come out uniform.
+  const reader = new Reader(bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   const value = reader.item(0);
   if (reader.pos !== bytes.length) invalid(`${bytes.length - reader.pos} bytes after the CBOR item`);
   return value;
