@@ -1,0 +1,151 @@
+/** The trust and status-list commands end to end, through the real compiled CLI in child processes. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { ensureBuilt, removeDir, ROOT, tempDir, treeBytes } from './helpers.js';
+
+let work = '';
+const store = () => join(work, 'store');
+const CLI = join(ROOT, 'dist/cli/main.js');
+
+function run(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: work, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+/** A refusal: exit 2, exactly one line on stderr, nothing on stdout, and the store's bytes unchanged. */
+function refused(args: string[], pattern: RegExp): void {
+  const before = treeBytes(store());
+  const r = run(args);
+  expect(r.code, r.err).toBe(2);
+  expect(r.err.split('\n').filter(Boolean)).toHaveLength(1);
+  expect(r.err).toMatch(pattern);
+  expect(treeBytes(store())).toEqual(before);
+}
+
+function ok(args: string[]): string {
+  const r = run(args);
+  expect(r.code, r.err).toBe(0);
+  return r.out;
+}
+
+beforeAll(() => {
+  ensureBuilt();
+  work = tempDir('proofdesk-trust-cli-');
+}, 180_000);
+afterAll(() => removeDir(work));
+
+describe('proofdesk trust / status-list (CLI)', () => {
+  it('keys generate --root, trust init, refuses a second init, trust build, trust import', () => {
+    expect(ok(['keys', 'generate', '--root', '--kid', 'root-2026', '--out', 'root'])).toContain('trust init --root');
+    ok(['keys', 'generate', '--kid', 'issuer-a', '--out', 'issuer-a']);
+    ok(['keys', 'generate', '--kid', 'other-root', '--out', 'other-root']);
+    expect(statSync(join(work, 'root.private.jwk')).mode & 0o777).toBe(0o600);
+    expect(ok(['trust', 'init', '--root', 'root.public.jwk', '--store', store()])).toContain('pinned root EdDSA');
+    refused(['trust', 'init', '--root', 'other-root.public.jwk', '--store', store()], /already pins root .*--force/);
+    refused(['trust', 'init', '--root', 'root.private.jwk', '--store', join(work, 'store2')], /PRIVATE/);
+    const jwks = { keys: [{ ...JSON.parse(readFileSync(join(work, 'issuer-a.public.jwk'), 'utf8')), purposes: ['all', 'rent'] }] };
+    writeFileSync(join(work, 'issuers.jwks'), JSON.stringify(jwks));
+    ok(['trust', 'build', '--root', 'root.private.jwk', '--keys', 'issuers.jwks', '--seq', '1', '--out', 'b1.jws']);
+    ok(['trust', 'build', '--root', 'root.private.jwk', '--keys', 'issuers.jwks', '--seq', '2', '--expires-days', '90', '--out', 'b2.jws']);
+    ok(['trust', 'build', '--root', 'other-root.private.jwk', '--keys', 'issuers.jwks', '--seq', '9', '--out', 'wrong-root.jws']);
+    expect(readFileSync(join(work, 'b2.jws'), 'utf8').trim().split('\n')).toHaveLength(1);
+    expect(ok(['trust', 'import', 'b1.jws', '--store', store()])).toContain('seq 1');
+    expect(ok(['trust', 'import', 'b2.jws', '--store', store()])).toContain('seq 2 (replacing seq 1)');
+  });
+
+  it('refuses bad bundles with exit 2, one line, store untouched', () => {
+    const good = readFileSync(join(work, 'b2.jws'), 'utf8').trim();
+    writeFileSync(join(work, 'tampered.jws'), good.slice(0, 60) + (good[60] === 'A' ? 'B' : 'A') + good.slice(61));
+    writeFileSync(join(work, 'truncated.jws'), good.slice(0, good.length - 30));
+    writeFileSync(join(work, 'oversize.jws'), 'e'.repeat(9 * 1024 * 1024));
+    writeFileSync(join(work, 'wrong-type.json'), '{"keys": []}');
+    refused(['trust', 'import', 'tampered.jws', '--store', store()], /altered|damaged|not valid JSON/);
+    refused(['trust', 'import', 'truncated.jws', '--store', store()], /altered|truncated/);
+    refused(['trust', 'import', 'wrong-root.jws', '--store', store()], /different root/);
+    refused(['trust', 'import', 'b1.jws', '--store', store()], /older .*rollback refused/);
+    refused(['trust', 'import', 'b2.jws', '--store', store()], /already installed \(replay refused\)/);
+    refused(['trust', 'import', 'oversize.jws', '--store', store()], /limit/);
+    refused(['trust', 'import', 'wrong-type.json', '--store', store()], /not a trust bundle or status list/);
+    refused(['trust', 'import', 'missing.jws', '--store', store()], /cannot read/);
+    refused(['trust', 'build', '--root', 'root.public.jwk', '--keys', 'issuers.jwks', '--seq', '3', '--out', 'x.jws'], /not a private JWK/);
+    refused(['trust', 'build', '--root', 'root.private.jwk', '--keys', 'issuers.jwks', '--seq', 'zero', '--out', 'x.jws'], /--seq/);
+  });
+
+  it('status-list issuer flow → import → verify reads REVOKED / SUSPENDED / VALID with the right exit codes', () => {
+    const uri = 'https://status.example/lists/7';
+    ok(['status-list', 'init', '--list', 'list.json', '--uri', uri, '--size', '1000']);
+    const idx = [0, 1, 2].map(() => Number(ok(['status-list', 'allocate', '--list', 'list.json']).trim()));
+    expect(new Set(idx).size).toBe(3);
+    for (const i of idx) expect(i).toBeGreaterThanOrEqual(0);
+    const [revokedIdx, suspendedIdx, fineIdx] = idx as [number, number, number];
+    ok(['status-list', 'revoke', '--list', 'list.json', String(revokedIdx)]);
+    ok(['status-list', 'suspend', '--list', 'list.json', '--idx', String(suspendedIdx)]);
+    const listBefore = readFileSync(join(work, 'list.json'));
+    const r = run(['status-list', 'reinstate', '--list', 'list.json', String(revokedIdx)]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/revocation is permanent/);
+    expect(readFileSync(join(work, 'list.json'))).toEqual(listBefore);
+    expect(run(['status-list', 'revoke', '--list', 'list.json', '1000']).code).toBe(2);
+    ok(['status-list', 'build', '--list', 'list.json', '--key', 'issuer-a.private.jwk', '--out', 'list1.jws', '--ttl', '3600']);
+    expect(ok(['status-list', 'import', 'list1.jws', '--store', store()])).toContain('1,000 entries');
+    refused(['status-list', 'import', 'b2.jws', '--store', store()], /trust bundle, not a status list/);
+    refused(['trust', 'import', 'list1.jws', '--store', store()], /replay refused/);
+
+    const codes = idx.map((i, n) => {
+      ok(['issue', '--holder', join(ROOT, 'examples/holder.json'), '--key', 'issuer-a.private.jwk', '--purpose', 'rent', '--status-idx', String(i), '--status-uri', uri, '--out', `code${n}.txt`]);
+      return `code${n}.txt`;
+    });
+    const verifyWith = (file: string, extra: string[] = []) => run(['verify', '--store', store(), '--purpose', 'rent', '--json', ...extra, file]);
+    const revoked = verifyWith(codes[0]!);
+    expect(revoked.code).toBe(1);
+    expect(JSON.parse(revoked.out)).toMatchObject({ verdict: 'NOT VALID', reason: 'REVOKED' });
+    expect(JSON.parse(verifyWith(codes[1]!).out)).toMatchObject({ verdict: 'NOT VALID', reason: 'SUSPENDED' });
+    const fine = verifyWith(codes[2]!);
+    expect(fine.code, fine.err).toBe(0);
+    // Eight days later the 7-day-old list is stale: CHECK MANUALLY (exit 3) with the age in days.
+    const later = new Date(Date.now() + 8 * 86400_000).toISOString();
+    const stale = verifyWith(codes[2]!, ['--at', later]);
+    expect(stale.code).toBe(3);
+    expect(JSON.parse(stale.out)).toMatchObject({ reason: 'REVOCATION_DATA_STALE' });
+
+    // Lift the suspension, publish a newer list (CWT form this time): the code becomes VALID.
+    ok(['status-list', 'reinstate', '--list', 'list.json', String(suspendedIdx)]);
+    spawnSync('sleep', ['1.1']);
+    ok(['status-list', 'build', '--list', 'list.json', '--key', 'issuer-a.private.jwk', '--out', 'list2.cwt']);
+    ok(['trust', 'import', 'list2.cwt', '--store', store()]);
+    expect(verifyWith(codes[1]!).code).toBe(0);
+    expect(fineIdx).not.toBe(revokedIdx);
+  });
+
+  it('trust status shows the active bundle, keys, revocation mode and clock; --json has the documented shape', () => {
+    const human = ok(['trust', 'status', '--store', store()]);
+    expect(human).toMatch(/bundle: +seq 2/);
+    expect(human).toContain('issuer-a');
+    expect(human).toMatch(/revocation: on, 1 list/);
+    expect(human).toMatch(/clock: +ok/);
+    const json = JSON.parse(ok(['trust', 'status', '--json', '--store', store()]));
+    expect(json.active).toMatchObject({ seq: 2, keys: [{ kid: 'issuer-a', alg: 'EdDSA', purposes: ['all', 'rent'] }] });
+    expect(typeof json.active.issuedAt).toBe('number');
+    expect(json.revocation).toMatchObject({ mode: 'on', lists: [{ uri: 'https://status.example/lists/7', entries: 1000, revoked: 1, suspended: 0, format: 'cwt' }] });
+    expect(json.clock).toMatchObject({ suspect: false });
+    const fresh = JSON.parse(ok(['trust', 'status', '--json', '--store', join(work, 'empty-store')]));
+    expect(fresh).toMatchObject({ root: null, active: null, revocation: { mode: 'off' } });
+  });
+
+  it('verify without --keys uses the per-user store (XDG_DATA_HOME) and refuses when there is none', () => {
+    const xdg = join(work, 'xdg');
+    const env = { XDG_DATA_HOME: xdg };
+    const none = run(['verify', 'code2.txt'], env);
+    expect(none.code).toBe(2);
+    expect(none.err).toMatch(/no trusted keys/);
+    expect(run(['trust', 'init', '--root', 'root.public.jwk'], env).code).toBe(0);
+    expect(run(['trust', 'import', 'b2.jws'], env).code).toBe(0);
+    expect(statSync(join(xdg, 'proofdesk', 'bundle.jws')).isFile()).toBe(true);
+    const v = run(['verify', '--purpose', 'rent', 'code2.txt'], env);
+    expect(v.code, v.err).toBe(0);
+    // --keys given: only those keys (here: the wrong ones) — the store is not consulted.
+    expect(run(['verify', '--keys', 'other-root.public.jwk', 'code2.txt'], env).code).toBe(1);
+  });
+});
