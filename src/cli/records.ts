@@ -1,6 +1,7 @@
 /**
- * `proofdesk records …`: list, export, keep, purge and the evidence PDF. The kiosk config names the same
- * store folder and key file (records.dir, records.personalCopy.keyFile); here they are --store and --key-file.
+ * `proofdesk records …`: list, export, keep, purge and the evidence PDF. Each takes the kiosk's config
+ * (--config: records.dir, records.personalCopy.keyFile, screen.worth) or the paths themselves (--store,
+ * --key-file, --statement), which win over the config.
  */
 import * as fs from 'node:fs';
 import { Command, Option } from 'commander';
@@ -10,15 +11,17 @@ import { toCsv, toJson } from '../records/export.js';
 import type { ReadProblem } from '../records/log-file.js';
 import { defaultKeyFile, defaultStoreDir } from '../records/paths.js';
 import { RecordReader, RecordStore } from '../records/store.js';
+import { loadConfig, type KioskConfig } from '../kiosk/config.js';
 import { UsageError } from './usage-error.js';
 
-interface StoreOpt { store?: string }
+interface StoreOpt { store?: string; config?: string }
 
 export function register(program: Command): void {
   const records = program
     .command('records')
     .description(`check records: list, export, keep, purge, evidence PDF (default store ${defaultStoreDir()})`);
-  const storeOption = () => new Option('--store <path>', 'record store folder').default(undefined, defaultStoreDir());
+  const storeOption = () => new Option('--store <path>', 'record store folder (default: the config\'s records.dir, else the per-user one)');
+  const configOption = () => new Option('--config <file>', 'the kiosk config (YAML or JSON) naming the store, key file and wording');
 
   records
     .command('list')
@@ -26,6 +29,7 @@ export function register(program: Command): void {
     .option('--since <date>', 'only checks at or after this date (YYYY-MM-DD, UTC) or ISO date-time')
     .option('--json', 'print a JSON array')
     .addOption(storeOption())
+    .addOption(configOption())
     .action(run((opts: StoreOpt & { since?: string; json?: boolean }) => {
       const reader = openReader(opts);
       const checks = reader.list(opts.since === undefined ? {} : { since: opts.since });
@@ -39,6 +43,7 @@ export function register(program: Command): void {
     .addOption(new Option('--format <format>', 'output format').choices(['csv', 'json']).makeOptionMandatory())
     .option('--since <date>', 'only checks at or after this date (YYYY-MM-DD, UTC) or ISO date-time')
     .addOption(storeOption())
+    .addOption(configOption())
     .action(run((opts: StoreOpt & { since?: string; format: 'csv' | 'json' }) => {
       const reader = openReader(opts);
       const checks = reader.list(opts.since === undefined ? {} : { since: opts.since });
@@ -52,6 +57,7 @@ export function register(program: Command): void {
     .argument('<check-id>')
     .requiredOption('--until <date>', 'new keep-until date, YYYY-MM-DD')
     .addOption(storeOption())
+    .addOption(configOption())
     .action(run((checkId: string, opts: StoreOpt & { until: string }) => {
       const store = RecordStore.openForMaintenance({ dir: storeDir(opts) });
       try {
@@ -66,6 +72,7 @@ export function register(program: Command): void {
     .command('purge')
     .description('remove checks whose keep-until has passed, with their personal copies (rewrites the log)')
     .addOption(storeOption())
+    .addOption(configOption())
     .action(run((opts: StoreOpt) => {
       const store = RecordStore.openForMaintenance({ dir: storeDir(opts) });
       let result: ReturnType<RecordStore['purge']>;
@@ -83,10 +90,11 @@ export function register(program: Command): void {
     .description('write the evidence PDF of a check that has a personal copy')
     .argument('<check-id>')
     .requiredOption('--out <file>', 'PDF to write (created owner-only; never overwritten)')
-    .addOption(new Option('--key-file <file>', 'personal-copy key').default(undefined, defaultKeyFile()))
-    .option('--statement <text>', 'what an offline check is worth, in this deployment\'s words')
+    .addOption(new Option('--key-file <file>', `personal-copy key (default: the config's records.personalCopy.keyFile, else ${defaultKeyFile()})`))
+    .option('--statement <text>', 'what an offline check is worth, in this deployment\'s words (default: the config\'s screen.worth)')
     .option('--time-zone <tz>', 'time zone for the local time of check', 'Europe/London')
     .addOption(storeOption())
+    .addOption(configOption())
     .action(run(async (checkId: string, opts: StoreOpt & { out: string; keyFile?: string; statement?: string; timeZone: string }) => {
       const dir = storeDir(opts);
       const plain = RecordReader.openReadOnly({ dir });
@@ -95,11 +103,13 @@ export function register(program: Command): void {
       if (!plain.hasPersonalCopy(checkId)) {
         throw new UsageError(`check ${checkId} has no personal copy, so there is no evidence PDF (personal copies are kept only when the desk's config turns them on)`);
       }
-      const reader = RecordReader.openReadOnly({ dir, keyFile: opts.keyFile ?? defaultKeyFile() });
-      const copy = reader.readPersonal(checkId);
+      const config = kioskConfig(opts);
+      const keyFile = opts.keyFile ?? config?.records.personalCopy?.keyFile ?? defaultKeyFile();
+      const copy = RecordReader.openReadOnly({ dir, keyFile }).readPersonal(checkId);
+      const statement = opts.statement ?? config?.screen.worth;
       const { evidencePdf } = await import('../records/evidence-pdf.js'); // pdf-lib, sharp, qrcode: only when needed
       const pdf = await evidencePdf(check, copy, {
-        ...(opts.statement !== undefined && { statement: opts.statement }),
+        ...(statement !== undefined && { statement }),
         timeZone: opts.timeZone,
         now: new Date(),
       });
@@ -113,8 +123,16 @@ export function register(program: Command): void {
     }));
 }
 
+const configs = new Map<string, KioskConfig>();
+function kioskConfig(opts: StoreOpt): KioskConfig | null {
+  if (opts.config === undefined) return null;
+  const cached = configs.get(opts.config) ?? loadConfig(opts.config);
+  configs.set(opts.config, cached);
+  return cached;
+}
+
 function storeDir(opts: StoreOpt): string {
-  return opts.store ?? defaultStoreDir();
+  return opts.store ?? kioskConfig(opts)?.records.dir ?? defaultStoreDir();
 }
 
 function openReader(opts: StoreOpt): RecordReader {
@@ -130,7 +148,8 @@ function run<A extends unknown[]>(action: (...args: A) => void | Promise<void>):
       if (err instanceof UsageError) throw err;
       if (err instanceof RecordError) throw new UsageError(err.message);
       const e = err as NodeJS.ErrnoException;
-      throw new UsageError(e.code && e.path ? `${e.code}: ${e.path}` : String(e.message ?? err).split('\n')[0] ?? 'failed');
+      // One line: multi-line messages (a config's list of field errors) are joined.
+      throw new UsageError(e.code && e.path ? `${e.code}: ${e.path}` : String(e.message ?? err).trim().split('\n').join('; '));
     }
   };
 }

@@ -66,7 +66,7 @@ const checkSchema = z.strictObject({
   purpose: z.enum(DESK_PURPOSES).nullable(),
   verdict: z.enum(VERDICT_KINDS),
   reason: z.enum(REASON_CODES).nullable(),
-  kid: z.string().max(1024).nullable(),
+  kid: z.string().max(1024).nullable(), // writers keep it under MAX_KID_CHARS code points
   credentialSha256: z.string().regex(/^[0-9a-f]{64}$/),
   followUpDate: date.nullable(),
   keepUntil: date,

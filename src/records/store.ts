@@ -45,6 +45,15 @@ export function newCheckId(now: Date = new Date()): string {
   return `${t.slice(0, 10).replaceAll('-', '')}-${t.slice(11, 19).replaceAll(':', '')}-${randomBytes(4).toString('hex')}`;
 }
 
+/** Longest kid kept as is. A kid comes from the scanned code, so its length is the sender's choice. */
+export const MAX_KID_CHARS = 256;
+
+/** An over-long kid is shortened (and marked) rather than refused: every scan must leave its record. */
+function boundedKid(kid: string): string {
+  const chars = [...kid];
+  return chars.length <= MAX_KID_CHARS ? kid : `${chars.slice(0, MAX_KID_CHARS - 32).join('')}…[${chars.length} chars]`;
+}
+
 function requireCheckId(checkId: string): string {
   if (typeof checkId !== 'string' || !CHECK_ID.test(checkId)) {
     throw new RecordError('BAD_ARGUMENT', `check id must be 1-64 letters, digits, '-' or '_', got ${JSON.stringify(checkId)}`);
@@ -202,7 +211,7 @@ export class RecordStore extends RecordReader {
       purpose: rec.purpose,
       verdict: rec.verdict,
       reason: rec.reason,
-      kid: rec.kid,
+      kid: rec.kid === null ? null : boundedKid(rec.kid),
       credentialSha256: rec.credentialSha256,
       followUpDate: rec.followUpDate,
       keepUntil,

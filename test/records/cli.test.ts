@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { RecordStore } from '../../src/records/index.js';
+import { DEFAULT_WORTH_STATEMENT, RecordStore } from '../../src/records/index.js';
 import { ROOT, credentialText, ensureBuilt, newCheck, personalCopy, tempDir } from './helpers.js';
 import { pdfText, pdfToolsPresent, prepareQrReader, qrTextsOnPage, requirePdfTools } from './pdf-tools.js';
 
@@ -129,13 +129,34 @@ describe('proofdesk records', () => {
     expect(await qrTextsOnPage(out)).toEqual([credentialText()]);
     const text = pdfText(out);
     expect(text).toContain('Zofia Kowalczyk-Brennan');
-    expect(text).toContain('statutory excuse comes only from the Home Office online service');
+    expect(text).toContain(DEFAULT_WORTH_STATEMENT);
     expect(text).toContain('desk-cli');
 
     expectOneLineError(proofdesk(['records', 'pdf', 'a1', '--out', out, '--key-file', keyFile, '--store', store]), /already exists/);
     const own = proofdesk(['records', 'pdf', 'a1', '--out', path.join(tmp.dir, 'own.pdf'), '--key-file', keyFile, '--store', store, '--statement', 'Our own words about worth.']);
     expect(own.code).toBe(0);
     expect(pdfText(path.join(tmp.dir, 'own.pdf'))).toContain('Our own words about worth.');
+  });
+
+  it.runIf(pdfToolsPresent)('--config takes the store, key file and wording from the kiosk config; flags win', async () => {
+    await seed({ personal: true });
+    const cfg = path.join(tmp.dir, 'kiosk.yaml');
+    fs.writeFileSync(cfg, [
+      'desk: { id: desk-cli, purpose: rent }',
+      'trust: { keys: keys.jwks }',
+      'screen: { worth: "Deployment wording: this offline check supports, and does not replace, the online check." }',
+      'records: { dir: records, personalCopy: { keyFile: records.key } }',
+    ].join('\n'));
+    const list = proofdesk(['records', 'list', '--json', '--config', cfg]);
+    expect(list.code).toBe(0);
+    expect((JSON.parse(list.stdout) as unknown[]).length).toBe(3);
+    const out = path.join(tmp.dir, 'cfg.pdf');
+    expect(proofdesk(['records', 'pdf', 'a1', '--out', out, '--config', cfg]).code).toBe(0);
+    expect(pdfText(out)).toContain('Deployment wording: this offline check supports, and does not replace, the online check.');
+    expectOneLineError(proofdesk(['records', 'list', '--config', cfg, '--store', path.join(tmp.dir, 'elsewhere')]), /no record store at .*elsewhere/);
+
+    fs.writeFileSync(cfg, 'desk: { purpose: sideways }\nrecords: { retentionDays: 0 }\n');
+    expectOneLineError(proofdesk(['records', 'list', '--config', cfg]), /desk\.purpose.*; .*records\.retentionDays|records\.retentionDays.*; .*desk\.purpose/);
   });
 
   it('pdf without a personal copy, with the wrong key, or with no key says so in one line, exit 2', async () => {

@@ -96,6 +96,16 @@ describe('append, fold, list', () => {
     expect(codeOf(() => store.list())).toBe('STORE_CLOSED');
   });
 
+  it('shortens (and marks) an over-long kid from a hostile code instead of losing the record', async () => {
+    const store = await open();
+    const kid = 'k'.repeat(5000);
+    const rec = store.appendCheck({ ...newCheck('long', '2026-11-01T09:00:00Z'), kid });
+    expect(rec.kid).toBe(`${'k'.repeat(224)}…[5000 chars]`);
+    expect(store.list()[0]!.kid).toBe(rec.kid);
+    expect(store.appendCheck({ ...newCheck('short', '2026-11-01T09:00:00Z'), kid: 'é'.repeat(256) }).kid).toBe('é'.repeat(256));
+    store.close();
+  });
+
   it('allows one writer at a time; readers need no lock; a lock left by a dead process is taken over', async () => {
     const store = await open();
     await expect(open()).rejects.toMatchObject({ code: 'STORE_BUSY' });
