@@ -97,8 +97,8 @@ good("IMAGE_GREY8 maximal payload (1024 bytes)", "host-to-fw", 0x12, 255, u16(0,
 
 # firmware -> host
 good("BANNER", "fw-to-host", 0x80, 0, bytes([1]) + b"0.1.0", {"proto": 1, "version": "0.1.0"})
-good("HELLO_OK", "fw-to-host", 0x81, 0, bytes([1]) + u16(0x007F, 240, 320) + bytes([4]) + u16(2048, 1024) + b"0.1.0",
-     {"proto": 1, "caps": 0x7F, "width": 240, "height": 320, "windowFrames": 4, "windowBytes": 2048,
+good("HELLO_OK", "fw-to-host", 0x81, 0, bytes([1]) + u16(0x007F, 240, 320) + bytes([4]) + u16(4096, 1024) + b"0.1.0",
+     {"proto": 1, "caps": 0x7F, "width": 240, "height": 320, "windowFrames": 4, "windowBytes": 4096,
       "maxPayload": 1024, "version": "0.1.0"})
 scan = b"NCFOXN%TSMAHN-H"
 good("SCAN", "fw-to-host", 0x82, 1, bytes([1, 1]) + u16(len(scan), 0) + scan,
