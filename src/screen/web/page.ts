@@ -52,6 +52,7 @@ export const PAGE_HTML = `<!doctype html>
 `;
 
 export const PAGE_CSS = `
+[hidden] { display: none !important; }
 :root { font-family: "DejaVu Sans", "Noto Sans", system-ui, sans-serif; color: #111; background: #fff; }
 body { margin: 0; min-height: 100vh; display: flex; flex-direction: column; font-size: clamp(15px, 2.4vw, 22px); }
 #demo { background: repeating-linear-gradient(45deg, #222, #222 12px, #444 12px, #444 24px); color: #ffeb3b;

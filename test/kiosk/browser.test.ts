@@ -1,0 +1,142 @@
+/**
+ * The status page in real headless Chromium (playwright-core), against a real kiosk: each verdict kind renders its
+ * words, icon and photo; DEMO shows; JPEG 2000 says "not supported"; the likeness button reaches the record.
+ */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { demoCode, demoSigned, startTestKiosk, type TestKiosk } from './helpers.js';
+import { CHROMIUM, CHROMIUM_ARGS, guardTool } from './tools.js';
+
+const why = guardTool('chromium');
+
+describe.skipIf(why !== null)(`status page in headless Chromium${why ? ` (SKIPPED: ${why})` : ''}`, () => {
+  let browser: Browser;
+  let k: TestKiosk | null = null;
+  let page: Page;
+
+  beforeAll(async () => {
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  afterEach(async () => {
+    await page?.close();
+    await k?.stop();
+    k = null;
+  });
+
+  async function openPage(kiosk: TestKiosk): Promise<Page> {
+    page = await browser.newPage({ viewport: { width: 800, height: 480 } });
+    await page.goto(kiosk.kiosk.url);
+    await page.waitForFunction(() => document.body.dataset.kind === 'idle');
+    return page;
+  }
+
+  async function shows(p: Page, headline: string): Promise<void> {
+    await p.waitForFunction((h) => document.getElementById('headline')?.textContent === h, headline, { timeout: 15_000 });
+  }
+
+  const photoWidth = (p: Page) => p.$eval('#photo', (img) => (img as HTMLImageElement).hidden ? 0 : (img as HTMLImageElement).naturalWidth);
+
+  it('idle: the token leaves the address bar, DEMO is shown, no verdict', async () => {
+    k = await startTestKiosk();
+    const p = await openPage(k);
+    expect(new URL(p.url()).search).toBe('');
+    expect(await p.textContent('#headline')).toBe('Ready to scan');
+    expect(await p.isVisible('#demo')).toBe(true);
+    expect(await p.isVisible('#person')).toBe(false);
+  });
+
+  it('VALID: words, tick icon, green, photo, name, rights, worth statement, likeness question', async () => {
+    k = await startTestKiosk();
+    const p = await openPage(k);
+    k.scan(demoCode('demo-valid'));
+    await shows(p, 'VALID');
+    expect(await p.getAttribute('body', 'data-colour')).toBe('green');
+    expect(await p.getAttribute('#icon', 'data-icon')).toBe('tick');
+    expect(await p.getAttribute('#icon svg', 'aria-label')).toBe('tick');
+    expect(await p.textContent('#message')).toBe('Signed by a trusted issuer and current.');
+    expect(await p.textContent('#name')).toBe('Jordan Specimen');
+    expect(await photoWidth(p)).toBeGreaterThan(16);
+    expect(await p.isVisible('#photo')).toBe(true);
+    expect(await p.textContent('#rights')).toContain('Work: may work, no restriction');
+    expect(await p.textContent('#worth')).toMatch(/not a statutory excuse/);
+    expect(await p.isVisible('#likeness')).toBe(true);
+    expect(await p.isVisible('#demo')).toBe(true);
+  });
+
+  it('NOT VALID: words, cross icon, red, no person from an unverified code', async () => {
+    k = await startTestKiosk();
+    const p = await openPage(k);
+    k.scan(demoCode('demo-tampered'));
+    await shows(p, 'NOT VALID');
+    expect(await p.getAttribute('body', 'data-colour')).toBe('red');
+    expect(await p.getAttribute('#icon', 'data-icon')).toBe('cross');
+    expect(await p.textContent('#message')).toMatch(/altered or is forged/);
+    expect(await p.textContent('#next-step')).toMatch(/online service/);
+    expect(await p.isVisible('#person')).toBe(false);
+    expect(await p.isVisible('#likeness')).toBe(false);
+  });
+
+  it('CHECK MANUALLY: words, warning icon, amber, photo, checking-service pointer', async () => {
+    k = await startTestKiosk({ purpose: 'work' });
+    const p = await openPage(k);
+    k.scan(demoCode('demo-pending'));
+    await shows(p, 'CHECK MANUALLY');
+    expect(await p.getAttribute('body', 'data-colour')).toBe('amber');
+    expect(await p.getAttribute('#icon', 'data-icon')).toBe('warning');
+    expect(await p.textContent('#message')).toMatch(/certificate of application/);
+    expect(await p.textContent('#next-step')).toMatch(/Employer or Landlord Checking Service/);
+    expect(await photoWidth(p)).toBeGreaterThan(16);
+  });
+
+  it('CHECK MANUALLY at a housing desk: right-to-reside assessment, never "ineligible"', async () => {
+    k = await startTestKiosk({ purpose: 'housing' });
+    const p = await openPage(k);
+    k.scan(demoCode('demo-pre-settled'));
+    await shows(p, 'CHECK MANUALLY');
+    expect(await p.textContent('#rights')).toMatch(/right-to-reside assessment needed/);
+    expect(await p.getAttribute('#rights li[data-right=public-funds]', 'data-answer')).toBe('assess');
+    expect(await p.textContent('#message')).toMatch(/does not mean ineligible/);
+  });
+
+  it('SCAN AGAIN for a dropped scan: words and warning icon', async () => {
+    k = await startTestKiosk();
+    const p = await openPage(k);
+    k.scan('A'.repeat(5000)); // longer than any QR: the scanner drops it
+    await shows(p, 'SCAN AGAIN');
+    expect(await p.getAttribute('#icon', 'data-icon')).toBe('warning');
+    expect(await p.textContent('#message')).toMatch(/more than a QR code can hold/);
+  });
+
+  it('a JPEG 2000 photo shows the "photo format not supported" line instead of an image', async () => {
+    k = await startTestKiosk({ purpose: 'work' });
+    const p = await openPage(k);
+    const now = Math.floor(Date.now() / 1000);
+    const jp2 = Buffer.concat([Buffer.from('0000000c6a5020200d0a870a', 'hex'), Buffer.alloc(40, 7)]);
+    k.scan(demoSigned({
+      identity: { fullName: 'Jay Two', dateOfBirth: '19800101', photo: jp2, photoFormat: 2 },
+      status: { scheme: 'EUSS', statusType: 'indefinite', work: { kind: 'unrestricted' }, rent: true, publicFunds: true, purpose: 'all' },
+      cwt: { iss: 'DEMO', iat: now - 60, nbf: now - 60, exp: now + 86_400 },
+    }));
+    await shows(p, 'VALID');
+    expect(await p.isVisible('#photo')).toBe(false);
+    expect(await p.textContent('#photo-note')).toMatch(/Photo format not supported \(JPEG 2000\)/);
+  });
+
+  it('the likeness button answers the question on screen and the answer goes into the record', async () => {
+    k = await startTestKiosk();
+    const p = await openPage(k);
+    k.scan(demoCode('demo-valid'));
+    await shows(p, 'VALID');
+    const checkId = (await p.textContent('#check-id'))?.replace('Check ', '');
+    await p.click('#likeness-yes');
+    await p.waitForFunction(() => document.getElementById('likeness')?.hidden === true);
+    expect(await p.textContent('#likeness-answer')).toMatch(/confirmed/);
+    const log = readFileSync(path.join(k.dir, 'records', 'checks.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(log.find((r) => r.type === 'likeness')).toMatchObject({ checkId, likeness: 'yes' });
+  });
+});
