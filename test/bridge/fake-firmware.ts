@@ -17,6 +17,8 @@ export interface FakeFirmwareOptions {
   nak?: (frame: Frame) => number | null;
   /** Hold every ACK until `releaseAcks()` (to observe the sender's window). */
   holdAcks?: boolean;
+  /** Start holding ACKs from the first frame this returns true for. */
+  holdAcksFrom?: (frame: Frame) => boolean;
 }
 
 export function helloOkPayload(o: { protocol?: number; version?: string; windowFrames?: number; windowBytes?: number }): Buffer {
@@ -129,6 +131,7 @@ export class FakeFirmware {
       frames: Math.max(this.maxUnacked.frames, this.unacked.size),
       bytes: Math.max(this.maxUnacked.bytes, unackedBytes),
     };
+    if (this.options.holdAcksFrom?.(frame)) this.options.holdAcks = true;
     if (this.options.holdAcks) this.held.push(frame);
     else if (this.options.dropAck?.(frame)) this.unacked.delete(frame.seq);
     else this.ack(frame.seq);
