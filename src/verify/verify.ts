@@ -76,8 +76,16 @@ export function kidToString(kid: Uint8Array): string | null {
 export function decodeText(input: string): CoseSign1 {
   const text = stripLineEnds(input);
   if (text.length > MAX_TEXT_CHARS) throw new CredentialError('INPUT_TOO_LONG', `${text.length} characters`);
-  if (!looksLikeCredential(text)) throw new CredentialError('NOT_A_CREDENTIAL', 'text outside the Base45 alphabet');
-  return parseSign1(zlibInflate(base45Decode(text)));
+  let compressed: Uint8Array;
+  try {
+    compressed = base45Decode(text);
+  } catch (err) {
+    // Only on failure: tell "not one of ours at all" (a URL, lowercase, empty) from malformed Base45.
+    if (!looksLikeCredential(text)) throw new CredentialError('NOT_A_CREDENTIAL', 'text outside the Base45 alphabet');
+    throw err;
+  }
+  if (compressed.length === 0) throw new CredentialError('NOT_A_CREDENTIAL', 'empty text');
+  return parseSign1(zlibInflate(compressed));
 }
 
 function selectAndVerify(cose: CoseSign1, keys: KeySet): TrustedKey | ReasonCode {
