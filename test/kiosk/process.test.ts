@@ -1,0 +1,222 @@
+/**
+ * `proofdesk run` as a real process (the built dist/cli/main.js): the ready line, config failures (exit 2, never
+ * DEMO), graceful shutdown with clients connected, no personal data in logs, and no outbound connection — proved
+ * from outside the process (a network namespace with only loopback, and strace of every connect).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_PORT } from '../../src/kiosk/config.js';
+import { photoBytes, preparePhoto } from '../../src/screen/photo.js';
+import { loadKeySet } from '../../src/trust/keyset.js';
+import { verify } from '../../src/verify/verify.js';
+import { demoCode, EXAMPLES, ROOT, SseClient, tempDir } from './helpers.js';
+import { guardTool } from './tools.js';
+
+const MAIN = path.join(ROOT, 'dist/cli/main.js');
+const DEMO_NAMES = ['demo-valid', 'demo-rent-only', 'demo-pre-settled', 'demo-pending', 'demo-student', 'demo-expired', 'demo-tampered'];
+
+beforeAll(() => {
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} missing: run \`npm run build\` first (npm test does)`);
+});
+
+interface Proc {
+  child: ChildProcess;
+  stdout: string;
+  stderr: string;
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+const procs: Proc[] = [];
+const temps: Array<{ remove(): void }> = [];
+afterEach(() => {
+  for (const p of procs.splice(0)) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
+  for (const t of temps.splice(0)) t.remove();
+});
+
+function tmp(prefix: string): string {
+  const t = tempDir(prefix);
+  temps.push(t);
+  return t.dir;
+}
+
+function launch(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Proc {
+  const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const p: Proc = {
+    child,
+    stdout: '',
+    stderr: '',
+    exit: new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal }))),
+  };
+  child.stdout!.on('data', (c: Buffer) => (p.stdout += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (p.stderr += c.toString()));
+  procs.push(p);
+  return p;
+}
+
+async function until<T>(what: string, probe: () => T | undefined | null | false, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+const READY = /^proofdesk ready: (http:\/\/127\.0\.0\.1:(\d+)\/\?token=([A-Za-z0-9_-]+))\n$/;
+
+async function ready(p: Proc): Promise<{ url: string; port: number; token: string }> {
+  const m = await until('the ready line', () => (p.child.exitCode !== null ? (() => { throw new Error(`exited ${p.child.exitCode}: ${p.stderr}`); })() : READY.exec(p.stdout)));
+  return { url: m[1]!, port: Number(m[2]), token: m[3]! };
+}
+
+function checkCount(store: string): number {
+  const file = path.join(store, 'checks.jsonl');
+  if (!existsSync(file)) return 0;
+  return readFileSync(file, 'utf8').split('\n').filter((l) => l.includes('"type":"check"')).length;
+}
+
+describe('proofdesk run (process)', () => {
+  it('prints exactly one ready line on the fixed default port, and stops on SIGTERM with exit 0 while SSE clients are connected', async () => {
+    const store = tmp('run');
+    const p = launch('node', [MAIN, 'run', '--store', store]);
+    const { port, token } = await ready(p);
+    expect(port).toBe(DEFAULT_PORT);
+    const clients = [await SseClient.open(port, token), await SseClient.open(port, token), await SseClient.open(port, token)];
+    await Promise.all(clients.map((c) => c.waitFor((s) => s.kind === 'idle')));
+    const t0 = Date.now();
+    p.child.kill('SIGTERM');
+    const { code } = await p.exit;
+    const took = Date.now() - t0;
+    for (const c of clients) c.close();
+    expect(code).toBe(0);
+    expect(took).toBeLessThan(2_500);
+    expect(p.stdout.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(p.stderr).toContain('DEMO mode');
+  });
+
+  it('SIGINT also stops it with exit 0', async () => {
+    const p = launch('node', [MAIN, 'run', '--port', '0', '--store', tmp('int')]);
+    const { port, token } = await ready(p);
+    const c = await SseClient.open(port, token);
+    await c.waitFor(() => true);
+    p.child.kill('SIGINT');
+    expect((await p.exit).code).toBe(0);
+    c.close();
+  });
+
+  it('a config that fails to load is exit 2 naming the field — never a fallback to DEMO', async () => {
+    const dir = tmp('cfg');
+    const bad = path.join(dir, 'bad.yaml');
+    writeFileSync(bad, 'desk:\n  purpose: shop\ntrust:\n  keys: ./keys.jwks\n');
+    let r = spawnSync('node', [MAIN, 'run', '--config', bad, '--port', '0', '--store', path.join(dir, 's')], { encoding: 'utf8', input: '' });
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/desk\.purpose: .*"work"\|"rent"\|"housing"\|"any"/);
+    expect(r.stderr).not.toContain('DEMO mode');
+
+    const noKeys = path.join(dir, 'nokeys.yaml');
+    writeFileSync(noKeys, 'desk:\n  purpose: work\ntrust:\n  keys: ./missing.jwks\n');
+    r = spawnSync('node', [MAIN, 'run', '--config', noKeys, '--port', '0', '--store', path.join(dir, 's')], { encoding: 'utf8', input: '' });
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/cannot load keys file .*missing\.jwks/);
+
+    r = spawnSync('node', [MAIN, 'run', '--config', path.join(dir, 'absent.yaml')], { encoding: 'utf8', input: '' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/cannot read config/);
+  });
+
+  it('logs carry no personal data: names, dates of birth, document numbers, holder ids, photos, code text', async () => {
+    const keys = await loadKeySet(path.join(EXAMPLES, 'demo-issuer.jwks'));
+    const secrets = new Set<string>();
+    const codes = DEMO_NAMES.map(demoCode);
+    for (const code of codes) {
+      secrets.add(code.slice(0, 40));
+      const v = verify(code, { keys });
+      const id = v.identity;
+      if (!id) continue;
+      for (const s of [id.fullName, id.firstName, id.lastName, id.dateOfBirth, id.id, v.status?.holderRef, v.status?.document?.reference]) if (s) secrets.add(s);
+      if (id.dateOfBirth && /^\d{8}$/.test(id.dateOfBirth)) secrets.add(`${id.dateOfBirth.slice(0, 4)}-${id.dateOfBirth.slice(4, 6)}-${id.dateOfBirth.slice(6)}`);
+      const photo = photoBytes(id);
+      if (photo) {
+        secrets.add(Buffer.from(photo).toString('base64').slice(0, 32));
+        const view = await preparePhoto(photo);
+        if ('base64' in view) secrets.add(view.base64.slice(100, 132));
+      }
+    }
+    expect(secrets.size).toBeGreaterThan(20); // the check below is only as good as this list
+    const store = tmp('logs');
+    const p = launch('node', [MAIN, 'run', '--port', '0', '--store', store, '--purpose', 'work'], { PROOFDESK_LOG_LEVEL: 'debug' });
+    const { port, token } = await ready(p);
+    const sse = await SseClient.open(port, token);
+    p.child.stdin!.write(codes.join('\n') + '\nnot a code at all\n' + 'Z'.repeat(5000) + '\n');
+    await until('every check recorded', () => checkCount(store) === codes.length + 1);
+    await sse.waitFor((s) => s.kind === 'scan-again');
+    // The screen did show the personal data (so it was in the process), yet none of it reached the log.
+    expect(JSON.stringify(sse.states)).toContain('Jordan Specimen');
+    await fetch(`http://127.0.0.1:${port}/likeness?token=${token}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ checkId: 'nope', answer: 'yes' }) });
+    p.child.kill('SIGTERM');
+    expect((await p.exit).code).toBe(0);
+    sse.close();
+    const logs = p.stderr;
+    expect(logs).toMatch(/"event":"check"/);
+    for (const s of secrets) expect(logs, `log leaks ${s}`).not.toContain(s);
+    expect(logs.toLowerCase()).not.toContain('specimen');
+  });
+});
+
+function parseConnects(trace: string): { lines: string[]; offending: string[]; binds: string[] } {
+  const lines = trace.split('\n').filter((l) => /\bconnect\(/.test(l));
+  const local = (l: string) =>
+    /sa_family=AF_UNIX/.test(l) ||
+    /sa_family=AF_NETLINK/.test(l) || // kernel messages (udev), not a network
+    /inet_addr\("127\.\d+\.\d+\.\d+"\)/.test(l) ||
+    /inet_pton\(AF_INET6, "::1"/.test(l) ||
+    /sa_family=AF_UNSPEC/.test(l); // disconnect of a UDP socket
+  return { lines, offending: lines.filter((l) => !local(l)), binds: trace.split('\n').filter((l) => /\bbind\(/.test(l)) };
+}
+
+const strace = guardTool('strace');
+const unshare = guardTool('unshare');
+const offlineWhy = strace ?? unshare;
+
+describe.skipIf(offlineWhy !== null)(`offline, proved from outside the process${offlineWhy ? ` (SKIPPED: ${offlineWhy})` : ''}`, () => {
+  it('the trace check itself flags an outbound connect (so it can fail)', () => {
+    const dir = tmp('neg');
+    const trace = path.join(dir, 'trace');
+    const r = spawnSync('unshare', ['-n', '--', 'strace', '-f', '-qq', '-e', 'trace=connect', '-o', trace, 'node', '-e',
+      "require('net').connect(80, '192.0.2.1').on('error', () => {})"], { encoding: 'utf8', timeout: 30_000 });
+    expect(r.status).toBe(0);
+    const { offending } = parseConnects(readFileSync(trace, 'utf8'));
+    expect(offending.join('\n')).toContain('192.0.2.1');
+  });
+
+  it('in a network namespace with only loopback, under strace: full service, and every connect is local', async () => {
+    const dir = tmp('offline');
+    const store = path.join(dir, 'records');
+    const trace = path.join(dir, 'trace');
+    const p = launch('unshare', ['-n', '--', 'sh', '-c',
+      `ip link set lo up && exec strace -f -qq -e trace=connect,bind -o '${trace}' node '${MAIN}' run --port 0 --store '${store}'`]);
+    const { port, token } = await ready(p);
+    const codes = DEMO_NAMES.map(demoCode);
+    p.child.stdin!.write(codes.join('\n') + '\n');
+    await until('every check recorded', () => checkCount(store) === codes.length);
+    // A screen client inside the kiosk's namespace (the test's own network cannot reach it: that is the point).
+    // unshare and sh exec, so the child's pid is strace's; the kiosk (node) is strace's child.
+    const pid = String(p.child.pid);
+    const kioskPid = Number(readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/)[0]);
+    expect(kioskPid).toBeGreaterThan(0);
+    const health = spawnSync('nsenter', ['-t', pid!, '-n', 'curl', '-s', '--max-time', '5', '-H', `Host: 127.0.0.1:${port}`, `http://127.0.0.1:${port}/health`], { encoding: 'utf8' });
+    expect(JSON.parse(health.stdout)).toMatchObject({ ok: true });
+    const events = spawnSync('nsenter', ['-t', pid!, '-n', 'curl', '-s', '-N', '--max-time', '2', `http://127.0.0.1:${port}/events?token=${token}`], { encoding: 'utf8' });
+    expect(events.stdout).toMatch(/^data: \{"kind":"result"/m);
+    process.kill(kioskPid, 'SIGTERM');
+    expect((await p.exit).code).toBe(0);
+    const { offending, binds } = parseConnects(readFileSync(trace, 'utf8'));
+    expect(binds.some((l) => /inet_addr\("127\.0\.0\.1"\)/.test(l)), 'strace saw the kiosk bind its page (the trace is live)').toBe(true);
+    expect(offending, `non-local connects:\n${offending.join('\n')}`).toEqual([]);
+  });
+});
