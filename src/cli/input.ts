@@ -92,6 +92,7 @@ function loadReader(): Promise<Reader> {
 /** Decodes the single QR code in a PNG/JPEG file. No code, several codes, or an unreadable image → UsageError. */
 export async function decodeQrImage(path: string): Promise<string> {
   const bytes = await readBounded(path, MAX_IMAGE_BYTES, 'image');
+  if (!looksLikeImage(bytes)) throw new UsageError(`image ${path} is not a PNG or JPEG picture`);
   const zxing = await loadReader();
   let results;
   try {
@@ -101,16 +102,18 @@ export async function decodeQrImage(path: string): Promise<string> {
   }
   const found = results.filter((r) => r.isValid);
   if (found.length === 0) {
-    throw new UsageError(results.length === 0 && !looksLikeImage(bytes) ? `image ${path} is not a PNG or JPEG picture` : `no readable QR code found in image ${path}`);
+    throw new UsageError(`no readable QR code found in image ${path}`);
   }
   if (found.length > 1) throw new UsageError(`image ${path} holds ${found.length} QR codes; crop it to the one to check`);
   return stripLineEnd(found[0]!.text);
 }
 
+/** PNG or JPEG by their magic bytes (zxing's image loader would also take BMP and GIF: accepted, not advertised). */
 function looksLikeImage(bytes: Buffer): boolean {
   const png = bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
-  const jpeg = bytes[0] === 0xff && bytes[1] === 0xd8;
-  return png || jpeg;
+  const jpeg = bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
+  const other = bytes.subarray(0, 2).toString('latin1') === 'BM' || bytes.subarray(0, 4).toString('latin1') === 'GIF8';
+  return png || jpeg || other;
 }
 
 /** Library errors about files and keys become one-line usage errors (exit 2). Anything else passes through. */
