@@ -38,12 +38,14 @@ const median = (xs) => {
 
 const results = Object.fromEntries(CASES.map((c) => [c, []]));
 const rss = Object.fromEntries(CASES.map((c) => [c, []]));
+const interleaved = { interleaved: [], 'interleaved-es256': [] };
 for (let r = 0; r < rounds; r++) {
   for (const c of CASES) {
     const res = run(c);
     results[c].push(res.ops);
     rss[c].push(res.rssMB);
   }
+  for (const c of Object.keys(interleaved)) interleaved[c].push(run(c).ratio);
   process.stderr.write(`round ${r + 1}/${rounds} done\n`);
 }
 const med = Object.fromEntries(CASES.map((c) => [c, median(results[c])]));
@@ -65,6 +67,8 @@ const summary = {
     auth0VsFloor: +ratio('auth0', 'floor').toFixed(3),
     fullEs256VsFloorEs256: +ratio('full-es256', 'floor-es256').toFixed(3),
     coseJsVsFloorEs256: +ratio('cosejs-es256', 'floor-es256').toFixed(4),
+    fullVsFloorInterleaved: median(interleaved.interleaved),
+    fullEs256VsFloorEs256Interleaved: median(interleaved['interleaved-es256']),
   },
   sizes,
 };
@@ -79,9 +83,11 @@ if (args.includes('--json')) {
   for (const c of CASES) console.log(`| ${c} | ${Math.round(med[c])} | ${us[c]} | ${summary.rssMB[c]} |`);
   console.log('\n| ratio (median of per-round ratios) | value | target |\n|---|---:|---:|');
   console.log(`| full verify / raw Ed25519 verify (floor) | ${summary.ratios.fullVsFloor} | ≥ 0.85 |`);
+  console.log(`| same, floor and full interleaved in one process | ${summary.ratios.fullVsFloorInterleaved} | ≥ 0.85 |`);
   console.log(`| full verify / @auth0/cose + base45 + cbor | ${summary.ratios.fullVsAuth0} | ≥ 1.3 |`);
   console.log(`| @auth0/cose stack / floor | ${summary.ratios.auth0VsFloor} | (reference) |`);
   console.log(`| full verify ES256 / raw ES256 verify | ${summary.ratios.fullEs256VsFloorEs256} | (reference) |`);
+  console.log(`| same, interleaved in one process | ${summary.ratios.fullEs256VsFloorEs256Interleaved} | (reference) |`);
   console.log(`| cose-js (ES256) / raw ES256 verify | ${summary.ratios.coseJsVsFloorEs256} | (reference) |`);
   console.log('\n| credential | COSE bytes | compressed bytes | Base45 chars | QR version (ECC M) |\n|---|---:|---:|---:|---:|');
   for (const s of sizes) console.log(`| ${s.credential} | ${s.coseBytes} | ${s.compressedBytes} | ${s.base45Chars} | ${s.qrVersionM} |`);
