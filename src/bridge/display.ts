@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import type { ScreenState } from '../screen/state.js';
 import { encodeFrame } from './codec.js';
 import { encodeMessage, LedPattern, type Message } from './messages.js';
-import { layoutScreen, type DrawOp } from './layout.js';
+import { COLOURS, layoutScreen, PANEL, type DrawOp } from './layout.js';
 import type { BridgeLink } from './link.js';
 
 /** Byte counts of one drawn screen (payload + frame overhead as sent), for benchmarks. */
@@ -59,9 +59,28 @@ export class BridgeDisplay extends EventEmitter<BridgeDisplayEvents> {
     if (this.link.state === 'connected') void this.draw(state);
   }
 
+  /** Stop drawing and forget the screen (the kiosk is closing). See `blank()` to clear the glass first. */
   async close(): Promise<void> {
     this.generation++;
+    this.current = null;
     this.link.off('ready', this.onReady);
+  }
+
+  /**
+   * Cancel any drawing and clear the panel and LEDs, so nothing personal stays on the glass when the kiosk stops.
+   * Best effort: gives up after `timeoutMs` (the link may already be down).
+   */
+  async blank(timeoutMs = 2000): Promise<boolean> {
+    const generation = ++this.generation;
+    this.current = null;
+    if (this.link.state !== 'connected') return false;
+    const messages: Message[] = [
+      { type: 'FILL_RECT', x: 0, y: 0, w: PANEL.width, h: PANEL.height, colour: COLOURS.black },
+      LEDS_OFF,
+    ];
+    const done = this.sendAll(messages, generation).catch(() => false);
+    const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref());
+    return Promise.race([done, timeout]);
   }
 
   /** Draw one state; resolves when done, cancelled by a newer state, or failed (reported on 'error'). */

@@ -1,0 +1,68 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { bridgeCandidates, detectBridge, probeBridge } from '../../src/bridge/detect.js';
+import { FakeFirmware } from './fake-firmware.js';
+import { openPtyPair, ptySkipReason } from './pty-pair.js';
+
+/** A listing in the shape `SerialPort.list()` returns (hand-written: no hardware here): a Nucleo, a Honeywell scanner in CDC mode, a modem. */
+const LISTING = [
+  { path: '/dev/ttyS0', manufacturer: undefined, vendorId: undefined, productId: undefined },
+  { path: '/dev/ttyACM1', manufacturer: 'Honeywell', vendorId: '0c2e', productId: '0b61' },
+  { path: '/dev/ttyACM0', manufacturer: 'STMicroelectronics', vendorId: '0483', productId: '374B', serialNumber: '0670FF' },
+  { path: '/dev/ttyUSB0', manufacturer: 'Huawei', vendorId: '12d1', productId: '1506' },
+  { path: '/dev/ttyACM2', manufacturer: 'STMicroelectronics', vendorId: '0483', productId: '3748' }, // ST-LINK/V2: no VCP
+];
+
+describe('bridge auto-detection', () => {
+  it('considers only ports with the ST-LINK/V2-1 USB id (0483:374b), whatever the case', () => {
+    expect(bridgeCandidates(LISTING)).toEqual(['/dev/ttyACM0']);
+    expect(bridgeCandidates([])).toEqual([]);
+  });
+
+  it('probes only the candidates, never the scanner, modem or serial console', async () => {
+    const probed: string[] = [];
+    const result = await detectBridge({
+      useSymlink: false,
+      list: async () => LISTING,
+      probe: async (path) => {
+        probed.push(path);
+        return { protocol: 1, version: '0.1.0', caps: 0x7f, width: 240, height: 320, windowFrames: 4, windowBytes: 2048, maxPayload: 1024 };
+      },
+    });
+    expect(probed).toEqual(['/dev/ttyACM0']);
+    expect(result).toMatchObject({ path: '/dev/ttyACM0', firmware: { version: '0.1.0' } });
+  });
+
+  it('says NOT_FOUND with the reason when there is no ST-LINK, or it does not answer as a bridge', async () => {
+    await expect(detectBridge({ useSymlink: false, list: async () => LISTING.filter((p) => p.vendorId !== '0483') })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringContaining('0483:374b'),
+    });
+    await expect(
+      detectBridge({ useSymlink: false, list: async () => LISTING, probe: async () => Promise.reject(new Error('no HELLO_OK')) }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('/dev/ttyACM0') });
+  });
+});
+
+const skip = ptySkipReason();
+describe.skipIf(skip !== null)('bridge probe over a real pty', () => {
+  const cleanups: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+
+  it('identifies a bridge by its HELLO_OK and closes the port again', async () => {
+    const pty = await openPtyPair();
+    cleanups.push(() => pty.close());
+    const fw = await FakeFirmware.open(pty.b, { version: '0.1.0-probe' });
+    cleanups.push(() => fw.close());
+    expect(await probeBridge(pty.a)).toMatchObject({ protocol: 1, version: '0.1.0-probe' });
+    // Closed again: the kiosk can open it at once.
+    expect(await probeBridge(pty.a)).toMatchObject({ version: '0.1.0-probe' });
+  });
+
+  it('gives up on a silent device within its timeout', async () => {
+    const pty = await openPtyPair();
+    cleanups.push(() => pty.close());
+    await expect(probeBridge(pty.a, { timeoutMs: 300 })).rejects.toMatchObject({ code: 'HANDSHAKE_TIMEOUT' });
+  });
+});
