@@ -74,6 +74,8 @@ export const configSchema = z.strictObject({
     devices: z.array(scannerSchema).max(16).default([]),
     duplicateWindowMs: z.int().min(0).max(60_000).default(DEFAULT_DUPLICATE_WINDOW_MS),
   }).default({ stdin: true, discover: true, devices: [], duplicateWindowMs: DEFAULT_DUPLICATE_WINDOW_MS }),
+  /** Firmware bridge boxes (docs/bridge-protocol.md): each is a scanner, a TFT display and the YES/NO likeness keys. */
+  bridges: z.array(z.strictObject({ path: devicePath, name: nonEmpty.optional() })).max(4).default([]),
   displays: z.strictObject({
     web: z.strictObject({
       enabled: z.boolean().default(true),

@@ -128,6 +128,7 @@ describe('web display API', () => {
         desk: { id: 'desk-t', purpose: 'any' },
         trust: { keys: path.join(import.meta.dirname, '../../examples/demo-issuer.jwks'), skewSeconds: 300, maxStatusAgeDays: 7 },
         scanners: { stdin: true, discover: false, devices: [], duplicateWindowMs: 1500 },
+        bridges: [],
         displays: { web: { enabled: true, port: 7169 }, terminal: 'off' },
         screen: { clearAfterSeconds: 3 },
         records: { retentionDays: 30 },
