@@ -165,6 +165,18 @@ describe('trust store', () => {
     expect(state.describe(ms(T0)).problems.join(' ')).toContain('not in the active trust bundle');
   });
 
+  it('a damaged state.json stops loads and imports instead of guessing the anti-rollback counter', async () => {
+    const dir = await freshStore();
+    await importOk(dir, await bundleOf(root, [issuerA.publicJwk], 3));
+    writeFileSync(join(dir, STATE_FILE), '{"v": 1, "highestSeq": "lots"');
+    const before = treeBytes(dir);
+    const load = await loadTrustState({ storeDir: dir, now: ms(T0) }).catch((e: unknown) => e);
+    expect((load as TrustError).code).toBe('STORE_CORRUPT');
+    const imp = await importTrustBytes(dir, enc(await bundleOf(root, [issuerA.publicJwk], 1)), { now: T0 }).catch((e: unknown) => e);
+    expect((imp as TrustError).code).toBe('STORE_CORRUPT');
+    expect(treeBytes(dir)).toEqual(before);
+  });
+
   it('refuses a second importer while one holds the lock, then succeeds', async () => {
     const dir = await freshStore();
     writeFileSync(join(dir, '.lock'), String(process.pid)); // a live holder: this process
