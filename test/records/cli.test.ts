@@ -30,9 +30,13 @@ function proofdesk(args: string[], env: Record<string, string> = {}) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+function expectOk(r: ReturnType<typeof proofdesk>): void {
+  expect(r.code, `exit ${r.code}: ${r.stderr}`).toBe(0);
+}
+
 /** A failure is exit 2 with exactly one line on stderr. */
 function expectOneLineError(r: ReturnType<typeof proofdesk>, pattern: RegExp): void {
-  expect(r.code).toBe(2);
+  expect(r.code, r.stderr).toBe(2);
   expect(r.stderr.split('\n').filter(Boolean)).toHaveLength(1);
   expect(r.stderr).toMatch(pattern);
 }
@@ -51,7 +55,7 @@ describe('proofdesk records', () => {
   it('list prints a table, --json a JSON array, --since filters', async () => {
     await seed();
     const table = proofdesk(['records', 'list', '--store', store]);
-    expect(table.code).toBe(0);
+    expectOk(table);
     const lines = table.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^CHECK ID\s+TIME \(UTC\)\s+VERDICT\s+REASON\s+LIKENESS\s+FOLLOW-UP\s+KEEP UNTIL$/);
     expect(lines.slice(1).map((l) => l.split(/\s{2,}/))).toEqual([
@@ -60,7 +64,7 @@ describe('proofdesk records', () => {
       ['c3', '2026-11-21 11:00:00', 'CHECK MANUALLY', 'PENDING_APPLICATION', 'not-asked', '2027-05-21', '2026-12-21'],
     ]);
     const json = proofdesk(['records', 'list', '--json', '--since', '2026-11-21', '--store', store]);
-    expect(json.code).toBe(0);
+    expectOk(json);
     expect(JSON.parse(json.stdout)).toEqual([{
       checkId: 'c3', at: '2026-11-21T11:00:00Z', deskId: 'desk-cli', purpose: 'rent', verdict: 'CHECK MANUALLY', reason: 'PENDING_APPLICATION',
       kid: 'demo-2026', credentialSha256: newCheck('x', '').credentialSha256, followUpDate: '2027-05-21', keepUntil: '2026-12-21', likeness: 'not-asked',
@@ -72,7 +76,7 @@ describe('proofdesk records', () => {
   it('export --format csv quotes fields and defuses spreadsheet formulas; json matches list --json', async () => {
     await seed();
     const csv = proofdesk(['records', 'export', '--format', 'csv', '--store', store]);
-    expect(csv.code).toBe(0);
+    expectOk(csv);
     const rows = csv.stdout.split('\r\n');
     expect(rows[0]).toBe('checkId,at,deskId,purpose,verdict,reason,kid,likeness,followUpDate,keepUntil,credentialSha256');
     expect(rows[2]).toBe(`b2,2026-11-20T10:30:00Z,desk-cli,rent,NOT VALID,SIGNATURE_INVALID,"'=HYPERLINK(""http://x"",""y"")",,,2026-12-20,${newCheck('x', '').credentialSha256}`);
@@ -95,7 +99,7 @@ describe('proofdesk records', () => {
     const kiosk = await RecordStore.open({ dir: store, deskId: 'desk-cli', retentionDays: 30 });
     try {
       expectOneLineError(proofdesk(['records', 'keep', 'b2', '--until', '2029-01-01', '--store', store]), /already open for writing by process \d+ \(is the kiosk running\?\)/);
-      expect(proofdesk(['records', 'list', '--store', store]).code).toBe(0); // reading needs no lock
+      expectOk(proofdesk(['records', 'list', '--store', store])); // reading needs no lock
     } finally {
       kiosk.close();
     }
@@ -124,7 +128,7 @@ describe('proofdesk records', () => {
     const out = path.join(tmp.dir, 'a1.pdf');
     const r = proofdesk(['records', 'pdf', 'a1', '--out', out, '--key-file', keyFile, '--store', store]);
     expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
+    expectOk(r);
     expect(fs.statSync(out).mode & 0o777).toBe(0o600);
     expect(await qrTextsOnPage(out)).toEqual([credentialText()]);
     const text = pdfText(out);
@@ -134,7 +138,7 @@ describe('proofdesk records', () => {
 
     expectOneLineError(proofdesk(['records', 'pdf', 'a1', '--out', out, '--key-file', keyFile, '--store', store]), /already exists/);
     const own = proofdesk(['records', 'pdf', 'a1', '--out', path.join(tmp.dir, 'own.pdf'), '--key-file', keyFile, '--store', store, '--statement', 'Our own words about worth.']);
-    expect(own.code).toBe(0);
+    expectOk(own);
     expect(pdfText(path.join(tmp.dir, 'own.pdf'))).toContain('Our own words about worth.');
   });
 
@@ -148,15 +152,43 @@ describe('proofdesk records', () => {
       'records: { dir: records, personalCopy: { keyFile: records.key } }',
     ].join('\n'));
     const list = proofdesk(['records', 'list', '--json', '--config', cfg]);
-    expect(list.code).toBe(0);
+    expectOk(list);
     expect((JSON.parse(list.stdout) as unknown[]).length).toBe(3);
     const out = path.join(tmp.dir, 'cfg.pdf');
-    expect(proofdesk(['records', 'pdf', 'a1', '--out', out, '--config', cfg]).code).toBe(0);
+    expectOk(proofdesk(['records', 'pdf', 'a1', '--out', out, '--config', cfg]));
     expect(pdfText(out)).toContain('Deployment wording: this offline check supports, and does not replace, the online check.');
     expectOneLineError(proofdesk(['records', 'list', '--config', cfg, '--store', path.join(tmp.dir, 'elsewhere')]), /no record store at .*elsewhere/);
 
     fs.writeFileSync(cfg, 'desk: { purpose: sideways }\nrecords: { retentionDays: 0 }\n');
     expectOneLineError(proofdesk(['records', 'list', '--config', cfg]), /desk\.purpose.*; .*records\.retentionDays|records\.retentionDays.*; .*desk\.purpose/);
+  });
+
+  it.runIf(pdfToolsPresent)('the PDF\'s QR re-verifies: proofdesk verify --image on the printed page gives the same verdict as the text (VALID, DEMO keys)', async () => {
+    const demo = path.join(ROOT, 'examples', 'demo-valid.txt');
+    const keys = path.join(ROOT, 'examples', 'demo-issuer.jwks');
+    const inspected = JSON.parse(proofdesk(['inspect', '--json', demo]).stdout) as { cwt: { iat: number }; identity: { fullName: string; photo: string } };
+    const at = new Date((inspected.cwt.iat + 3600) * 1000).toISOString();
+    const text = fs.readFileSync(demo, 'utf8').trim();
+    const s = await RecordStore.open({ dir: store, deskId: 'desk-cli', retentionDays: 30, personalCopy: { keyFile } });
+    s.appendCheck({ ...newCheck('demo1', at, text), kid: 'DEMO-issuer-1' }, {
+      credentialText: text,
+      fullName: inspected.identity.fullName,
+      photo: { data: new Uint8Array(Buffer.from(inspected.identity.photo, 'base64')) }, // AVIF, as issued
+    });
+    s.close();
+    const out = path.join(tmp.dir, 'demo1.pdf');
+    expectOk(proofdesk(['records', 'pdf', 'demo1', '--out', out, '--key-file', keyFile, '--store', store]));
+    expect(pdfText(out)).not.toContain('Photo format not supported');
+
+    spawnSync('pdftoppm', ['-r', '150', '-png', out, path.join(tmp.dir, 'page')]);
+    const pages = fs.readdirSync(tmp.dir).filter((f) => /^page-\d+\.png$/.test(f));
+    const fromText = proofdesk(['verify', '--json', '--keys', keys, '--at', at, demo]);
+    expectOk(fromText);
+    const verdicts = pages.map((page) => proofdesk(['verify', '--json', '--keys', keys, '--at', at, '--image', path.join(tmp.dir, page)]));
+    const found = verdicts.filter((v) => v.code === 0);
+    expect(found).toHaveLength(1);
+    expect(JSON.parse(found[0]!.stdout)).toEqual(JSON.parse(fromText.stdout));
+    expect(JSON.parse(found[0]!.stdout)).toMatchObject({ verdict: 'VALID', identity: { fullName: 'Jordan Specimen' } });
   });
 
   it('pdf without a personal copy, with the wrong key, or with no key says so in one line, exit 2', async () => {
