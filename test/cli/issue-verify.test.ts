@@ -219,8 +219,10 @@ describe('every file and option error: exit 2, one line, no stack trace', () => 
   };
   const demo = join(EXAMPLES, 'demo-valid.txt');
 
-  it('verify with no keys at all refuses: "no trusted keys"', async () => {
-    expectUsageError(await runCli(['verify', demo]), /no trusted keys/);
+  it('verify with no keys at all (no --keys, an empty trust store) refuses: "no trusted keys"; DEMO keys are not a fallback', async () => {
+    const env = { XDG_DATA_HOME: join(tmp.dir, 'empty-data-home'), HOME: join(tmp.dir, 'empty-home') };
+    expectUsageError(await runCli(['verify', demo], { env }), /no trusted keys/);
+    expectUsageError(await runCli(['verify', '--json', join(EXAMPLES, 'demo-valid.png')], { env }), /no trusted keys/);
   });
 
   it('verify --keys: missing, a directory, not JSON, not a JWKS, bad JWK, empty set', async () => {
