@@ -90,16 +90,14 @@ export function decodeStatus(value: CborValue): StatusClaim {
     if (condition !== undefined) bad('work condition without restricted work');
     work = { kind: workKind };
   }
-  const status: StatusClaim = {
-    scheme: code(SCHEMES, need(K.scheme, 'scheme'), 'scheme'),
-    statusType: code(STATUS_TYPES, need(K.statusType, 'statusType'), 'status type'),
-    work,
-    rent: bool(need(K.rent, 'rent'), 'rent'),
-    publicFunds: bool(need(K.publicFunds, 'publicFunds'), 'publicFunds'),
-    purpose: code(PURPOSES, need(K.purpose, 'purpose'), 'purpose'),
-  };
+  // Built in wire-key order so JSON output reads naturally.
+  const status = { scheme: code(SCHEMES, need(K.scheme, 'scheme'), 'scheme'), statusType: code(STATUS_TYPES, need(K.statusType, 'statusType'), 'status type') } as StatusClaim;
   if (value.has(K.validFrom)) status.validFrom = day(value.get(K.validFrom), 'validFrom');
   if (value.has(K.validUntil)) status.validUntil = day(value.get(K.validUntil), 'validUntil');
+  status.work = work;
+  status.rent = bool(need(K.rent, 'rent'), 'rent');
+  status.publicFunds = bool(need(K.publicFunds, 'publicFunds'), 'publicFunds');
+  status.purpose = code(PURPOSES, need(K.purpose, 'purpose'), 'purpose');
   if (value.has(K.holderRef)) status.holderRef = text(value.get(K.holderRef), 'holderRef');
   if (value.has(K.document)) {
     const doc = value.get(K.document);
