@@ -187,6 +187,10 @@ export class RecordStore extends RecordReader {
     if (key) ensureOwnerOnlyDir(path.join(dir, PERSONAL_DIR), 'personal-copy folder');
     const lock = WriterLock.acquire(dir);
     try {
+      // A purge killed before its rename leaves its temp file; only the lock holder may clear it.
+      for (const name of fs.readdirSync(dir)) {
+        if (/^checks\.jsonl\.purge-\d+\.tmp$/.test(name)) fs.rmSync(path.join(dir, name), { force: true });
+      }
       return new RecordStore(dir, key, desk, lock);
     } catch (err) {
       lock.release();

@@ -208,6 +208,17 @@ describe('purge', () => {
     expect(fs.readdirSync(dir).sort()).toEqual([LOG_FILE]); // no temp files left
   });
 
+  it('a purge killed before its rename leaves the old log whole; the next writer clears its temp file', async () => {
+    const store = await open();
+    store.appendCheck(newCheck('a', '2026-01-01T12:00:00Z'));
+    store.close();
+    const temp = path.join(dir, `${LOG_FILE}.purge-999999.tmp`);
+    fs.writeFileSync(temp, 'half a rewrite', { mode: 0o600 });
+    expect(RecordReader.openReadOnly({ dir }).list().map((c) => c.checkId)).toEqual(['a']);
+    (await open()).close();
+    expect(fs.existsSync(temp)).toBe(false);
+  });
+
   it('keeps lines it cannot read (it cannot tell their age)', async () => {
     const store = await open({ retentionDays: 1 });
     store.appendCheck(newCheck('old', '2026-01-01T12:00:00Z'));
