@@ -25,7 +25,7 @@ export type PhotoView =
 
 export interface PersonView {
   name: string;
-  /** As issued (Claim 169 passes dates through unformatted). */
+  /** ISO `YYYY-MM-DD` when the issued text is a date (Claim 169 uses YYYYMMDD), else exactly as issued. */
   dateOfBirth: string | null;
   photo: PhotoView | null;
 }
@@ -171,6 +171,12 @@ export function personName(v: Verdict): string {
   return parts.length > 0 ? parts.join(' ') : '(no name in the code)';
 }
 
+/** Claim 169 dates come as issued ("19900131" or "1990-01-31"); both become ISO `YYYY-MM-DD`, anything else stays as issued. */
+export function isoDateOrAsIssued(s: string): string {
+  const m = /^(\d{4})-?(\d{2})-?(\d{2})$/.exec(s);
+  return m ? `${m[1]}-${m[2]}-${m[3]}` : s;
+}
+
 export function idleScreen(desk: DeskView): ScreenState {
   return {
     kind: 'idle', demo: desk.demo, purpose: desk.purpose, verdict: null, reason: null,
@@ -204,7 +210,7 @@ export function resultScreen({ verdict, desk, checkedAt, checkId, photo = null }
   // Never show a person from a code whose signature did not verify against a pinned key.
   const trusted = verdict.verifiedBy !== null && verdict.identity !== null;
   const person: PersonView | null = trusted
-    ? { name: personName(verdict), dateOfBirth: verdict.identity?.dateOfBirth ?? null, photo }
+    ? { name: personName(verdict), dateOfBirth: verdict.identity?.dateOfBirth ? isoDateOrAsIssued(verdict.identity.dateOfBirth) : null, photo }
     : null;
   const status = trusted && verdict.status ? statusView(verdict.status, desk.purpose, checkedAt) : null;
   return {

@@ -60,6 +60,7 @@ describe.skipIf(why !== null)(`status page in headless Chromium${why ? ` (SKIPPE
     expect(await p.getAttribute('#icon svg', 'aria-label')).toBe('tick');
     expect(await p.textContent('#message')).toBe('Signed by a trusted issuer and current.');
     expect(await p.textContent('#name')).toBe('Jordan Specimen');
+    expect(await p.textContent('#dob')).toBe('31 Jan 1990');
     expect(await photoWidth(p)).toBeGreaterThan(16);
     expect(await p.isVisible('#photo')).toBe(true);
     expect(await p.textContent('#rights')).toContain('Work: may work, no restriction');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StatusClaim } from '../../src/credential/types.js';
 import { addMonths, followUpDate } from '../../src/screen/follow-up.js';
-import { DEFAULT_WORTH, idleScreen, resultScreen, scanAgainScreen, withLikeness, type DeskView } from '../../src/screen/state.js';
+import { DEFAULT_WORTH, isoDateOrAsIssued, idleScreen, resultScreen, scanAgainScreen, withLikeness, type DeskView } from '../../src/screen/state.js';
 import { REASON_TEXT, VALID_TEXT } from '../../src/verify/messages.js';
 import type { Verdict } from '../../src/verify/verdict.js';
 
@@ -78,6 +78,13 @@ describe('ScreenState', () => {
     const idle = idleScreen({ ...desk('work'), demo: true });
     expect(withLikeness(idle, 'yes')).toBe(idle);
     expect(idle).toMatchObject({ kind: 'idle', demo: true, verdict: null, checkId: null, person: null });
+  });
+  it('dates of birth: Claim 169 YYYYMMDD becomes ISO; anything else is shown as issued', () => {
+    expect(isoDateOrAsIssued('19900131')).toBe('1990-01-31');
+    expect(isoDateOrAsIssued('1990-01-31')).toBe('1990-01-31');
+    expect(isoDateOrAsIssued('31/01/1990')).toBe('31/01/1990');
+    const s = resultScreen({ verdict: verdict({ identity: { firstName: 'Ada', lastName: 'Example', dateOfBirth: '19900102' } }), desk: desk('work'), checkedAt: at, checkId: 'c7' });
+    expect(s.person).toMatchObject({ name: 'Ada Example', dateOfBirth: '1990-01-02' });
   });
   it('scan again is amber with a warning icon and words', () => {
     const s = scanAgainScreen(desk('work'), 'SCAN_INCOMPLETE', at);

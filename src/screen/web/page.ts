@@ -54,20 +54,20 @@ export const PAGE_HTML = `<!doctype html>
 export const PAGE_CSS = `
 [hidden] { display: none !important; }
 :root { font-family: "DejaVu Sans", "Noto Sans", system-ui, sans-serif; color: #111; background: #fff; }
-body { margin: 0; min-height: 100vh; display: flex; flex-direction: column; font-size: clamp(15px, 2.4vw, 22px); }
+body { margin: 0; min-height: 100vh; display: flex; flex-direction: column; font-size: clamp(13px, 2.1vw, 22px); }
 #demo { background: repeating-linear-gradient(45deg, #222, #222 12px, #444 12px, #444 24px); color: #ffeb3b;
   font-weight: 700; text-align: center; padding: .25em; letter-spacing: .08em; }
 header { display: flex; align-items: center; gap: .6em; padding: .4em .8em; color: #fff; background: #555; }
 body[data-colour=green] header { background: #1b6e20; }
 body[data-colour=red] header { background: #b71c1c; }
 body[data-colour=amber] header { background: #e8a200; color: #111; }
-h1 { margin: 0; font-size: 2.4em; letter-spacing: .03em; }
+h1 { margin: 0; font-size: 2.2em; letter-spacing: .03em; }
 #icon { width: 2.6em; height: 2.6em; flex: none; }
 #icon svg { width: 100%; height: 100%; }
 main { flex: 1; padding: .5em .8em; }
 #person { display: flex; gap: 1em; align-items: flex-start; }
 #photo-box { margin: 0; flex: none; }
-#photo { width: 34vw; max-width: 320px; min-width: 140px; image-rendering: auto; border: 3px solid #333; background: #eee; }
+#photo { width: 28vw; max-width: 320px; min-width: 140px; image-rendering: auto; border: 3px solid #333; background: #eee; }
 #photo-note { max-width: 34vw; font-weight: 700; color: #8a4b00; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: .15em .8em; margin: 0; }
 dt { color: #555; } dd { margin: 0; font-weight: 700; }
@@ -103,6 +103,12 @@ export const PAGE_JS = `'use strict';
   };
   var current = null;
 
+  var MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  /** 1990-01-31 → "31 Jan 1990": no day/month order to misread. Other text is shown as it is. */
+  function day(iso) {
+    var m = /^(\\d{4})-(\\d{2})-(\\d{2})$/.exec(iso || '');
+    return m && +m[2] >= 1 && +m[2] <= 12 ? (+m[3]) + ' ' + MONTHS[+m[2] - 1] + ' ' + m[1] : iso;
+  }
   function text(id, value) { var el = $(id); el.textContent = value || ''; return el; }
   function show(id, on) { $(id).hidden = !on; }
 
@@ -136,7 +142,7 @@ export const PAGE_JS = `'use strict';
     var p = s.person;
     show('person', !!p);
     if (p) {
-      text('name', p.name); text('dob', p.dateOfBirth || 'not in the code');
+      text('name', p.name); text('dob', p.dateOfBirth ? day(p.dateOfBirth) : 'not in the code');
       var img = $('photo'), note = $('photo-note');
       if (p.photo && p.photo.base64) { img.src = 'data:' + p.photo.mime + ';base64,' + p.photo.base64; img.hidden = false; note.hidden = true; }
       else { img.removeAttribute('src'); img.hidden = true; note.textContent = p.photo ? p.photo.unsupported : 'No photo in this code: compare the person with their identity document.'; note.hidden = false; }
@@ -144,8 +150,8 @@ export const PAGE_JS = `'use strict';
     var st = s.status, rights = $('rights');
     rights.textContent = '';
     text('status-label', st ? st.statusLabel + ' (' + st.schemeLabel + ')' : '');
-    text('valid-until', st ? (st.validUntil || 'no time limit') : '');
-    text('follow-up', st && st.followUpDate ? st.followUpDate : '');
+    text('valid-until', st ? (st.validUntil ? day(st.validUntil) : 'no time limit') : '');
+    text('follow-up', st && st.followUpDate ? day(st.followUpDate) : '');
     show('follow-up-dt', !!(st && st.followUpDate)); show('follow-up', !!(st && st.followUpDate));
     if (st) st.rights.forEach(function (r) { var li = document.createElement('li'); li.dataset.right = r.right; li.dataset.answer = r.answer; li.textContent = r.text; rights.appendChild(li); });
     show('likeness', s.likeness === 'ask');
