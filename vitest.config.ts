@@ -1,8 +1,10 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // booted by `npm run firmware:test` (vitest.firmware.config.ts) after the ELF is built; not run twice
+    exclude: [...configDefaults.exclude, 'test/bridge/qemu-boot.test.ts'],
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 60_000,
