@@ -12,9 +12,11 @@ import { BridgeError } from './errors.js';
 
 export interface BridgeConfig {
   /** A serial device path, or 'auto' (ST-LINK USB id + handshake, see detect.ts). */
-  port: string;
+  path: string;
+  /** Scanner name in scan events and logs. */
+  name?: string | undefined;
   /** The firmware's host UART rate (HOST_BAUD); ignored by ptys. */
-  baud?: number;
+  baud?: number | undefined;
 }
 
 export interface AttachOptions {
@@ -33,7 +35,7 @@ export interface AttachedBridge {
 
 export async function attachBridge(cfg: BridgeConfig, opts: AttachOptions): Promise<AttachedBridge> {
   const { log } = opts;
-  let path = cfg.port;
+  let path = cfg.path;
   if (path === 'auto') {
     try {
       const found = await detectBridge();
@@ -45,7 +47,7 @@ export async function attachBridge(cfg: BridgeConfig, opts: AttachOptions): Prom
       return { bridge: null, close: async () => undefined };
     }
   }
-  const bridge = new Bridge({ path, ...(cfg.baud ? { baudRate: cfg.baud } : {}), name: 'bridge' });
+  const bridge = new Bridge({ path, ...(cfg.baud ? { baudRate: cfg.baud } : {}), name: cfg.name ?? `bridge:${path}` });
   bridge.on('ready', (fw) => log.info({ event: 'bridge-ready', path, firmware: fw.version, protocol: fw.protocol, caps: fw.caps }, 'bridge connected'));
   bridge.on('error', (err) => log.warn({ event: 'bridge-error', code: err.code, why: err.message }, 'bridge problem'));
   bridge.on('firmwareError', (m) => log.warn({ event: 'bridge-firmware-error', code: m.code }, 'bridge firmware reported a problem'));

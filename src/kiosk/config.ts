@@ -75,7 +75,13 @@ export const configSchema = z.strictObject({
     duplicateWindowMs: z.int().min(0).max(60_000).default(DEFAULT_DUPLICATE_WINDOW_MS),
   }).default({ stdin: true, discover: true, devices: [], duplicateWindowMs: DEFAULT_DUPLICATE_WINDOW_MS }),
   /** Firmware bridge boxes (docs/bridge-protocol.md): each is a scanner, a TFT display and the YES/NO likeness keys. */
-  bridges: z.array(z.strictObject({ path: devicePath, name: nonEmpty.optional() })).max(4).default([]),
+  bridges: z.array(z.strictObject({
+    /** A device path, or `auto`: the ST-LINK USB id plus a handshake (never writes to unknown serial devices). */
+    path: z.union([devicePath, z.literal('auto')], { error: 'must be a device path such as /dev/ttyACM0, or auto' }),
+    name: nonEmpty.optional(),
+    /** The firmware's host UART rate (ignored by ptys). */
+    baud: z.literal([115200, 921600], { error: 'must be 115200 or 921600' }).optional(),
+  })).max(4).default([]),
   displays: z.strictObject({
     web: z.strictObject({
       enabled: z.boolean().default(true),

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
-import { Bridge } from '../bridge/bridge.js';
+import { attachBridge } from '../bridge/attach.js';
 import { defaultStoreDir as defaultRecordsDir, newCheckId, RecordStore, credentialSha256, type PersonalCopy } from '../records/index.js';
 import { createScanner, discoverScanners, ScanHub, StdinScanner, type Scan, type DroppedScan } from '../scan/index.js';
 import type { ScannerStateEvent } from '../scan/hub.js';
@@ -234,11 +234,9 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
     }
     const bridgeAnswers: Array<(answer: LikenessAnswer) => void> = [];
     for (const b of config?.bridges ?? []) {
-      const bridge = new Bridge({ path: b.path, ...(b.name ? { name: b.name } : {}) });
-      bridge.on('error', (err) => log.warn({ event: 'bridge-error', path: b.path, code: err.code }, 'bridge problem'));
-      bridge.on('likeness', (answer) => bridgeAnswers.forEach((f) => f(answer)));
-      hub.add(bridge.scanner); // opening the scanner opens the link; closing it closes the box
-      displays.push(bridge.display);
+      // src/bridge/attach.ts: scanner → hub, TFT → displays, YES/NO → likeness; path 'auto' = detect; blanks at close.
+      const attached = await attachBridge(b, { hub, displays, log, onLikeness: (answer) => bridgeAnswers.forEach((f) => f(answer)) });
+      cleanups.push(() => attached.close());
     }
     const terminalMode = config?.displays.terminal ?? 'auto';
     if (terminalMode === 'on' || (terminalMode === 'auto' && isTty(output))) displays.push(terminalDisplay(output, typing));
