@@ -10,7 +10,7 @@ import { parseSign1, sigStructure, verifySignature, type CoseSign1 } from '../cr
 import { decodePayload, readClaims, readCwtMeta } from '../credential/cwt.js';
 import { CredentialError } from '../credential/errors.js';
 import { DEFAULT_SKEW_SECONDS, MAX_KEYS_TRIED_WITHOUT_KID, MAX_TEXT_CHARS } from '../credential/limits.js';
-import type { CwtMeta, Identity, StatusClaim, StatusListRef } from '../credential/types.js';
+import type { CwtMeta, DeskPurpose, Identity, StatusClaim, StatusListRef } from '../credential/types.js';
 import type { KeySet, TrustedKey } from '../trust/keyset.js';
 import { REASON_TEXT, VALID_TEXT } from './messages.js';
 import type { VerifyOptions } from './options.js';
@@ -19,6 +19,7 @@ import { kindOf } from './stages.js';
 import type { ReasonCode, Verdict } from './verdict.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+const DESK_PURPOSES: readonly DeskPurpose[] = ['work', 'rent', 'housing', 'other'];
 
 /** What is known so far; copied into the Verdict whatever the outcome. */
 interface Progress {
@@ -183,7 +184,13 @@ function run(text: string, opts: VerifyOptions, p: Progress): Verdict {
   // Revocation: the issuer's word that the code is withdrawn beats everything below.
   let staleDetails: Record<string, number | string> | undefined;
   if (claims.statusList !== null && trust?.statusOf !== undefined) {
-    const entry = trust.statusOf(claims.statusList);
+    let entry: ReturnType<NonNullable<typeof trust.statusOf>>;
+    try {
+      entry = trust.statusOf(claims.statusList);
+    } catch {
+      // A broken lookup must not decide the verdict either way: a person checks.
+      return outcome(p, 'REVOCATION_DATA_STALE', { error: 'status lookup failed' });
+    }
     if (entry === undefined) staleDetails = { listUri: claims.statusList.uri };
     else if (entry.status === 'INVALID') return outcome(p, 'REVOKED');
     else if (entry.status === 'SUSPENDED') return outcome(p, 'SUSPENDED');
@@ -193,6 +200,7 @@ function run(text: string, opts: VerifyOptions, p: Progress): Verdict {
   }
 
   if (opts.purpose !== undefined) {
+    if (!DESK_PURPOSES.includes(opts.purpose)) return outcome(p, 'PURPOSE_MISMATCH', { error: 'unknown desk purpose' });
     const reason = deskPolicy(claims.status, opts.purpose, deskDate(nowMs));
     if (reason !== null) return outcome(p, reason);
   }

@@ -82,6 +82,10 @@ describe('policy table', () => {
     }
   });
 
+  it('an unknown desk purpose (from untyped callers) is PURPOSE_MISMATCH, even for an `all` code', () => {
+    expect(verify(issue(key), { keys, now: NOW_MS, purpose: 'bank' as DeskPurpose }).reason).toBe('PURPOSE_MISMATCH');
+  });
+
   it('the desk date is the date in London', () => {
     expect(deskDate(Date.UTC(2026, 6, 1, 23, 30))).toBe('2026-07-02'); // BST: 00:30 next day
     expect(deskDate(Date.UTC(2026, 0, 1, 23, 30))).toBe('2026-01-01'); // GMT

@@ -59,6 +59,11 @@ describe('revocation', () => {
     expect(v).toMatchObject({ verdict: 'CHECK MANUALLY', reason: 'REVOCATION_DATA_STALE', details: { listUri: LIST.uri } });
   });
 
+  it('a lookup that throws gives CHECK MANUALLY, never VALID and never a throw', () => {
+    const v = verify(text, { keys, now: NOW_MS, trust: { statusOf: () => { throw new Error('disk gone'); } } });
+    expect(v).toMatchObject({ verdict: 'CHECK MANUALLY', reason: 'REVOCATION_DATA_STALE' });
+  });
+
   it('a code without a status-list reference is not looked up', () => {
     let calls = 0;
     const v = verify(issue(key), { keys, now: NOW_MS, trust: { statusOf: () => (calls++, { status: 'INVALID', listIssuedAt: NOW }) } });
