@@ -13,7 +13,8 @@ import { createInterface } from 'node:readline';
 import { SerialPort } from 'serialport';
 import { FrameDecoder, NakCode, T, encodeFrame, isRetryableNak, type DecodeResult, type Frame } from '../../src/bridge/codec.js';
 
-export const FIRMWARE_DIR = new URL('../../firmware-bridge/', import.meta.url).pathname;
+/** The firmware tree (overridable for the benchmark, which runs a compiled copy of this file). */
+export const FIRMWARE_DIR = process.env.PROOFDESK_FIRMWARE_DIR ?? new URL('../../firmware-bridge/', import.meta.url).pathname;
 export const ELF = join(FIRMWARE_DIR, 'build/stm32f4/proofdesk-bridge.elf');
 export const POSIX_BIN = join(FIRMWARE_DIR, 'build/posix/proofdesk-bridge');
 
