@@ -10,7 +10,12 @@ import { readJsonFile } from './files.js';
 
 const MAX_TEXT = 200;
 const text = z.string().min(1).max(MAX_TEXT);
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD').refine(isRealDate, 'not a real calendar date');
+/** Status dates travel as day numbers since 1970-01-01 (docs/credential-format.md), so earlier dates cannot be encoded. */
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD')
+  .refine(isRealDate, 'not a real calendar date')
+  .refine((v) => v >= '1970-01-01', 'must be on or after 1970-01-01');
 
 /** Claim 169 gender codes (1 male, 2 female, 3 other). */
 const GENDERS = { male: 1, female: 2, other: 3 } as const;

@@ -58,6 +58,7 @@ describe('holder file → Identity + StatusClaim', () => {
     expect(badScheme.message).toMatch(/status\.scheme/);
     expect(badScheme.message).not.toContain('Jordan');
     expect(holderError({ ...example(), status: { ...(example().status as object), validUntil: '2030-13-01' } }).message).toMatch(/status\.validUntil/);
+    expect(holderError({ ...example(), status: { ...(example().status as object), validFrom: '1969-12-31' } }).message).toMatch(/status\.validFrom: must be on or after 1970/);
     expect(holderError([1, 2]).code).toBe('HOLDER_INVALID');
     expect(holderError(null).code).toBe('HOLDER_INVALID');
   });
