@@ -40,21 +40,26 @@ export interface ScannerStateEvent {
 
 export class ScanHub extends EventEmitter {
   private readonly list: Scanner[] = [];
+  private readonly states = new Map<Scanner, ScannerState>();
   private readonly dedupe: Deduper;
+  private started = false;
 
   constructor(opts: { dedupeWindowMs?: number } = {}) {
     super();
     this.dedupe = new Deduper(opts.dedupeWindowMs ?? DEFAULT_DEDUPE_WINDOW_MS);
   }
 
+  /** Adds a scanner; one added after start() is opened and enabled at once (errors go to 'error'). */
   add(scanner: Scanner): void {
     this.list.push(scanner);
+    this.states.set(scanner, scanner.state ?? 'disconnected');
     scanner.on('scan', (scan: Scan) => {
       if (this.dedupe.accept(scan.text, scan.at)) this.emit('scan', scan);
       else this.emit('duplicate', scan);
     });
     scanner.on('dropped', (drop: DroppedScan) => this.emit('dropped', drop));
     scanner.on('state', (state: ScannerState) => {
+      this.states.set(scanner, state);
       const event: ScannerStateEvent = { name: scanner.name, transport: scanner.transport, state };
       this.emit('state', event);
     });
@@ -62,6 +67,12 @@ export class ScanHub extends EventEmitter {
       if (this.listenerCount('error') > 0) this.emit('error', err);
       else process.stderr.write(`proofdesk: scanner ${scanner.name}: ${err.message}\n`);
     });
+    if (this.started) {
+      scanner.open().then(
+        () => scanner.enable(),
+        (err: unknown) => scanner.emit('error', err),
+      );
+    }
   }
 
   /** Open and enable every scanner. A scanner whose device is absent keeps retrying; a misconfigured one rejects. */
@@ -73,13 +84,15 @@ export class ScanHub extends EventEmitter {
       throw failed.reason;
     }
     for (const s of this.list) s.enable();
+    this.started = true;
   }
 
   async close(): Promise<void> {
+    this.started = false;
     await Promise.allSettled(this.list.map((s) => s.close()));
   }
 
   scanners(): ScannerStateEvent[] {
-    return this.list.map((s) => ({ name: s.name, transport: s.transport, state: s.state }));
+    return this.list.map((s) => ({ name: s.name, transport: s.transport, state: this.states.get(s) ?? 'disconnected' }));
   }
 }

@@ -12,8 +12,8 @@ import type { DroppedScan, Scan, ScannerState, Transport } from './types.js';
 export interface Scanner extends EventEmitter {
   readonly name: string;
   readonly transport: Transport;
-  /** The device's current state ('disconnected' before open and after close). */
-  readonly state: ScannerState;
+  /** The device's current state, if the scanner tracks it (ScanHub follows 'state' events either way). */
+  readonly state?: ScannerState;
   open(): Promise<void>;
   enable(): void;
   disable(): void;

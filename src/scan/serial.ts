@@ -10,6 +10,7 @@ import { TerminatorFramer, type Eol } from './frame.js';
 import { AIM_ID_LENGTH, DEFAULT_MAX_LENGTH, DEFAULT_SERIAL_GAP_MS, DEFAULT_SERIAL_IDLE_MS } from './limits.js';
 import { Retry } from './retry.js';
 import { BaseScanner } from './scanner.js';
+import { treatEofAsDisconnect } from './serial-eof.js';
 
 export interface SerialScannerConfig {
   type: 'serial';
@@ -80,6 +81,7 @@ export class SerialScanner extends BaseScanner {
   private async connect(path: string): Promise<void> {
     const port = new SerialPort({ path, baudRate: this.cfg.baud ?? 9600, autoOpen: false });
     await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
+    treatEofAsDisconnect(port);
     if (this.closing) {
       await new Promise<void>((resolve) => port.close(() => resolve()));
       return;

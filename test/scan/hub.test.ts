@@ -1,6 +1,7 @@
+import { EventEmitter } from 'node:events';
 import { PassThrough } from 'node:stream';
-import { describe, expect, it } from 'vitest';
-import { createScanner, Deduper, ScanHub, type DroppedScan, type Scan, type ScannerStateEvent } from '../../src/scan/index.js';
+import { describe, expect, it, vi } from 'vitest';
+import { createScanner, Deduper, ScanHub, type DroppedScan, type Scan, type Scanner, type ScannerStateEvent } from '../../src/scan/index.js';
 import { EventLog } from './events.js';
 import { base45Text } from './fixtures.js';
 
@@ -93,5 +94,43 @@ describe('scan hub', () => {
   it('createScanner refuses an unknown type and a bad baud rate with BAD_CONFIG', () => {
     expect(() => createScanner({ type: 'bluetooth' } as never)).toThrow(expect.objectContaining({ code: 'BAD_CONFIG' }));
     expect(() => createScanner({ type: 'serial', path: '/dev/null', baud: -1 })).toThrow(expect.objectContaining({ code: 'BAD_CONFIG' }));
+  });
+
+  it('takes a Scanner made elsewhere (as the firmware bridge does) and opens one added after start()', async () => {
+    /** The smallest thing that satisfies the Scanner contract, the way another module would implement it. */
+    class ElsewhereScanner extends EventEmitter implements Scanner {
+      readonly name = 'bridge-0';
+      readonly transport = 'bridge' as const;
+      calls: string[] = [];
+      async open() {
+        this.calls.push('open');
+        this.emit('state', 'connected');
+      }
+      enable() {
+        this.calls.push('enable');
+      }
+      disable() {
+        this.calls.push('disable');
+      }
+      async close() {
+        this.calls.push('close');
+        this.emit('state', 'disconnected');
+      }
+    }
+    const hub = new ScanHub();
+    const scans = new EventLog<Scan>(hub, 'scan');
+    await hub.start();
+    const late = new ElsewhereScanner();
+    hub.add(late);
+    await vi.waitFor(() => expect(late.calls).toEqual(['open', 'enable']), { timeout: 10_000 });
+    expect(hub.scanners()).toEqual([{ name: 'bridge-0', transport: 'bridge', state: 'connected' }]);
+    const scan: Scan = { data: Buffer.from('HC1:X'), text: 'HC1:X', symbology: 'qr', transport: 'bridge', source: 'bridge-0', at: Date.now() };
+    late.emit('scan', scan);
+    late.emit('scan', { ...scan, at: scan.at + 10 });
+    await scans.count(1);
+    expect(scans.items).toEqual([scan]);
+    await hub.close();
+    expect(late.calls).toEqual(['open', 'enable', 'close']);
+    expect(hub.scanners()[0]!.state).toBe('disconnected');
   });
 });

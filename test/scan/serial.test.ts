@@ -1,5 +1,7 @@
+import { SerialPort } from 'serialport';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createScanner, type DroppedScan, type Scan, type Scanner, type ScannerState } from '../../src/scan/index.js';
+import { treatEofAsDisconnect } from '../../src/scan/serial-eof.js';
 import { EventLog } from './events.js';
 import { base45Text } from './fixtures.js';
 import { PtyPair, ScannerEmulator, sleep, socatMissing } from './pty.js';
@@ -185,5 +187,36 @@ describe.skipIf(skip !== null)('serial scanner through a real pty pair (socat + 
     await emu.send('LATE\r');
     await scans.count(1);
     expect(scans.items[0]!.text).toBe('LATE');
+  });
+});
+
+describe.skipIf(skip !== null)('serialport end-of-file workaround (bindings-cpp#162)', () => {
+  /** Opens the host end, hangs up the pty (socat gone), and starts one raw read on the binding. */
+  async function readAfterHangup(patch: boolean) {
+    const pty = new PtyPair();
+    await pty.plug();
+    const port = new SerialPort({ path: pty.host, baudRate: 9600, autoOpen: false });
+    await new Promise<void>((resolve, reject) => port.open((e) => (e ? reject(e) : resolve())));
+    if (patch) treatEofAsDisconnect(port);
+    await pty.unplug(); // a hung-up tty: read() now returns 0 (end of file)
+    const binding = (port as unknown as { port: { read(b: Buffer, o: number, l: number): Promise<unknown> } }).port;
+    const outcome = await Promise.race([
+      binding.read(Buffer.alloc(64), 0, 64).then(
+        () => 'data',
+        (e: { disconnect?: boolean; canceled?: boolean }) => (e.disconnect ? 'disconnect' : e.canceled ? 'canceled' : 'error'),
+      ),
+      sleep(1500).then(() => 'still spinning'),
+    ]);
+    await new Promise<void>((resolve) => port.close(() => resolve())); // also ends an unpatched read loop
+    await pty.dispose();
+    return outcome;
+  }
+
+  it('unpatched, a read on a hung-up tty never settles (the library retries a 0-byte read for ever)', async () => {
+    expect(await readAfterHangup(false)).toBe('still spinning');
+  });
+
+  it('patched, the same read rejects as a disconnect, so the stream closes and the scanner reconnects', async () => {
+    expect(await readAfterHangup(true)).toBe('disconnect');
   });
 });
