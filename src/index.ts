@@ -11,3 +11,7 @@ export {
   type Decoded, type Json, type Stage, type VerifyOptions, type TrustContext,
   type ReasonCode, type Verdict, type VerdictKind, type ReasonText,
 } from './verify/index.js';
+export {
+  loadTrustState, watchTrustStore, defaultStoreDir, SYSTEM_STORE_DIR, TrustError,
+  type TrustState, type TrustSummary, type TrustWatcher, type LoadTrustOptions, type WatchOptions, type TrustErrorCode,
+} from './trust/index.js';
