@@ -41,9 +41,18 @@ export class HidKeyboardScanner extends HidScanner {
   protected async openDevice(path: string, identity: HidIdentity | null): Promise<HIDAsync> {
     const { hid, driver } = await loadHid();
     if (driver === 'libusb' && identity) {
-      const device = await hid.HIDAsync.open(identity.vendorId, identity.productId);
-      this.exclusive = true;
-      return device;
+      try {
+        const device = await hid.HIDAsync.open(identity.vendorId, identity.productId);
+        this.exclusive = true;
+        return device;
+      } catch (err) {
+        // The backend is fixed for this process, so there is no falling back to a (non-exclusive) hidraw read here.
+        throw new Error(
+          `cannot take keyboard-wedge scanner ${path} exclusively through libusb (${(err as Error).message}); ` +
+            'the USB device node needs group access (hardware/udev/70-proofdesk-scanners.rules)',
+          { cause: err },
+        );
+      }
     }
     this.exclusive = false;
     const why =
