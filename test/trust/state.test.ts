@@ -206,6 +206,34 @@ describe('live store: watchTrustStore', () => {
     expect((await loadTrustState({ storeDir: dir, now: ms(T0 + 20) })).bundleSeq).toBe(2);
   });
 
+  it('two importers at once (separate processes): the lock serialises them, the higher seq wins, nothing is torn', async () => {
+    for (let round = 0; round < 3; round++) {
+      const dir = await storeWith(await bundleOf(root, [keyA.publicJwk], 1));
+      const files = [2, 3].map((seq) => {
+        const f = join(dir, '..', `b${seq}.jws`);
+        return { seq, f };
+      });
+      for (const { seq, f } of files) writeFileSync(f, await bundleOf(root, seq === 3 ? [keyA.publicJwk, keyB.publicJwk] : [keyA.publicJwk], seq));
+      const runs = files.map(({ f }) => {
+        const child = spawn(process.execPath, [join(ROOT, 'test/trust/import-child.mjs'), dir, f, 'ok', String(T0 + 20)], { stdio: ['ignore', 'pipe', 'pipe'] });
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        return new Promise<{ code: number | null; out: string }>((resolve) => child.on('exit', (code) => resolve({ code, out })));
+      });
+      const results = await Promise.all(runs);
+      // Either order is fine: 2 then 3 (both succeed) or 3 then 2 (2 refused as a rollback).
+      for (const r of results) {
+        if (r.code !== 0) expect(JSON.parse(r.out)).toMatchObject({ refused: 'ROLLBACK' });
+      }
+      expect(results[1]!.code).toBe(0); // seq 3 never loses
+      const state = await loadTrustState({ storeDir: dir, now: ms(T0 + 20) });
+      expect(state.bundleSeq).toBe(3);
+      expect(state.keys.keys).toHaveLength(2);
+      expect(JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'))).toMatchObject({ highestSeq: 3 });
+      expect(readdirSync(dir).filter((n) => n.startsWith('.tmp-') || n === '.lock')).toEqual([]);
+    }
+  });
+
   it('concurrent import while verifying: every verdict comes from the old set or the new one, never a mix or an error', async () => {
     const dir = await storeWith(await bundleOf(root, [keyA.publicJwk], 1));
     watcher = await watchTrustStore(dir, () => undefined, { clock: () => ms(T0 + 20), debounceMs: 10 });
