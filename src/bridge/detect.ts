@@ -11,8 +11,8 @@ import { Session, type FirmwareInfo } from './session.js';
 
 /** The ST-LINK/V2-1 virtual COM port of Nucleo-64 boards (UM1724). */
 export const ST_LINK_V2_1 = { vendorId: '0483', productId: '374b' } as const;
-/** The stable name hardware/99-proofdesk-bridge.rules gives the bridge. */
-export const UDEV_SYMLINK = '/dev/proofdesk-bridge';
+/** The stable name hardware/udev/71-proofdesk-bridge.rules gives the bridge. */
+export const UDEV_SYMLINK = '/dev/proofdesk/bridge';
 
 export interface PortListing {
   path: string;
