@@ -5,15 +5,13 @@
 import { CredentialError } from './errors.js';
 
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:';
-const VALUE = new Int8Array(128).fill(-1);
-for (let i = 0; i < ALPHABET.length; i++) VALUE[ALPHABET.charCodeAt(i)] = i;
+/** Digit value of every UTF-16 code unit (-1 outside the alphabet): one lookup per character, no branches. */
+const DIGIT = new Int8Array(65536).fill(-1);
+for (let i = 0; i < ALPHABET.length; i++) DIGIT[ALPHABET.charCodeAt(i)] = i;
 
 /** True when every character of `text` is in the Base45 alphabet. */
 export function isBase45Alphabet(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 128 || VALUE[c]! < 0) return false;
-  }
+  for (let i = 0; i < text.length; i++) if (DIGIT[text.charCodeAt(i)]! < 0) return false;
   return true;
 }
 
@@ -43,22 +41,22 @@ export function base45Decode(text: string): Uint8Array {
   let o = 0;
   let i = 0;
   for (; i + 2 < n; i += 3) {
-    const v = digit(text, i) + digit(text, i + 1) * 45 + digit(text, i + 2) * 2025;
+    const a = DIGIT[text.charCodeAt(i)]!;
+    const b = DIGIT[text.charCodeAt(i + 1)]!;
+    const c = DIGIT[text.charCodeAt(i + 2)]!;
+    if ((a | b | c) < 0) throw new CredentialError('BASE45_INVALID', `character near ${i} is not in the Base45 alphabet`);
+    const v = a + b * 45 + c * 2025;
     if (v > 0xffff) throw new CredentialError('BASE45_INVALID', `triple at ${i} exceeds 65535`);
     out[o++] = v >> 8;
     out[o++] = v & 0xff;
   }
   if (i < n) {
-    const v = digit(text, i) + digit(text, i + 1) * 45;
+    const a = DIGIT[text.charCodeAt(i)]!;
+    const b = DIGIT[text.charCodeAt(i + 1)]!;
+    if ((a | b) < 0) throw new CredentialError('BASE45_INVALID', `character near ${i} is not in the Base45 alphabet`);
+    const v = a + b * 45;
     if (v > 0xff) throw new CredentialError('BASE45_INVALID', `final pair exceeds 255`);
     out[o] = v;
   }
   return out;
-}
-
-function digit(text: string, i: number): number {
-  const c = text.charCodeAt(i);
-  const v = c < 128 ? VALUE[c]! : -1;
-  if (v < 0) throw new CredentialError('BASE45_INVALID', `character at ${i} is not in the Base45 alphabet`);
-  return v;
 }

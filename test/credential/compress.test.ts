@@ -1,4 +1,6 @@
 import { deflateSync } from 'node:zlib';
+import fc from 'fast-check';
+import { constants } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { zlibCompress, zlibInflate } from '../../src/credential/compress.js';
 import { CredentialError } from '../../src/credential/errors.js';
@@ -17,7 +19,7 @@ function codeOf(fn: () => unknown): string {
 describe('bounded zlib inflate', () => {
   it('round-trips, up to exactly the limit', () => {
     const data = new Uint8Array(MAX_INFLATED_BYTES).map((_, i) => (i * 131) & 0xff);
-    expect(zlibInflate(zlibCompress(data))).toEqual(Buffer.from(data));
+    expect(Buffer.from(zlibInflate(zlibCompress(data)))).toEqual(Buffer.from(data));
     expect(codeOf(() => zlibInflate(zlibCompress(new Uint8Array(MAX_INFLATED_BYTES + 1))))).toBe('PAYLOAD_TOO_LARGE');
   });
 
@@ -47,8 +49,34 @@ describe('bounded zlib inflate', () => {
     ['bad Adler-32', (z: Uint8Array) => Uint8Array.from(z, (b, i) => (i === z.length - 1 ? b ^ 1 : b))],
     ['raw deflate without the zlib header', (z: Uint8Array) => z.subarray(2)],
     ['empty input', () => new Uint8Array(0)],
+    ['non-zero padding bits after the final block', (z: Uint8Array) => Uint8Array.from(z, (b, i) => (i === z.length - 5 ? b | 0x80 : b))],
+    ['a preset dictionary', (z: Uint8Array) => Uint8Array.from([0x78, 0xbb, ...z.subarray(2)])],
   ])('%s is DECOMPRESS_FAILED', (_label, mangle) => {
     const z = zlibCompress(new TextEncoder().encode('a credential would be here'));
     expect(codeOf(() => zlibInflate(mangle(z)))).toBe('DECOMPRESS_FAILED');
+  });
+
+  it('agrees with node:zlib on every level and strategy (property)', () => {
+    const strategies = [{ level: 9 }, { level: 6 }, { level: 1 }, { level: 0 }, { strategy: constants.Z_FIXED }, { strategy: constants.Z_HUFFMAN_ONLY }, { strategy: constants.Z_RLE }];
+    const data = fc.oneof(
+      fc.uint8Array({ maxLength: 3000 }),
+      fc.array(fc.constantFrom(0, 1, 65, 66), { maxLength: 3000 }).map((a) => Uint8Array.from(a)),
+      fc.tuple(fc.string({ maxLength: 40 }), fc.nat(200)).map(([s, n]) => new TextEncoder().encode(s.repeat(n))),
+    );
+    fc.assert(fc.property(data, fc.constantFrom(...strategies), (bytes, opts) => {
+      const z = deflateSync(bytes, opts);
+      if (bytes.length <= MAX_INFLATED_BYTES) expect(Buffer.from(zlibInflate(z))).toEqual(Buffer.from(bytes));
+    }), { numRuns: 1500 });
+  });
+
+  it('rejects every single-bit change of a compressed stream', () => {
+    const z = zlibCompress(new TextEncoder().encode('Claim 169 '.repeat(40) + 'and a photo: ' + 'x\u00ff\u0001'.repeat(30)));
+    for (let i = 0; i < z.length; i++) {
+      for (let bit = 0; bit < 8; bit++) {
+        const changed = Uint8Array.from(z);
+        changed[i]! ^= 1 << bit;
+        expect(codeOf(() => zlibInflate(changed)), `byte ${i} bit ${bit}`).not.toBe('ok');
+      }
+    }
   });
 });

@@ -75,9 +75,7 @@ describe('verify never throws and never accepts without the right key', () => {
     fc.assert(fc.property(fc.nat(valid.length - 1), fc.constantFrom(...ALPHABET), (i, c) => {
       const text = valid.slice(0, i) + c + valid.slice(i + 1);
       checkShape(text);
-      // Equal text, or a change confined to the unused padding bits of deflate's last byte, may still verify.
-      const v = verify(text, { keys: trusted, now: NOW_MS });
-      if (v.valid) expect(Buffer.from(zlibInflate(base45Decode(text)))).toEqual(Buffer.from(zlibInflate(base45Decode(valid))));
+      expect(verify(text, { keys: trusted, now: NOW_MS }).valid).toBe(text === valid);
     }), { numRuns: 2000 });
   });
 
