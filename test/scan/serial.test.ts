@@ -1,5 +1,5 @@
 import { SerialPort } from 'serialport';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createScanner, type DroppedScan, type Scan, type Scanner, type ScannerState } from '../../src/scan/index.js';
 import { treatEofAsDisconnect } from '../../src/scan/serial-eof.js';
 import { EventLog } from './events.js';
@@ -41,7 +41,8 @@ describe.skipIf(skip !== null)('serial scanner through a real pty pair (socat + 
   });
 
   it('delivers a 1,500-char scan sent at 9600 baud in 64-byte chunks with a CR suffix, bytes intact', async () => {
-    await start({ baud: 9600 });
+    // A generous idle limit: a loaded test machine must not turn a slow write into a cut-off scan.
+    await start({ baud: 9600, idleMs: 10_000 });
     const text = base45Text(1500);
     await emu!.send(`${text}\r`, { chunk: 64, baud: 9600 });
     await scans.count(1);
@@ -53,7 +54,7 @@ describe.skipIf(skip !== null)('serial scanner through a real pty pair (socat + 
   });
 
   it('delivers a 1,500-char scan at 115200 baud split into 1–7 byte writes with inter-byte gaps', async () => {
-    await start({ baud: 115200 });
+    await start({ baud: 115200, idleMs: 10_000 });
     const text = base45Text(1500, 7);
     // Odd-sized pieces with small gaps: the framer must join them into one scan.
     await emu!.send(`${text.slice(0, 300)}`, { chunk: 1, gapMs: 1 });
@@ -79,7 +80,7 @@ describe.skipIf(skip !== null)('serial scanner through a real pty pair (socat + 
   });
 
   it('with no suffix (eol none) ends a scan at the idle gap', async () => {
-    await start({ eol: 'none', idleMs: 150 });
+    await start({ eol: 'none', idleMs: 1000 });
     const text = base45Text(400, 3);
     await emu!.send(text, { chunk: 50, gapMs: 5 });
     await scans.count(1);
@@ -143,7 +144,7 @@ describe.skipIf(skip !== null)('serial scanner through a real pty pair (socat + 
     await start();
     scanner!.disable();
     await emu!.send('WHILE-DISABLED\r');
-    await sleep(200);
+    await sleep(500); // the bytes reach the host and are discarded there
     scanner!.enable();
     await emu!.send('ENABLED\r');
     await scans.count(1);
@@ -155,7 +156,9 @@ describe.skipIf(skip !== null)('serial scanner through a real pty pair (socat + 
     await emu!.send('BEFORE\r');
     await scans.count(1);
     await emu!.send('HC1:CUT-OFF-BY-UNPL');
-    await sleep(100); // let the half scan reach the host before the cable goes
+    // Let the half scan reach the host before the cable goes (peeking at the scanner's framer: nothing public says so).
+    const framer = () => Reflect.get(Reflect.get(scanner!, 'assembler') as object, 'framer') as { pending: boolean };
+    await vi.waitFor(() => expect(framer().pending).toBe(true), { timeout: 20_000 });
     await emu!.close();
     await pty.unplug();
     await states.until((s) => s.includes('reconnecting'), 20_000, 'reconnecting');
