@@ -1,3 +1,4 @@
+#include "clock.h"
 #include "bridge.h"
 #include <string.h>
 #include "display.h"
@@ -258,7 +259,7 @@ void bridge_host_overrun(struct bridge *b, uint32_t now)
 {
     if (b->host != HOST_ONLINE)
         return;
-    if (b->overrun_reported && (uint32_t)(now - b->last_overrun_report) < OVERRUN_REPORT_GAP_MS)
+    if (b->overrun_reported && ms_since(now, b->last_overrun_report) < OVERRUN_REPORT_GAP_MS)
         return;
     static const char text[] = "host link receive overrun";
     uint8_t p[sizeof text];
@@ -277,7 +278,7 @@ static void report_drop(struct bridge *b, uint8_t reason, uint32_t seen, uint32_
     b->stats.dropped++;
     if (b->host != HOST_ONLINE)
         return;
-    if ((b->drop_reported && (uint32_t)(now - b->last_drop_report) < DROP_REPORT_GAP_MS) || link_free_slots(&b->link) == 0) {
+    if ((b->drop_reported && ms_since(now, b->last_drop_report) < DROP_REPORT_GAP_MS) || link_free_slots(&b->link) == 0) {
         b->stats.drops_unreported++; /* noise must not flood the link */
         return;
     }
@@ -352,7 +353,7 @@ void bridge_poll(struct bridge *b, uint32_t now)
     struct scan_event ev;
     if (scanner_poll(&b->scanner, now, &ev))
         on_scan_event(b, &ev, now);
-    if (b->host == HOST_ONLINE && (uint32_t)(now - b->last_host_rx) >= HOST_WATCHDOG_MS)
+    if (b->host == HOST_ONLINE && ms_since(now, b->last_host_rx) >= HOST_WATCHDOG_MS)
         go_offline(b, now);
     link_poll(&b->link, now);
     if (link_take_gave_up(&b->link))

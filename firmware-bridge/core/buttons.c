@@ -1,3 +1,4 @@
+#include "clock.h"
 #include "buttons.h"
 #include <string.h>
 
@@ -22,7 +23,7 @@ uint8_t buttons_sample(struct buttons *bs, uint8_t raw, uint32_t now)
             b->raw = level;
             b->since = now;
         }
-        if (b->raw != b->stable && (uint32_t)(now - b->since) >= DEBOUNCE_MS) {
+        if (b->raw != b->stable && ms_since(now, b->since) >= DEBOUNCE_MS) {
             b->stable = b->raw;
             if (!b->stable)
                 b->armed = true;

@@ -1,3 +1,4 @@
+#include "clock.h"
 #include "link.h"
 #include <string.h>
 
@@ -157,11 +158,11 @@ bool link_queue(struct link *l, uint8_t type, const uint8_t *payload, size_t len
 void link_poll(struct link *l, uint32_t now)
 {
     if (l->paused) {
-        if ((uint32_t)(now - l->sent_at) < TX_RETRY_MS)
+        if (ms_since(now, l->sent_at) < TX_RETRY_MS)
             return;
         l->paused = false;
     }
-    if (l->inflight > 0 && (uint32_t)(now - l->sent_at) >= TX_RETRY_MS) {
+    if (l->inflight > 0 && ms_since(now, l->sent_at) >= TX_RETRY_MS) {
         if (++l->resends > TX_MAX_RESENDS) {
             link_reset_tx(l);
             l->gave_up = true;

@@ -1,3 +1,4 @@
+#include "clock.h"
 #include "pattern.h"
 
 struct steps {
@@ -49,7 +50,7 @@ bool led_pattern_on(const struct pattern_player *p, uint32_t now)
         return true;
     if (p->pattern >= LED_COUNT)
         return false;
-    return steps_on(&LED_STEPS[p->pattern], now - p->start);
+    return steps_on(&LED_STEPS[p->pattern], ms_since(now, p->start));
 }
 
 uint16_t buzzer_pattern_hz(const struct pattern_player *p, uint32_t now)
@@ -57,5 +58,5 @@ uint16_t buzzer_pattern_hz(const struct pattern_player *p, uint32_t now)
     if (p->pattern >= BUZZ_COUNT)
         return 0;
     const struct steps *s = &BUZZ_STEPS[p->pattern];
-    return steps_on(s, now - p->start) ? s->hz : 0;
+    return steps_on(s, ms_since(now, p->start)) ? s->hz : 0;
 }

@@ -1,3 +1,4 @@
+#include "clock.h"
 #include "scanner.h"
 #include <string.h>
 
@@ -120,7 +121,7 @@ bool scanner_poll(struct scanner *s, uint32_t now, struct scan_event *ev)
     ev->kind = SCAN_EVENT_NONE;
     if (s->seen == 0 && !s->noise)
         return false;
-    if ((uint32_t)(now - s->last_at) < s->cfg.idle_ms)
+    if (ms_since(now, s->last_at) < s->cfg.idle_ms)
         return false;
     if (s->cfg.terminators == 0)
         return finish(s, ev);

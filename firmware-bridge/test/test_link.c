@@ -127,6 +127,16 @@ static void busy_waits_one_period(void **state)
     assert_int_equal(cap_frames(&C, types, seqs, codes, 64), 1);
 }
 
+static void older_clock_reading_does_not_resend(void **state)
+{
+    (void)state;
+    link_queue(&L, T_BUTTON, (const uint8_t *)"\x01", 1, 1000);
+    link_poll(&L, 1000);
+    assert_int_equal(cap_frames(&C, types, seqs, codes, 64), 1);
+    link_poll(&L, 999);
+    assert_int_equal(cap_frames(&C, types, seqs, codes, 64), 0);
+}
+
 static void gives_up_after_resends(void **state)
 {
     (void)state;
@@ -201,6 +211,7 @@ int run_link_tests(void)
         cmocka_unit_test_setup(queue_is_bounded, setup),
         cmocka_unit_test_setup(nak_goes_back_and_timeout_resends, setup),
         cmocka_unit_test_setup(busy_waits_one_period, setup),
+        cmocka_unit_test_setup(older_clock_reading_does_not_resend, setup),
         cmocka_unit_test_setup(gives_up_after_resends, setup),
         cmocka_unit_test_setup(receive_sequence_rules, setup),
         cmocka_unit_test_setup(ack_outside_window_is_ignored, setup),

@@ -81,6 +81,20 @@ static void idle_gap_abandons_or_ends(void **state)
     assert_false(scanner_poll(&S, 5000, &ev));
 }
 
+/* Regression: the stm32 main loop once polled with a clock reading taken before the bytes it had just fed;
+ * an unsigned "now - last" wrapped to 49 days and abandoned every line in progress. */
+static void poll_with_an_older_clock_reading_is_not_a_gap(void **state)
+{
+    (void)state;
+    struct scan_event ev;
+    assert_int_equal(feed("]Q1PART", 7, 5000, &ev), 0);
+    assert_false(scanner_poll(&S, 4999, &ev));
+    assert_false(scanner_poll(&S, 5000, &ev));
+    assert_int_equal(feed("REST\r", 5, 5001, &ev), 1);
+    assert_int_equal(ev.kind, SCAN_EVENT_SCAN);
+    assert_int_equal(ev.len, 8);
+}
+
 static void max_length_drops(void **state)
 {
     (void)state;
@@ -173,6 +187,7 @@ int run_scanner_tests(void)
         cmocka_unit_test_setup(suffix_ends_and_aim_is_stripped, setup),
         cmocka_unit_test_setup(aim_kept_when_not_stripping, setup),
         cmocka_unit_test_setup(idle_gap_abandons_or_ends, setup),
+        cmocka_unit_test_setup(poll_with_an_older_clock_reading_is_not_a_gap, setup),
         cmocka_unit_test_setup(max_length_drops, setup),
         cmocka_unit_test_setup(control_bytes_and_uart_errors_are_noise, setup),
         cmocka_unit_test_setup(engine_spewing_noise_stays_bounded, setup),

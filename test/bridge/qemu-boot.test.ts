@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { T, encodeFrame } from '../../src/bridge/codec.js';
-import { decodeMessage } from '../../src/bridge/messages.js';
+import { decodeMessage, encodeMessage } from '../../src/bridge/messages.js';
 import { TestHost, bootQemu, qemuSkipReason, screenFrames, type RunningFirmware } from './firmware-harness.js';
 
 const skip = qemuSkipReason();
@@ -56,6 +56,9 @@ describe.skipIf(skip !== null)('bridge firmware in QEMU (netduinoplus2)', () => 
   });
 
   it('turns scanner-engine lines into SCAN frames (AIM id stripped, long scans in pieces)', async () => {
+    // idle gap 2 s, not 100 ms: a loaded host can pause QEMU's I/O thread (the byte stream into the USART) longer
+    const config = encodeMessage({ type: 'SCANNER_CONFIG', terminators: 3, flags: 1, idleMs: 2000, maxLen: 4296, baud: 0 });
+    expect(await host.send(config.type, config.payload)).toEqual({ acked: true });
     const from = host.received.frames.length;
     fw.scanner.write(']Q1NCFOXN%TSMAHN-H\r\n');
     const short = await host.waitFor((f) => f.type === T.SCAN, 5000, from);

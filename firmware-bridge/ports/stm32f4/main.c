@@ -328,12 +328,12 @@ int main(void)
     uint32_t last_buttons = 0;
     for (;;) {
         IWDG_KR = 0xAAAAu; /* refresh */
-        uint32_t now = millis();
         size_t n;
         while ((n = ring_take(&host_ring, host_buf, HOST_RING, chunk, sizeof chunk)) > 0)
             bridge_host_bytes(&bridge, chunk, n, millis());
         while ((n = ring_take(&scanner_ring, scanner_buf, SCANNER_RING, chunk, sizeof chunk)) > 0)
             bridge_scanner_bytes(&bridge, chunk, n, millis());
+        uint32_t now = millis(); /* read after draining: events above may carry a later stamp, never a future one */
         if (host_ring.overflows != host_overflows || host_ring.errors != host_errors) {
             host_overflows = host_ring.overflows;
             host_errors = host_ring.errors;
