@@ -37,6 +37,15 @@ describe('proofdesk scanners list', () => {
     }
   });
 
+  it('still works without udevadm, saying what is missing', () => {
+    // An empty PATH hides udevadm from SerialPort.list(); node itself is started by absolute path.
+    const r = spawnSync(process.execPath, [CLI, 'scanners', 'list', '--json'], { encoding: 'utf8', env: { ...process.env, PATH: '' } });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/serial ports not listed: udevadm is missing \(Debian package "udev"\)/);
+    const devices = JSON.parse(r.stdout) as Array<{ kind: string }>;
+    expect(devices.every((d) => d.kind === 'hid')).toBe(true);
+  });
+
   it('without --json prints one line per device (or says there are none)', () => {
     const r = run('scanners', 'list');
     expect(r.status).toBe(0);
