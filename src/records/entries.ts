@@ -2,7 +2,6 @@
  * The lines of the check log. One JSON object per line; a check is written once, and later lines with
  * the same check id add the likeness answer or extend keep-until. No line ever holds personal data in clear.
  */
-import { z } from 'zod';
 import type { DeskPurpose } from '../credential/types.js';
 import { REASON_CODES, type ReasonCode, type VerdictKind } from '../verify/verdict.js';
 import { isCalendarDate, isInstant } from './dates.js';
@@ -49,34 +48,57 @@ export type FoldedCheck = CheckRecord & { likeness?: Likeness };
 /** Check ids name personal-copy files too, so they are kept to a filename-safe alphabet. */
 export const CHECK_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 export const DESK_ID = /^[\x21-\x7e](?:[\x20-\x7e]{0,62}[\x21-\x7e])?$/;
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+/** Readers accept kids up to this length; writers keep them shorter (store.ts MAX_KID_CHARS). */
+const MAX_KID_READ = 1024;
 
-const DESK_PURPOSES = ['work', 'rent', 'housing', 'other'] as const satisfies readonly DeskPurpose[];
-const VERDICT_KINDS = ['VALID', 'NOT VALID', 'CHECK MANUALLY'] as const satisfies readonly VerdictKind[];
+const DESK_PURPOSES: ReadonlySet<unknown> = new Set(['work', 'rent', 'housing', 'other'] satisfies DeskPurpose[]);
+const VERDICT_KINDS: ReadonlySet<unknown> = new Set(['VALID', 'NOT VALID', 'CHECK MANUALLY'] satisfies VerdictKind[]);
+const REASONS: ReadonlySet<unknown> = new Set(REASON_CODES);
 export const LIKENESS_ANSWERS = ['yes', 'no', 'not-asked'] as const satisfies readonly Likeness[];
+const LIKENESS: ReadonlySet<unknown> = new Set(LIKENESS_ANSWERS);
 
-const checkId = z.string().regex(CHECK_ID);
-const instant = z.string().refine(isInstant, 'ISO date-time with zone');
-const date = z.string().refine(isCalendarDate, 'YYYY-MM-DD');
+/*
+ * Hand-written checks rather than a schema library: a log holds years of lines and is read whole on every
+ * list and purge, so this runs 100,000 times at a go (docs/records.md has the figures).
+ */
+type Rule = (v: unknown) => boolean;
+const str = (re: RegExp): Rule => (v) => typeof v === 'string' && re.test(v);
+const oneOf = (set: ReadonlySet<unknown>): Rule => (v) => set.has(v);
+const orNull = (rule: Rule): Rule => (v) => v === null || rule(v);
+const instant: Rule = (v) => typeof v === 'string' && isInstant(v);
+const date: Rule = (v) => typeof v === 'string' && isCalendarDate(v);
 
-const checkSchema = z.strictObject({
-  type: z.literal('check'),
-  checkId,
-  at: instant,
-  deskId: z.string().regex(DESK_ID),
-  purpose: z.enum(DESK_PURPOSES).nullable(),
-  verdict: z.enum(VERDICT_KINDS),
-  reason: z.enum(REASON_CODES).nullable(),
-  kid: z.string().max(1024).nullable(), // writers keep it under MAX_KID_CHARS code points
-  credentialSha256: z.string().regex(/^[0-9a-f]{64}$/),
-  followUpDate: date.nullable(),
-  keepUntil: date,
-});
+const SHAPES: Record<LogEntry['type'], Record<string, Rule>> = {
+  check: {
+    type: (v) => v === 'check',
+    checkId: str(CHECK_ID),
+    at: instant,
+    deskId: str(DESK_ID),
+    purpose: orNull(oneOf(DESK_PURPOSES)),
+    verdict: oneOf(VERDICT_KINDS),
+    reason: orNull(oneOf(REASONS)),
+    kid: orNull((v) => typeof v === 'string' && v.length <= MAX_KID_READ),
+    credentialSha256: str(SHA256_HEX),
+    followUpDate: orNull(date),
+    keepUntil: date,
+  },
+  likeness: { type: (v) => v === 'likeness', checkId: str(CHECK_ID), at: instant, likeness: oneOf(LIKENESS) },
+  keep: { type: (v) => v === 'keep', checkId: str(CHECK_ID), at: instant, until: date },
+};
 
-const entrySchema = z.discriminatedUnion('type', [
-  checkSchema,
-  z.strictObject({ type: z.literal('likeness'), checkId, at: instant, likeness: z.enum(LIKENESS_ANSWERS) }),
-  z.strictObject({ type: z.literal('keep'), checkId, at: instant, until: date }),
-]);
+/** The first thing wrong with a value as a log entry, or null when it is one. */
+function entryProblem(v: unknown): string | null {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return 'not an object';
+  const type = (v as { type?: unknown }).type;
+  const shape = typeof type === 'string' && Object.hasOwn(SHAPES, type) ? SHAPES[type as LogEntry['type']] : undefined;
+  if (!shape) return 'type: unknown entry type';
+  for (const [field, rule] of Object.entries(shape)) {
+    if (!rule((v as Record<string, unknown>)[field])) return `${field}: missing or not valid`;
+  }
+  for (const field of Object.keys(v)) if (!Object.hasOwn(shape, field)) return `${field}: unknown field`;
+  return null;
+}
 
 /** Parse one line; returns a short reason (no line content: it might be anything) when it is not an entry. */
 export function parseEntry(line: string): { entry: LogEntry } | { problem: string } {
@@ -86,18 +108,11 @@ export function parseEntry(line: string): { entry: LogEntry } | { problem: strin
   } catch {
     return { problem: 'not JSON' };
   }
-  const parsed = entrySchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return { problem: `not a record entry (${issue ? `${issue.path.join('.') || 'entry'}: ${issue.message}` : 'invalid'})` };
-  }
-  return { entry: parsed.data };
+  const problem = entryProblem(json);
+  return problem === null ? { entry: json as LogEntry } : { problem: `not a record entry (${problem})` };
 }
 
 /** Validate a check record before writing it, with the same rules the reader applies. */
 export function checkRecordProblem(rec: CheckRecord): string | null {
-  const parsed = checkSchema.safeParse(rec);
-  if (parsed.success) return null;
-  const issue = parsed.error.issues[0];
-  return issue ? `${issue.path.join('.') || 'record'}: ${issue.message}` : 'invalid record';
+  return entryProblem(rec);
 }

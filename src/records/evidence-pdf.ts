@@ -7,16 +7,12 @@ import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import QRCode from 'qrcode';
 import sharp from 'sharp';
-import { DEFAULT_WORTH } from '../screen/state.js';
 import { REASON_TEXT, VALID_TEXT } from '../verify/messages.js';
 import type { FoldedCheck, Likeness } from './entries.js';
 import type { PersonalCopy } from './personal-copy.js';
+import { DEFAULT_WORTH_STATEMENT } from './worth.js';
 
-/**
- * What an offline check is worth today (GOV.UK employer's and landlord's guides, 2024): the same words the
- * status screen shows, so a deployment has one wording (its config's `screen.worth` replaces both).
- */
-export const DEFAULT_WORTH_STATEMENT = DEFAULT_WORTH;
+
 
 export interface EvidencePdfOptions {
   /** Replaces DEFAULT_WORTH_STATEMENT (e.g. for a deployment where the law says otherwise). */

@@ -1,24 +1,34 @@
 /** Fold log lines into one view per check: the check line, its latest likeness answer, its latest keep-until. */
-import type { FoldedCheck } from './entries.js';
-import type { LogLine, ReadProblem } from './log-file.js';
+import type { FoldedCheck, LogEntry } from './entries.js';
+import type { ReadProblem } from './log-file.js';
 
-export function foldChecks(lines: readonly LogLine[]): { checks: Map<string, FoldedCheck>; problems: ReadProblem[] } {
-  const checks = new Map<string, FoldedCheck>();
-  const problems: ReadProblem[] = [];
-  for (const { line, entry } of lines) {
-    if (!entry) continue;
+export class CheckFold {
+  readonly checks = new Map<string, FoldedCheck>();
+  readonly problems: ReadProblem[] = [];
+
+  add(line: number, entry: LogEntry): void {
     if (entry.type === 'check') {
-      if (checks.has(entry.checkId)) problems.push({ line, problem: `check ${entry.checkId} recorded twice; later line ignored`, torn: false });
-      else checks.set(entry.checkId, { ...entry });
-      continue;
+      if (this.checks.has(entry.checkId)) this.problems.push({ line, problem: `check ${entry.checkId} recorded twice; later line ignored`, torn: false });
+      else this.checks.set(entry.checkId, { ...entry });
+      return;
     }
-    const check = checks.get(entry.checkId);
-    if (!check) {
-      problems.push({ line, problem: `${entry.type} entry for unknown check ${entry.checkId}; ignored`, torn: false });
-      continue;
-    }
-    if (entry.type === 'likeness') check.likeness = entry.likeness;
+    const check = this.checks.get(entry.checkId);
+    if (!check) this.problems.push({ line, problem: `${entry.type} entry for unknown check ${entry.checkId}; ignored`, torn: false });
+    else if (entry.type === 'likeness') check.likeness = entry.likeness;
     else if (entry.until > check.keepUntil) check.keepUntil = entry.until;
   }
-  return { checks, problems };
+}
+
+/** Only what the writer needs: each check's keep-until, with the same rules as CheckFold. */
+export class KeepUntilIndex {
+  readonly keepUntil = new Map<string, string>();
+
+  add(entry: LogEntry): void {
+    if (entry.type === 'check') {
+      if (!this.keepUntil.has(entry.checkId)) this.keepUntil.set(entry.checkId, entry.keepUntil);
+    } else if (entry.type === 'keep') {
+      const current = this.keepUntil.get(entry.checkId);
+      if (current !== undefined && entry.until > current) this.keepUntil.set(entry.checkId, entry.until);
+    }
+  }
 }

@@ -6,4 +6,5 @@ export { RecordError, type RecordErrorCode } from './errors.js';
 export { RecordReader, RecordStore, credentialSha256, newCheckId, LOG_FILE, PERSONAL_DIR, type NewCheck, type RecordStoreOptions } from './store.js';
 export { defaultKeyFile, defaultStoreDir } from './paths.js';
 export { toCsv, toJson } from './export.js';
-export { evidencePdf, DEFAULT_WORTH_STATEMENT, type EvidencePdfOptions } from './evidence-pdf.js';
+export { evidencePdf, type EvidencePdfOptions } from './evidence.js';
+export { DEFAULT_WORTH_STATEMENT } from './worth.js';

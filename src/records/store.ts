@@ -12,9 +12,9 @@ import * as path from 'node:path';
 import { addDays, parseSince, requireCalendarDate, requireInstant, utcDate } from './dates.js';
 import { CHECK_ID, LIKENESS_ANSWERS, checkRecordProblem, type CheckRecord, type FoldedCheck, type KeepEntry, type Likeness, type LikenessEntry } from './entries.js';
 import { RecordError } from './errors.js';
-import { foldChecks } from './fold.js';
+import { CheckFold, KeepUntilIndex } from './fold.js';
 import { loadKey, type RecordKey } from './key-file.js';
-import { AppendOnlyFile, readLog, rewriteAtomically, type ReadProblem } from './log-file.js';
+import { AppendOnlyFile, rewriteAtomically, scanLog, type ReadProblem } from './log-file.js';
 import { ensureOwnerOnlyDir, fsyncDir, requireOwnerOnly } from './permissions.js';
 import { openPersonalCopy, sealPersonalCopy, type PersonalCopy } from './personal-copy.js';
 import { WriterLock } from './writer-lock.js';
@@ -91,10 +91,10 @@ export class RecordReader {
   list(opts: { since?: string } = {}): FoldedCheck[] {
     this.requireOpen();
     const since = opts.since === undefined ? null : parseSince(opts.since);
-    const read = readLog(this.logFile);
-    const { checks, problems } = foldChecks(read.lines);
-    this.problemsSeen = [...read.problems, ...problems].sort((a, b) => a.line - b.line);
-    const all = [...checks.values()];
+    const fold = new CheckFold();
+    const scan = scanLog(this.logFile, ({ line, entry }) => entry && fold.add(line, entry));
+    this.problemsSeen = [...scan.problems, ...fold.problems].sort((a, b) => a.line - b.line);
+    const all = [...fold.checks.values()];
     return since === null ? all : all.filter((c) => Date.parse(c.at) >= since);
   }
 
@@ -146,8 +146,8 @@ export class RecordReader {
 
 /** The writer: appends checks and follow-ups, extends keep-until, purges. One per store at a time. */
 export class RecordStore extends RecordReader {
-  /** keep-until of every check in the log, so follow-ups can be checked without re-reading. */
-  private readonly keepUntilById = new Map<string, string>();
+  /** keep-until of every check in the log (this process is the only writer, so it stays exact). */
+  private readonly keepUntilById: Map<string, string>;
   private log: AppendOnlyFile;
   /** Bytes of an interrupted last write that opening cut off (0 when the log was whole). */
   readonly recoveredTornBytes: number;
@@ -162,7 +162,9 @@ export class RecordStore extends RecordReader {
     const { log, cutBytes } = AppendOnlyFile.open(this.logFile);
     this.log = log;
     this.recoveredTornBytes = cutBytes;
-    for (const c of this.list()) this.keepUntilById.set(c.checkId, c.keepUntil);
+    const index = new KeepUntilIndex();
+    this.problemsSeen = scanLog(this.logFile, ({ entry }) => entry && index.add(entry)).problems;
+    this.keepUntilById = index.keepUntil;
   }
 
   static async open(opts: RecordStoreOptions): Promise<RecordStore> {
@@ -271,14 +273,18 @@ export class RecordStore extends RecordReader {
   purge(now: Date = new Date()): { removed: number; orphanCopiesRemoved: number } {
     this.requireOpen();
     const today = utcDate(now);
-    const read = readLog(this.logFile);
-    const { checks } = foldChecks(read.lines);
-    const expired = new Set([...checks.values()].filter((c) => c.keepUntil < today).map((c) => c.checkId));
+    const expired = new Set([...this.keepUntilById].filter(([, until]) => until < today).map(([id]) => id));
     if (expired.size > 0) {
-      const kept = read.lines.filter((l) => !(l.entry && expired.has(l.entry.checkId))).map((l) => l.text);
       this.log.close();
-      rewriteAtomically(this.logFile, kept);
-      this.log = AppendOnlyFile.open(this.logFile).log;
+      try {
+        rewriteAtomically(this.logFile, (writeLine) => {
+          scanLog(this.logFile, ({ text, entry }) => {
+            if (!(entry && expired.has(entry.checkId))) writeLine(text);
+          });
+        });
+      } finally {
+        this.log = AppendOnlyFile.open(this.logFile).log; // the new file, or the old one if the rewrite failed
+      }
       for (const id of expired) this.keepUntilById.delete(id);
     }
     let orphanCopiesRemoved = 0;

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
-import { RecordStore } from '../../src/records/index.js';
+import { LOG_FILE, RecordReader, RecordStore, credentialSha256 } from '../../src/records/index.js';
 import { ROOT, ensureBuilt, tempDir } from './helpers.js';
 
 let tmp: ReturnType<typeof tempDir>;
@@ -72,4 +73,50 @@ it('kill -9 of a writer loses at most the record in flight, never an earlier one
     store.close();
   }
   expect(confirmed.length).toBeGreaterThanOrEqual(rounds.reduce((a, b) => a + b, 0));
+});
+
+it('kill -9 during purge leaves either the old log or the new one, never a mixture (5 rounds)', async () => {
+  const dir = path.join(tmp.dir, 'store');
+  fs.mkdirSync(dir, { mode: 0o700 });
+  const file = path.join(dir, LOG_FILE);
+  // A big log written directly (fsync per record would take minutes): 30,000 checks, every other one expired.
+  const lines: string[] = [];
+  for (let i = 0; i < 30_000; i++) {
+    lines.push(JSON.stringify({
+      type: 'check', checkId: `p${i}`, at: '2026-01-01T10:00:00.000Z', deskId: 'purge-desk', purpose: 'work', verdict: 'VALID', reason: null,
+      kid: 'k1', credentialSha256: credentialSha256(String(i)), followUpDate: null, keepUntil: i % 2 ? '2026-02-01' : '2099-01-01',
+    }));
+  }
+  const before = `${lines.join('\n')}\n`;
+  const after = `${lines.filter((_l, i) => i % 2 === 0).join('\n')}\n`;
+  const outcomes: string[] = [];
+  for (const delayMs of [0, 10, 40, 120, 400]) {
+    fs.writeFileSync(file, before, { mode: 0o600 });
+    const child = spawn(process.execPath, [path.join(ROOT, 'test/records/purge-child.mjs'), dir, '2026-06-01T00:00:00Z'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.startsWith('ready\n')) resolve();
+      });
+      child.on('exit', () => reject(new Error(`purge child exited before ready: ${err}`)));
+    });
+    child.stdin.write('go\n');
+    await new Promise((r) => setTimeout(r, delayMs));
+    child.kill('SIGKILL');
+    await exited;
+    const now = fs.readFileSync(file, 'utf8');
+    expect(now === before || now === after, `round ${delayMs} ms: log is neither the old nor the new one`).toBe(true);
+    outcomes.push(now === before ? 'old' : 'new');
+    const reader = RecordReader.openReadOnly({ dir });
+    expect(reader.list()).toHaveLength(now === before ? 30_000 : 15_000);
+    expect(reader.readProblems()).toEqual([]);
+  }
+  // the next writer clears any temp file a killed purge left
+  (RecordStore.openForMaintenance({ dir })).close();
+  expect(fs.readdirSync(dir).sort()).toEqual([LOG_FILE]);
+  console.log(`purge kill rounds: ${outcomes.join(', ')}`);
 });
