@@ -23,8 +23,14 @@ function corrupt(detail: string): never {
 }
 
 /** Builds a code from code lengths. Over-subscribed codes are errors; incomplete ones only as a single 1-bit code. */
-function buildHuffman(lengths: Uint8Array, n: number, allowSingle: boolean): Huffman {
-  const count = new Uint16Array(16);
+function newHuffman(symbols: number): Huffman {
+  return { fast: new Int32Array(1 << FAST_BITS), count: new Uint16Array(16), symbol: new Uint16Array(symbols) };
+}
+
+function buildHuffman(lengths: Uint8Array, n: number, allowSingle: boolean, into: Huffman = newHuffman(n)): Huffman {
+  const { count, symbol, fast } = into;
+  count.fill(0);
+  fast.fill(0);
   for (let i = 0; i < n; i++) count[lengths[i]!]!++;
   count[0] = 0;
   let left = 1;
@@ -39,10 +45,8 @@ function buildHuffman(lengths: Uint8Array, n: number, allowSingle: boolean): Huf
   }
   const offs = new Uint16Array(16);
   for (let len = 1; len < 15; len++) offs[len + 1] = offs[len]! + count[len]!;
-  const symbol = new Uint16Array(n);
   for (let i = 0; i < n; i++) if (lengths[i] !== 0) symbol[offs[lengths[i]!]!++] = i;
   // Fast table: canonical codes, bit-reversed because DEFLATE sends Huffman codes most-significant bit first.
-  const fast = new Int32Array(1 << FAST_BITS);
   let code = 0;
   let k = 0;
   for (let len = 1; len <= FAST_BITS; len++) {
@@ -55,7 +59,7 @@ function buildHuffman(lengths: Uint8Array, n: number, allowSingle: boolean): Huf
     }
     code <<= 1;
   }
-  return { fast, count, symbol };
+  return into;
 }
 
 const LENGTH_BASE = Uint16Array.of(3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258);
@@ -71,6 +75,13 @@ const FIXED_LITERALS = (() => {
 })();
 // 32 five-bit codes; symbols 30 and 31 are rejected when used.
 const FIXED_DISTANCES = buildHuffman(new Uint8Array(32).fill(5), 32, false);
+
+/** Scratch tables for dynamic blocks, reused (decoding is synchronous): saves ~7 KB of garbage per credential. */
+const DYNAMIC_LENGTHS = newHuffman(19);
+const DYNAMIC_LITERALS = newHuffman(286);
+const DYNAMIC_DISTANCES = newHuffman(30);
+const CODE_LENGTHS = new Uint8Array(19);
+const LENGTHS = new Uint8Array(286 + 30);
 
 class Inflater {
   pos: number;
@@ -178,11 +189,12 @@ class Inflater {
     const nDist = this.bits(5) + 1;
     const nCode = this.bits(4) + 4;
     if (nLit > 286 || nDist > 30) corrupt('too many length or distance codes');
-    const codeLengths = new Uint8Array(19);
+    const codeLengths = CODE_LENGTHS.fill(0);
     for (let i = 0; i < nCode; i++) codeLengths[CODE_LENGTH_ORDER[i]!] = this.bits(3);
-    const lengthCode = buildHuffman(codeLengths, 19, false);
-    const lengths = new Uint8Array(nLit + nDist);
-    for (let i = 0; i < nLit + nDist; ) {
+    const lengthCode = buildHuffman(codeLengths, 19, false, DYNAMIC_LENGTHS);
+    const total = nLit + nDist;
+    const lengths = LENGTHS;
+    for (let i = 0; i < total; ) {
       const sym = this.decode(lengthCode);
       if (sym < 16) {
         lengths[i++] = sym;
@@ -196,12 +208,15 @@ class Inflater {
         repeat = 3 + this.bits(2);
       } else if (sym === 17) repeat = 3 + this.bits(3);
       else repeat = 11 + this.bits(7);
-      if (i + repeat > nLit + nDist) corrupt('too many code lengths');
+      if (i + repeat > total) corrupt('too many code lengths');
       lengths.fill(value, i, i + repeat);
       i += repeat;
     }
     if (lengths[256] === 0) corrupt('no end-of-block code');
-    return [buildHuffman(lengths.subarray(0, nLit), nLit, true), buildHuffman(lengths.subarray(nLit), nDist, true)];
+    return [
+      buildHuffman(lengths.subarray(0, nLit), nLit, true, DYNAMIC_LITERALS),
+      buildHuffman(lengths.subarray(nLit, total), nDist, true, DYNAMIC_DISTANCES),
+    ];
   }
 
   codes(literals: Huffman, distances: Huffman): void {
