@@ -15,3 +15,8 @@ export {
   loadTrustState, watchTrustStore, defaultStoreDir, SYSTEM_STORE_DIR, TrustError,
   type TrustState, type TrustSummary, type TrustWatcher, type LoadTrustOptions, type WatchOptions, type TrustErrorCode,
 } from './trust/index.js';
+export {
+  RecordStore, RecordReader, RecordError, credentialSha256, newCheckId, evidencePdf, DEFAULT_WORTH_STATEMENT,
+  defaultStoreDir as defaultRecordsDir, defaultKeyFile as defaultRecordsKeyFile,
+  type CheckRecord, type FoldedCheck, type Likeness, type PersonalCopy, type ReadProblem, type RecordErrorCode, type RecordStoreOptions, type EvidencePdfOptions,
+} from './records/index.js';
