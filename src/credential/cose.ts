@@ -94,11 +94,6 @@ export function parseSign1(bytes: Uint8Array): CoseSign1 {
   };
 }
 
-/** True when `alg` appears only in the unprotected bucket (reported as ALG_UNSUPPORTED: it is not signed). */
-export function hasUnprotectedAlg(cose: CoseSign1): boolean {
-  return cose.unprotectedHeader.has(HEADER_ALG);
-}
-
 const SIG1_PREFIX = Uint8Array.of(0x84, 0x6a, ...new TextEncoder().encode('Signature1'));
 
 /** Sig_structure = ["Signature1", protected bytes, external_aad = h'', payload], built without a generic encoder. */
