@@ -103,6 +103,8 @@ export interface RunningFirmware {
   scanner: SerialPort;
   /** posix only: the framebuffer file. */
   framebuffer?: string;
+  /** posix only: the process (buttons are SIGUSR1 = YES, SIGUSR2 = NO). */
+  pid?: number;
   stop(): Promise<void>;
 }
 
@@ -197,6 +199,7 @@ export async function startPosix(): Promise<RunningFirmware> {
     host,
     scanner,
     framebuffer,
+    pid: child.pid,
     stop: async () => {
       await closePort(host);
       await closePort(scanner);
@@ -246,15 +249,19 @@ export class TestHost {
     readonly windowFrames = 4,
     readonly windowBytes = 4096,
   ) {
-    port.on('data', (chunk: Buffer) => {
-      this.received.rawBytes.push(chunk);
-      this.decoder.push(chunk);
-    });
+    port.on('data', this.onData);
     this.timer = setInterval(() => this.onTimer(), 20);
   }
 
+  private readonly onData = (chunk: Buffer): void => {
+    this.received.rawBytes.push(chunk);
+    this.decoder.push(chunk);
+  };
+
+  /** Stops timers and listening; the port stays open. */
   close(): void {
     clearInterval(this.timer);
+    this.port.off('data', this.onData);
   }
 
   private onResult(r: DecodeResult): void {
