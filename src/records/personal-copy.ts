@@ -81,7 +81,14 @@ export function openPersonalCopy(checkId: string, blob: Uint8Array, key: RecordK
   } catch {
     throw new RecordError('PERSONAL_COPY_TAMPERED', `personal copy of check ${checkId} failed its integrity check: it was altered or damaged`);
   }
-  const json = JSON.parse(plain.toString('utf8')) as SealedJson;
+  let json: SealedJson;
+  try {
+    json = JSON.parse(plain.toString('utf8')) as SealedJson;
+    if (typeof json.credentialText !== 'string') throw new Error('no credential text');
+  } catch {
+    // Authentic but unreadable: written by something that is not this code.
+    throw new RecordError('PERSONAL_COPY_TAMPERED', `personal copy of check ${checkId} opened but is not in the expected form`);
+  }
   return {
     credentialText: json.credentialText,
     ...(json.fullName !== undefined && { fullName: json.fullName }),

@@ -10,7 +10,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { addDays, parseSince, requireCalendarDate, requireInstant, utcDate } from './dates.js';
-import { CHECK_ID, LIKENESS_ANSWERS, checkRecordProblem, type CheckRecord, type FoldedCheck, type KeepEntry, type Likeness, type LikenessEntry } from './entries.js';
+import { CHECK_ID, DESK_ID, LIKENESS_ANSWERS, checkRecordProblem, type CheckRecord, type FoldedCheck, type KeepEntry, type Likeness, type LikenessEntry } from './entries.js';
 import { RecordError } from './errors.js';
 import { CheckFold, KeepUntilIndex } from './fold.js';
 import { loadKey, type RecordKey } from './key-file.js';
@@ -168,7 +168,7 @@ export class RecordStore extends RecordReader {
   }
 
   static async open(opts: RecordStoreOptions): Promise<RecordStore> {
-    if (!/^[\x21-\x7e](?:[\x20-\x7e]{0,62}[\x21-\x7e])?$/.test(opts.deskId)) {
+    if (typeof opts.deskId !== 'string' || !DESK_ID.test(opts.deskId)) {
       throw new RecordError('BAD_ARGUMENT', `desk id must be 1-64 printable ASCII characters, got ${JSON.stringify(opts.deskId)}`);
     }
     if (!Number.isSafeInteger(opts.retentionDays) || opts.retentionDays < 1 || opts.retentionDays > 36_600) {
