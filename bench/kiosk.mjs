@@ -1,0 +1,170 @@
+#!/usr/bin/env node
+/**
+ * Kiosk benchmark: the real `proofdesk run` process (dist), DEMO keys, real photos, real records (fsync per entry).
+ *
+ *   node bench/kiosk.mjs cold [--n 7]        cold start: spawn → ready line on stdout (ms)
+ *   node bench/kiosk.mjs latency [--n 1000]  scan-to-screen: last byte of a scan written to the kiosk's stdin →
+ *                                            that check's SSE event received by a client (ms, p50/p99)
+ *   node bench/kiosk.mjs rss [--n 10000]     RSS at ready, then after every 1,000 scans (MB)
+ *
+ * Scans are distinct codes (the duplicate window would fold repeats), each signed with the DEMO key and carrying
+ * the DEMO holder's photo, so each one runs verify + sharp photo + record. One scan in flight at a time.
+ * The kiosk runs pinned to one core (taskset -c 0) when taskset exists. Prints one JSON line.
+ */
+import { spawn, execFileSync } from 'node:child_process';
+import { createPrivateKey } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import * as http from 'node:http';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { encodeCredential } from '../dist/credential/encode.js';
+import { loadKeySet } from '../dist/trust/keyset.js';
+import { verify } from '../dist/verify/verify.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const MAIN = path.join(root, 'dist/cli/main.js');
+const [mode = 'latency', ...rest] = process.argv.slice(2);
+const opt = (name, dflt) => (rest.includes(name) ? Number(rest[rest.indexOf(name) + 1]) : dflt);
+
+function hasTaskset() {
+  try {
+    execFileSync('taskset', ['-c', '0', 'true']);
+    return true;
+  } catch {
+    return false;
+  }
+}
+const pin = hasTaskset();
+
+function startKiosk(store) {
+  const args = [MAIN, 'run', '--port', '0', '--store', store];
+  const t0 = performance.now();
+  const child = pin ? spawn('taskset', ['-c', '0', process.execPath, ...args], { stdio: ['pipe', 'pipe', 'ignore'] })
+    : spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'ignore'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (c) => {
+      out += c;
+      const m = /proofdesk ready: (http:\/\/127\.0\.0\.1:(\d+)\/\?token=(\S+))\n/.exec(out);
+      if (m) resolve({ child, port: Number(m[2]), token: m[3], readyMs: performance.now() - t0 });
+    });
+    child.on('exit', (code) => reject(new Error(`kiosk exited ${code} before ready`)));
+  });
+}
+
+function stop(child) {
+  return new Promise((resolve) => {
+    child.on('exit', resolve);
+    child.kill('SIGTERM');
+  });
+}
+
+function rssMb(pid) {
+  // taskset execs node, so the child's pid is the kiosk's.
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Math.round((Number(m[1]) / 1024) * 10) / 10;
+}
+
+function sse(port, token, onState) {
+  return new Promise((resolve) => {
+    const req = http.get({ host: '127.0.0.1', port, path: `/events?token=${token}` }, (res) => {
+      let buf = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => {
+        buf += chunk;
+        let end;
+        while ((end = buf.indexOf('\n\n')) >= 0) {
+          const block = buf.slice(0, end);
+          buf = buf.slice(end + 2);
+          for (const line of block.split('\n')) if (line.startsWith('data: ')) onState(JSON.parse(line.slice(6)), performance.now());
+        }
+      });
+      resolve(req);
+    });
+  });
+}
+
+async function makeCodes(n) {
+  const keys = await loadKeySet(path.join(root, 'examples/demo-issuer.jwks'));
+  const demo = verify(readFileSync(path.join(root, 'examples/demo-valid.txt'), 'utf8').trim(), { keys });
+  const jwk = JSON.parse(readFileSync(path.join(root, 'examples/demo-issuer.private.jwk'), 'utf8'));
+  const signer = { key: createPrivateKey({ key: jwk, format: 'jwk' }), alg: 'EdDSA', kid: jwk.kid };
+  const now = Math.floor(Date.now() / 1000);
+  const codes = [];
+  for (let i = 0; i < n; i++) {
+    codes.push({ name: `Bench Person ${i}`, code: encodeCredential({
+      identity: { ...demo.identity, fullName: `Bench Person ${i}` },
+      status: demo.status,
+      cwt: { iss: 'DEMO', iat: now - 60, nbf: now - 60, exp: now + 86_400 },
+    }, signer) });
+  }
+  return codes;
+}
+
+const pct = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+};
+const r3 = (x) => Math.round(x * 1000) / 1000;
+
+/** Sends each code, waits for its screen; returns per-scan latencies (ms). `every(i)` runs after scan i. */
+async function drive(k, codes, every = () => {}) {
+  let waiting = null;
+  const req = await sse(k.port, k.token, (s, at) => {
+    if (waiting && s.kind === 'result' && s.person?.name === waiting.name) {
+      const w = waiting;
+      waiting = null;
+      w.resolve(at);
+    }
+  });
+  const lat = [];
+  for (let i = 0; i < codes.length; i++) {
+    const { name, code } = codes[i];
+    const seen = new Promise((resolve) => (waiting = { name, resolve }));
+    const line = `${code}\n`;
+    const sent = await new Promise((resolve) => k.child.stdin.write(line, () => resolve(performance.now())));
+    const at = await seen;
+    lat.push(at - sent);
+    every(i);
+  }
+  req.destroy();
+  return lat;
+}
+
+const store = mkdtempSync(path.join(tmpdir(), 'proofdesk-bench-'));
+try {
+  if (mode === 'cold') {
+    const n = opt('--n', 7);
+    const times = [];
+    for (let i = 0; i < n; i++) {
+      const k = await startKiosk(path.join(store, `c${i}`));
+      times.push(k.readyMs);
+      await stop(k.child);
+    }
+    console.log(JSON.stringify({ mode, n, p50: r3(pct(times, 50)), min: r3(Math.min(...times)), max: r3(Math.max(...times)), pinned: pin }));
+  } else if (mode === 'latency') {
+    const n = opt('--n', 1000);
+    const codes = await makeCodes(n + 50);
+    const k = await startKiosk(path.join(store, 'lat'));
+    await drive(k, codes.slice(n)); // warm-up: JIT, sharp, page cache
+    const lat = await drive(k, codes.slice(0, n));
+    await stop(k.child);
+    console.log(JSON.stringify({ mode, n, p50: r3(pct(lat, 50)), p90: r3(pct(lat, 90)), p99: r3(pct(lat, 99)), max: r3(Math.max(...lat)), pinned: pin }));
+  } else if (mode === 'rss') {
+    const n = opt('--n', 10_000);
+    const codes = await makeCodes(n);
+    const k = await startKiosk(path.join(store, 'rss'));
+    await new Promise((r) => setTimeout(r, 500));
+    const samples = [{ scans: 0, rssMb: rssMb(k.child.pid) }];
+    await drive(k, codes, (i) => {
+      if ((i + 1) % 1000 === 0) samples.push({ scans: i + 1, rssMb: rssMb(k.child.pid) });
+    });
+    await stop(k.child);
+    console.log(JSON.stringify({ mode, n, samples, pinned: pin }));
+  } else {
+    throw new Error(`unknown mode ${mode}: cold | latency | rss`);
+  }
+} finally {
+  rmSync(store, { recursive: true, force: true });
+}
