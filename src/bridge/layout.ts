@@ -32,6 +32,7 @@ export const COLOURS = {
   amber: rgb565(255, 176, 0),
   neutral: rgb565(40, 60, 90),
   photoBox: rgb565(220, 220, 220),
+  prompt: rgb565(230, 236, 245),
 } as const;
 
 const BANNER: Record<ScreenColour, { bg: number; fg: number }> = {
@@ -128,11 +129,12 @@ class Column {
     private readonly x: number,
     public y: number,
     private readonly width: number,
-    private readonly bottom: number,
+    public bottom: number,
   ) {}
 
   /** Draw wrapped text; lines that would fall below `bottom` are cut off (the clerk has the web screen for all). */
-  async text(text: string, size: number, opts: { bold?: boolean; fg?: number; bg?: number; maxLines?: number } = {}): Promise<void> {
+  /** `whole`: draw the paragraph only if all of it fits (a half sentence of advice reads worse than none). */
+  async text(text: string, size: number, opts: { bold?: boolean; fg?: number; bg?: number; maxLines?: number; whole?: boolean } = {}): Promise<void> {
     if (this.y >= this.bottom) return;
     const bitmap = await renderText(text, { family: FAMILY, size, bold: opts.bold ?? false, maxWidth: this.width });
     if (!bitmap) return;
@@ -141,10 +143,23 @@ class Column {
     const lineHeight = bitmap.height / lines;
     const room = this.bottom - this.y;
     const fit = Math.min(lines, Math.floor(room / lineHeight), opts.maxLines ?? lines);
-    if (fit < 1) return;
+    if (fit < 1 || (opts.whole && fit < lines)) return;
     const limit = Math.round(fit * lineHeight);
     this.ops.push(...bitmapOps(bitmap, this.x, this.y, opts.fg ?? COLOURS.black, opts.bg ?? COLOURS.white, limit));
     this.y += Math.min(bitmap.height, limit) + 4;
+  }
+}
+
+function likenessLine(state: ScreenState): string | null {
+  switch (state.likeness) {
+    case 'ask':
+      return 'Photo matches? Press YES or NO';
+    case 'yes':
+      return 'Photo: matches (answered YES)';
+    case 'no':
+      return 'Photo: NOT this person (answered NO)';
+    default:
+      return null;
   }
 }
 
@@ -216,11 +231,17 @@ export async function layoutScreen(state: ScreenState): Promise<ScreenPlan> {
     full.y = box.y + box.h + 6;
   }
 
-  await full.text(state.message, person ? 13 : 16, { bold: !person });
-  // The question the buttons answer outranks the next step when room runs out.
-  if (state.likeness === 'ask') await full.text('Is the photo of this person? Press YES or NO.', 13, { bold: true });
-  else if (state.kind === 'result' && person) await full.text(`Likeness: ${state.likeness}`, 13);
-  if (state.nextStep) await full.text(state.nextStep, 13);
+  // The question the YES/NO keys answer has a strip of its own at the bottom, so it is never cut off.
+  const prompt = likenessLine(state);
+  const strip = new Column(MARGIN, PANEL.height - 20, PANEL.width - 2 * MARGIN, PANEL.height);
+  if (prompt) {
+    full.bottom = PANEL.height - 22;
+    verdict.push({ type: 'FILL_RECT', x: 0, y: PANEL.height - 21, w: PANEL.width, h: 21, colour: COLOURS.prompt });
+    await strip.text(prompt, 13, { bold: true, bg: COLOURS.prompt, maxLines: 1 });
+  }
+  await full.text(state.message, person ? 12 : 16, { bold: !person });
+  if (state.nextStep) await full.text(state.nextStep, person ? 12 : 13, { whole: true });
+  verdict.push(...full.ops, ...strip.ops);
   verdict.push(...full.ops);
   return { verdict, photo, signals: signalsFor(state) };
 }
