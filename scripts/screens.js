@@ -62,3 +62,6 @@ try {
   await browser.close();
   rmSync(store, { recursive: true, force: true });
 }
+
+// The bridge's TFT screens (docs/screens/bridge-*.png), drawn through the firmware's posix port.
+await import('./bridge-screens.js');
