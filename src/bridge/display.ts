@@ -44,8 +44,8 @@ export class BridgeDisplay extends EventEmitter<BridgeDisplayEvents> {
   private screenId = 0;
   /** checkId (or kind) of the last screen that beeped: a redraw of the same check stays quiet. */
   private lastSignalled: string | null = null;
+  /** After a (re)connect the panel may show anything (a rebooted firmware shows its own screen): draw again, quietly. */
   private readonly onReady = (): void => {
-    this.lastSignalled = null;
     if (this.current) void this.draw(this.current);
   };
 

@@ -164,4 +164,32 @@ describe.skipIf(skip !== null)('bridge box over a real pty pair (scanner, button
     expect(ends).toHaveLength(1); // only the idle screen finished
     expect(drawn).toEqual([(ends[0] as { screen: number }).screen]);
   });
+
+  it('draws the current screen again after the box comes back, without beeping twice for the same check', async () => {
+    const first = await openPtyPair();
+    cleanups.push(() => first.close());
+    let fw = await FakeFirmware.open(first.b);
+    const bridge = new Bridge({ path: first.a, name: 'desk-bridge', reconnectMs: 100, session: { heartbeatMs: 100 } });
+    bridge.on('error', () => undefined);
+    cleanups.push(() => bridge.scanner.close());
+    await bridge.scanner.open();
+    const state = await resultState('VALID');
+    const drawn = new Promise((r) => bridge.display.once('drawn', r));
+    bridge.display.show(state);
+    await drawn;
+
+    await fw.close();
+    await first.close(); // unplugged
+    await waitFor(() => bridge.scanner.state === 'reconnecting');
+    const second = await openPtyPair(first);
+    cleanups.push(() => second.close());
+    fw = await FakeFirmware.open(second.b);
+    const fw2 = fw;
+    cleanups.push(() => fw2.close());
+    await waitFor(() => messages(fw2).some((m) => m.type === 'SCREEN_END'));
+    const again = messages(fw2);
+    expect(again.filter((m) => m.type === 'IMAGE_GREY8').length).toBeGreaterThan(0); // the photo too
+    expect(again.find((m) => m.type === 'LED')).toMatchObject({ green: LedPattern.ON }); // LEDs restored
+    expect(again.some((m) => m.type === 'BUZZER')).toBe(false); // same check: no second beep
+  });
 });
