@@ -13,6 +13,8 @@ export type BridgeErrorCode =
   | 'LINK_CLOSED'
   /** The firmware refused a frame for a reason a retry cannot fix (too long, bad type, bad length). */
   | 'FRAME_REJECTED'
+  /** Too many frames are already waiting for the window (the bridge is slow or stuck); this one was not queued. */
+  | 'LINK_BUSY'
   /** A payload exceeds the protocol's maximum. */
   | 'PAYLOAD_TOO_LONG'
   /** The serial port could not be opened. */

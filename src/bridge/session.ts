@@ -21,6 +21,8 @@ export interface SessionOptions {
   /** Send a HEARTBEAT after this long without sending anything; 0 = never. */
   heartbeatMs: number;
   handshakeTimeoutMs: number;
+  /** Most frames waiting behind the window; more are refused (LINK_BUSY) rather than queued without bound. */
+  maxQueued: number;
 }
 
 export const DEFAULT_SESSION_OPTIONS: SessionOptions = {
@@ -30,6 +32,7 @@ export const DEFAULT_SESSION_OPTIONS: SessionOptions = {
   maxRetries: 3,
   heartbeatMs: 1000,
   handshakeTimeoutMs: 3000,
+  maxQueued: 256,
 };
 
 /** What the firmware said about itself in HELLO_OK (docs/bridge-protocol.md §3). */
@@ -129,6 +132,9 @@ export class Session extends EventEmitter<SessionEvents> {
     if (this.deadError) return Promise.reject(this.deadError);
     if (payload.length > MAX_PAYLOAD) {
       return Promise.reject(new BridgeError('PAYLOAD_TOO_LONG', `Payload of ${payload.length} bytes exceeds ${MAX_PAYLOAD}.`));
+    }
+    if (this.queue.length >= this.options.maxQueued) {
+      return Promise.reject(new BridgeError('LINK_BUSY', `More than ${this.options.maxQueued} frames are waiting for the bridge.`));
     }
     return new Promise((resolve, reject) => {
       this.queue.push({ type, payload, resolve, reject });

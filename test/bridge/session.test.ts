@@ -85,6 +85,17 @@ describe.skipIf(skip !== null)('bridge session over a real pty pair', () => {
     expect(fw!.maxUnacked.frames).toBeGreaterThanOrEqual(2); // the window was actually used
   });
 
+  it('refuses to queue without bound when the bridge stops acknowledging', async () => {
+    await connected({}, { retryMs: 5_000, maxQueued: 8 });
+    fw!.options.holdAcks = true;
+    const sends = Array.from({ length: 4 + 8 }, (_, i) => session!.send(T.FILL_RECT, Buffer.from([i])));
+    sends.forEach((p) => p.catch(() => undefined));
+    await expect(session!.send(T.FILL_RECT, Buffer.from([99]))).rejects.toMatchObject({ code: 'LINK_BUSY' });
+    fw!.options.holdAcks = false;
+    fw!.releaseAcks();
+    await Promise.all(sends);
+  });
+
   it('narrows its window to what the firmware says it can take', async () => {
     await connected({ windowFrames: 2 }, { retryMs: 5_000 });
     fw!.options.holdAcks = true;
