@@ -111,6 +111,10 @@ export interface RunningFirmware {
 function openPort(path: string, baudRate: number): Promise<SerialPort> {
   return new Promise((resolve, reject) => {
     const port = new SerialPort({ path, baudRate, autoOpen: false });
+    // close() cancels a pending read/write with a 'Canceled' error event: expected at teardown, not a failure
+    port.on('error', (err: Error & { canceled?: boolean }) => {
+      if (!err.canceled) console.warn(`serial port ${path}: ${err.message}`);
+    });
     port.open((err) => (err ? reject(err) : resolve(port)));
   });
 }
