@@ -34,10 +34,12 @@ export function base45Encode(bytes: Uint8Array): string {
   return out;
 }
 
-export function base45Decode(text: string): Uint8Array {
+/** Decodes strictly. With `scratch` (large enough), decodes into it and returns a view: no allocation. */
+export function base45Decode(text: string, scratch?: Uint8Array): Uint8Array {
   const n = text.length;
   if (n % 3 === 1) throw new CredentialError('BASE45_INVALID', `length ${n} is not a Base45 length`);
-  const out = new Uint8Array(Math.floor(n / 3) * 2 + (n % 3 === 2 ? 1 : 0));
+  const size = Math.floor(n / 3) * 2 + (n % 3 === 2 ? 1 : 0);
+  const out = scratch !== undefined && scratch.length >= size ? scratch.subarray(0, size) : new Uint8Array(size);
   let o = 0;
   let i = 0;
   for (; i + 2 < n; i += 3) {

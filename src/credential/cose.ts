@@ -96,9 +96,13 @@ export function parseSign1(bytes: Uint8Array): CoseSign1 {
 
 const SIG1_PREFIX = Uint8Array.of(0x84, 0x6a, ...new TextEncoder().encode('Signature1'));
 
-/** Sig_structure = ["Signature1", protected bytes, external_aad = h'', payload], built without a generic encoder. */
-export function sigStructure(protectedBytes: Uint8Array, payload: Uint8Array): Uint8Array {
-  const out = new Uint8Array(SIG1_PREFIX.length + 9 + protectedBytes.length + 1 + 9 + payload.length);
+/**
+ * Sig_structure = ["Signature1", protected bytes, external_aad = h'', payload], built without a generic encoder.
+ * With `scratch` (large enough) it is built there and a view returned: for synchronous, immediate use only.
+ */
+export function sigStructure(protectedBytes: Uint8Array, payload: Uint8Array, scratch?: Uint8Array): Uint8Array {
+  const size = SIG1_PREFIX.length + 9 + protectedBytes.length + 1 + 9 + payload.length;
+  const out = scratch !== undefined && scratch.length >= size ? scratch : new Uint8Array(size);
   out.set(SIG1_PREFIX, 0);
   let o = SIG1_PREFIX.length;
   o = bstrHead(out, o, protectedBytes.length);

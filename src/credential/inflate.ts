@@ -82,6 +82,9 @@ const DYNAMIC_LITERALS = newHuffman(286);
 const DYNAMIC_DISTANCES = newHuffman(30);
 const CODE_LENGTHS = new Uint8Array(19);
 const LENGTHS = new Uint8Array(286 + 30);
+/** Output scratch, grown on first use up to OUTPUT_SCRATCH_BYTES; larger limits grow a private buffer instead. */
+const OUTPUT_SCRATCH_BYTES = 65536;
+let OUTPUT = new Uint8Array(0);
 
 class Inflater {
   pos: number;
@@ -90,6 +93,8 @@ class Inflater {
   /** Zero bytes fed past the end of the input (lookahead only; more than 4 means the stream is truncated). */
   pad = 0;
   out: Uint8Array;
+  /** Bytes writable without growing: min(out.length, limit). Every write checks against this. */
+  cap: number;
   len = 0;
 
   constructor(
@@ -98,8 +103,10 @@ class Inflater {
     readonly limit: number,
   ) {
     this.pos = start;
-    // Credentials inflate to about 1–2× (a photo does not compress); grow by doubling when needed.
-    this.out = new Uint8Array(Math.min(limit, input.length * 2 + 256));
+    // Decode into a reusable buffer (decoding is synchronous); the caller gets an exact-size copy.
+    if (OUTPUT.length < Math.min(limit, OUTPUT_SCRATCH_BYTES)) OUTPUT = new Uint8Array(Math.min(limit, OUTPUT_SCRATCH_BYTES));
+    this.out = OUTPUT;
+    this.cap = Math.min(OUTPUT.length, limit);
   }
 
   refill(): void {
@@ -149,11 +156,14 @@ class Inflater {
 
   ensure(n: number): void {
     const need = this.len + n;
-    if (need <= this.out.length) return;
+    if (need <= this.cap) return;
     if (need > this.limit) throw new CredentialError('PAYLOAD_TOO_LARGE', `inflated size exceeds ${this.limit} bytes`);
-    const next = new Uint8Array(Math.min(this.limit, Math.max(need, this.out.length * 2)));
-    next.set(this.out.subarray(0, this.len));
-    this.out = next;
+    if (need > this.out.length) {
+      const next = new Uint8Array(Math.min(this.limit, Math.max(need, this.out.length * 2, 1024)));
+      next.set(this.out.subarray(0, this.len));
+      this.out = next;
+    }
+    this.cap = Math.min(this.out.length, this.limit);
   }
 
   /** Drops the bits up to the next byte boundary (they must be zero) and hands the read-ahead bytes back. */
@@ -223,7 +233,7 @@ class Inflater {
     for (;;) {
       const sym = this.decode(literals);
       if (sym < 256) {
-        if (this.len >= this.out.length) this.ensure(1);
+        if (this.len >= this.cap) this.ensure(1);
         this.out[this.len++] = sym;
         continue;
       }
@@ -294,5 +304,5 @@ export function inflateZlib(input: Uint8Array, limit: number): Uint8Array {
   if (p + 4 !== input.length) corrupt(`${input.length - p - 4} bytes after the end of the zlib stream`);
   const expected = ((input[p]! << 24) | (input[p + 1]! << 16) | (input[p + 2]! << 8) | input[p + 3]!) >>> 0;
   if (adler32(inflater.out, inflater.len) !== expected) corrupt('Adler-32 mismatch');
-  return inflater.out.subarray(0, inflater.len);
+  return inflater.out.slice(0, inflater.len);
 }

@@ -36,6 +36,14 @@ describe('bounded zlib inflate', () => {
     expect(peak - before).toBeLessThan(8 * 1024 * 1024);
   });
 
+  it('returns independent results (its reusable work buffer never leaks out)', () => {
+    const a = zlibInflate(zlibCompress(new Uint8Array(500).fill(1)));
+    const b = zlibInflate(zlibCompress(new Uint8Array(700).fill(2)));
+    expect(a.every((x) => x === 1)).toBe(true);
+    expect([a.length, b.length]).toEqual([500, 700]);
+    expect(a.buffer).not.toBe(b.buffer);
+  });
+
   it('a smaller limit is honoured exactly', () => {
     const data = new Uint8Array(1000).fill(65);
     expect(zlibInflate(zlibCompress(data), 1000).length).toBe(1000);
