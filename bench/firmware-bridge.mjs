@@ -46,7 +46,7 @@ const now = () => Number(process.hrtime.bigint()) / 1e6;
 const linkMs = (bytes, baud) => ms((bytes * 10 * 1000) / baud);
 
 const fw = kind === 'posix' ? await h.startPosix() : await h.bootQemu();
-const host = new h.TestHost(fw.host);
+const host = new h.TestHost(fw.host, { retryMs: kind === 'qemu' ? h.QEMU_RETRY_MS : 200 });
 try {
   await host.waitFor((f) => f.type === T.BANNER, 10_000);
   await host.hello(0);
@@ -106,6 +106,8 @@ try {
   const result = {
     kind,
     rounds: ROUNDS,
+    hostRetryMs: host.retryMs,
+    loadAverage: (await import('node:os')).loadavg().map((x) => Math.round(x * 10) / 10),
     roundTripMs: { p50: ms(pct(rtt, 50)), p99: ms(pct(rtt, 99)) },
     screen: {
       frames: frames.length,

@@ -179,6 +179,9 @@ export async function bootQemu(elf = ELF): Promise<RunningFirmware> {
   }
 }
 
+/** Host timeout for QEMU runs (see TestHost.retryMs). */
+export const QEMU_RETRY_MS = 1000;
+
 /** Starts the posix port with ptys it creates itself. */
 export async function startPosix(): Promise<RunningFirmware> {
   const dir = mkdtempSync(join(tmpdir(), 'proofdesk-posix-'));
@@ -233,8 +236,8 @@ export interface Received {
 }
 
 /**
- * A minimal host side of the protocol for tests: window of 4 frames / 4096 bytes, go-back-N on NAK or 200 ms
- * timeout, cumulative ACKs; every firmware data frame is ACKed and recorded once.
+ * A minimal host side of the protocol for tests: window of 4 frames / 4096 bytes, go-back-N on NAK or timeout
+ * (200 ms unless told), 3 resends, cumulative ACKs; every firmware data frame is ACKed and recorded once.
  */
 export class TestHost {
   readonly received: Received = { frames: [], raw: [], rawBytes: [] };
@@ -248,11 +251,19 @@ export class TestHost {
   bytesSent = 0;
   resends = 0;
 
+  readonly windowFrames: number;
+  readonly windowBytes: number;
+  /** 200 ms is the protocol's host timeout for a real link; an emulated CPU on a loaded machine can be 100× slower
+   * than the board, and go-back-N with too short a timeout collapses under its own resends, so QEMU runs use more. */
+  readonly retryMs: number;
+
   constructor(
     readonly port: SerialPort,
-    readonly windowFrames = 4,
-    readonly windowBytes = 4096,
+    options: { windowFrames?: number; windowBytes?: number; retryMs?: number } = {},
   ) {
+    this.windowFrames = options.windowFrames ?? 4;
+    this.windowBytes = options.windowBytes ?? 4096;
+    this.retryMs = options.retryMs ?? 200;
     port.on('data', this.onData);
     this.timer = setInterval(() => this.onTimer(), 20);
   }
@@ -305,7 +316,7 @@ export class TestHost {
 
   private onTimer(): void {
     const first = this.inFlight[0];
-    if (first && Date.now() - first.sentAt >= 200) this.resendAll();
+    if (first && Date.now() - first.sentAt >= this.retryMs) this.resendAll();
   }
 
   private resendAll(): void {
