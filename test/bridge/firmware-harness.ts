@@ -105,6 +105,8 @@ export interface RunningFirmware {
   framebuffer?: string;
   /** posix only: the process (buttons are SIGUSR1 = YES, SIGUSR2 = NO). */
   pid?: number;
+  /** posix only: the buttons tty ('y' = YES, 'n' = NO). */
+  buttons?: SerialPort;
   stop(): Promise<void>;
 }
 
@@ -186,7 +188,7 @@ export const QEMU_RETRY_MS = 1000;
 export async function startPosix(): Promise<RunningFirmware> {
   const dir = mkdtempSync(join(tmpdir(), 'proofdesk-posix-'));
   const framebuffer = join(dir, 'panel.png');
-  const child = spawn(POSIX_BIN, ['--host-link', 'pty', '--scanner', 'pty', '--framebuffer', framebuffer, '--quiet'], {
+  const child = spawn(POSIX_BIN, ['--host-link', 'pty', '--scanner', 'pty', '--buttons', 'pty', '--framebuffer', framebuffer, '--quiet'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const paths: Record<string, string> = {};
@@ -201,15 +203,18 @@ export async function startPosix(): Promise<RunningFirmware> {
   });
   const host = await openPort(paths['host-link']!, 921600);
   const scanner = await openPort(paths['scanner']!, 115200);
+  const buttons = await openPort(paths['buttons']!, 9600);
   return {
     kind: 'posix',
     host,
     scanner,
+    buttons,
     framebuffer,
     pid: child.pid,
     stop: async () => {
       await closePort(host);
       await closePort(scanner);
+      await closePort(buttons);
       child.kill('SIGTERM');
       if (!(await waitExit(child, 3000)) && child.pid) process.kill(child.pid, 'SIGKILL');
       rmSync(dir, { recursive: true, force: true });

@@ -46,15 +46,19 @@ describe.skipIf(skip !== null)('bridge firmware, posix port', () => {
     expect(Math.abs(photo[0] - 40)).toBeLessThanOrEqual(8);
   });
 
-  it('sends a scan from its scanner pty and a button press from a signal', async () => {
+  it('sends a scan from its scanner pty and button presses from a signal and from its buttons pty', async () => {
     const from = host.received.frames.length;
     fw.scanner.write(']Q1NCFOXN%TS\r');
     const scan = await host.waitFor((f) => f.type === T.SCAN, 5000, from);
     const m = decodeMessage(scan.type, scan.payload);
     expect(m.ok && m.message.type === 'SCAN' && m.message.data.toString()).toBe('NCFOXN%TS');
     process.kill(fw.pid!, 'SIGUSR2');
-    const button = await host.waitFor((f) => f.type === T.BUTTON, 5000, from);
-    expect(decodeMessage(button.type, button.payload)).toEqual({ ok: true, message: { type: 'BUTTON', button: 2 } });
+    const no = await host.waitFor((f) => f.type === T.BUTTON, 5000, from);
+    expect(decodeMessage(no.type, no.payload)).toEqual({ ok: true, message: { type: 'BUTTON', button: 2 } });
+    const next = host.received.frames.length;
+    fw.buttons!.write('y');
+    const yes = await host.waitFor((f) => f.type === T.BUTTON, 5000, next);
+    expect(decodeMessage(yes.type, yes.payload)).toEqual({ ok: true, message: { type: 'BUTTON', button: 1 } });
   });
 
   it('shows HOST OFFLINE in red when the host falls silent, and sends a BANNER when it returns', async () => {

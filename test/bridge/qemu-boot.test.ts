@@ -94,6 +94,27 @@ describe.skipIf(skip !== null)('bridge firmware in QEMU (netduinoplus2)', () => 
     });
   });
 
+  it('survives a scanner engine spewing noise: bounded DROPPED reports, the link stays up', async () => {
+    const from = host.received.frames.length;
+    let seed = 169;
+    const noise = Buffer.alloc(16 * 1024);
+    for (let i = 0; i < noise.length; i++) {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      noise[i] = seed >>> 24;
+    }
+    const started = Date.now();
+    await new Promise<void>((resolve, reject) => fw.scanner.write(noise, (err) => (err ? reject(err) : resolve())));
+    await new Promise<void>((resolve) => fw.scanner.drain(() => resolve()));
+    expect(await host.send(T.HEARTBEAT)).toEqual({ acked: true });
+    await new Promise((r) => setTimeout(r, 300));
+    const reports = host.received.frames.slice(from);
+    const drops = reports.filter((f) => f.type === T.DROPPED).length;
+    expect(drops).toBeGreaterThan(0);
+    // at most one DROPPED per 250 ms of firmware time (plus one), whatever the noise
+    expect(drops).toBeLessThanOrEqual(Math.ceil((Date.now() - started) / 250) + 1);
+    expect(reports.every((f) => f.type === T.DROPPED || f.type === T.SCAN)).toBe(true);
+  });
+
   it('draws a whole screen (verdict, then photo rows) with every frame acknowledged through the window', async () => {
     const { frames } = screenFrames(7);
     const results = await Promise.all(frames.map((f) => host.send(f.type, f.payload)));
