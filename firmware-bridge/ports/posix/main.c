@@ -126,7 +126,7 @@ static void host_write(void *ctx, const uint8_t *data, size_t len)
         if (w < 0 && errno != EAGAIN && errno != EINTR)
             return; /* nobody on the other end: the link layer's retries and watchdog take care of it */
         struct pollfd p = {px->host_fd, POLLOUT, 0};
-        if (++waits > 50 || poll(&p, 1, 20) < 0)
+        if (++waits > 10 || poll(&p, 1, 20) < 0) /* ≤ 200 ms: a stuck host must not freeze the scanner side */
             return;
     }
 }
