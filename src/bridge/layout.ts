@@ -17,7 +17,7 @@
 import type { ScreenColour, ScreenState } from '../screen/state.js';
 import { LedPattern, BuzzerPattern, type Message } from './messages.js';
 import { MAX_PAYLOAD } from './codec.js';
-import { renderPhoto, renderText, rgb565, type Bitmap1, type Grey8 } from './raster.js';
+import { bitAt, renderPhoto, renderText, rgb565, type Bitmap1, type Grey8 } from './raster.js';
 
 export const PANEL = { width: 240, height: 320 } as const;
 
@@ -82,31 +82,50 @@ export function signalsFor(state: ScreenState): Signals {
   }
 }
 
-/** A bitmap → BITMAP1 ops, split by rows so each payload fits (12-byte header + bits ≤ MAX_PAYLOAD). */
+/**
+ * A bitmap → BITMAP1 ops, cropped to its ink (the area around it already has the background colour, so blank margins
+ * need not cross the link) and split by rows so each payload fits (12-byte header + bits ≤ MAX_PAYLOAD).
+ */
 export function bitmapOps(bitmap: Bitmap1, x: number, y: number, fg: number, bg: number, maxHeight = bitmap.height): DrawOp[] {
-  const rowBytes = Math.ceil(bitmap.width / 8);
   const height = Math.min(bitmap.height, maxHeight, PANEL.height - y);
   const width = Math.min(bitmap.width, PANEL.width - x);
-  if (width < 1 || height < 1 || rowBytes === 0) return [];
+  const box = inkBox(bitmap, width, height);
+  if (!box) return [];
+  const rowBytes = Math.ceil(box.w / 8);
   const rowsPerOp = Math.max(1, Math.floor((MAX_PAYLOAD - 12) / rowBytes));
   const ops: DrawOp[] = [];
-  for (let row = 0; row < height; row += rowsPerOp) {
-    const h = Math.min(rowsPerOp, height - row);
-    const bits = clipBits(bitmap, row, h, width);
-    ops.push({ type: 'BITMAP1', x, y: y + row, w: width, h, fg, bg, bits });
+  for (let row = 0; row < box.h; row += rowsPerOp) {
+    const h = Math.min(rowsPerOp, box.h - row);
+    const bits = cropBits(bitmap, box.x, box.y + row, box.w, h);
+    ops.push({ type: 'BITMAP1', x: x + box.x, y: y + box.y + row, w: box.w, h, fg, bg, bits });
   }
   return ops;
 }
 
-/** Rows [row, row+h) of a bitmap, re-packed to `width` columns. */
-function clipBits(bitmap: Bitmap1, row: number, h: number, width: number): Buffer {
-  const srcRow = Math.ceil(bitmap.width / 8);
-  const dstRow = Math.ceil(width / 8);
-  const out = Buffer.alloc(dstRow * h);
-  for (let r = 0; r < h; r++) {
-    bitmap.bits.copy(out, r * dstRow, (row + r) * srcRow, (row + r) * srcRow + dstRow);
-    const spare = dstRow * 8 - width;
-    if (spare > 0) out[r * dstRow + dstRow - 1]! &= (0xff << spare) & 0xff;
+/** The smallest rectangle holding every ink pixel of the bitmap's first `width` × `height`, or null if none. */
+function inkBox(bitmap: Bitmap1, width: number, height: number): { x: number; y: number; w: number; h: number } | null {
+  let x0 = width;
+  let y0 = height;
+  let x1 = -1;
+  let y1 = -1;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      if (!bitAt(bitmap, x, y)) continue;
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y < y0) y0 = y;
+      y1 = y;
+    }
+  }
+  return x1 < 0 ? null : { x: x0, y: y0, w: x1 - x0 + 1, h: y1 - y0 + 1 };
+}
+
+/** A w × h window of a bitmap at (x0, y0), re-packed MSB first with rows padded to a byte. */
+function cropBits(bitmap: Bitmap1, x0: number, y0: number, w: number, h: number): Buffer {
+  const rowBytes = Math.ceil(w / 8);
+  const out = Buffer.alloc(rowBytes * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) if (bitAt(bitmap, x0 + x, y0 + y)) out[y * rowBytes + (x >> 3)]! |= 0x80 >> (x & 7);
   }
   return out;
 }
@@ -242,6 +261,5 @@ export async function layoutScreen(state: ScreenState): Promise<ScreenPlan> {
   await full.text(state.message, person ? 12 : 16, { bold: !person });
   if (state.nextStep) await full.text(state.nextStep, person ? 12 : 13, { whole: true });
   verdict.push(...full.ops, ...strip.ops);
-  verdict.push(...full.ops);
   return { verdict, photo, signals: signalsFor(state) };
 }

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_PAYLOAD } from '../../src/bridge/codec.js';
+import { PANEL, REGIONS, layoutScreen, type DrawOp } from '../../src/bridge/layout.js';
+import { encodeMessage } from '../../src/bridge/messages.js';
+import { idleScreen, scanAgainScreen } from '../../src/screen/state.js';
+import { resultState } from './fixtures.js';
+
+const rect = (op: DrawOp): string => `${op.type} ${op.x},${op.y} ${op.w}x${op.h}`;
+
+function inkAtEdges(op: Extract<DrawOp, { type: 'BITMAP1' }>): boolean[] {
+  const rowBytes = Math.ceil(op.w / 8);
+  const on = (x: number, y: number): boolean => (op.bits[y * rowBytes + (x >> 3)]! & (0x80 >> (x & 7))) !== 0;
+  const row = (y: number): boolean => Array.from({ length: op.w }, (_, x) => on(x, y)).some(Boolean);
+  const col = (x: number): boolean => Array.from({ length: op.h }, (_, y) => on(x, y)).some(Boolean);
+  return [col(0), col(op.w - 1), row(0), row(op.h - 1)];
+}
+
+describe('bridge screen layout', () => {
+  const desk = { purpose: 'work' as const, demo: false, worth: 'Supporting evidence only.' };
+  const cases = [
+    ['VALID', () => resultState('VALID')],
+    ['CHECK MANUALLY', () => resultState('CHECK MANUALLY')],
+    ['NOT VALID', () => resultState('NOT VALID')],
+    ['idle', async () => idleScreen(desk)],
+    ['scan again', async () => scanAgainScreen(desk, 'SCAN_INCOMPLETE', new Date(0))],
+  ] as const;
+
+  for (const [name, make] of cases) {
+    it(`${name}: every command fits the panel and a frame, and nothing is drawn twice`, async () => {
+      const plan = await layoutScreen(await make());
+      const ops = [...plan.verdict, ...plan.photo];
+      for (const op of ops) {
+        expect(op.x + op.w, rect(op)).toBeLessThanOrEqual(PANEL.width);
+        expect(op.y + op.h, rect(op)).toBeLessThanOrEqual(PANEL.height);
+        expect(encodeMessage(op).payload.length, rect(op)).toBeLessThanOrEqual(MAX_PAYLOAD);
+      }
+      const bitmaps = ops.filter((op) => op.type !== 'FILL_RECT').map(rect);
+      expect(new Set(bitmaps).size).toBe(bitmaps.length);
+    });
+  }
+
+  it('text bitmaps are cropped to their ink (blank margins do not cross the link)', async () => {
+    const plan = await layoutScreen(await resultState('VALID'));
+    const bitmaps = plan.verdict.filter((op): op is Extract<DrawOp, { type: 'BITMAP1' }> => op.type === 'BITMAP1');
+    expect(bitmaps.length).toBeGreaterThan(3);
+    // Split paragraphs may start or end a piece on a blank row between lines; columns are always tight.
+    for (const op of bitmaps) expect(inkAtEdges(op).slice(0, 2), rect(op)).toEqual([true, true]);
+  });
+
+  it('puts the photo, and only the photo, in grey rows inside the photo box — and none for an unverified code', async () => {
+    const valid = await layoutScreen(await resultState('VALID'));
+    expect(valid.photo.length).toBeGreaterThan(0);
+    const { x, y, w, h } = REGIONS.photo;
+    for (const op of valid.photo) {
+      expect(op.type).toBe('IMAGE_GREY8');
+      expect(op.x >= x && op.x + op.w <= x + w && op.y >= y && op.y + op.h <= y + h, rect(op)).toBe(true);
+    }
+    expect(valid.verdict.some((op) => op.type === 'IMAGE_GREY8')).toBe(false); // verdict first, photo after
+    expect((await layoutScreen(await resultState('NOT VALID'))).photo).toEqual([]);
+  });
+});
