@@ -135,6 +135,21 @@ describe.skipIf(skip !== null)('bridge firmware in QEMU (netduinoplus2)', () => 
     expect(badVectors.length).toBeGreaterThanOrEqual(8);
   });
 
+  it('keeps time like the board: online after 1.5 s of silence, offline (BANNER on return) after 3.5 s', async () => {
+    // The host watchdog is 3000 ms of firmware time: this checks the emulator-clock detection in the ELF too
+    // (SysTick wrongly scaled would make the watchdog fire 10× early or late).
+    await host.hello(0);
+    await new Promise((r) => setTimeout(r, 1500));
+    let from = host.received.frames.length;
+    expect(await host.send(T.HEARTBEAT)).toEqual({ acked: true });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(host.received.frames.slice(from).some((f) => f.type === T.BANNER)).toBe(false);
+    await new Promise((r) => setTimeout(r, 3500));
+    from = host.received.frames.length;
+    host.send(T.HEARTBEAT).catch(() => undefined);
+    await host.waitFor((f) => f.type === T.BANNER, 5000, from);
+  });
+
   it('keeps working after the corrupt frames: a fresh session draws again', async () => {
     await host.hello(0);
     const r = await host.send(T.FILL_RECT, Buffer.from([0, 0, 0, 0, 0, 240, 0, 10, 0xf8, 0x00]));
