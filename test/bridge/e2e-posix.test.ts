@@ -147,14 +147,18 @@ describe.skipIf(skip !== null)('proofdesk run + bridge posix port, end to end', 
     await until('the likeness answer in the kiosk log', async () => /"event":"likeness"[^\n]*"answer":"yes"[^\n]*"via":"bridge"/.test(stderr) || /"via":"bridge"[^\n]*"answer":"yes"/.test(stderr));
   });
 
-  it('when the kiosk stops, the person leaves the panel (cleared before the link closes)', async () => {
+  it('when the kiosk stops, it clears the panel before letting the link go (nothing personal stays on the glass)', async () => {
     const exited = new Promise((r) => kiosk.once('exit', r));
     kiosk.kill('SIGTERM');
     await exited;
-    const panel = await until('a cleared panel', async () => {
+    // All black is the host's blank; the firmware's own HOST OFFLINE screen (3 s later) has a red banner and text.
+    const allBlack = (p: { at(x: number, y: number): Rgb }): boolean => {
+      for (let y = 0; y < 320; y += 4) for (let x = 0; x < 240; x += 4) if (p.at(x, y).some((c) => c !== 0)) return false;
+      return true;
+    };
+    await until('an all-black panel', async () => {
       const p = await readPanel(fw.framebuffer);
-      return p && photoVariety(p) < 4 && !BANNER_LOOKS.VALID!(p.at(4, 4)) ? p : null;
-    }, 5_000);
-    expect(photoVariety(panel)).toBeLessThan(4);
+      return p !== null && allBlack(p);
+    }, 2_500);
   });
 });
