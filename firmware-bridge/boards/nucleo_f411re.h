@@ -39,7 +39,11 @@
 #define PIN_BUTTON_YES   PORT_A, 0   /* A0: YES button to GND, internal pull-up */
 #define PIN_BUTTON_NO    PORT_A, 1   /* A1: NO button to GND, internal pull-up */
 
-#define HOST_BAUD 921600u     /* see docs/bridge-protocol.md section 1; 115200 is the fallback */
+#ifndef HOST_BAUD
+#define HOST_BAUD 921600u     /* see docs/bridge-protocol.md section 1; fallback: make HOST_BAUD=115200 */
+#endif
+#ifndef SCANNER_BAUD
 #define SCANNER_BAUD 115200u  /* the scanner engine's factory or programmed rate */
+#endif
 
 #endif

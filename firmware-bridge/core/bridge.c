@@ -1,5 +1,5 @@
-#include "clock.h"
 #include "bridge.h"
+#include "clock.h"
 #include <string.h>
 #include "display.h"
 #include "proto.h"

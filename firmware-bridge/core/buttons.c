@@ -1,5 +1,5 @@
-#include "clock.h"
 #include "buttons.h"
+#include "clock.h"
 #include <string.h>
 
 void buttons_init(struct buttons *bs)

@@ -1,5 +1,5 @@
-#include "clock.h"
 #include "link.h"
+#include "clock.h"
 #include <string.h>
 
 void link_init(struct link *l, link_write_fn write, void *ctx)

@@ -1,5 +1,5 @@
-#include "clock.h"
 #include "pattern.h"
+#include "clock.h"
 
 struct steps {
     uint16_t ms[6]; /* on, off, on, off, ... (ms) */

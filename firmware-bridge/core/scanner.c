@@ -1,5 +1,5 @@
-#include "clock.h"
 #include "scanner.h"
+#include "clock.h"
 #include <string.h>
 
 void scanner_default_config(struct scanner_config *cfg)
