@@ -1,0 +1,11 @@
+/** The bridge box, host side: link, session, scanner, display, detection (docs/bridge-host.md). */
+export { Bridge, type BridgeOptions, type BridgeEvents } from './bridge.js';
+export { BridgeLink, DEFAULT_BAUD_RATE, type LinkOptions, type LinkEvents } from './link.js';
+export { Session, DEFAULT_SESSION_OPTIONS, type SessionOptions, type SessionStats, type FirmwareInfo } from './session.js';
+export { BridgeScanner, ScanPieces, dropReason } from './scanner.js';
+export { BridgeDisplay, type DrawReport } from './display.js';
+export { layoutScreen, PANEL, REGIONS, COLOURS, type ScreenPlan, type Signals, type DrawOp } from './layout.js';
+export { detectBridge, probeBridge, bridgeCandidates, ST_LINK_V2_1, UDEV_SYMLINK, type DetectResult, type PortListing } from './detect.js';
+export { attachBridge, type BridgeConfig, type AttachedBridge } from './attach.js';
+export { BridgeError, type BridgeErrorCode } from './errors.js';
+export { PROTOCOL_VERSION } from './codec.js';
