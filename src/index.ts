@@ -20,3 +20,7 @@ export {
   defaultStoreDir as defaultRecordsDir, defaultKeyFile as defaultRecordsKeyFile,
   type CheckRecord, type FoldedCheck, type Likeness, type PersonalCopy, type ReadProblem, type RecordErrorCode, type RecordStoreOptions, type EvidencePdfOptions,
 } from './records/index.js';
+export {
+  Bridge, BridgeError, detectBridge, PROTOCOL_VERSION as BRIDGE_PROTOCOL_VERSION,
+  type BridgeOptions, type BridgeErrorCode, type FirmwareInfo,
+} from './bridge/index.js';
