@@ -6,7 +6,7 @@ uint16_t crc16_update(uint16_t crc, const uint8_t *data, size_t len)
     for (size_t i = 0; i < len; i++) {
         crc ^= (uint16_t)(data[i] << 8);
         for (int bit = 0; bit < 8; bit++)
-            crc = (crc & 0x8000u) ? (uint16_t)((crc << 1) ^ 0x1021u) : (uint16_t)(crc << 1);
+            crc = (uint16_t)((crc & 0x8000u) ? ((unsigned)crc << 1) ^ 0x1021u : (unsigned)crc << 1);
     }
     return crc;
 }

@@ -308,6 +308,31 @@ static void unanswered_frames_take_the_host_offline(void **state)
     fake_free(f);
 }
 
+/* A host (or a line) spewing garbage: every reply is a well-formed frame, memory stays fixed, nothing crashes. */
+static void host_link_garbage_is_answered_with_valid_frames_only(void **state)
+{
+    (void)state;
+    struct fake *f = fake_new();
+    fake_start(f, 0);
+    fake_frames(f, F, MAX_OUT_FRAMES);
+    fake_hello(f, 1);
+    srand(1169);
+    uint8_t chunk[257];
+    for (uint32_t t = 2; t < 3000; t++) {
+        for (size_t i = 0; i < sizeof chunk; i++) /* zero-heavy, so many short "frames" are delimited */
+            chunk[i] = (rand() % 8 == 0) ? 0 : (uint8_t)rand();
+        bridge_host_bytes(&f->bridge, chunk, sizeof chunk, t);
+        bridge_poll(&f->bridge, t);
+        size_t n = fake_frames(f, F, MAX_OUT_FRAMES); /* fails the test on any malformed output */
+        for (size_t i = 0; i < n; i++)
+            assert_true(F[i].type == T_ACK || F[i].type == T_NAK || F[i].type == T_BANNER ||
+                        F[i].type == T_HELLO_OK || F[i].type == T_ERROR);
+        assert_true(f->bridge.link.count <= TX_SLOTS);
+    }
+    assert_true(f->bridge.stats.bad_frames_in > 1000);
+    fake_free(f);
+}
+
 int run_bridge_tests(void)
 {
     const struct CMUnitTest tests[] = {
@@ -320,6 +345,7 @@ int run_bridge_tests(void)
         cmocka_unit_test(buttons_send_frames_only_when_online),
         cmocka_unit_test(watchdog_draws_host_offline_and_banner_on_return),
         cmocka_unit_test(unanswered_frames_take_the_host_offline),
+        cmocka_unit_test(host_link_garbage_is_answered_with_valid_frames_only),
     };
     return cmocka_run_group_tests_name("bridge", tests, NULL, NULL);
 }

@@ -108,10 +108,10 @@ static void parameter(struct ili9341_emu *e, uint8_t b)
         if (e->npix < bytes_per_pixel)
             return;
         e->npix = 0;
-        uint16_t colour = bytes_per_pixel == 2
-                              ? (uint16_t)((e->pix[0] << 8) | e->pix[1])
-                              : (uint16_t)(((e->pix[0] & 0xF8) << 8) | ((e->pix[1] & 0xFC) << 3) | (e->pix[2] >> 3));
-        put_pixel(e, colour);
+        unsigned colour = bytes_per_pixel == 2
+                              ? ((unsigned)e->pix[0] << 8) | e->pix[1]
+                              : ((e->pix[0] & 0xF8u) << 8) | ((e->pix[1] & 0xFCu) << 3) | (e->pix[2] >> 3u);
+        put_pixel(e, (uint16_t)colour);
         return;
     }
     if (e->nparams < sizeof e->params)
