@@ -119,6 +119,23 @@ describe('bridge codec against the shared golden vectors', () => {
   }
 });
 
+describe('docs/bridge-protocol.md', () => {
+  const doc = readFileSync(new URL('../../docs/bridge-protocol.md', import.meta.url), 'utf8');
+  const spaced = (hex: string): string => (hex.toUpperCase().match(/../g) ?? []).join(' ');
+
+  it('shows every short golden frame byte for byte in its appendix', () => {
+    let shown = 0;
+    for (const v of golden.vectors) {
+      const hex = v.frameHex;
+      if (hex.length > 128 || ('bad' in v && hex.length > 64)) continue;
+      expect(doc, v.name).toContain(`\`${spaced(hex)}\``);
+      if ('bad' in v) expect(doc, v.name).toContain(`\`${spaced(v.bad.nakFrameHex)}\``);
+      shown++;
+    }
+    expect(shown).toBeGreaterThanOrEqual(25);
+  });
+});
+
 describe('bridge codec properties', () => {
   it('round-trips any frame', () => {
     fc.assert(
