@@ -3,8 +3,11 @@
  * Kiosk benchmark: the real `proofdesk run` process (dist), DEMO keys, real photos, real records (fsync per entry).
  *
  *   node bench/kiosk.mjs cold [--n 7]        cold start: spawn → ready line on stdout (ms)
- *   node bench/kiosk.mjs latency [--n 1000]  scan-to-screen: last byte of a scan written to the kiosk's stdin →
- *                                            that check's SSE event received by a client (ms, p50/p99)
+ *   node bench/kiosk.mjs latency [--n 1000] [--gap MS]
+ *                                            scan-to-screen: last byte of a scan written to the kiosk's stdin →
+ *                                            that check's SSE event received by a client (ms, p50/p99). --gap waits
+ *                                            between scans (a desk scans a person every few seconds; 0 = back to
+ *                                            back, so the previous check's record fsync can delay the next scan)
  *   node bench/kiosk.mjs rss [--n 10000]     RSS at ready, then after every 1,000 scans (MB)
  *
  * Scans are distinct codes (the duplicate window would fold repeats), each signed with the DEMO key and carrying
@@ -109,7 +112,7 @@ const pct = (xs, p) => {
 const r3 = (x) => Math.round(x * 1000) / 1000;
 
 /** Sends each code, waits for its screen; returns per-scan latencies (ms). `every(i)` runs after scan i. */
-async function drive(k, codes, every = () => {}) {
+async function drive(k, codes, every = () => {}, gapMs = 0) {
   let waiting = null;
   const req = await sse(k.port, k.token, (s, at) => {
     if (waiting && s.kind === 'result' && s.person?.name === waiting.name) {
@@ -127,6 +130,7 @@ async function drive(k, codes, every = () => {}) {
     const at = await seen;
     lat.push(at - sent);
     every(i);
+    if (gapMs > 0) await new Promise((r) => setTimeout(r, gapMs));
   }
   req.destroy();
   return lat;
@@ -148,9 +152,10 @@ try {
     const codes = await makeCodes(n + 50);
     const k = await startKiosk(path.join(store, 'lat'));
     await drive(k, codes.slice(n)); // warm-up: JIT, sharp, page cache
-    const lat = await drive(k, codes.slice(0, n));
+    const gap = opt('--gap', 0);
+    const lat = await drive(k, codes.slice(0, n), () => {}, gap);
     await stop(k.child);
-    console.log(JSON.stringify({ mode, n, p50: r3(pct(lat, 50)), p90: r3(pct(lat, 90)), p99: r3(pct(lat, 99)), max: r3(Math.max(...lat)), pinned: pin }));
+    console.log(JSON.stringify({ mode, n, gapMs: gap, p50: r3(pct(lat, 50)), p90: r3(pct(lat, 90)), p99: r3(pct(lat, 99)), max: r3(Math.max(...lat)), pinned: pin }));
   } else if (mode === 'rss') {
     const n = opt('--n', 10_000);
     const codes = await makeCodes(n);

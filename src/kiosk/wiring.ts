@@ -94,8 +94,9 @@ export class Desk {
   onDropped(drop: DroppedScan): void {
     if (this.closed) return;
     this.opts.log.info({ event: 'dropped', reason: drop.reason, transport: drop.transport, source: drop.source }, 'scan dropped');
-    this.leaveScreen();
+    const recordLeft = this.leaveScreen();
     this.show(scanAgainScreen(this.opts.desk, drop.reason, new Date(drop.at)));
+    recordLeft();
   }
 
   /** The checker's answer from any display. False when that check is not the one on screen asking. */
@@ -112,10 +113,11 @@ export class Desk {
   /** Stop taking scans; clears the screen so nothing personal stays on a display. */
   close(): void {
     if (this.closed) return;
-    this.leaveScreen();
+    const recordLeft = this.leaveScreen();
+    this.show(this.idle); // no display keeps a person on screen after shutdown
+    recordLeft();
     this.closed = true;
     if (this.clearTimer) clearTimeout(this.clearTimer);
-    this.current = this.idle;
   }
 
   private async check(scan: Scan): Promise<void> {
@@ -129,10 +131,11 @@ export class Desk {
     const checkedAt = new Date(now);
     const checkId = this.opts.newCheckId(checkedAt);
     const state = resultScreen({ verdict, desk: this.opts.desk, checkedAt, checkId, photo });
-    this.leaveScreen();
+    const recordLeft = this.leaveScreen();
     this.last = { text: scan.text, state };
     this.show(state);
     const shownMs = performance.now() - started;
+    recordLeft();
     this.record(() => this.opts.recorder?.recordCheck({ checkId, at: checkedAt, text: scan.text, verdict, state }));
     this.opts.log.info({
       event: 'check', checkId, verdict: verdict.verdict, reason: verdict.reason, kid: verdict.kid,
@@ -140,15 +143,18 @@ export class Desk {
     }, 'check shown');
   }
 
-  /** A screen that asked about the photo and got no answer is recorded as "not asked" when it goes. */
-  private leaveScreen(): void {
+  /**
+   * A screen that asked about the photo and got no answer is recorded as "not asked" when it goes. The state is
+   * updated now; the returned write runs after the next screen is shown, so a disk sync never delays a screen.
+   */
+  private leaveScreen(): () => void {
     const s = this.current;
-    if (s.kind === 'result' && s.likeness === 'ask' && s.checkId) {
-      const checkId = s.checkId;
-      this.current = withLikeness(s, 'not-asked');
-      if (this.last?.state.checkId === checkId) this.last = { ...this.last, state: this.current };
-      this.record(() => this.opts.recorder?.recordLikeness(checkId, 'not-asked', new Date(this.clock())));
-    }
+    if (!(s.kind === 'result' && s.likeness === 'ask' && s.checkId)) return () => {};
+    const checkId = s.checkId;
+    const at = new Date(this.clock());
+    this.current = withLikeness(s, 'not-asked');
+    if (this.last?.state.checkId === checkId) this.last = { ...this.last, state: this.current };
+    return () => this.record(() => this.opts.recorder?.recordLikeness(checkId, 'not-asked', at));
   }
 
   private show(state: ScreenState): void {
@@ -171,8 +177,9 @@ export class Desk {
   /** Auto-clear: the next person in the queue must not see the previous one. */
   private clear(): void {
     if (this.closed) return;
-    this.leaveScreen();
+    const recordLeft = this.leaveScreen();
     this.show(this.idle);
+    recordLeft();
     this.opts.log.debug({ event: 'cleared' }, 'screen cleared');
   }
 

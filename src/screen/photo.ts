@@ -3,7 +3,6 @@
  * it cannot be shown. This sharp build has no JPEG 2000 decoder (libvips without OpenJPEG), so a JPEG 2000 photo
  * gets "photo format not supported" rather than a broken image.
  */
-import sharp from 'sharp';
 import type { Identity } from '../credential/types.js';
 import type { PhotoView } from './state.js';
 
@@ -31,8 +30,25 @@ export function isJpeg2000(bytes: Uint8Array): boolean {
   return b.subarray(0, 12).equals(JP2_SIGNATURE) || b.subarray(0, 4).equals(J2K_CODESTREAM);
 }
 
+type Sharp = typeof import('sharp').default;
+let loading: Promise<Sharp> | null = null;
+
+/**
+ * sharp (libvips, ~30 MB resident) is loaded on the first photo, not at start. Its operation cache is off (each
+ * photo is seen once; a cache only holds memory) and one libvips thread is plenty for a 2 KB image.
+ */
+function loadSharp(): Promise<Sharp> {
+  loading ??= import('sharp').then(({ default: sharp }) => {
+    sharp.cache(false);
+    sharp.concurrency(1);
+    return sharp;
+  });
+  return loading;
+}
+
 export async function preparePhoto(bytes: Uint8Array): Promise<PhotoView> {
   if (isJpeg2000(bytes)) return { unsupported: PHOTO_UNSUPPORTED_JPEG2000 };
+  const sharp = await loadSharp();
   try {
     const { data, info } = await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' })
       .rotate()
