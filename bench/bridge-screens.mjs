@@ -71,6 +71,8 @@ for (const { name, state } of states) {
   const verdictBytes = verdictMsgs.reduce((n, m) => n + wire(m), 0);
   const photoBytes_ = photoMsgs.reduce((n, m) => n + wire(m), 0);
   const photoPx = plan.photo.reduce((n, m) => n + m.w * m.h, 0);
+  const colour = await layoutScreen(state, { photoFormat: 'rgb565' });
+  const photoBytesRgb565 = [...colour.photo, { type: 'SCREEN_END', screen: 1 }].reduce((n, m) => n + wire(m), 0);
   result.screens.push({
     code: name,
     verdict: state.verdict,
@@ -79,6 +81,9 @@ for (const { name, state } of states) {
     photoFrames: photoMsgs.length,
     photoBytes: photoBytes_,
     photoPixels: photoPx,
+    photoBytesRgb565,
+    at921600Rgb565TotalMs: linkMs(verdictBytes + photoBytesRgb565, 921600),
+    at115200Rgb565TotalMs: linkMs(verdictBytes + photoBytesRgb565, 115200),
     totalBytes: verdictBytes + photoBytes_,
     layoutMsMedian: r2(median(times)),
     at115200: { verdictMs: linkMs(verdictBytes, 115200), totalMs: linkMs(verdictBytes + photoBytes_, 115200) },

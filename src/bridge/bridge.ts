@@ -20,6 +20,8 @@ export interface BridgeOptions extends Partial<Omit<LinkOptions, 'path'>> {
   name?: string;
   /** Sent after every handshake; absent = the firmware's defaults (CR|LF, AIM id stripped, 100 ms, 4296, 115200). */
   scannerConfig?: Omit<MessageOf<'SCANNER_CONFIG'>, 'type'>;
+  /** How the photo is sent: 'grey8' (default, half the bytes) or 'rgb565' (colour). */
+  photoFormat?: 'grey8' | 'rgb565';
 }
 
 export interface BridgeEvents {
@@ -59,7 +61,7 @@ export class Bridge extends EventEmitter<BridgeEvents> {
     });
     this.link.on('frame', (frame) => this.dispatch(frame));
     this.scanner = new BridgeScanner(this, options.name ?? `bridge:${options.path}`);
-    this.display = new BridgeDisplay(this.link);
+    this.display = new BridgeDisplay(this.link, options.photoFormat ?? 'grey8');
   }
 
   get path(): string {

@@ -6,8 +6,8 @@
 import { EventEmitter } from 'node:events';
 import type { ScreenState } from '../screen/state.js';
 import { encodeFrame } from './codec.js';
-import { encodeMessage, LedPattern, type Message } from './messages.js';
-import { COLOURS, layoutScreen, PANEL, type DrawOp } from './layout.js';
+import { Caps, encodeMessage, LedPattern, type Message } from './messages.js';
+import { COLOURS, layoutScreen, PANEL, type DrawOp, type PhotoFormat } from './layout.js';
 import type { BridgeLink } from './link.js';
 
 /** Byte counts of one drawn screen (payload + frame overhead as sent), for benchmarks. */
@@ -49,9 +49,25 @@ export class BridgeDisplay extends EventEmitter<BridgeDisplayEvents> {
     if (this.current) void this.draw(this.current);
   };
 
-  constructor(private readonly link: BridgeLink) {
+  /**
+   * `photoFormat`: grey (default; half the bytes) or colour. Falls back to what the firmware's HELLO_OK caps say it
+   * can draw, and to no photo (with a line saying so) when it can draw neither.
+   */
+  constructor(
+    private readonly link: BridgeLink,
+    private readonly photoFormat: Exclude<PhotoFormat, 'none'> = 'grey8',
+  ) {
     super();
     link.on('ready', this.onReady);
+  }
+
+  private effectivePhotoFormat(): PhotoFormat {
+    const caps = this.link.firmware?.caps;
+    if (caps === undefined) return this.photoFormat;
+    const grey = (caps & Caps.GREY8) !== 0;
+    const colour = (caps & Caps.RGB565) !== 0;
+    if (this.photoFormat === 'rgb565') return colour ? 'rgb565' : grey ? 'grey8' : 'none';
+    return grey ? 'grey8' : colour ? 'rgb565' : 'none';
   }
 
   show(state: ScreenState): void {
@@ -87,7 +103,7 @@ export class BridgeDisplay extends EventEmitter<BridgeDisplayEvents> {
   async draw(state: ScreenState): Promise<DrawReport | null> {
     const generation = ++this.generation;
     const started = performance.now();
-    const plan = await layoutScreen(state);
+    const plan = await layoutScreen(state, { photoFormat: this.effectivePhotoFormat() });
     if (generation !== this.generation) return null;
     const screen = (this.screenId = (this.screenId + 1) & 0xffff);
     const signalKey = state.kind === 'idle' ? 'idle' : `${state.kind}:${state.checkId ?? state.checkedAt ?? ''}`;

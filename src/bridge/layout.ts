@@ -17,12 +17,15 @@
 import type { ScreenColour, ScreenState } from '../screen/state.js';
 import { LedPattern, BuzzerPattern, type Message } from './messages.js';
 import { MAX_PAYLOAD } from './codec.js';
-import { bitAt, renderPhoto, renderText, rgb565, type Bitmap1, type Grey8 } from './raster.js';
+import { bitAt, renderPhoto, renderPhotoRgb565, renderText, rgb565, type Bitmap1, type Grey8, type Rgb565Image } from './raster.js';
 
 export const PANEL = { width: 240, height: 320 } as const;
 
 /** Drawing commands only (a subset of Message). */
-export type DrawOp = Extract<Message, { type: 'FILL_RECT' | 'BITMAP1' | 'IMAGE_GREY8' }>;
+export type DrawOp = Extract<Message, { type: 'FILL_RECT' | 'BITMAP1' | 'IMAGE_GREY8' | 'IMAGE_RGB565' }>;
+
+/** How the photo crosses the link: grey (default: half the bytes) or colour, or not at all (no capability). */
+export type PhotoFormat = 'grey8' | 'rgb565' | 'none';
 
 export const COLOURS = {
   white: rgb565(255, 255, 255),
@@ -182,11 +185,29 @@ function likenessLine(state: ScreenState): string | null {
   }
 }
 
-/** Decode the prepared photo (PNG from screen/photo.ts) for the panel; null if there is none or it is unreadable. */
-async function photoPixels(state: ScreenState): Promise<Grey8 | null> {
+/** RGB565 pixels → IMAGE_RGB565 ops of whole rows (8-byte header + 2·w·h ≤ MAX_PAYLOAD). */
+export function rgb565Ops(image: Rgb565Image, x: number, y: number): DrawOp[] {
+  const rowsPerOp = Math.max(1, Math.floor((MAX_PAYLOAD - 8) / (2 * image.width)));
+  const ops: DrawOp[] = [];
+  for (let row = 0; row < image.height; row += rowsPerOp) {
+    const h = Math.min(rowsPerOp, image.height - row);
+    const pixels = Buffer.from(image.pixels.subarray(row * image.width * 2, (row + h) * image.width * 2));
+    ops.push({ type: 'IMAGE_RGB565', x, y: y + row, w: image.width, h, pixels });
+  }
+  return ops;
+}
+
+/** Decode the prepared photo (PNG from screen/photo.ts) for the panel, centred in `box`; null if unreadable. */
+async function photoOps(state: ScreenState, format: PhotoFormat, box: { x: number; y: number; w: number; h: number }): Promise<DrawOp[] | null> {
   const photo = state.person?.photo;
-  if (!photo || !('base64' in photo)) return null;
-  return renderPhoto(Buffer.from(photo.base64, 'base64'), { width: REGIONS.photo.w, height: REGIONS.photo.h });
+  if (!photo || !('base64' in photo) || format === 'none') return null;
+  const png = Buffer.from(photo.base64, 'base64');
+  const size = { width: box.w, height: box.h };
+  const image: Grey8 | Rgb565Image | null = format === 'rgb565' ? await renderPhotoRgb565(png, size) : await renderPhoto(png, size);
+  if (!image) return null;
+  const x = box.x + Math.floor((box.w - image.width) / 2);
+  const y = box.y + Math.floor((box.h - image.height) / 2);
+  return format === 'rgb565' ? rgb565Ops(image, x, y) : greyOps(image, x, y);
 }
 
 /** The largest of `sizes` at which `text` fits on one line (the last size, wrapped, if none does). */
@@ -199,7 +220,7 @@ async function fitOneLine(text: string, width: number, sizes: number[]): Promise
   return bitmap;
 }
 
-export async function layoutScreen(state: ScreenState): Promise<ScreenPlan> {
+export async function layoutScreen(state: ScreenState, options: { photoFormat?: PhotoFormat } = {}): Promise<ScreenPlan> {
   const verdict: DrawOp[] = [];
   const look = BANNER[state.colour];
   const { banner } = REGIONS;
@@ -233,18 +254,18 @@ export async function layoutScreen(state: ScreenState): Promise<ScreenPlan> {
       await side.text(state.status.validUntil ? `Until ${state.status.validUntil}` : 'No time limit', 13);
     }
     verdict.push(...side.ops);
-    const pixels = await photoPixels(state);
-    if (pixels) {
-      const x = box.x + Math.floor((box.w - pixels.width) / 2);
-      const y = box.y + Math.floor((box.h - pixels.height) / 2);
-      photo = greyOps(pixels, x, y);
-    } else if (person.photo && 'unsupported' in person.photo) {
-      const inBox = new Column(box.x + 4, box.y + 4, box.w - 8, box.y + box.h - 4);
-      await inBox.text('Photo cannot be shown: compare with their ID document.', 12, { bg: COLOURS.photoBox });
-      verdict.push(...inBox.ops);
+    const rows = await photoOps(state, options.photoFormat ?? 'grey8', box);
+    if (rows) {
+      photo = rows;
     } else {
+      // Say why there is no picture: none in the code, a format this desk cannot decode, or a panel without images.
+      const why = person.photo === null
+        ? 'No photo in the code.'
+        : 'unsupported' in person.photo || options.photoFormat !== 'none'
+          ? 'Photo cannot be shown: compare with their ID document.'
+          : 'Photo on the desk screen only.';
       const inBox = new Column(box.x + 4, box.y + 4, box.w - 8, box.y + box.h - 4);
-      await inBox.text('No photo in the code.', 12, { bg: COLOURS.photoBox });
+      await inBox.text(why, 12, { bg: COLOURS.photoBox });
       verdict.push(...inBox.ops);
     }
     full.y = box.y + box.h + 6;

@@ -96,6 +96,34 @@ export async function renderPhoto(photo: Uint8Array, box: { width: number; heigh
   }
 }
 
+/** RGB565 pixels, big-endian, row-major (the IMAGE_RGB565 payload layout). */
+export interface Rgb565Image {
+  width: number;
+  height: number;
+  /** 2 bytes per pixel. */
+  pixels: Buffer;
+}
+
+/** Like renderPhoto, in colour: RGB565 for the panel (twice the bytes of grey). */
+export async function renderPhotoRgb565(photo: Uint8Array, box: { width: number; height: number }): Promise<Rgb565Image | null> {
+  try {
+    const { data, info } = await sharp(photo, { limitInputPixels: 4096 * 4096, failOn: 'error' })
+      .resize(box.width, box.height, { fit: 'inside' })
+      .removeAlpha()
+      .toColourspace('srgb')
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    const pixels = Buffer.alloc(info.width * info.height * 2);
+    for (let i = 0; i < info.width * info.height; i++) {
+      const o = i * info.channels;
+      pixels.writeUInt16BE(rgb565(data[o]!, data[o + 1]!, data[o + 2]!), i * 2);
+    }
+    return { width: info.width, height: info.height, pixels };
+  } catch {
+    return null;
+  }
+}
+
 /** 8-bit sRGB → RGB565, the panel's native pixel. */
 export function rgb565(r: number, g: number, b: number): number {
   return ((r & 0xf8) << 8) | ((g & 0xfc) << 3) | (b >> 3);

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Bridge } from '../../src/bridge/bridge.js';
 import { T } from '../../src/bridge/codec.js';
 import { COLOURS, REGIONS } from '../../src/bridge/layout.js';
-import { BuzzerPattern, LedPattern, decodeMessage, encodeMessage, type Message } from '../../src/bridge/messages.js';
+import { BuzzerPattern, Caps, LedPattern, decodeMessage, encodeMessage, type Message } from '../../src/bridge/messages.js';
 import type { DroppedScan, Scan } from '../../src/scan/types.js';
 import { idleScreen } from '../../src/screen/state.js';
 import { FakeFirmware } from './fake-firmware.js';
@@ -39,12 +39,12 @@ describe.skipIf(skip !== null)('bridge box over a real pty pair (scanner, button
     for (const clean of cleanups.splice(0).reverse()) await clean();
   });
 
-  async function setUp(): Promise<{ fw: FakeFirmware; bridge: Bridge }> {
+  async function setUp(fwOptions: { caps?: number } = {}, photoFormat?: 'grey8' | 'rgb565'): Promise<{ fw: FakeFirmware; bridge: Bridge }> {
     const pty = await openPtyPair();
     cleanups.push(() => pty.close());
-    const fw = await FakeFirmware.open(pty.b);
+    const fw = await FakeFirmware.open(pty.b, fwOptions);
     cleanups.push(() => fw.close());
-    const bridge = new Bridge({ path: pty.a, name: 'desk-bridge', session: { heartbeatMs: 0 } });
+    const bridge = new Bridge({ path: pty.a, name: 'desk-bridge', session: { heartbeatMs: 0 }, ...(photoFormat ? { photoFormat } : {}) });
     cleanups.push(() => bridge.scanner.close());
     await bridge.scanner.open();
     expect(bridge.scanner.state).toBe('connected');
@@ -192,4 +192,33 @@ describe.skipIf(skip !== null)('bridge box over a real pty pair (scanner, button
     expect(again.find((m) => m.type === 'LED')).toMatchObject({ green: LedPattern.ON }); // LEDs restored
     expect(again.some((m) => m.type === 'BUZZER')).toBe(false); // same check: no second beep
   });
+
+  for (const [what, caps, format, expected] of [
+    ['colour when asked for', 0x7f, 'rgb565', 'IMAGE_RGB565'],
+    ['colour when the firmware cannot draw grey', 0x7f & ~Caps.GREY8, 'grey8', 'IMAGE_RGB565'],
+    ['no photo rows when the firmware can draw no images', 0x1f, 'grey8', null],
+  ] as const) {
+    it(`sends the photo in ${what}`, async () => {
+      const { fw, bridge } = await setUp({ caps }, format);
+      const drawn = new Promise((r) => bridge.display.once('drawn', r));
+      bridge.display.show(await resultState('VALID'));
+      await drawn;
+      const sent = messages(fw);
+      const rows = sent.filter((m) => m.type === 'IMAGE_GREY8' || m.type === 'IMAGE_RGB565');
+      if (expected === null) expect(rows).toEqual([]);
+      else {
+        expect(rows.length).toBeGreaterThan(0);
+        expect(rows.every((m) => m.type === expected)).toBe(true);
+        const fb = new Framebuffer();
+        for (const m of sent) if (m.type === 'FILL_RECT' || m.type === 'BITMAP1' || m.type === 'IMAGE_GREY8' || m.type === 'IMAGE_RGB565') fb.apply(m);
+        const { x, y, w, h } = REGIONS.photo;
+        let coloured = 0;
+        for (let py = y; py < y + h; py += 3) for (let px = x; px < x + w; px += 3) {
+          const [r, g, b] = fb.pixel(px, py);
+          if (Math.max(r, g, b) - Math.min(r, g, b) > 20) coloured++;
+        }
+        expect(coloured).toBeGreaterThan(20); // the test photo's skin tone and blue shirt survive in colour
+      }
+    });
+  }
 });

@@ -11,6 +11,8 @@ export interface FakeFirmwareOptions {
   version?: string;
   windowFrames?: number;
   windowBytes?: number;
+  /** HELLO_OK caps (default 0x7f: everything). */
+  caps?: number;
   /** Return true to withhold the ACK for this frame (it is still executed: the ACK is "lost"). */
   dropAck?: (frame: Frame) => boolean;
   /** Return a NAK code to refuse this frame instead of executing it. */
@@ -21,10 +23,10 @@ export interface FakeFirmwareOptions {
   holdAcksFrom?: (frame: Frame) => boolean;
 }
 
-export function helloOkPayload(o: { protocol?: number; version?: string; windowFrames?: number; windowBytes?: number }): Buffer {
+export function helloOkPayload(o: { protocol?: number; version?: string; windowFrames?: number; windowBytes?: number; caps?: number }): Buffer {
   const p = Buffer.alloc(12);
   p[0] = o.protocol ?? 1;
-  p.writeUInt16BE(0x7f, 1);
+  p.writeUInt16BE(o.caps ?? 0x7f, 1);
   p.writeUInt16BE(240, 3);
   p.writeUInt16BE(320, 5);
   p[7] = o.windowFrames ?? 4;

@@ -31,6 +31,8 @@ export class Framebuffer {
           const rowBytes = Math.ceil(op.w / 8);
           const on = (op.bits[y * rowBytes + (x >> 3)]! & (0x80 >> (x & 7))) !== 0;
           this.set(op.x + x, op.y + y, on ? op.fg : op.bg);
+        } else if (op.type === 'IMAGE_RGB565') {
+          this.set(op.x + x, op.y + y, op.pixels.readUInt16BE((y * op.w + x) * 2));
         } else {
           const g = op.pixels[y * op.w + x]!;
           const i = ((op.y + y) * this.width + op.x + x) * 3;
