@@ -24,7 +24,9 @@ function onPath(cmd: string): string | null {
 }
 
 /** null when present; else why it is missing. */
-export function missing(tool: 'chromium' | 'strace' | 'unshare'): string | null {
+export type Tool = 'chromium' | 'strace' | 'unshare' | 'script';
+
+export function missing(tool: Tool): string | null {
   if (tool === 'chromium') return executable(CHROMIUM) ? null : `${CHROMIUM} not found (install chromium)`;
   if (onPath(tool) === null) return `${tool} not found on PATH`;
   if (tool === 'unshare') {
@@ -38,7 +40,7 @@ export function missing(tool: 'chromium' | 'strace' | 'unshare'): string | null 
  * Returns null when the tool is present. When it is missing: under CI=true registers a test that FAILS with the
  * reason (loud); otherwise returns the reason so the caller can skip with it in the test title.
  */
-export function guardTool(tool: 'chromium' | 'strace' | 'unshare'): string | null {
+export function guardTool(tool: Tool): string | null {
   const why = missing(tool);
   if (why !== null && process.env.CI === 'true') {
     it(`${tool} is required (CI=true)`, () => {
