@@ -9,7 +9,10 @@ import { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
 import { BridgeError } from './errors.js';
 import { decodeMessage } from './messages.js';
-import { FrameDecoder, MAX_PAYLOAD, NakCode, PROTOCOL_VERSION, T, encodeFrame, nakCodeName, type DecodeResult, type Frame, type NakCodeValue } from './codec.js';
+import {
+  FrameDecoder, MAX_PAYLOAD, NakCode, PROTOCOL_VERSION, T, encodeFrame, nakCodeName,
+  type DecodeResult, type Frame, type NakCodeValue,
+} from './codec.js';
 
 export interface SessionOptions {
   windowFrames: number;
@@ -48,8 +51,6 @@ export interface FirmwareInfo {
   windowBytes: number;
   maxPayload: number;
 }
-
-
 
 /** Counters for benchmarks and diagnostics (no payload contents: they may be personal data). */
 export interface SessionStats {
@@ -165,7 +166,8 @@ export class Session extends EventEmitter<SessionEvents> {
       };
       const onDead = (err: BridgeError): void => {
         cleanup();
-        reject(err);
+        // HELLO never acknowledged: say what that most likely means rather than "link down".
+        reject(err.code === 'LINK_DOWN' ? new BridgeError('HANDSHAKE_TIMEOUT', `No answer to HELLO from the bridge: is it a proofdesk bridge, powered and flashed? (${err.message})`) : err);
       };
       const cleanup = (): void => {
         clearTimeout(timer);
@@ -363,8 +365,11 @@ export class Session extends EventEmitter<SessionEvents> {
 export function parseHelloOk(payload: Buffer): FirmwareInfo | null {
   const decoded = decodeMessage(T.HELLO_OK, payload);
   if (decoded.ok && decoded.message.type === 'HELLO_OK') {
-    const { type: _type, proto, version, ...rest } = decoded.message;
-    return { ...rest, protocol: proto, version: printable(version) };
+    const m = decoded.message;
+    return {
+      protocol: m.proto, version: printable(m.version), caps: m.caps, width: m.width, height: m.height,
+      windowFrames: m.windowFrames, windowBytes: m.windowBytes, maxPayload: m.maxPayload,
+    };
   }
   const protocol = payload[0];
   if (protocol === undefined || protocol === PROTOCOL_VERSION) return null;
