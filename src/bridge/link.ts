@@ -64,6 +64,7 @@ export class BridgeLink extends EventEmitter<LinkEvents> {
    */
   async open(): Promise<FirmwareInfo> {
     this.closed = false;
+    this.lastErrorCode = null; // the first failure of this opening is always reported (and settles this promise)
     const first = new Promise<FirmwareInfo>((resolve, reject) => {
       const onReady = (info: FirmwareInfo): void => {
         this.off('error', onError);
