@@ -13,6 +13,7 @@ const program = new Command('proofdesk')
 
 // Command groups (one line each; keep alphabetical).
 const groups: Array<() => Promise<{ register(program: Command): void }>> = [
+  () => import('./bridge.js'),
   () => import('./inspect.js'),
   () => import('./issue.js'),
   () => import('./keys.js'),
