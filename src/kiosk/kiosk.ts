@@ -7,7 +7,8 @@
  * - a config file: only its keys (`trust.keys`) or its trust store (`trust.store`) count. `--keys` overrides both.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { fstatSync, readFileSync } from 'node:fs';
+import { isatty } from 'node:tty';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { attachBridge } from '../bridge/attach.js';
@@ -154,6 +155,22 @@ function storeRecorder(store: RecordStore, keepPersonal: boolean): CheckRecorder
   };
 }
 
+/**
+ * Can scans arrive on the process's standard input? A terminal, a pipe or a socket: yes. /dev/null, a regular
+ * file or a closed descriptor: no — and reading one is harmful: Node closes fd 0 at its end of file, and the number
+ * is then reused by the next file or pipe the process opens (device discovery spawns udevadm), whose bytes would
+ * arrive as "scans".
+ */
+export function stdinCanScan(): boolean {
+  try {
+    if (isatty(0)) return true;
+    const st = fstatSync(0);
+    return st.isFIFO() || st.isSocket();
+  } catch {
+    return false;
+  }
+}
+
 /** Is `scan` typed at the kiosk's own terminal? Then y / n / x lines answer the likeness question. */
 function isTty(s: { isTTY?: boolean } | undefined): boolean {
   return s?.isTTY === true;
@@ -202,7 +219,10 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
     const output = opts.output ?? process.stdout;
     const typing = opts.stdin && isTty(input);
     let answerFromKey: ((a: LikenessAnswer) => void) | null = null;
-    if (opts.stdin && (config?.scanners.stdin ?? true)) {
+    const stdinWanted = opts.stdin && (config?.scanners.stdin ?? true);
+    if (stdinWanted && opts.input === undefined && !stdinCanScan()) {
+      log.info({ event: 'stdin-not-read', why: 'standard input is not a terminal, pipe or socket' }, 'not reading scans from standard input');
+    } else if (stdinWanted) {
       const stdinInput = typing ? input.pipe(likenessKeyFilter((a) => answerFromKey?.(a))) : input;
       hub.add(new StdinScanner({ type: 'stdin', input: stdinInput }));
     }

@@ -97,6 +97,23 @@ describe('proofdesk run (process)', () => {
     expect(p.stderr).toContain('DEMO mode');
   });
 
+  it('with standard input on /dev/null it reads no scans (no garbage from a reused fd 0) and still serves the screen', async () => {
+    const store = tmp('devnull');
+    const child = spawn('node', [MAIN, 'run', '--port', '0', '--store', store], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const p: Proc = { child, stdout: '', stderr: '', exit: new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal }))) };
+    child.stdout!.on('data', (c: Buffer) => (p.stdout += c.toString()));
+    child.stderr!.on('data', (c: Buffer) => (p.stderr += c.toString()));
+    procs.push(p);
+    const { port } = await ready(p);
+    expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 1000));
+    child.kill('SIGTERM');
+    expect((await p.exit).code).toBe(0);
+    expect(p.stderr).toContain('"event":"stdin-not-read"');
+    expect(p.stderr).not.toMatch(/"event":"(check|dropped)"/);
+    expect(checkCount(store)).toBe(0);
+  });
+
   it('SIGINT also stops it with exit 0', async () => {
     const p = launch('node', [MAIN, 'run', '--port', '0', '--store', tmp('int')]);
     const { port, token } = await ready(p);
