@@ -77,7 +77,7 @@ export const configSchema = z.strictObject({
   /** Firmware bridge boxes (docs/bridge-protocol.md): each is a scanner, a TFT display and the YES/NO likeness keys. */
   bridges: z.array(z.strictObject({
     /** A device path, or `auto`: the ST-LINK USB id plus a handshake (never writes to unknown serial devices). */
-    path: z.union([devicePath, z.literal('auto')], { error: 'must be a device path such as /dev/ttyACM0, or auto' }),
+    path: z.string().regex(/^(?:auto|\/dev\/\S+)$/, 'must be a device path such as /dev/ttyACM0, or auto'),
     name: nonEmpty.optional(),
     /** The firmware's host UART rate (ignored by ptys). */
     baud: z.literal([115200, 921600], { error: 'must be 115200 or 921600' }).optional(),
