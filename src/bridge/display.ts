@@ -107,8 +107,8 @@ export class BridgeDisplay extends EventEmitter<BridgeDisplayEvents> {
     if (generation !== this.generation) return null;
     const screen = (this.screenId = (this.screenId + 1) & 0xffff);
     const signalKey = state.kind === 'idle' ? 'idle' : `${state.kind}:${state.checkId ?? state.checkedAt ?? ''}`;
+    // Remembered only once the verdict part (with its beep) is through: a cancelled screen's beep is not lost.
     const beep = signalKey !== this.lastSignalled ? plan.signals.buzzer : null;
-    this.lastSignalled = signalKey;
 
     const verdictPart: Message[] = [{ type: 'SCREEN_BEGIN', screen }, ...plan.verdict];
     verdictPart.push({ type: 'LED', green: plan.signals.green, red: plan.signals.red });
@@ -125,6 +125,7 @@ export class BridgeDisplay extends EventEmitter<BridgeDisplayEvents> {
     };
     try {
       if (!(await this.sendAll(verdictPart, generation))) return null;
+      this.lastSignalled = signalKey;
       report.verdictMs = performance.now() - started;
       this.emit('verdict', report);
       if (!(await this.sendAll(photoPart, generation))) return null;
