@@ -52,6 +52,24 @@ describe.skipIf(skip !== null)('bridge link (serial port + reconnect) over a rea
     expect(states).toEqual(['connected', 'reconnecting', 'connected']);
   });
 
+  it('says HELLO again at once when the firmware reboots mid-session (its boot banner)', async () => {
+    const pty = await openPtyPair();
+    cleanups.push(() => pty.close());
+    const fw = await FakeFirmware.open(pty.b);
+    cleanups.push(() => fw.close());
+    const link = new BridgeLink({ path: pty.a, reconnectMs: 60_000, session: { heartbeatMs: 0 } });
+    cleanups.push(() => link.close());
+    link.on('error', () => undefined);
+    const readies: unknown[] = [];
+    link.on('ready', (info) => readies.push(info));
+    await link.open();
+    fw.sendBanner();
+    // reconnectMs is a minute: only the immediate re-HELLO after a restart can make this pass in time
+    await waitFor(() => readies.length === 2);
+    expect(fw.received.filter((f) => f.type === T.HELLO)).toHaveLength(2);
+    await link.send(T.FILL_RECT, Buffer.from([1]));
+  });
+
   it('refuses protocol-2 firmware once, says why, and does not retry', async () => {
     const pty = await openPtyPair();
     cleanups.push(() => pty.close());
