@@ -38,12 +38,16 @@ function hasTaskset() {
     return false;
   }
 }
-const pin = hasTaskset();
+/** The core the kiosk is pinned to (--cpu N; default 0), or no pinning with --cpu -1. */
+const cpu = opt('--cpu', 0);
+const pin = cpu >= 0 && hasTaskset();
+/** --no-photo: codes without a photo (isolates the photo step's cost and memory). */
+const withPhoto = !rest.includes('--no-photo');
 
 function startKiosk(store) {
   const args = [MAIN, 'run', '--port', '0', '--store', store];
   const t0 = performance.now();
-  const child = pin ? spawn('taskset', ['-c', '0', process.execPath, ...args], { stdio: ['pipe', 'pipe', 'ignore'] })
+  const child = pin ? spawn('taskset', ['-c', String(cpu), process.execPath, ...args], { stdio: ['pipe', 'pipe', 'ignore'] })
     : spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'ignore'] });
   return new Promise((resolve, reject) => {
     let out = '';
@@ -97,7 +101,7 @@ async function makeCodes(n) {
   const codes = [];
   for (let i = 0; i < n; i++) {
     codes.push({ name: `Bench Person ${i}`, code: encodeCredential({
-      identity: { ...demo.identity, fullName: `Bench Person ${i}` },
+      identity: { ...demo.identity, ...(withPhoto ? {} : { photo: undefined, photoFormat: undefined }), fullName: `Bench Person ${i}` },
       status: demo.status,
       cwt: { iss: 'DEMO', iat: now - 60, nbf: now - 60, exp: now + 86_400 },
     }, signer) });
@@ -146,7 +150,7 @@ try {
       times.push(k.readyMs);
       await stop(k.child);
     }
-    console.log(JSON.stringify({ mode, n, p50: r3(pct(times, 50)), min: r3(Math.min(...times)), max: r3(Math.max(...times)), pinned: pin }));
+    console.log(JSON.stringify({ mode, n, p50: r3(pct(times, 50)), min: r3(Math.min(...times)), max: r3(Math.max(...times)), pinned: pin ? cpu : null }));
   } else if (mode === 'latency') {
     const n = opt('--n', 1000);
     const codes = await makeCodes(n + 50);
@@ -155,7 +159,7 @@ try {
     const gap = opt('--gap', 0);
     const lat = await drive(k, codes.slice(0, n), () => {}, gap);
     await stop(k.child);
-    console.log(JSON.stringify({ mode, n, gapMs: gap, p50: r3(pct(lat, 50)), p90: r3(pct(lat, 90)), p99: r3(pct(lat, 99)), max: r3(Math.max(...lat)), pinned: pin }));
+    console.log(JSON.stringify({ mode, n, photo: withPhoto, gapMs: gap, p50: r3(pct(lat, 50)), p90: r3(pct(lat, 90)), p99: r3(pct(lat, 99)), max: r3(Math.max(...lat)), pinned: pin ? cpu : null }));
   } else if (mode === 'rss') {
     const n = opt('--n', 10_000);
     const codes = await makeCodes(n);
@@ -166,7 +170,7 @@ try {
       if ((i + 1) % 1000 === 0) samples.push({ scans: i + 1, rssMb: rssMb(k.child.pid) });
     });
     await stop(k.child);
-    console.log(JSON.stringify({ mode, n, samples, pinned: pin }));
+    console.log(JSON.stringify({ mode, n, photo: withPhoto, samples, pinned: pin ? cpu : null }));
   } else {
     throw new Error(`unknown mode ${mode}: cold | latency | rss`);
   }
