@@ -226,9 +226,14 @@ describe.skipIf(offlineWhy !== null)(`offline, proved from outside the process${
     const pid = String(p.child.pid);
     const kioskPid = Number(readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/)[0]);
     expect(kioskPid).toBeGreaterThan(0);
-    const health = spawnSync('nsenter', ['-t', pid!, '-n', 'curl', '-s', '--max-time', '5', '-H', `Host: 127.0.0.1:${port}`, `http://127.0.0.1:${port}/health`], { encoding: 'utf8' });
+    const inside = (script: string) => spawnSync('nsenter', ['-t', pid, '-n', process.execPath, '-e', script], { encoding: 'utf8', timeout: 20_000 });
+    const health = inside(`fetch('http://127.0.0.1:${port}/health').then((r) => r.text()).then((t) => process.stdout.write(t))`);
     expect(JSON.parse(health.stdout)).toMatchObject({ ok: true });
-    const events = spawnSync('nsenter', ['-t', pid!, '-n', 'curl', '-s', '-N', '--max-time', '2', `http://127.0.0.1:${port}/events?token=${token}`], { encoding: 'utf8' });
+    const events = inside(`const http = require('http');
+      http.get({ host: '127.0.0.1', port: ${port}, path: '/events?token=${token}' }, (res) => {
+        res.setEncoding('utf8'); let all = '';
+        res.on('data', (c) => { all += c; if (/^data: .*\\n\\n/m.test(all)) { process.stdout.write(all); process.exit(0); } });
+      });`);
     expect(events.stdout).toMatch(/^data: \{"kind":"result"/m);
     process.kill(kioskPid, 'SIGTERM');
     expect((await p.exit).code).toBe(0);
