@@ -40,7 +40,7 @@ export interface TestKiosk {
   stop(): Promise<void>;
 }
 
-export async function startTestKiosk(opts: { config?: KioskConfig | null; purpose?: 'work' | 'rent' | 'housing' | 'any'; keysFile?: string } = {}): Promise<TestKiosk> {
+export async function startTestKiosk(opts: { config?: KioskConfig | null; purpose?: 'work' | 'rent' | 'housing' | 'any'; keysFile?: string; stdin?: boolean } = {}): Promise<TestKiosk> {
   const tmp = tempDir('kiosk');
   const input = new PassThrough();
   const logs: string[] = [];
@@ -53,7 +53,7 @@ export async function startTestKiosk(opts: { config?: KioskConfig | null; purpos
   const kiosk = await startKiosk({
     config: opts.config ?? null,
     port: 0,
-    stdin: true,
+    stdin: opts.stdin ?? true,
     input,
     output: new PassThrough(),
     store: path.join(tmp.dir, 'records'),

@@ -58,6 +58,15 @@ describe('web display API', () => {
     expect((await request(port, `/likeness?token=${k.token}`, { method: 'POST', headers: { origin: 'http://evil.example', 'content-type': 'application/json' }, body: '{}' })).status).toBe(403);
   });
 
+  it('--no-stdin: no stdin scanner in /health, and text on stdin is not read', async () => {
+    k = await startTestKiosk({ stdin: false });
+    const sse = await open();
+    expect(JSON.parse((await request(k.kiosk.port, '/health')).body)).toMatchObject({ ok: true, scanners: [] });
+    k.scan(demoCode('demo-valid'));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(sse.states.map((s) => s.kind)).toEqual(['idle']);
+  });
+
   it('/health is JSON with ok, version and scanners, and neither it nor the page holds personal data', async () => {
     k = await startTestKiosk();
     const sse = await open();
