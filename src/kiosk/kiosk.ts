@@ -11,7 +11,6 @@ import { fstatSync, readFileSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
-import { attachBridge } from '../bridge/attach.js';
 import { defaultStoreDir as defaultRecordsDir, newCheckId, RecordStore, credentialSha256, type PersonalCopy } from '../records/index.js';
 import { createScanner, discoverScanners, ScanHub, StdinScanner, type Scan, type DroppedScan } from '../scan/index.js';
 import type { ScannerStateEvent } from '../scan/hub.js';
@@ -253,9 +252,11 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
       cleanups.push(() => w.close());
     }
     const bridgeAnswers: Array<(answer: LikenessAnswer) => void> = [];
+    // The bridge code (and its text rendering) is loaded only for a desk that has a bridge box.
+    const { attachBridge } = config?.bridges.length ? await import('../bridge/attach.js') : { attachBridge: null };
     for (const b of config?.bridges ?? []) {
       // src/bridge/attach.ts: scanner → hub, TFT → displays, YES/NO → likeness; path 'auto' = detect; blanks at close.
-      const attached = await attachBridge(b, { hub, displays, log, onLikeness: (answer) => bridgeAnswers.forEach((f) => f(answer)) });
+      const attached = await attachBridge!(b, { hub, displays, log, onLikeness: (answer) => bridgeAnswers.forEach((f) => f(answer)) });
       cleanups.push(() => attached.close());
     }
     const terminalMode = config?.displays.terminal ?? 'auto';
