@@ -67,6 +67,11 @@ describe.skipIf(why !== null)(`status page in headless Chromium${why ? ` (SKIPPE
     expect(await p.textContent('#worth')).toMatch(/not a statutory excuse/);
     expect(await p.isVisible('#likeness')).toBe(true);
     expect(await p.isVisible('#demo')).toBe(true);
+    // A screen without a person leaves nothing of this one in the page, not even hidden.
+    k.scan('not a status code');
+    await shows(p, 'NOT VALID');
+    expect(await p.content()).not.toContain('Specimen');
+    expect(await p.getAttribute('#photo', 'src')).toBeNull();
   });
 
   it('NOT VALID: words, cross icon, red, no person from an unverified code', async () => {

@@ -146,7 +146,10 @@ export const PAGE_JS = `'use strict';
       var img = $('photo'), note = $('photo-note');
       if (p.photo && p.photo.base64) { img.src = 'data:' + p.photo.mime + ';base64,' + p.photo.base64; img.hidden = false; note.hidden = true; }
       else { img.removeAttribute('src'); img.hidden = true; note.textContent = p.photo ? p.photo.unsupported : 'No photo in this code: compare the person with their identity document.'; note.hidden = false; }
-    } else { $('photo').removeAttribute('src'); }
+    } else {
+      // Nothing of the previous person stays in the page, not even hidden.
+      $('photo').removeAttribute('src'); text('name', ''); text('dob', ''); text('photo-note', '');
+    }
     var st = s.status, rights = $('rights');
     rights.textContent = '';
     text('status-label', st ? st.statusLabel + ' (' + st.schemeLabel + ')' : '');
