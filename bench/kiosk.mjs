@@ -9,6 +9,8 @@
  *                                            between scans (a desk scans a person every few seconds; 0 = back to
  *                                            back, so the previous check's record fsync can delay the next scan)
  *   node bench/kiosk.mjs rss [--n 10000]     RSS at ready, then after every 1,000 scans (MB)
+ *   --pty (latency, cold): stdin and stdout are a pseudo-terminal (script(1)), so scans take the typed path (the
+ *   likeness-key filter) and the terminal display draws every screen; script relays the bytes (one more hop).
  *
  * Scans are distinct codes (the duplicate window would fold repeats), each signed with the DEMO key and carrying
  * the DEMO holder's photo, so each one runs verify + sharp photo + record. One scan in flight at a time.
@@ -44,16 +46,21 @@ const pin = cpu >= 0 && hasTaskset();
 /** --no-photo: codes without a photo (isolates the photo step's cost and memory). */
 const withPhoto = !rest.includes('--no-photo');
 
+/** --pty: the kiosk's stdin and stdout are a terminal (script(1)): the typed-scan path, with the terminal display on. */
+const viaPty = rest.includes('--pty');
+
 function startKiosk(store) {
   const args = [MAIN, 'run', '--port', '0', '--store', store];
   const t0 = performance.now();
-  const child = pin ? spawn('taskset', ['-c', String(cpu), process.execPath, ...args], { stdio: ['pipe', 'pipe', 'ignore'] })
-    : spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'ignore'] });
+  const argv = pin ? ['taskset', '-c', String(cpu), process.execPath, ...args] : [process.execPath, ...args];
+  const child = viaPty
+    ? spawn('script', ['-qfec', `exec ${argv.map((a) => `'${a}'`).join(' ')} 2>/dev/null`, '/dev/null'], { stdio: ['pipe', 'pipe', 'ignore'] })
+    : spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'ignore'] });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (c) => {
       out += c;
-      const m = /proofdesk ready: (http:\/\/127\.0\.0\.1:(\d+)\/\?token=(\S+))\n/.exec(out);
+      const m = /proofdesk ready: (http:\/\/127\.0\.0\.1:(\d+)\/\?token=([A-Za-z0-9_-]+))\r?\n/.exec(out);
       if (m) resolve({ child, port: Number(m[2]), token: m[3], readyMs: performance.now() - t0 });
     });
     child.on('exit', (code) => reject(new Error(`kiosk exited ${code} before ready`)));
@@ -63,7 +70,11 @@ function startKiosk(store) {
 function stop(child) {
   return new Promise((resolve) => {
     child.on('exit', resolve);
-    child.kill('SIGTERM');
+    if (viaPty) {
+      // script(1) execs into the kiosk's shell; the kiosk is its child.
+      const kid = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/)[0];
+      process.kill(Number(kid), 'SIGTERM');
+    } else child.kill('SIGTERM');
   });
 }
 
@@ -159,7 +170,7 @@ try {
     const gap = opt('--gap', 0);
     const lat = await drive(k, codes.slice(0, n), () => {}, gap);
     await stop(k.child);
-    console.log(JSON.stringify({ mode, n, photo: withPhoto, gapMs: gap, p50: r3(pct(lat, 50)), p90: r3(pct(lat, 90)), p99: r3(pct(lat, 99)), max: r3(Math.max(...lat)), pinned: pin ? cpu : null }));
+    console.log(JSON.stringify({ mode, n, photo: withPhoto, pty: viaPty, gapMs: gap, p50: r3(pct(lat, 50)), p90: r3(pct(lat, 90)), p99: r3(pct(lat, 99)), max: r3(Math.max(...lat)), pinned: pin ? cpu : null }));
   } else if (mode === 'rss') {
     const n = opt('--n', 10_000);
     const codes = await makeCodes(n);
