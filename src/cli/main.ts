@@ -11,21 +11,25 @@ const program = new Command('proofdesk')
   .exitOverride()
   .configureOutput({ outputError: (text, write) => write(text.trimEnd().split('\n')[0] + '\n') });
 
-// Command groups (one line each; keep alphabetical).
-const groups: Array<() => Promise<{ register(program: Command): void }>> = [
-  () => import('./bridge.js'),
-  () => import('./inspect.js'),
-  () => import('./issue.js'),
-  () => import('./keys.js'),
-  () => import('./records.js'),
-  () => import('./run.js'),
-  () => import('./scanners.js'),
-  () => import('./status-list.js'),
-  () => import('./trust.js'),
-  () => import('./verify.js'),
-];
+// Command groups, by the top-level command each registers (one line each; keep alphabetical).
+const groups: Record<string, () => Promise<{ register(program: Command): void }>> = {
+  bridge: () => import('./bridge.js'),
+  inspect: () => import('./inspect.js'),
+  issue: () => import('./issue.js'),
+  keys: () => import('./keys.js'),
+  records: () => import('./records.js'),
+  run: () => import('./run.js'),
+  scanners: () => import('./scanners.js'),
+  'status-list': () => import('./status-list.js'),
+  trust: () => import('./trust.js'),
+  verify: () => import('./verify.js'),
+};
 
-for (const load of groups) (await load()).register(program);
+// Load only the group that is asked for: the kiosk (`run`) then does not carry the issuer, records and
+// bridge code in memory. Help, or an unknown command, loads them all so commander can list them.
+const asked = process.argv[2];
+const load = asked !== undefined && Object.hasOwn(groups, asked) ? [groups[asked]!] : Object.values(groups);
+for (const group of load) (await group()).register(program);
 
 try {
   await program.parseAsync(process.argv);
