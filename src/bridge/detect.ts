@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { SerialPort } from 'serialport';
+import { treatEofAsDisconnect } from '../scan/serial-eof.js';
 import { BridgeError } from './errors.js';
 import { DEFAULT_BAUD_RATE } from './link.js';
 import { Session, type FirmwareInfo } from './session.js';
@@ -37,6 +38,7 @@ export async function probeBridge(path: string, options: { baudRate?: number; ti
   } catch (err) {
     throw new BridgeError('PORT_OPEN_FAILED', `Cannot open ${path}: ${(err as Error).message}`);
   }
+  treatEofAsDisconnect(port); // a hung-up device reads as end of file: close the port, do not spin on it
   const session = new Session(port, { heartbeatMs: 0, handshakeTimeoutMs: options.timeoutMs ?? 1500 });
   try {
     return await session.handshake();

@@ -5,6 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { SerialPort } from 'serialport';
+import { treatEofAsDisconnect } from '../scan/serial-eof.js';
 import type { ScannerState } from '../scan/types.js';
 import { BridgeError } from './errors.js';
 import { Session, type FirmwareInfo, type SessionOptions } from './session.js';
@@ -114,6 +115,9 @@ export class BridgeLink extends EventEmitter<LinkEvents> {
     } catch (err) {
       return this.failed(new BridgeError('PORT_OPEN_FAILED', `Cannot open bridge port ${this.options.path}: ${(err as Error).message}`));
     }
+    // An unplugged ST-LINK (or a pty whose other end closed) reads as end of file: without this, serialport retries
+    // the 0-byte read for ever (100 % CPU, no 'close'), and the unplug is only noticed when a heartbeat times out.
+    treatEofAsDisconnect(port);
     if (this.closed) {
       port.close();
       return;

@@ -60,6 +60,18 @@ describe.skipIf(skip !== null)('bridge probe over a real pty', () => {
     expect(await probeBridge(pty.a)).toMatchObject({ version: '0.1.0-probe' });
   });
 
+  it('ends a probe with LINK_CLOSED when the device is unplugged mid-handshake, not with a timeout', async () => {
+    const pty = await openPtyPair();
+    let closed = false;
+    cleanups.push(() => (closed ? Promise.resolve() : pty.close()));
+    const probing = probeBridge(pty.a, { timeoutMs: 20_000 }).catch((e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 200));
+    closed = true;
+    await pty.close(); // the silent device goes away
+    const err = await Promise.race([probing, new Promise((r) => setTimeout(() => r('still waiting'), 5000))]);
+    expect(err).toMatchObject({ code: 'LINK_CLOSED' });
+  });
+
   it('gives up on a silent device within its timeout', async () => {
     const pty = await openPtyPair();
     cleanups.push(() => pty.close());

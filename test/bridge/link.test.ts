@@ -52,6 +52,29 @@ describe.skipIf(skip !== null)('bridge link (serial port + reconnect) over a rea
     expect(states).toEqual(['connected', 'reconnecting', 'connected']);
   });
 
+  it('notices an unplug from end of file at once, with no heartbeat to time out (serialport 0-byte read bug)', async () => {
+    const pty = await openPtyPair();
+    cleanups.push(() => pty.close());
+    const fw = await FakeFirmware.open(pty.b);
+    cleanups.push(() => fw.close());
+    // No heartbeat and a minute between reconnects: only the hang-up itself can tell the link the cable went.
+    const link = new BridgeLink({ path: pty.a, reconnectMs: 60_000, session: { heartbeatMs: 0 } });
+    cleanups.push(() => link.close());
+    const errors: BridgeError[] = [];
+    link.on('error', (e) => errors.push(e));
+    await link.open();
+    await fw.close();
+    await pty.close(); // socat gone: the host end of the pty is hung up, read() returns 0
+    const cpu = process.cpuUsage();
+    await waitFor(() => link.state === 'reconnecting', 3000);
+    expect(errors.map((e) => e.code)).toEqual(['LINK_CLOSED']);
+    await new Promise((r) => setTimeout(r, 500));
+    // nothing spins on the dead descriptor (the unpatched library re-reads it in a tight loop)
+    const used = process.cpuUsage(cpu);
+    expect((used.user + used.system) / 1000).toBeLessThan(400);
+    await expect(link.send(T.FILL_RECT, Buffer.from([1]))).rejects.toMatchObject({ code: 'LINK_DOWN' });
+  });
+
   it('says HELLO again at once when the firmware reboots mid-session (its boot banner)', async () => {
     const pty = await openPtyPair();
     cleanups.push(() => pty.close());
