@@ -50,7 +50,7 @@ const withPhoto = !rest.includes('--no-photo');
 const viaPty = rest.includes('--pty');
 
 function startKiosk(store) {
-  const args = [MAIN, 'run', '--port', '0', '--store', store];
+  const args = [MAIN, 'run', '--port', '0', '--records', store];
   const t0 = performance.now();
   const argv = pin ? ['taskset', '-c', String(cpu), process.execPath, ...args] : [process.execPath, ...args];
   const child = viaPty

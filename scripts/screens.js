@@ -39,7 +39,7 @@ try {
     const input = new PassThrough();
     const kiosk = await startKiosk({
       config: null, port: 0, stdin: true, input, output: new PassThrough(), discover: false,
-      purpose: shot.purpose, store: path.join(store, shot.file), log: pino({ level: 'silent' }),
+      purpose: shot.purpose, records: path.join(store, shot.file), log: pino({ level: 'silent' }),
     });
     const page = await browser.newPage({ viewport: { width: 800, height: 480 } });
     try {

@@ -3,12 +3,17 @@
  *   proofdesk ready: http://127.0.0.1:PORT/?token=TOKEN
  * Logs (pino JSON, no personal data) go to stderr. SIGINT/SIGTERM: shut down within ~2 s, exit 0. SIGHUP: reload trust.
  * A config that fails to load is exit 2 — never a fallback to the DEMO keys.
+ * `--store DIR` is the trust store (as on `verify` and `trust`); the check-record folder is `--records DIR`.
  */
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
 import { Command, Option } from 'commander';
 import { pino } from 'pino';
 import { ConfigError, CONFIG_PURPOSES, loadConfig, type ConfigPurpose, type KioskConfig } from '../kiosk/config.js';
 import { KioskError, startKiosk, type Kiosk } from '../kiosk/kiosk.js';
+import { defaultStoreDir as defaultRecordsDir } from '../records/paths.js';
 import { WebDisplayError } from '../screen/web/server.js';
+import { BUNDLE_FILE, defaultStoreDir as defaultTrustStoreDir } from '../trust/store.js';
 import { UsageError } from './usage-error.js';
 
 interface RunOptions {
@@ -18,6 +23,7 @@ interface RunOptions {
   purpose?: ConfigPurpose | 'other';
   stdin: boolean;
   store?: string;
+  records?: string;
 }
 
 /** Longest a shutdown may take before the process exits anyway. */
@@ -36,9 +42,10 @@ export function register(program: Command): void {
     .option('--config <file>', 'kiosk config, YAML or JSON (docs/kiosk-config.md); without it: DEMO keys only')
     .option('--port <n>', 'web screen port (default 7169; 0 = any free port)', parsePort)
     .option('--keys <file>', 'trusted issuer keys (JWKS); overrides the config\'s trust')
+    .option('--store <dir>', `trust store folder (proofdesk trust init / import); overrides the config's trust (default without a config: ${defaultTrustStoreDir()} when it holds a bundle, else the DEMO keys)`)
     .addOption(new Option('--purpose <purpose>', 'the check this desk makes').choices([...CONFIG_PURPOSES, 'other']))
     .option('--no-stdin', 'do not read scans from standard input')
-    .option('--store <dir>', 'check-record folder (default: the per-user data folder, see docs/records.md)')
+    .option('--records <dir>', `check-record folder; overrides the config's records.dir (default ${defaultRecordsDir()})`)
     .action(async (opts: RunOptions) => {
       await run(opts);
     });
@@ -55,6 +62,12 @@ async function run(opts: RunOptions): Promise<void> {
       throw err;
     }
   }
+  // Trust store: --store; else, with no config and no --keys, the per-user store once a bundle has been imported
+  // into it (issue 3's order: --keys, trust store, config keys, DEMO). Only when neither exists: the DEMO keys.
+  let trustStore = opts.store !== undefined ? path.resolve(opts.store) : undefined;
+  if (trustStore === undefined && config === null && opts.keys === undefined && existsSync(path.join(defaultTrustStoreDir(), BUNDLE_FILE))) {
+    trustStore = defaultTrustStoreDir();
+  }
   let kiosk: Kiosk;
   try {
     kiosk = await startKiosk({
@@ -62,7 +75,8 @@ async function run(opts: RunOptions): Promise<void> {
       ...(opts.port !== undefined ? { port: opts.port } : {}),
       ...(opts.keys !== undefined ? { keysFile: opts.keys } : {}),
       ...(opts.purpose !== undefined ? { purpose: opts.purpose === 'other' ? 'any' : opts.purpose } : {}),
-      ...(opts.store !== undefined ? { store: opts.store } : {}),
+      ...(trustStore !== undefined ? { trustStore } : {}),
+      ...(opts.records !== undefined ? { records: path.resolve(opts.records) } : {}),
       stdin: opts.stdin,
       log,
     });
@@ -97,5 +111,6 @@ async function run(opts: RunOptions): Promise<void> {
   process.on('SIGHUP', () => void kiosk.reloadTrust());
 
   if (kiosk.demo) process.stderr.write('proofdesk: DEMO mode: trusting only the DEMO keys from examples/ (never for real checks)\n');
+  else if (config === null && opts.keys === undefined) process.stderr.write(`proofdesk: trusting the trust store ${trustStore}\n`);
   process.stdout.write(kiosk.web ? `proofdesk ready: ${kiosk.url}\n` : 'proofdesk ready: (web screen disabled)\n');
 }

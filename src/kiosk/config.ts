@@ -15,6 +15,8 @@ import type { DeskPurpose } from '../credential/types.js';
 export const DEFAULT_PORT = 7169;
 export const DEFAULT_CLEAR_AFTER_SECONDS = 30;
 export const DEFAULT_DUPLICATE_WINDOW_MS = 1500;
+export const DEFAULT_SKEW_SECONDS = 300;
+export const DEFAULT_MAX_STATUS_AGE_DAYS = 7;
 /** Default keep-until: 6 years after the check. The legal periods (employment + 2 years, tenancy + 1 year) end on dates only the organisation knows; extend with `records keep`. */
 export const DEFAULT_RETENTION_DAYS = 6 * 366;
 const MAX_CONFIG_BYTES = 256 * 1024;
@@ -65,8 +67,8 @@ export const configSchema = z.strictObject({
     keys: nonEmpty.optional(),
     /** A trust store folder (`proofdesk trust init/import`): root-signed bundles and status lists. */
     store: nonEmpty.optional(),
-    skewSeconds: z.int().min(0).max(3600).default(300),
-    maxStatusAgeDays: z.number().positive().max(365).default(7),
+    skewSeconds: z.int().min(0).max(3600).default(DEFAULT_SKEW_SECONDS),
+    maxStatusAgeDays: z.number().positive().max(365).default(DEFAULT_MAX_STATUS_AGE_DAYS),
   }).refine((t) => (t.keys === undefined) !== (t.store === undefined), { error: 'give exactly one of trust.keys (a JWKS file) or trust.store (a trust store folder)' }),
   scanners: z.strictObject({
     stdin: z.boolean().default(true),

@@ -4,7 +4,9 @@
  * Two ways to start:
  * - built-in default (no config): web screen + stdin + discovered known scanners, trusting ONLY the DEMO key set
  *   from examples/, with DEMO on every screen;
- * - a config file: only its keys (`trust.keys`) or its trust store (`trust.store`) count. `--keys` overrides both.
+ * - a config file: only its keys (`trust.keys`) or its trust store (`trust.store`) count.
+ * `--keys FILE` (exactly those keys) and `--store DIR` (that trust store) override the config's trust, and either one
+ * also replaces the DEMO keys of the built-in default.
  */
 import { randomBytes } from 'node:crypto';
 import { fstatSync, readFileSync } from 'node:fs';
@@ -23,7 +25,7 @@ import { loadKeySet, type KeySet } from '../trust/keyset.js';
 import { watchTrustStore, type TrustWatcher } from '../trust/state.js';
 import type { TrustContext } from '../verify/options.js';
 import { verify } from '../verify/verify.js';
-import { DEFAULT_CLEAR_AFTER_SECONDS, DEFAULT_DUPLICATE_WINDOW_MS, DEFAULT_PORT, DEFAULT_RETENTION_DAYS, deskPurposeOf, type ConfigPurpose, type KioskConfig } from './config.js';
+import { DEFAULT_CLEAR_AFTER_SECONDS, DEFAULT_DUPLICATE_WINDOW_MS, DEFAULT_MAX_STATUS_AGE_DAYS, DEFAULT_PORT, DEFAULT_RETENTION_DAYS, DEFAULT_SKEW_SECONDS, deskPurposeOf, type ConfigPurpose, type KioskConfig } from './config.js';
 import { likenessKeyFilter } from './terminal-input.js';
 import { Desk, type CheckRecorder } from './wiring.js';
 
@@ -41,8 +43,10 @@ export interface KioskOptions {
   keysFile?: string;
   purpose?: ConfigPurpose;
   stdin: boolean;
-  /** Records folder (overrides the config's). */
-  store?: string;
+  /** A trust store folder (`--store`): overrides the config's trust; without a config, replaces the DEMO keys. */
+  trustStore?: string;
+  /** Check-record folder (`--records`; overrides the config's `records.dir`). */
+  records?: string;
   log: Logger;
   /** For tests: streams instead of the process's own. */
   input?: NodeJS.ReadableStream & { isTTY?: boolean };
@@ -101,7 +105,7 @@ async function keysFileTrust(file: string, log: Logger, what: string): Promise<T
   return source;
 }
 
-async function storeTrust(dir: string, cfg: KioskConfig['trust'], log: Logger): Promise<TrustSource> {
+async function storeTrust(dir: string, cfg: Pick<KioskConfig['trust'], 'skewSeconds' | 'maxStatusAgeDays'>, log: Logger): Promise<TrustSource> {
   let watcher: TrustWatcher;
   const opts = { skewSeconds: cfg.skewSeconds, maxStatusAgeSeconds: Math.round(cfg.maxStatusAgeDays * 86_400) };
   const source = { describe: 'trust store' } as TrustSource;
@@ -177,19 +181,20 @@ function isTty(s: { isTTY?: boolean } | undefined): boolean {
 
 export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
   const { config, log } = opts;
-  const demo = config === null && opts.keysFile === undefined;
+  const demo = config === null && opts.keysFile === undefined && opts.trustStore === undefined;
   const purposeName: ConfigPurpose = opts.purpose ?? config?.desk.purpose ?? 'any';
   const desk: DeskView = { purpose: deskPurposeOf(purposeName), demo, worth: config?.screen.worth ?? DEFAULT_WORTH };
-  const skewSeconds = config?.trust.skewSeconds ?? 300;
+  const skewSeconds = config?.trust.skewSeconds ?? DEFAULT_SKEW_SECONDS;
   const cleanups: Array<() => Promise<void> | void> = [];
   const cleanup = async () => {
     for (const c of cleanups.reverse()) await c();
   };
 
   try {
-    // Trust: --keys, else the config's keys or store, else (no config only) the DEMO keys.
+    // Trust: --keys, else --store, else the config's keys or store, else (no config only) the DEMO keys.
     let trust: TrustSource;
     if (opts.keysFile !== undefined) trust = await keysFileTrust(opts.keysFile, log, 'keys file');
+    else if (opts.trustStore !== undefined) trust = await storeTrust(opts.trustStore, config?.trust ?? { skewSeconds: DEFAULT_SKEW_SECONDS, maxStatusAgeDays: DEFAULT_MAX_STATUS_AGE_DAYS }, log);
     else if (config?.trust.keys !== undefined) trust = await keysFileTrust(config.trust.keys, log, 'keys file');
     else if (config?.trust.store !== undefined) trust = await storeTrust(config.trust.store, config.trust, log);
     else trust = await keysFileTrust(DEMO_KEYS_FILE, log, 'DEMO keys');
@@ -197,7 +202,7 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
 
     // Records.
     let store: RecordStore;
-    const recordsDir = opts.store ?? config?.records.dir ?? defaultRecordsDir();
+    const recordsDir = opts.records ?? config?.records.dir ?? defaultRecordsDir();
     try {
       store = await RecordStore.open({
         dir: recordsDir,

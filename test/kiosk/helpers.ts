@@ -56,7 +56,7 @@ export async function startTestKiosk(opts: { config?: KioskConfig | null; purpos
     stdin: opts.stdin ?? true,
     input,
     output: new PassThrough(),
-    store: path.join(tmp.dir, 'records'),
+    records: path.join(tmp.dir, 'records'),
     discover: false,
     log: pino({ level: 'debug' }, sink),
     ...(opts.purpose ? { purpose: opts.purpose } : {}),

@@ -4,13 +4,15 @@
  * from outside the process (a network namespace with only loopback, and strace of every connect).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PORT } from '../../src/kiosk/config.js';
 import { photoBytes, preparePhoto } from '../../src/screen/photo.js';
 import { loadKeySet } from '../../src/trust/keyset.js';
+import { importTrustBytes, initStore } from '../../src/trust/store.js';
 import { verify } from '../../src/verify/verify.js';
+import { bundleOf, credential, makeKeyPair } from '../trust/helpers.js';
 import { demoCode, EXAMPLES, ROOT, SseClient, tempDir } from './helpers.js';
 import { guardTool } from './tools.js';
 
@@ -41,8 +43,9 @@ function tmp(prefix: string): string {
   return t.dir;
 }
 
+/** Each kiosk gets its own empty per-user data folder, so a trust store in the tester's home never changes a run. */
 function launch(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Proc {
-  const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, XDG_DATA_HOME: tmp('xdg'), ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
   const p: Proc = {
     child,
     stdout: '',
@@ -81,7 +84,7 @@ function checkCount(store: string): number {
 describe('proofdesk run (process)', () => {
   it('prints exactly one ready line on the fixed default port, and stops on SIGTERM with exit 0 while SSE clients are connected', async () => {
     const store = tmp('run');
-    const p = launch('node', [MAIN, 'run', '--store', store]);
+    const p = launch('node', [MAIN, 'run', '--records', store]);
     const { port, token } = await ready(p);
     expect(port).toBe(DEFAULT_PORT);
     const clients = [await SseClient.open(port, token), await SseClient.open(port, token), await SseClient.open(port, token)];
@@ -99,7 +102,7 @@ describe('proofdesk run (process)', () => {
 
   it('with standard input on /dev/null it reads no scans (no garbage from a reused fd 0) and still serves the screen', async () => {
     const store = tmp('devnull');
-    const child = spawn('node', [MAIN, 'run', '--port', '0', '--store', store], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('node', [MAIN, 'run', '--port', '0', '--records', store], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     const p: Proc = { child, stdout: '', stderr: '', exit: new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal }))) };
     child.stdout!.on('data', (c: Buffer) => (p.stdout += c.toString()));
     child.stderr!.on('data', (c: Buffer) => (p.stderr += c.toString()));
@@ -115,7 +118,7 @@ describe('proofdesk run (process)', () => {
   });
 
   it('SIGINT also stops it with exit 0', async () => {
-    const p = launch('node', [MAIN, 'run', '--port', '0', '--store', tmp('int')]);
+    const p = launch('node', [MAIN, 'run', '--port', '0', '--records', tmp('int')]);
     const { port, token } = await ready(p);
     const c = await SseClient.open(port, token);
     await c.waitFor(() => true);
@@ -128,7 +131,7 @@ describe('proofdesk run (process)', () => {
     const dir = tmp('cfg');
     const bad = path.join(dir, 'bad.yaml');
     writeFileSync(bad, 'desk:\n  purpose: shop\ntrust:\n  keys: ./keys.jwks\n');
-    let r = spawnSync('node', [MAIN, 'run', '--config', bad, '--port', '0', '--store', path.join(dir, 's')], { encoding: 'utf8', input: '' });
+    let r = spawnSync('node', [MAIN, 'run', '--config', bad, '--port', '0', '--records', path.join(dir, 's')], { encoding: 'utf8', input: '' });
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/desk\.purpose: .*"work"\|"rent"\|"housing"\|"any"/);
@@ -136,7 +139,7 @@ describe('proofdesk run (process)', () => {
 
     const noKeys = path.join(dir, 'nokeys.yaml');
     writeFileSync(noKeys, 'desk:\n  purpose: work\ntrust:\n  keys: ./missing.jwks\n');
-    r = spawnSync('node', [MAIN, 'run', '--config', noKeys, '--port', '0', '--store', path.join(dir, 's')], { encoding: 'utf8', input: '' });
+    r = spawnSync('node', [MAIN, 'run', '--config', noKeys, '--port', '0', '--records', path.join(dir, 's')], { encoding: 'utf8', input: '' });
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/cannot load keys file .*missing\.jwks/);
@@ -144,6 +147,59 @@ describe('proofdesk run (process)', () => {
     r = spawnSync('node', [MAIN, 'run', '--config', path.join(dir, 'absent.yaml')], { encoding: 'utf8', input: '' });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/cannot read config/);
+  });
+
+  it('--store names the trust store (as on verify and trust): its keys only, no DEMO; an unusable store is exit 2', async () => {
+    const dir = tmp('store');
+    const trustStore = path.join(dir, 'trust');
+    const root = makeKeyPair('root');
+    const issuer = makeKeyPair('issuer-a');
+    const now = Math.floor(Date.now() / 1000);
+    await initStore(trustStore, root.publicJwk);
+    await importTrustBytes(trustStore, new TextEncoder().encode(await bundleOf(root, [issuer.publicJwk], 1, now - 60)), { now });
+
+    // A folder that is no trust store: exit 2, never the DEMO keys.
+    const r = spawnSync('node', [MAIN, 'run', '--port', '0', '--store', path.join(dir, 'empty'), '--records', path.join(dir, 'r0')], { encoding: 'utf8', input: '', env: { ...process.env, XDG_DATA_HOME: tmp('xdg') } });
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/cannot load the trust store/);
+    expect(r.stderr).not.toContain('DEMO mode');
+
+    const records = path.join(dir, 'records');
+    const p = launch('node', [MAIN, 'run', '--port', '0', '--store', trustStore, '--records', records]);
+    const { port, token } = await ready(p);
+    const sse = await SseClient.open(port, token);
+    p.child.stdin!.write(`${demoCode('demo-valid')}\n`);
+    const demo = await sse.waitFor((s) => s.kind === 'result');
+    expect(demo).toMatchObject({ verdict: 'NOT VALID', reason: 'KEY_UNKNOWN', demo: false });
+    p.child.stdin!.write(`${credential(issuer, { iat: now - 30 })}\n`);
+    expect(await sse.waitFor((s) => s.kind === 'result' && s.checkId !== demo.checkId)).toMatchObject({ verdict: 'VALID', demo: false });
+    await until('both checks recorded in the --records folder', () => checkCount(records) === 2);
+    p.child.kill('SIGTERM');
+    expect((await p.exit).code).toBe(0);
+    sse.close();
+    expect(p.stderr).not.toContain('DEMO mode');
+    expect(p.stderr).toContain(`trusting the trust store ${trustStore}`);
+  });
+
+  it('without a config, a bundle imported into the per-user trust store replaces the DEMO keys', async () => {
+    const xdg = tmp('xdg-store');
+    const trustStore = path.join(xdg, 'proofdesk');
+    mkdirSync(trustStore);
+    const root = makeKeyPair('root');
+    const now = Math.floor(Date.now() / 1000);
+    await initStore(trustStore, root.publicJwk);
+    await importTrustBytes(trustStore, new TextEncoder().encode(await bundleOf(root, [makeKeyPair('issuer-b').publicJwk], 1, now - 60)), { now });
+    const p = launch('node', [MAIN, 'run', '--port', '0', '--records', tmp('rec')], { XDG_DATA_HOME: xdg });
+    const { port, token } = await ready(p);
+    const sse = await SseClient.open(port, token);
+    p.child.stdin!.write(`${demoCode('demo-valid')}\n`);
+    expect(await sse.waitFor((s) => s.kind === 'result')).toMatchObject({ reason: 'KEY_UNKNOWN', demo: false });
+    p.child.kill('SIGTERM');
+    expect((await p.exit).code).toBe(0);
+    sse.close();
+    expect(p.stderr).not.toContain('DEMO mode');
+    expect(p.stderr).toContain(`trusting the trust store ${trustStore}`);
   });
 
   it('logs carry no personal data: names, dates of birth, document numbers, holder ids, photos, code text', async () => {
@@ -166,7 +222,7 @@ describe('proofdesk run (process)', () => {
     }
     expect(secrets.size).toBeGreaterThan(20); // the check below is only as good as this list
     const store = tmp('logs');
-    const p = launch('node', [MAIN, 'run', '--port', '0', '--store', store, '--purpose', 'work'], { PROOFDESK_LOG_LEVEL: 'debug' });
+    const p = launch('node', [MAIN, 'run', '--port', '0', '--records', store, '--purpose', 'work'], { PROOFDESK_LOG_LEVEL: 'debug' });
     const { port, token } = await ready(p);
     const sse = await SseClient.open(port, token);
     p.child.stdin!.write(codes.join('\n') + '\nnot a code at all\n' + 'Z'.repeat(5000) + '\n');
@@ -216,7 +272,7 @@ describe.skipIf(offlineWhy !== null)(`offline, proved from outside the process${
     const store = path.join(dir, 'records');
     const trace = path.join(dir, 'trace');
     const p = launch('unshare', ['-n', '--', 'sh', '-c',
-      `ip link set lo up && exec strace -f -qq -e trace=connect,bind -o '${trace}' node '${MAIN}' run --port 0 --store '${store}'`]);
+      `ip link set lo up && exec strace -f -qq -e trace=connect,bind -o '${trace}' node '${MAIN}' run --port 0 --records '${store}'`]);
     const { port, token } = await ready(p);
     const codes = DEMO_NAMES.map(demoCode);
     p.child.stdin!.write(codes.join('\n') + '\n');

@@ -84,7 +84,7 @@ describe.skipIf(why !== null)(`typing at the kiosk's own terminal (a real pty vi
     temps.push(tmp);
     const store = path.join(tmp.dir, 'records');
     const main = path.join(ROOT, 'dist/cli/main.js');
-    const child = spawn('script', ['-qfec', `exec node '${main}' run --port 0 --store '${store}' 2>/dev/null`, '/dev/null'], { stdio: ['pipe', 'pipe', 'ignore'] });
+    const child = spawn('script', ['-qfec', `exec node '${main}' run --port 0 --records '${store}' 2>/dev/null`, '/dev/null'], { stdio: ['pipe', 'pipe', 'ignore'] });
     let screen = '';
     child.stdout.on('data', (c: Buffer) => (screen += c.toString('utf8').replaceAll('\r', '')));
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
