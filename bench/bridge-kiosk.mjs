@@ -65,7 +65,7 @@ const config = parseConfig({
   displays: { web: { enabled: false }, terminal: 'off' },
   screen: { clearAfterSeconds: 3600 },
 });
-const kiosk = await startKiosk({ config, port: 0, stdin: false, store: join(dir, 'records'), discover: false, log: pino({ level: 'debug' }, sink) });
+const kiosk = await startKiosk({ config, port: 0, stdin: false, records: join(dir, 'records'), discover: false, log: pino({ level: 'debug' }, sink) });
 const scanner = new SerialPort({ path: paths.scanner, baudRate: 115200 });
 await new Promise((r) => scanner.once('open', r));
 await new Promise((r) => setTimeout(r, 500)); // handshake and idle screen

@@ -82,7 +82,7 @@ describe.skipIf(skip !== null)('proofdesk run + bridge posix port, end to end', 
       'screen: { clearAfterSeconds: 3600 }',
       '',
     ].join('\n'));
-    kiosk = spawn('node', [MAIN, 'run', '--config', config, '--store', join(dir, 'records'), '--no-stdin'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    kiosk = spawn('node', [MAIN, 'run', '--config', config, '--records', join(dir, 'records'), '--no-stdin'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     kiosk.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     let stdout = '';
     kiosk.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
