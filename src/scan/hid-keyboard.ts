@@ -40,30 +40,29 @@ export class HidKeyboardScanner extends HidScanner {
 
   protected async openDevice(path: string, identity: HidIdentity | null): Promise<HIDAsync> {
     const { hid, driver } = await loadHid();
-    if (driver === 'libusb' && identity) {
+    if (driver === 'libusb') {
+      // The backend is fixed for this process, so there is no falling back to a (non-exclusive) hidraw read here.
+      if (!identity) throw new Error(`no USB identity for ${path} in sysfs, so it cannot be opened through libusb`);
       try {
         const device = await hid.HIDAsync.open(identity.vendorId, identity.productId);
         this.exclusive = true;
         return device;
       } catch (err) {
-        // The backend is fixed for this process, so there is no falling back to a (non-exclusive) hidraw read here.
         throw new Error(
-          `cannot take keyboard-wedge scanner ${path} exclusively through libusb (${(err as Error).message}); ` +
-            'the USB device node needs group access (hardware/udev/70-proofdesk-scanners.rules)',
+          `cannot take keyboard-wedge scanner ${path} exclusively through libusb (${(err as Error).message}): it is NOT ` +
+            'being read, and its keystrokes still go to the focused window or console. Give the service group access ' +
+            'to the USB device node (hardware/udev/70-proofdesk-scanners.rules)',
           { cause: err },
         );
       }
     }
     this.exclusive = false;
-    const why =
-      driver !== 'libusb'
-        ? 'node-hid was already loaded with the hidraw backend by another scanner in this process'
-        : `no USB identity for ${path}`;
     this.report(
       new ScanError(
         'NOT_EXCLUSIVE',
-        `keyboard-wedge scanner ${path} is NOT held exclusively (${why}): every scan is ALSO typed into the focused ` +
-          'window or console. Switch the scanner to HID POS or USB serial (CDC) mode; see docs/scanners.md',
+        `keyboard-wedge scanner ${path} is NOT held exclusively (node-hid was already loaded with the hidraw backend by ` +
+          'another scanner in this process): every scan is ALSO typed into the focused window or console. Switch the ' +
+          'scanner to HID POS or USB serial (CDC) mode; see docs/scanners.md',
       ),
     );
     return hid.HIDAsync.open(path);

@@ -33,14 +33,20 @@ export abstract class HidScanner extends BaseScanner {
     return true;
   }
 
+  /**
+   * Resolves once the first attempt is made. A device that is absent (unplugged) keeps being retried; a device that
+   * is present but unusable (not hidraw, no HID POS layout, unreadable descriptor) makes open() reject.
+   */
   async open(): Promise<void> {
     this.closing = false;
     await loadHid();
-    this.identity = readIdentity(this.path);
+    const present = existsSync(this.path);
+    this.identity = present ? readIdentity(this.path) : null;
     try {
+      if (!present) throw new Error('no such device (unplugged?)');
       await this.connect(this.path);
     } catch (err) {
-      if (err instanceof ScanError && (err.code === 'BAD_DESCRIPTOR' || err.code === 'UNSUPPORTED_LAYOUT' || err.code === 'BAD_CONFIG')) {
+      if (present && err instanceof ScanError && (err.code === 'BAD_DESCRIPTOR' || err.code === 'UNSUPPORTED_LAYOUT' || err.code === 'BAD_CONFIG')) {
         throw err;
       }
       this.report(new ScanError('OPEN_FAILED', `cannot open ${this.path}: ${(err as Error).message}; retrying`, { cause: err }));
@@ -85,7 +91,7 @@ export abstract class HidScanner extends BaseScanner {
 
   private async reconnect(): Promise<boolean> {
     if (this.closing) return true;
-    const path = this.identity ? findHidraw(this.identity, (p) => this.accepts(p)) : existsSync(this.path) ? this.path : null;
+    const path = this.locate();
     if (!path) return false;
     try {
       await this.connect(path);
@@ -93,5 +99,15 @@ export abstract class HidScanner extends BaseScanner {
     } catch {
       return false;
     }
+  }
+
+  /**
+   * Where the device is now. hidraw numbers change on replug (and /dev/hidraw3 may then be another device), so once
+   * the USB identity is known it decides; a device absent at start-up is identified when its path first appears.
+   */
+  private locate(): string | null {
+    if (!this.identity && existsSync(this.path)) this.identity = readIdentity(this.path);
+    if (this.identity) return findHidraw(this.identity, (p) => this.accepts(p));
+    return existsSync(this.path) ? this.path : null;
   }
 }

@@ -2,7 +2,7 @@
  * The thin device layer for USB HID: loading node-hid, reading the report descriptor and USB identity from sysfs,
  * finding a replugged device again. node-hid picks its backend (hidraw or libusb) once per process, at first use.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { basename } from 'node:path';
 import { ScanError } from './errors.js';
 
@@ -43,16 +43,25 @@ export interface HidIdentity {
 
 const SYS_HIDRAW = '/sys/class/hidraw';
 
-/** hidraw node name (`hidraw3`) of a device path, or null when the path is not a hidraw node. */
+/**
+ * hidraw node name (`hidraw3`) of a device path, or null when the path is not a hidraw node. Symlinks are followed,
+ * so the stable names our udev rules make (`/dev/proofdesk/scanner-hid-…`) work as well as `/dev/hidrawN`.
+ */
 export function hidrawName(path: string): string | null {
-  const name = basename(path);
+  let real = path;
+  try {
+    real = realpathSync(path);
+  } catch {
+    // Absent (unplugged): judge by the name given.
+  }
+  const name = basename(real);
   return /^hidraw\d+$/.test(name) ? name : null;
 }
 
 /** The device's own report descriptor (readable without root). */
 export function readReportDescriptor(path: string, sysRoot = SYS_HIDRAW): Buffer {
   const name = hidrawName(path);
-  if (!name) throw new ScanError('BAD_CONFIG', `${path} is not a /dev/hidrawN node`);
+  if (!name) throw new ScanError('BAD_CONFIG', `${path} is not a /dev/hidrawN node (or a link to one)`);
   try {
     return readFileSync(`${sysRoot}/${name}/device/report_descriptor`);
   } catch (err) {

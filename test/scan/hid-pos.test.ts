@@ -1,10 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findHidPosLayout, parseReportDescriptor } from '../../src/scan/hid-descriptor.js';
 import { HidPosReassembler } from '../../src/scan/hid-pos-reports.js';
-import { findHidraw, parseUevent, readIdentity, readReportDescriptor } from '../../src/scan/hid.js';
+import { findHidraw, hidrawName, parseUevent, readIdentity, readReportDescriptor } from '../../src/scan/hid.js';
 import { finishFrame } from '../../src/scan/guard.js';
 import { Deduper, ScanError, type FrameOut } from '../../src/scan/index.js';
 import { base45Text } from './fixtures.js';
@@ -174,5 +174,21 @@ describe('hidraw sysfs helpers (on a constructed sysfs tree)', () => {
     expect(findHidraw(id, () => true, root)).toBe('/dev/hidraw0');
     expect(findHidraw({ ...id, serial: 'OTHER' }, () => true, root)).toBeNull();
     expect(() => readReportDescriptor('/dev/ttyACM0', root)).toThrow(/not a \/dev\/hidrawN/);
+  });
+
+  it('follows a stable udev symlink (/dev/proofdesk/scanner-hid-…) to its hidraw node', () => {
+    // Stand-ins for /dev/hidraw0 and the link our udev rule makes to it.
+    mkdirSync(join(root, 'dev', 'proofdesk'), { recursive: true });
+    writeFileSync(join(root, 'dev', 'hidraw0'), '');
+    const link = join(root, 'dev', 'proofdesk', 'scanner-hid-0c2e-0b01-17123B4F01-if00');
+    symlinkSync(join(root, 'dev', 'hidraw0'), link);
+    expect(hidrawName(link)).toBe('hidraw0');
+    expect(readIdentity(link, root)).toEqual({ vendorId: 0x0c2e, productId: 0x0b01, serial: '17123B4F01' });
+    expect(readReportDescriptor(link, root).equals(HONEYWELL_DESCRIPTOR)).toBe(true);
+    // A link to something that is not a hidraw node is still refused.
+    const bad = join(root, 'dev', 'proofdesk', 'scanner-serial');
+    writeFileSync(join(root, 'dev', 'ttyACM0'), '');
+    symlinkSync(join(root, 'dev', 'ttyACM0'), bad);
+    expect(hidrawName(bad)).toBeNull();
   });
 });

@@ -1,4 +1,7 @@
 import { EventEmitter } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
 import { createScanner, Deduper, ScanHub, type DroppedScan, type Scan, type Scanner, type ScannerStateEvent } from '../../src/scan/index.js';
@@ -82,13 +85,17 @@ describe('scan hub', () => {
     expect(hub.scanners().map((s) => s.state)).toEqual(['disconnected', 'disconnected']);
   });
 
-  it('start() rejects a scanner that cannot work (HID path that is not hidraw) and closes the rest', async () => {
+  it('start() rejects a scanner that cannot work (a present HID path that is not hidraw) and closes the rest', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'proofdesk-hub-'));
+    const notHidraw = join(dir, 'ttyS0');
+    writeFileSync(notHidraw, '');
     const hub = new ScanHub();
     const input = new PassThrough();
     hub.add(createScanner({ type: 'stdin', input }));
-    hub.add(createScanner({ type: 'hid-pos', path: '/dev/ttyS0' }));
+    hub.add(createScanner({ type: 'hid-pos', path: notHidraw }));
     await expect(hub.start()).rejects.toMatchObject({ code: 'BAD_CONFIG' });
     expect(hub.scanners()[0]!.state).toBe('disconnected');
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('createScanner refuses an unknown type and a bad baud rate with BAD_CONFIG', () => {
