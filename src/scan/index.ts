@@ -25,6 +25,7 @@ export { parseReportDescriptor, findHidPosLayout, type HidPosLayout, type InputF
 export { HidPosReassembler } from './hid-pos-reports.js';
 export { BootKeyboardDecoder, KeyboardFramer, type KeyboardLayout, type KeyboardSuffix } from './keyboard.js';
 export { ScanAssembler } from './assembler.js';
+export { treatEofAsDisconnect } from './serial-eof.js';
 export { SerialScanner, HidPosScanner, HidKeyboardScanner, StdinScanner };
 export * as limits from './limits.js';
 

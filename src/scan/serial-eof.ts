@@ -5,6 +5,21 @@
  * #164). We replace the opened port's read with one that treats 0 bytes as a disconnect, so the stream closes with
  * `disconnected` and the scanner reconnects. The port is opened non-blocking with VMIN 1, so "no data yet" is EAGAIN,
  * never 0.
+ *
+ * For any serialport user in proofdesk (the scanner layer, the firmware bridge's link and detection):
+ *
+ *   const port = new SerialPort({ path, baudRate, autoOpen: false });
+ *   port.open((err) => {
+ *     if (err) return …;
+ *     treatEofAsDisconnect(port);          // in the open callback, before any 'data' listener or pipe
+ *     port.on('close', (e) => …);          // a hang-up now arrives here with e.disconnected === true
+ *     port.on('data', …);
+ *   });
+ *
+ * Call it once per opened SerialPort (again after a reopen: each open makes a new binding). A read already in flight
+ * keeps the library's loop, hence "before any 'data' listener". Returns false, changing nothing, where the port is
+ * not an open Unix binding (not yet opened, a mock binding, Windows); true once the replacement is in place. Calling
+ * it twice is harmless.
  */
 import { read as fsRead } from 'node:fs';
 import { promisify } from 'node:util';
@@ -21,10 +36,10 @@ interface UnixPortBinding {
 
 const canceled = () => Object.assign(new Error('Port is not open'), { canceled: true });
 
-/** Call right after the port opened. A no-op where the binding is not the Unix one (no fd / poller). */
-export function treatEofAsDisconnect(port: SerialPort): void {
+/** See the module comment: call in the open callback; true when the port's reads now end at a hang-up. */
+export function treatEofAsDisconnect(port: SerialPort): boolean {
   const binding = (port as unknown as { port?: UnixPortBinding }).port;
-  if (!binding || typeof binding.fd !== 'number' || !binding.poller) return;
+  if (!binding || typeof binding.fd !== 'number' || !binding.poller) return false;
   const poller = binding.poller;
   binding.read = async (buffer, offset, length) => {
     for (;;) {
@@ -43,4 +58,5 @@ export function treatEofAsDisconnect(port: SerialPort): void {
       return { bytesRead, buffer };
     }
   };
+  return true;
 }

@@ -1,7 +1,6 @@
 import { SerialPort } from 'serialport';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createScanner, type DroppedScan, type Scan, type Scanner, type ScannerState } from '../../src/scan/index.js';
-import { treatEofAsDisconnect } from '../../src/scan/serial-eof.js';
+import { createScanner, treatEofAsDisconnect, type DroppedScan, type Scan, type Scanner, type ScannerState } from '../../src/scan/index.js';
 import { EventLog } from './events.js';
 import { base45Text } from './fixtures.js';
 import { PtyPair, ScannerEmulator, sleep, socatMissing } from './pty.js';
@@ -199,8 +198,12 @@ describe.skipIf(skip !== null)('serialport end-of-file workaround (bindings-cpp#
     const pty = new PtyPair();
     await pty.plug();
     const port = new SerialPort({ path: pty.host, baudRate: 9600, autoOpen: false });
+    expect(treatEofAsDisconnect(port)).toBe(false); // not open yet: nothing to patch, and it says so
     await new Promise<void>((resolve, reject) => port.open((e) => (e ? reject(e) : resolve())));
-    if (patch) treatEofAsDisconnect(port);
+    if (patch) {
+      expect(treatEofAsDisconnect(port)).toBe(true);
+      expect(treatEofAsDisconnect(port)).toBe(true); // twice is harmless
+    }
     await pty.unplug(); // a hung-up tty: read() now returns 0 (end of file)
     const binding = (port as unknown as { port: { read(b: Buffer, o: number, l: number): Promise<unknown> } }).port;
     const outcome = await Promise.race([
@@ -221,5 +224,20 @@ describe.skipIf(skip !== null)('serialport end-of-file workaround (bindings-cpp#
 
   it('patched, the same read rejects as a disconnect, so the stream closes and the scanner reconnects', async () => {
     expect(await readAfterHangup(true)).toBe('disconnect');
+  });
+
+  it('the documented contract for other serialport users: a hang-up arrives as close with err.disconnected', async () => {
+    const pty = new PtyPair();
+    await pty.plug();
+    const port = new SerialPort({ path: pty.host, baudRate: 115200, autoOpen: false });
+    await new Promise<void>((resolve, reject) => port.open((e) => (e ? reject(e) : resolve())));
+    expect(treatEofAsDisconnect(port)).toBe(true);
+    const closed = new Promise<{ disconnected?: boolean } | null>((resolve) => port.once('close', resolve));
+    port.on('data', () => undefined);
+    await pty.unplug();
+    const outcome = await Promise.race([closed, sleep(10_000).then(() => 'no close event' as const)]);
+    expect(outcome).toMatchObject({ disconnected: true });
+    expect(port.isOpen).toBe(false);
+    await pty.dispose();
   });
 });
