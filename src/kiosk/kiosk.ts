@@ -186,8 +186,13 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
   const desk: DeskView = { purpose: deskPurposeOf(purposeName), demo, worth: config?.screen.worth ?? DEFAULT_WORTH };
   const skewSeconds = config?.trust.skewSeconds ?? DEFAULT_SKEW_SECONDS;
   const cleanups: Array<() => Promise<void> | void> = [];
-  const cleanup = async () => {
-    for (const c of cleanups.reverse()) await c();
+  // In reverse order of start: scanners stop, the desk blanks every display, then the displays close. Runs once.
+  let closing: Promise<void> | null = null;
+  const cleanup = (): Promise<void> => {
+    closing ??= (async () => {
+      for (const c of cleanups.reverse()) await c();
+    })();
+    return closing;
   };
 
   try {

@@ -133,6 +133,28 @@ describe.skipIf(why !== null)(`status page in headless Chromium${why ? ` (SKIPPE
     expect(await p.textContent('#photo-note')).toMatch(/Photo format not supported \(JPEG 2000\)/);
   });
 
+  it('a lost connection clears the page itself: nobody stays on a screen the kiosk can no longer clear', async () => {
+    k = await startTestKiosk();
+    const p = await openPage(k);
+    k.scan(demoCode('demo-valid'));
+    await shows(p, 'VALID');
+    expect(await p.content()).toContain('Specimen');
+    await k.kiosk.web!.close(); // the page's server goes away while the desk still shows the person (as in a crash)
+    await p.waitForFunction(() => document.body.dataset.connection === 'lost');
+    expect(await p.textContent('#headline')).toBe('Waiting for proofdesk…');
+    expect(await p.content()).not.toContain('Specimen');
+    expect(await p.getAttribute('#photo', 'src')).toBeNull();
+    expect(await p.isVisible('#likeness')).toBe(false);
+  });
+
+  it('an old or wrong token (each start makes a new one) says to open the link printed at start', async () => {
+    k = await startTestKiosk();
+    page = await browser.newPage({ viewport: { width: 800, height: 480 } });
+    await page.goto(`http://127.0.0.1:${k.kiosk.port}/?token=not-the-token`);
+    await shows(page, 'Not connected');
+    expect(await page.textContent('#message')).toMatch(/link that proofdesk run printed/);
+  });
+
   it('the likeness button answers the question on screen and the answer goes into the record', async () => {
     k = await startTestKiosk();
     const p = await openPage(k);

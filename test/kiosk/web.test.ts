@@ -159,6 +159,19 @@ describe('web display API', () => {
     expect(records(k.dir).find((r) => r.type === 'likeness')).toMatchObject({ checkId: shown.checkId, likeness: 'not-asked' });
   });
 
+  it('shutting down blanks every connected screen before the connection closes (and close() may be called twice)', async () => {
+    k = await startTestKiosk();
+    const sse = await open();
+    k.scan(demoCode('demo-valid'));
+    const shown = await sse.waitFor((s) => s.kind === 'result');
+    expect(shown.person?.name).toBe('Jordan Specimen');
+    await k.kiosk.close();
+    const last = await sse.waitFor((s) => s.kind === 'idle', sse.states.indexOf(shown) + 1);
+    expect(last).toMatchObject({ person: null, checkId: null });
+    expect(sse.states.at(-1)?.kind).toBe('idle');
+    await k.kiosk.close();
+  });
+
   it('the same code again within the duplicate window is one check; an empty line is no check', async () => {
     k = await startTestKiosk();
     const sse = await open();

@@ -176,8 +176,24 @@ export const PAGE_JS = `'use strict';
   });
 
   if (!token) { text('headline', 'Open the link printed by proofdesk run'); return; }
+  /** Without a live connection the page cannot be cleared by the kiosk: it clears itself (nobody stays on screen). */
+  function disconnected(headline, message) {
+    render({ kind: 'idle', demo: !!(current && current.demo), colour: 'neutral', icon: 'none', verdict: null,
+      headline: headline, message: message, nextStep: '', worth: '', person: null, status: null,
+      likeness: 'not-asked', checkedAt: null, checkId: null });
+    document.body.dataset.connection = 'lost';
+  }
   var events = new EventSource('/events?token=' + encodeURIComponent(token));
-  events.onmessage = function (e) { render(JSON.parse(e.data)); };
-  events.onerror = function () { if (!current) text('headline', 'Waiting for proofdesk…'); };
+  events.onopen = function () { document.body.dataset.connection = 'open'; };
+  events.onmessage = function (e) { document.body.dataset.connection = 'open'; render(JSON.parse(e.data)); };
+  events.onerror = function () {
+    if (events.readyState === EventSource.CLOSED) {
+      // Refused (a wrong or old token: every start of proofdesk run makes a new one): the browser will not retry.
+      sessionStorage.removeItem('proofdesk-token');
+      disconnected('Not connected', 'Open the link that proofdesk run printed when it started (each start prints a new one).');
+    } else {
+      disconnected('Waiting for proofdesk…', 'The connection to the kiosk was lost; reconnecting.');
+    }
+  };
 })();
 `;
