@@ -13,8 +13,8 @@
  * and a crash before the rename leaves the old bundle in force. Nothing here trusts a file because it is in the
  * store: every load re-verifies the bundle against the pinned root and each status list against the bundle.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync, openSync, closeSync } from 'node:fs';
-import { createHash } from 'node:crypto';
+import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { verifyBundle, type TrustBundle, BUNDLE_TYP } from './bundle.js';
@@ -257,6 +257,11 @@ export async function importTrustBytes(dir: string, bytes: Uint8Array, opts: Imp
 
 /* ------------------------------------------------------------------ lock */
 
+/** Held (briefly) by whoever clears a dead importer's lock; see withLock. */
+const TAKEOVER_FILE = '.lock.takeover';
+/** A lock whose contents cannot be read as a pid is judged by age: older than this, it is stale. */
+const UNREADABLE_LOCK_STALE_MS = 5000;
+
 function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -266,42 +271,92 @@ function pidAlive(pid: number): boolean {
   }
 }
 
-/** Runs `fn` holding the store's import lock. A lock left by a dead process is taken over. */
-export async function withLock<T>(dir: string, fn: () => Promise<T>, timeoutMs = 10_000): Promise<T> {
+/**
+ * Creates `path` holding our pid, atomically and exclusively: the pid is written to a private temp file first and
+ * then hard-linked to `path` (link fails with EEXIST when it exists), so a lock file is never seen empty or
+ * half-written. Returns false when someone else holds it.
+ */
+function createExclusive(dir: string, path: string): boolean {
+  const temp = join(dir, `${TEMP_PREFIX}lock.${process.pid}.${randomBytes(4).toString('hex')}`);
+  try {
+    writeFileSync(temp, String(process.pid), { flag: 'wx', mode: 0o644 });
+    try {
+      linkSync(temp, path);
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw err;
+    }
+  } catch (err) {
+    throw new TrustError('FILE_UNREADABLE', `cannot write to store ${dir}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+  } finally {
+    unlinkQuiet(temp);
+  }
+}
+
+/** Who holds a lock file, and whether that holder is gone. `null`: there is no such file. */
+function lockHolder(path: string): { pid: number | null; stale: boolean } | null {
+  let text: string;
+  let mtimeMs: number;
+  try {
+    mtimeMs = statSync(path).mtimeMs;
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    return { pid: null, stale: false };
+  }
+  const pid = /^\d+$/.test(text.trim()) ? Number.parseInt(text, 10) : NaN;
+  if (Number.isSafeInteger(pid) && pid > 0) return { pid, stale: pid !== process.pid && !pidAlive(pid) };
+  return { pid: null, stale: Date.now() - mtimeMs > UNREADABLE_LOCK_STALE_MS };
+}
+
+/**
+ * Runs `fn` holding the store's import lock (`.lock`, holding the holder's pid). A lock left by a dead process is
+ * taken over, and only ever by one contender: clearing it needs `.lock.takeover` (created exclusively), and its
+ * holder re-reads `.lock` before removing it. Only a takeover holder removes another process's lock, and a new lock
+ * cannot appear while the stale one exists, so the lock removed is exactly the stale one that was re-read — never a
+ * live lock another contender just created (the race of "two importers both see the dead lock, one removes it and
+ * takes the lock, the other removes the new lock"). A takeover file whose holder died is cleared the same way
+ * (the window for that is a few system calls).
+ */
+export async function withLock<T>(dir: string, fn: () => Promise<T>, timeoutMs = 10_000, hooks: { afterStaleSeen?: () => Promise<void> } = {}): Promise<T> {
   const lockPath = join(dir, LOCK_FILE);
+  const takeoverPath = join(dir, TAKEOVER_FILE);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    try {
-      const fd = openSync(lockPath, 'wx', 0o644);
-      writeFileSync(fd, String(process.pid));
-      closeSync(fd);
-      break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new TrustError('FILE_UNREADABLE', `cannot write to store ${dir}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
-      let holder = NaN;
-      try {
-        holder = Number.parseInt(readFileSync(lockPath, 'utf8'), 10);
-      } catch {
-        /* vanished or half-written: retry */
-      }
-      const age = (() => {
-        try {
-          return Date.now() - statSync(lockPath).mtimeMs;
-        } catch {
-          return 0;
-        }
-      })();
-      if ((Number.isSafeInteger(holder) && !pidAlive(holder)) || (!Number.isSafeInteger(holder) && age > 5000)) {
-        unlinkQuiet(lockPath);
-        continue;
-      }
-      if (Date.now() > deadline) throw new TrustError('STORE_BUSY', `store ${dir} is locked by another import (pid ${holder}); try again`);
-      await new Promise((r) => setTimeout(r, 25));
+    if (createExclusive(dir, lockPath)) break;
+    const holder = lockHolder(lockPath);
+    if (holder === null) continue; // released between our attempt and the read: try again at once
+    if (holder.stale) {
+      await hooks.afterStaleSeen?.(); // test hook: lets a test interleave another contender here
+      if (takeOver(dir, lockPath, takeoverPath)) break;
+      continue;
     }
+    if (Date.now() > deadline) throw new TrustError('STORE_BUSY', `store ${dir} is locked by another import (pid ${holder.pid ?? 'unknown'}); try again`);
+    await new Promise((r) => setTimeout(r, 25));
   }
   try {
     return await fn();
   } finally {
     unlinkQuiet(lockPath);
+  }
+}
+
+/** Under `.lock.takeover`: removes `.lock` if it is (still) stale, then takes it. True when we now hold the lock. */
+function takeOver(dir: string, lockPath: string, takeoverPath: string): boolean {
+  if (!createExclusive(dir, takeoverPath)) {
+    const t = lockHolder(takeoverPath);
+    if (t?.stale) unlinkQuiet(takeoverPath); // a contender died mid-takeover
+    return false;
+  }
+  try {
+    const again = lockHolder(lockPath);
+    if (again === null || again.stale) {
+      unlinkQuiet(lockPath);
+      return createExclusive(dir, lockPath);
+    }
+    return false;
+  } finally {
+    unlinkQuiet(takeoverPath);
   }
 }

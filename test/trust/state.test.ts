@@ -234,6 +234,44 @@ describe('live store: watchTrustStore', () => {
     }
   });
 
+  it('a dead importer\'s lock taken over by six importers at once: exactly one holds the lock at a time', async () => {
+    // A real dead pid: a child that has exited.
+    const dead = spawn(process.execPath, ['-e', '0']);
+    const deadPid = await new Promise<number>((resolve) => dead.on('exit', () => resolve(dead.pid!)));
+    for (let round = 0; round < 2; round++) {
+      const dir = await storeWith(await bundleOf(root, [keyA.publicJwk], 1));
+      writeFileSync(join(dir, '.lock'), String(deadPid)); // left by an importer that died
+      const go = join(dir, '..', `go-${round}`);
+      const inside = join(dir, '..', `inside-${round}`);
+      const seqs = [2, 3, 4, 5, 6, 7];
+      const files = await Promise.all(
+        seqs.map(async (seq) => {
+          const f = join(dir, '..', `r${round}-b${seq}.jws`);
+          writeFileSync(f, await bundleOf(root, [keyA.publicJwk], seq));
+          return f;
+        }),
+      );
+      const runs = files.map((f) => {
+        const child = spawn(process.execPath, [join(ROOT, 'test/trust/import-child.mjs'), dir, f, `probe:${go}:${inside}`, String(T0 + 20)], { stdio: ['ignore', 'pipe', 'pipe'] });
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        return new Promise<{ code: number | null; out: string }>((resolve) => child.on('exit', (code) => resolve({ code, out })));
+      });
+      await new Promise((r) => setTimeout(r, 600)); // let every child load and wait at the barrier
+      writeFileSync(go, '');
+      const results = await Promise.all(runs);
+      for (const r of results) {
+        const line = JSON.parse(r.out) as { overlap: boolean; refused?: string };
+        expect(line.overlap, r.out).toBe(false);
+        if (r.code !== 0) expect(line.refused, r.out).toBe('ROLLBACK'); // an older seq arriving after a newer one
+      }
+      const state = await loadTrustState({ storeDir: dir, now: ms(T0 + 20) });
+      expect(state.bundleSeq).toBe(7);
+      expect(JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'))).toMatchObject({ highestSeq: 7 });
+      expect(readdirSync(dir).filter((n) => n.startsWith('.tmp-') || n.startsWith('.lock'))).toEqual([]);
+    }
+  });
+
   it('concurrent import while verifying: every verdict comes from the old set or the new one, never a mix or an error', async () => {
     const dir = await storeWith(await bundleOf(root, [keyA.publicJwk], 1));
     watcher = await watchTrustStore(dir, () => undefined, { clock: () => ms(T0 + 20), debounceMs: 10 });

@@ -187,4 +187,29 @@ describe('trust store', () => {
     await expect(withLock(dir, async () => 2, 200)).resolves.toBe(2);
     expect(existsSync(join(dir, '.lock'))).toBe(false);
   });
+
+  it('a stale lock seen by two contenders is taken over by one; the other does not remove the new holder\'s lock', async () => {
+    const dir = await freshStore();
+    const { withLock } = await import('../../src/trust/store.js');
+    writeFileSync(join(dir, '.lock'), '999999999'); // a dead holder
+    let inside = 0;
+    let maxInside = 0;
+    const body = async (): Promise<void> => {
+      maxInside = Math.max(maxInside, ++inside);
+      await new Promise((r) => setTimeout(r, 80));
+      inside--;
+    };
+    let release!: () => void;
+    const secondInside = new Promise<void>((r) => (release = r));
+    // Contender 1 judges the lock stale, then stalls (descheduled) until contender 2 has taken it over and is inside.
+    const first = withLock(dir, body, 5000, { afterStaleSeen: () => secondInside });
+    await new Promise((r) => setTimeout(r, 20));
+    const second = withLock(dir, async () => {
+      release();
+      await body();
+    }, 5000);
+    await Promise.all([first, second]);
+    expect(maxInside).toBe(1);
+    expect(readdirSync(dir).filter((n) => n.startsWith('.lock') || n.startsWith('.tmp-'))).toEqual([]);
+  });
 });
