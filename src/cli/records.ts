@@ -58,14 +58,9 @@ export function register(program: Command): void {
     .requiredOption('--until <date>', 'new keep-until date, YYYY-MM-DD')
     .addOption(storeOption())
     .addOption(configOption())
-    .action(run((checkId: string, opts: StoreOpt & { until: string }) => {
-      const store = RecordStore.openForMaintenance({ dir: storeDir(opts) });
-      try {
-        store.keep(checkId, opts.until);
-      } finally {
-        store.close();
-      }
-      process.stdout.write(`check ${checkId} kept until ${opts.until}\n`);
+    .action(run(async (checkId: string, opts: StoreOpt & { until: string }) => {
+      const done = await RecordStore.maintain({ dir: storeDir(opts) }, { op: 'keep', checkId, until: opts.until });
+      process.stdout.write(`check ${checkId} kept until ${opts.until}${byKiosk(done.by)}\n`);
     }));
 
   records
@@ -73,16 +68,11 @@ export function register(program: Command): void {
     .description('remove checks whose keep-until has passed, with their personal copies (rewrites the log)')
     .addOption(storeOption())
     .addOption(configOption())
-    .action(run((opts: StoreOpt) => {
-      const store = RecordStore.openForMaintenance({ dir: storeDir(opts) });
-      let result: ReturnType<RecordStore['purge']>;
-      try {
-        result = store.purge();
-      } finally {
-        store.close();
-      }
+    .action(run(async (opts: StoreOpt) => {
+      const result = await RecordStore.maintain({ dir: storeDir(opts) }, { op: 'purge' });
+      if (result.op !== 'purge') throw new Error('unexpected answer to a purge request');
       const orphans = result.orphanCopiesRemoved ? ` and ${result.orphanCopiesRemoved} personal cop${result.orphanCopiesRemoved === 1 ? 'y' : 'ies'} with no check` : '';
-      process.stdout.write(`removed ${result.removed} expired check${result.removed === 1 ? '' : 's'}${orphans}\n`);
+      process.stdout.write(`removed ${result.removed} expired check${result.removed === 1 ? '' : 's'}${orphans}${byKiosk(result.by)}\n`);
     }));
 
   records
@@ -152,6 +142,11 @@ function run<A extends unknown[]>(action: (...args: A) => void | Promise<void>):
       throw new UsageError(e.code && e.path ? `${e.code}: ${e.path}` : String(e.message ?? err).trim().split('\n').join('; '));
     }
   };
+}
+
+/** When the running kiosk did it (it holds the store), say so. */
+function byKiosk(pid: number | null): string {
+  return pid === null ? '' : ` (done by process ${pid}, the kiosk holding the store)`;
 }
 
 function warn(problems: ReadProblem[]): void {

@@ -5,7 +5,9 @@ export type RecordErrorCode =
   | 'DUPLICATE_CHECK' // a check with that id is already recorded
   | 'KEEP_NOT_LATER' // keep may only extend keep-until
   | 'STORE_MISSING' // read-only open of a folder that holds no store
-  | 'STORE_BUSY' // another live process has the store open for writing
+  | 'STORE_BUSY' // another live process has the store open for writing (and does not take requests)
+  | 'WRITER_NO_ANSWER' // the process holding the store did not answer a keep/purge request in time
+  | 'WRITER_FAILED' // the process holding the store failed to carry out a request
   | 'STORE_CLOSED' // used after close()
   | 'INSECURE_PERMISSIONS' // key, log or folder readable by others
   | 'KEY_MISSING' // the key file does not exist and may not be created here

@@ -17,6 +17,7 @@ import { loadKey, type RecordKey } from './key-file.js';
 import { AppendOnlyFile, rewriteAtomically, scanLog, type ReadProblem } from './log-file.js';
 import { ensureOwnerOnlyDir, fsyncDir, requireOwnerOnly } from './permissions.js';
 import { openPersonalCopy, sealPersonalCopy, type PersonalCopy } from './personal-copy.js';
+import { askWriter, serveRequests, type MaintenanceRequest, type MaintenanceResult } from './requests.js';
 import { WriterLock } from './writer-lock.js';
 
 export const LOG_FILE = 'checks.jsonl';
@@ -32,7 +33,16 @@ export interface RecordStoreOptions {
   retentionDays: number;
   /** Keep personal copies, sealed with the key in this file (created 0600 when absent). */
   personalCopy?: { keyFile: string };
+  /**
+   * How often (ms) to look for `records keep` / `records purge` requests left in the folder, and carry them
+   * out (requests.ts), so those commands work while this writer runs. Default 250; 0 turns it off (the
+   * commands then say the store is busy).
+   */
+  requestPollMs?: number;
 }
+
+/** What `RecordStore.maintain` did, and which process did it (`by`: the pid of the writer that held the store, or null when this process did it). */
+export type MaintenanceOutcome = MaintenanceResult & { by: number | null };
 
 /** SHA-256 (hex) of a credential's text, as stored in `credentialSha256`. */
 export function credentialSha256(text: string): string {
@@ -151,6 +161,7 @@ export class RecordStore extends RecordReader {
   private log: AppendOnlyFile;
   /** Bytes of an interrupted last write that opening cut off (0 when the log was whole). */
   readonly recoveredTornBytes: number;
+  private requestTimer: NodeJS.Timeout | null = null;
 
   private constructor(
     dir: string,
@@ -174,20 +185,67 @@ export class RecordStore extends RecordReader {
     if (!Number.isSafeInteger(opts.retentionDays) || opts.retentionDays < 1 || opts.retentionDays > 36_600) {
       throw new RecordError('BAD_ARGUMENT', `retention days must be a whole number from 1 to 36600, got ${opts.retentionDays}`);
     }
-    return RecordStore.openWriter(opts.dir, opts.personalCopy?.keyFile, { deskId: opts.deskId, retentionDays: opts.retentionDays });
+    const pollMs = opts.requestPollMs ?? 250;
+    if (!Number.isSafeInteger(pollMs) || pollMs < 0) throw new RecordError('BAD_ARGUMENT', `requestPollMs must be a whole number >= 0, got ${pollMs}`);
+    const store = RecordStore.openWriter(opts.dir, opts.personalCopy?.keyFile, { deskId: opts.deskId, retentionDays: opts.retentionDays }, pollMs > 0);
+    if (pollMs > 0) {
+      store.requestTimer = setInterval(() => store.serveRequests(), pollMs);
+      store.requestTimer.unref(); // never what keeps a process alive
+    }
+    return store;
   }
 
-  /** Open to extend keep-until or purge only (the `records keep|purge` commands): cannot record checks. */
+  /**
+   * Open to extend keep-until or purge only: cannot record checks. The store must exist (a mistyped folder is
+   * STORE_MISSING, not a new empty store). While another process holds it, use `maintain`.
+   */
   static openForMaintenance(opts: { dir: string }): RecordStore {
-    return RecordStore.openWriter(opts.dir, undefined, null);
+    const dir = path.resolve(opts.dir);
+    if (!fs.existsSync(path.join(dir, LOG_FILE))) {
+      throw new RecordError('STORE_MISSING', `no record store at ${dir} (no ${LOG_FILE}: no check has been recorded there)`);
+    }
+    return RecordStore.openWriter(dir, undefined, null, false);
   }
 
-  private static openWriter(dirIn: string, keyFile: string | undefined, desk: RecordStore['desk']): RecordStore {
+  /**
+   * `records keep` / `records purge`: do it here when the store is free, or — when the kiosk (a writer opened
+   * with `open`) holds it — leave the request for the kiosk and wait for its answer. Throws what the operation
+   * throws, STORE_BUSY when the holder takes no requests, WRITER_NO_ANSWER after `timeoutMs` (default 60 s).
+   */
+  static async maintain(opts: { dir: string; timeoutMs?: number }, req: MaintenanceRequest): Promise<MaintenanceOutcome> {
+    const dir = path.resolve(opts.dir);
+    let busy: unknown;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      let store: RecordStore;
+      try {
+        store = RecordStore.openForMaintenance({ dir });
+      } catch (err) {
+        if (!(err instanceof RecordError && err.code === 'STORE_BUSY')) throw err;
+        busy = err;
+        const holder = WriterLock.holder(dir);
+        if (holder === null) continue; // it just went away
+        if (!holder.servesRequests) throw err;
+        const answer = await askWriter(dir, holder.pid, req, opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs });
+        if (answer === null) continue; // it stopped before taking the request: do it here
+        if (!answer.ok) throw new RecordError(answer.code, answer.message);
+        const { ok: _ok, ...result } = answer;
+        return { ...result, by: holder.pid };
+      }
+      try {
+        return { ...store.carryOut(req), by: null };
+      } finally {
+        store.close();
+      }
+    }
+    throw busy;
+  }
+
+  private static openWriter(dirIn: string, keyFile: string | undefined, desk: RecordStore['desk'], servesRequests: boolean): RecordStore {
     const dir = path.resolve(dirIn);
     ensureOwnerOnlyDir(dir, 'record folder');
     const key = keyFile ? loadKey(keyFile, { create: true }) : null;
     if (key) ensureOwnerOnlyDir(path.join(dir, PERSONAL_DIR), 'personal-copy folder');
-    const lock = WriterLock.acquire(dir);
+    const lock = WriterLock.acquire(dir, { servesRequests });
     try {
       // A purge killed before its rename leaves its temp file; only the lock holder may clear it.
       for (const name of fs.readdirSync(dir)) {
@@ -198,6 +256,22 @@ export class RecordStore extends RecordReader {
       lock.release();
       throw err;
     }
+  }
+
+  /**
+   * Carry out the `records keep` / `records purge` requests waiting in the folder (the timer `open` starts does
+   * this every `requestPollMs`). Returns how many were answered. A purge runs here, synchronously: about 1 s
+   * per 100,000 checks (BENCHMARKS.md), during which this process does nothing else.
+   */
+  serveRequests(): number {
+    if (this.closed) return 0;
+    return serveRequests(this.dir, (req) => this.carryOut(req));
+  }
+
+  private carryOut(req: MaintenanceRequest): MaintenanceResult {
+    if (req.op === 'purge') return { op: 'purge', ...this.purge() };
+    this.keep(req.checkId, req.until);
+    return { op: 'keep', checkId: req.checkId, keepUntil: this.requireKnown(req.checkId) };
   }
 
   /** Record a check; durable before it returns. A personal copy is kept only if the store was opened with a key. */
@@ -305,6 +379,8 @@ export class RecordStore extends RecordReader {
 
   override close(): void {
     if (this.closed) return;
+    if (this.requestTimer) clearInterval(this.requestTimer);
+    this.requestTimer = null;
     this.log.close();
     this.lock.release();
     super.close();

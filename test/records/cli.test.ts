@@ -87,7 +87,7 @@ describe('proofdesk records', () => {
     expectOneLineError(proofdesk(['records', 'export', '--store', store]), /--format/);
   });
 
-  it('keep extends keep-until; refuses an earlier date, an unknown check, and a store the kiosk holds', async () => {
+  it('keep extends keep-until; refuses an earlier date, an unknown check, and a store held by a writer that takes no requests', async () => {
     await seed();
     const ok = proofdesk(['records', 'keep', 'b2', '--until', '2028-12-31', '--store', store]);
     expect(ok).toMatchObject({ code: 0, stdout: 'check b2 kept until 2028-12-31\n' });
@@ -96,7 +96,8 @@ describe('proofdesk records', () => {
     expectOneLineError(proofdesk(['records', 'keep', 'b2', '--until', '2027-01-01', '--store', store]), /already kept until 2028-12-31; keep can only extend it/);
     expectOneLineError(proofdesk(['records', 'keep', 'zz9', '--until', '2030-01-01', '--store', store]), /^proofdesk: no check zz9 in /);
     expectOneLineError(proofdesk(['records', 'keep', 'b2', '--store', store]), /--until/);
-    const kiosk = await RecordStore.open({ dir: store, deskId: 'desk-cli', retentionDays: 30 });
+    // (the kiosk takes keep/purge requests: test/records/maintain.test.ts; this writer does not)
+    const kiosk = await RecordStore.open({ dir: store, deskId: 'desk-cli', retentionDays: 30, requestPollMs: 0 });
     try {
       expectOneLineError(proofdesk(['records', 'keep', 'b2', '--until', '2029-01-01', '--store', store]), /already open for writing by process \d+ \(is the kiosk running\?\)/);
       expectOk(proofdesk(['records', 'list', '--store', store])); // reading needs no lock
