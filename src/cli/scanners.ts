@@ -18,12 +18,16 @@ const DROP_TEXT: Record<string, string> = {
   SCAN_NOISE: 'line noise (control bytes): dropped — check the baud rate and cable',
 };
 
+const SUFFIXES = ['enter', 'tab', 'none'] as const;
+type SuffixOption = (typeof SUFFIXES)[number];
+
 interface TestOptions {
   serial?: string;
   baud?: string;
   eol?: string;
   hid?: string;
   layout?: string;
+  suffix?: string;
   stdin?: boolean;
   json?: boolean;
   showText?: boolean;
@@ -56,6 +60,7 @@ export function register(program: Command): void {
     .option('--eol <eol>', `what ends a scan: ${EOLS.join(', ')} (none = an idle gap)`, 'cr')
     .option('--hid <path>', '/dev/hidrawN of a HID POS or keyboard-wedge scanner')
     .option('--layout <layout>', 'keyboard layout of a keyboard-wedge scanner: us or uk', 'us')
+    .option('--suffix <key>', `what a keyboard-wedge scanner types after each scan: ${SUFFIXES.join(', ')} (none = an idle gap)`, 'enter')
     .option('--stdin', 'read scans from standard input, one per line')
     .option('--json', 'one JSON object per line')
     .option('--show-text', 'also print the scanned text (may contain personal data)')
@@ -70,6 +75,7 @@ async function configFrom(opts: TestOptions, cmd: Command): Promise<ScannerConfi
   if (chosen !== 1) throw new UsageError('scanners test needs exactly one of --serial PATH, --hid PATH or --stdin');
   const explicit = (name: string) => cmd.getOptionValueSource(name) === 'cli';
   if (opts.serial === undefined && (explicit('baud') || explicit('eol'))) throw new UsageError('--baud and --eol apply to --serial only');
+  if (opts.hid === undefined && (explicit('layout') || explicit('suffix'))) throw new UsageError('--layout and --suffix apply to --hid only');
   if (opts.serial !== undefined) {
     const baud = Number(opts.baud);
     if (!Number.isInteger(baud) || baud <= 0) throw new UsageError(`--baud must be a positive whole number, got "${opts.baud}"`);
@@ -78,22 +84,29 @@ async function configFrom(opts: TestOptions, cmd: Command): Promise<ScannerConfi
   }
   if (opts.hid !== undefined) {
     if (opts.layout !== 'us' && opts.layout !== 'uk') throw new UsageError(`--layout must be us or uk, got "${opts.layout}"`);
-    return hidConfig(opts.hid, opts.layout);
+    if (!SUFFIXES.includes(opts.suffix as SuffixOption)) throw new UsageError(`--suffix must be one of ${SUFFIXES.join(', ')}, got "${opts.suffix}"`);
+    const cfg = await hidConfig(opts.hid, opts.layout, opts.suffix as SuffixOption);
+    const what = cfg.type === 'hid-pos' ? 'a HID POS scanner (its descriptor has a Decoded Data report)' : `a keyboard wedge (layout ${opts.layout}, suffix ${opts.suffix})`;
+    process.stderr.write(`proofdesk: reading ${opts.hid} as ${what}\n`);
+    if (cfg.type === 'hid-pos' && (explicit('layout') || explicit('suffix'))) {
+      process.stderr.write('proofdesk: --layout and --suffix are ignored: they apply to keyboard wedges only\n');
+    }
+    return cfg;
   }
   return { type: 'stdin' };
 }
 
 /** HID POS when the descriptor has a scanned-data report, else a keyboard wedge. */
-async function hidConfig(path: string, layout: 'us' | 'uk'): Promise<ScannerConfig> {
+async function hidConfig(path: string, layout: 'us' | 'uk', suffix: SuffixOption): Promise<ScannerConfig> {
   const { readReportDescriptor } = await import('../scan/hid.js');
   const { parseReportDescriptor, findHidPosLayout } = await import('../scan/hid-descriptor.js');
-  let desc: Buffer;
+  let isPos: boolean;
   try {
-    desc = readReportDescriptor(path);
+    isPos = findHidPosLayout(parseReportDescriptor(readReportDescriptor(path))) !== null;
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  return findHidPosLayout(parseReportDescriptor(desc)) ? { type: 'hid-pos', path } : { type: 'hid-keyboard', path, layout };
+  return isPos ? { type: 'hid-pos', path } : { type: 'hid-keyboard', path, layout, suffix };
 }
 
 async function runTest(cfg: ScannerConfig, opts: TestOptions): Promise<void> {

@@ -38,6 +38,8 @@ function table(layout: KeyboardLayout): KeyTable {
     t.set(0x35, ['`', '~']);
     t.set(0x64, ['<', '>']);
   } else {
+    // Linux maps both the US backslash key (0x31) and the non-US # key (0x32) to KEY_BACKSLASH: # ~ on a UK layout.
+    t.set(0x31, ['#', '~']);
     t.set(0x32, ['#', '~']);
     t.set(0x34, ["'", '@']);
     t.set(0x35, ['`', '\u00ac']); // ¬

@@ -2,6 +2,7 @@
  * stdin: a wedge scanner typing into the kiosk's own terminal, or text piped in. One scan per line (LF or CR LF).
  * No idle timer: a pipe may pause mid-line. At end of input a last unterminated line is still a scan.
  */
+import { ScanError } from './errors.js';
 import { TerminatorFramer } from './frame.js';
 import { AIM_ID_LENGTH, DEFAULT_MAX_LENGTH } from './limits.js';
 import { BaseScanner } from './scanner.js';
@@ -22,6 +23,12 @@ export class StdinScanner extends BaseScanner {
     this.input(Buffer.from('\n'));
     this.setState('disconnected');
   };
+  /** A read error (EIO when the kiosk's terminal hangs up): the line in progress is cut off; never a crash. */
+  private readonly onError = (err: Error) => {
+    this.cutInput();
+    this.setState('disconnected');
+    this.report(new ScanError('DEVICE_LOST', `standard input: ${err.message}`, { cause: err }));
+  };
 
   constructor(private readonly cfg: StdinScannerConfig) {
     super(cfg.name ?? 'stdin');
@@ -33,6 +40,7 @@ export class StdinScanner extends BaseScanner {
     this.startFraming(new TerminatorFramer('lf', maxLength + AIM_ID_LENGTH + 1), { maxLength, idleMs: 0 });
     this.stream.on('data', this.onData);
     this.stream.once('end', this.onEnd);
+    this.stream.on('error', this.onError);
     this.stream.resume();
     this.setState('connected');
   }
@@ -40,6 +48,7 @@ export class StdinScanner extends BaseScanner {
   async close(): Promise<void> {
     this.stream.off('data', this.onData);
     this.stream.off('end', this.onEnd);
+    this.stream.off('error', this.onError);
     this.stream.pause();
     this.stopFraming();
     this.setState('disconnected');

@@ -61,6 +61,10 @@ describe('proofdesk scanners test: usage errors', () => {
     [['scanners', 'test', '--serial', '/dev/null', '--baud', 'fast'], /--baud must be/],
     [['scanners', 'test', '--stdin', '--baud', '9600'], /apply to --serial only/],
     [['scanners', 'test', '--hid', '/dev/ttyS0'], /not a \/dev\/hidrawN/],
+    [['scanners', 'test', '--stdin', '--layout', 'uk'], /--layout and --suffix apply to --hid only/],
+    [['scanners', 'test', '--serial', '/dev/null', '--suffix', 'none'], /--layout and --suffix apply to --hid only/],
+    [['scanners', 'test', '--hid', '/dev/hidraw0', '--suffix', 'space'], /--suffix must be one of enter, tab, none/],
+    [['scanners', 'test', '--hid', '/dev/hidraw0', '--layout', 'de'], /--layout must be us or uk/],
   ])('%j exits 2 with one line', (args, message) => {
     const r = run(...args);
     expect(r.status).toBe(2);

@@ -53,6 +53,26 @@ describe('stdin scanner', () => {
   });
 });
 
+describe('stdin scanner: a read error', () => {
+  it('drops the line in progress (SCAN_INCOMPLETE), goes disconnected and reports DEVICE_LOST, without throwing', async () => {
+    const input = new PassThrough();
+    const s = createScanner({ type: 'stdin', input });
+    const drops = new EventLog<DroppedScan>(s, 'dropped');
+    const errors: Array<{ code: string }> = [];
+    s.on('error', (e: { code: string }) => errors.push(e));
+    await s.open();
+    s.enable();
+    input.write('HC1:HALF-A-LI');
+    await vi.waitFor(() => expect(Reflect.get(Reflect.get(Reflect.get(s, 'assembler') as object, 'framer') as object, 'pending')).toBe(true));
+    input.destroy(Object.assign(new Error('read EIO'), { code: 'EIO' }));
+    await drops.count(1);
+    expect(drops.items.map((d) => d.reason)).toEqual(['SCAN_INCOMPLETE']);
+    expect(errors.map((e) => e.code)).toEqual(['DEVICE_LOST']);
+    expect(s.state).toBe('disconnected');
+    await s.close();
+  });
+});
+
 describe('scan hub', () => {
   it('merges scanners, folds a duplicate seen by two scanners, forwards state with name and transport', async () => {
     const a = new PassThrough();

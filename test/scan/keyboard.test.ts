@@ -58,6 +58,9 @@ describe('boot keyboard decoding', () => {
     expect(decodeAll('us', reports)).toBe('@#"\\');
     expect(decodeAll('uk', reports)).toBe('"\u00a3@#');
     expect(Buffer.from(decodeAll('uk', [press(SHIFT, 0x20)]), 'latin1')).toEqual(Buffer.from([0xa3])); // £ is one latin1 byte
+    // Usage 0x31 (US backslash key) is KEY_BACKSLASH on Linux, like 0x32: # ~ on a UK layout, \ | on a US one.
+    expect(decodeAll('uk', [press(0, 0x31), RELEASE, press(SHIFT, 0x31), RELEASE])).toBe('#~');
+    expect(decodeAll('us', [press(0, 0x31), RELEASE, press(SHIFT, 0x31), RELEASE])).toBe('\\|');
   });
 
   it('counts a held key once, a re-pressed key twice, and handles right shift and several keys in one report', () => {
