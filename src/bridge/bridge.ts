@@ -64,8 +64,9 @@ export class Bridge extends EventEmitter<BridgeEvents> {
     this.display = new BridgeDisplay(this.link, options.photoFormat ?? 'grey8');
   }
 
+  /** The serial device in use (auto-detection may move the link to another after an unplug). */
   get path(): string {
-    return this.options.path;
+    return this.link.options.path;
   }
 
   /** Start the link for one more user (scanner, display, kiosk). Resolves after the first attempt either way. */

@@ -40,6 +40,8 @@ export class BridgeLink extends EventEmitter<LinkEvents> {
   private current: ScannerState = 'disconnected';
   private info: FirmwareInfo | null = null;
   private lastErrorCode: BridgeError['code'] | null = null;
+  /** An open + handshake is under way (moveTo waits for it to end; the reconnect timer never overlaps it). */
+  private connecting = false;
 
   constructor(options: Partial<LinkOptions> & { path: string }) {
     super();
@@ -90,6 +92,21 @@ export class BridgeLink extends EventEmitter<LinkEvents> {
     return this.session.send(type, payload);
   }
 
+  /**
+   * Use another serial device from now on (auto-detection found the box again under another name after an unplug).
+   * Only while not connected; connects at once. Returns false (and changes nothing) when connected or closed.
+   */
+  moveTo(path: string): boolean {
+    if (this.closed || this.current === 'connected' || this.connecting) return false;
+    if (path === this.options.path) return true;
+    this.options.path = path;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.lastErrorCode = null; // a new device: its first failure is news
+    void this.connect();
+    return true;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
@@ -107,7 +124,16 @@ export class BridgeLink extends EventEmitter<LinkEvents> {
   }
 
   private async connect(): Promise<void> {
-    if (this.closed) return;
+    if (this.closed || this.connecting) return;
+    this.connecting = true;
+    try {
+      await this.attempt();
+    } finally {
+      this.connecting = false;
+    }
+  }
+
+  private async attempt(): Promise<void> {
     const port = new SerialPort({ path: this.options.path, baudRate: this.options.baudRate, autoOpen: false });
     port.on('error', () => undefined); // failures surface through open()/close and the session
     try {

@@ -1,10 +1,15 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { describe, expect, it } from 'vitest';
+import { SerialPort } from 'serialport';
+import { afterEach, describe, expect, it } from 'vitest';
 import { attachBridge } from '../../src/bridge/attach.js';
+import { probeBridge, type PortListing } from '../../src/bridge/detect.js';
+import { T } from '../../src/bridge/codec.js';
 import { parseConfig } from '../../src/kiosk/config.js';
 import { ScanHub } from '../../src/scan/hub.js';
 import type { ScreenDisplay } from '../../src/screen/display.js';
+import { FakeFirmware } from './fake-firmware.js';
+import { openPtyPair, ptySkipReason, type PtyPair } from './pty-pair.js';
 
 function capture(): { log: ReturnType<typeof pino>; lines: () => Array<Record<string, unknown>> } {
   const out: string[] = [];
@@ -52,5 +57,105 @@ describe('the bridge in the kiosk config and wiring', () => {
     expect(attached.bridge!.link.state).toBe('reconnecting');
     await attached.close();
     expect(attached.bridge!.link.state).toBe('disconnected');
+  });
+});
+
+async function waitFor(predicate: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const started = Date.now();
+  while (!predicate()) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+const ST_LINK = { vendorId: '0483', productId: '374b' };
+const skip = ptySkipReason();
+
+describe.skipIf(skip !== null)('path auto keeps watching (real ptys; the port listing is hand-made: no USB here)', () => {
+  const cleanups: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    for (const clean of cleanups.splice(0).reverse()) await clean();
+  });
+
+  it('a box plugged in after start is added; after an unplug it is found again under another name; nothing else is written to', async () => {
+    const { log, lines } = capture();
+    const hub = new ScanHub();
+    const displays: ScreenDisplay[] = [];
+    // A scanner in CDC mode (not an ST-LINK): its peer end records anything the host might write to it.
+    const scannerPty = await openPtyPair();
+    cleanups.push(() => scannerPty.close());
+    const scannerPeer = new SerialPort({ path: scannerPty.b, baudRate: 115200, autoOpen: false });
+    await new Promise<void>((resolve, reject) => scannerPeer.open((e) => (e ? reject(e) : resolve())));
+    cleanups.push(() => new Promise<void>((r) => scannerPeer.close(() => r())));
+    let writtenToScanner = 0;
+    scannerPeer.on('data', (d: Buffer) => (writtenToScanner += d.length));
+    // An ST-LINK running other firmware: silent. It is asked HELLO once, and not again within retryFailedMs.
+    const otherBoard = await openPtyPair();
+    cleanups.push(() => otherBoard.close());
+
+    let listing: PortListing[] = [
+      { path: scannerPty.a, vendorId: '0c2e', productId: '0b61' },
+      { path: otherBoard.a, ...ST_LINK },
+    ];
+    const probes: string[] = [];
+    const attached = await attachBridge({ path: 'auto', name: 'box' }, {
+      hub, displays, log, onLikeness: () => undefined,
+      watch: {
+        useSymlink: false,
+        pollMs: 100,
+        list: async () => listing,
+        probe: (path) => {
+          probes.push(path);
+          return probeBridge(path, { timeoutMs: 300 });
+        },
+      },
+    });
+    cleanups.push(() => attached.close());
+    expect(attached.bridge).toBeNull();
+    expect(hub.scanners()).toHaveLength(0);
+    expect(lines().find((l) => l.event === 'bridge-not-found')).toMatchObject({ code: 'NOT_FOUND' });
+    expect(lines().find((l) => l.event === 'bridge-candidate-refused')).toMatchObject({ path: otherBoard.a, code: 'HANDSHAKE_TIMEOUT' });
+
+    // Plugged in while the kiosk runs.
+    const first: PtyPair = await openPtyPair();
+    cleanups.push(() => first.close());
+    const fw1 = await FakeFirmware.open(first.b, { version: 'box-1' });
+    cleanups.push(() => fw1.close());
+    listing = [...listing, { path: first.a, ...ST_LINK }];
+    await waitFor(() => attached.bridge?.link.state === 'connected', 'the box plugged in later');
+    expect(attached.bridge!.path).toBe(first.a);
+    expect(hub.scanners().map((s) => [s.name, s.transport])).toEqual([['box', 'bridge']]);
+    expect(displays.map((d) => d.name)).toEqual(['bridge']);
+    expect(lines().find((l) => l.event === 'bridge-detected')).toMatchObject({ path: first.a, firmware: 'box-1' });
+
+    // Unplugged; back under another name (another ttyACM number).
+    await fw1.close();
+    await first.close();
+    listing = listing.filter((p) => p.path !== first.a);
+    await waitFor(() => attached.bridge!.link.state === 'reconnecting', 'the unplug noticed');
+    const second = await openPtyPair();
+    cleanups.push(() => second.close());
+    const fw2 = await FakeFirmware.open(second.b, { version: 'box-2' });
+    cleanups.push(() => fw2.close());
+    listing = [...listing, { path: second.a, ...ST_LINK }];
+    await waitFor(() => attached.bridge!.link.state === 'connected' && attached.bridge!.path === second.a, 'the box under its new name');
+    expect(fw2.received[0]?.type).toBe(T.HELLO);
+    expect(attached.bridge!.link.firmware).toMatchObject({ version: 'box-2' });
+    // Still one box: the same scanner and display, not a second set.
+    expect(hub.scanners()).toHaveLength(1);
+    expect(displays).toHaveLength(1);
+
+    expect(probes.filter((p) => p === otherBoard.a)).toHaveLength(1);
+    expect(probes).not.toContain(scannerPty.a);
+    expect(writtenToScanner).toBe(0);
+
+    // Closed: no more looking.
+    await attached.close();
+    const count = probes.length;
+    const third = await openPtyPair();
+    cleanups.push(() => third.close());
+    listing = [...listing, { path: third.a, ...ST_LINK }];
+    await new Promise((r) => setTimeout(r, 400));
+    expect(probes).toHaveLength(count);
   });
 });

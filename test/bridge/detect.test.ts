@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { bridgeCandidates, detectBridge, probeBridge } from '../../src/bridge/detect.js';
+import { BridgeWatcher, bridgeCandidates, detectBridge, probeBridge } from '../../src/bridge/detect.js';
 import { FakeFirmware } from './fake-firmware.js';
 import { openPtyPair, ptySkipReason } from './pty-pair.js';
 
@@ -40,6 +40,67 @@ describe('bridge auto-detection', () => {
     await expect(
       detectBridge({ useSymlink: false, list: async () => LISTING, probe: async () => Promise.reject(new Error('no HELLO_OK')) }),
     ).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('/dev/ttyACM0') });
+  });
+});
+
+describe('bridge watcher (path auto after start): bounded looking', () => {
+  const FW = { protocol: 1, version: '0.1.0', caps: 0x7f, width: 240, height: 320, windowFrames: 4, windowBytes: 4096, maxPayload: 1024 };
+
+  it('takes the port listing only when the serial device nodes changed (or a retry is due), never while not wanted', async () => {
+    let nodes = 'ttyACM1';
+    let wanted = true;
+    let listings = 0;
+    const probed: string[] = [];
+    const watcher = new BridgeWatcher({
+      useSymlink: false,
+      settleMs: 0,
+      devices: () => nodes,
+      list: async () => {
+        listings++;
+        return nodes.includes('ttyACM0') ? LISTING : LISTING.filter((p) => p.path !== '/dev/ttyACM0');
+      },
+      probe: async (path) => {
+        probed.push(path);
+        return FW;
+      },
+      wanted: () => wanted,
+      busy: () => null,
+    });
+    expect(await watcher.tick()).toBeNull();
+    expect(await watcher.tick()).toBeNull();
+    expect(listings).toBe(1); // nothing changed: no second listing
+    wanted = false;
+    nodes = 'ttyACM0,ttyACM1';
+    expect(await watcher.tick()).toBeNull();
+    expect(listings).toBe(1); // not wanted (our box is connected): not even a listing
+    wanted = true;
+    expect(await watcher.tick()).toMatchObject({ path: '/dev/ttyACM0' });
+    expect(listings).toBe(2);
+    expect(probed).toEqual(['/dev/ttyACM0']); // the scanner and the modem are never probed
+  });
+
+  it('asks a refusing ST-LINK once per retry period (one note per reason), and never the port its own link holds', async () => {
+    const probed: string[] = [];
+    const refusing = async (path: string): Promise<never> => {
+      probed.push(path);
+      throw new Error('no HELLO_OK');
+    };
+    const watcher = new BridgeWatcher({ useSymlink: false, retryFailedMs: 30_000, list: async () => LISTING, probe: refusing, wanted: () => true, busy: () => null });
+    const notes: string[] = [];
+    watcher.on('note', (n) => notes.push(n.code));
+    for (let i = 0; i < 5; i++) await watcher.tick();
+    expect(probed).toEqual(['/dev/ttyACM0']);
+    expect(notes).toEqual(['ERROR']);
+
+    probed.length = 0;
+    let busy: string | null = '/dev/ttyACM0';
+    const eager = new BridgeWatcher({ useSymlink: false, retryFailedMs: 0, list: async () => LISTING, probe: refusing, wanted: () => true, busy: () => busy });
+    for (let i = 0; i < 3; i++) await eager.tick();
+    expect(probed).toEqual([]); // our link reconnects there by itself: a probe would fight it for the port
+    busy = null;
+    await eager.tick();
+    await eager.tick();
+    expect(probed).toEqual(['/dev/ttyACM0', '/dev/ttyACM0']); // retry period 0: asked on every look
   });
 });
 
