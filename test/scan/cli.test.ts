@@ -1,8 +1,10 @@
 /** The installer's commands, run as a real process against the compiled CLI and a real pty. */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { base45Text } from './fixtures.js';
 import { PtyPair, ScannerEmulator, socatMissing } from './pty.js';
@@ -19,6 +21,13 @@ function ensureBuilt(): void {
   spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.json')], { cwd: ROOT, stdio: 'ignore' });
   for (const o of outputs) if (!existsSync(o)) throw new Error(`build did not produce ${o}; run npm run build and read its errors`);
 }
+
+/** node-hid as it behaves without libusb-1.0-0: the module loads, its native binding does not (lazily, on first use). */
+const FAKE_NODE_HID = `const fail = () => { throw new Error('libusb-1.0.so.0: cannot open shared object file: No such file or directory'); };
+export const setDriverType = () => undefined;
+export const getHidapiVersion = fail;
+export const devicesAsync = async () => fail();
+export default { setDriverType, getHidapiVersion, devicesAsync };`;
 
 const run = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 30_000 });
 
@@ -44,6 +53,37 @@ describe('proofdesk scanners list', () => {
     expect(r.stderr).toMatch(/serial ports not listed: udevadm is missing \(Debian package "udev"\)/);
     const devices = JSON.parse(r.stdout) as Array<{ kind: string }>;
     expect(devices.every((d) => d.kind === 'hid')).toBe(true);
+  });
+
+  it('still works without libusb (node-hid cannot load its binding), saying what is missing', () => {
+    // A loader hook stands in for a machine without libusb-1.0-0: node-hid's binding fails to load the way dlopen
+    // does there. The real module cannot be made to fail here, because the library is installed.
+    const dir = mkdtempSync(join(tmpdir(), 'proofdesk-nolibusb-'));
+    const hook = `export async function resolve(s, c, next) {
+      if (s === 'node-hid') return { url: 'data:text/javascript,' + encodeURIComponent(${JSON.stringify(FAKE_NODE_HID)}), shortCircuit: true };
+      return next(s, c);
+    }`;
+    writeFileSync(join(dir, 'hook.mjs'), hook);
+    writeFileSync(join(dir, 'register.mjs'), `import { register } from 'node:module'; register(${JSON.stringify(pathToFileURL(join(dir, 'hook.mjs')).href)});`);
+    try {
+      for (const env of [process.env, { ...process.env, PATH: '' }]) {
+        const r = spawnSync(process.execPath, ['--import', pathToFileURL(join(dir, 'register.mjs')).href, CLI, 'scanners', 'list', '--json'], { encoding: 'utf8', env });
+        expect(r.status, r.stderr).toBe(0);
+        expect(r.stderr).toMatch(/HID devices not listed: node-hid could not load \(libusb-1\.0\.so\.0: cannot open shared object file.*\); on Debian install libusb-1\.0-0/);
+        const devices = JSON.parse(r.stdout) as Array<{ kind: string }>;
+        expect(Array.isArray(devices)).toBe(true);
+        expect(devices.every((d) => d.kind === 'serial')).toBe(true);
+        if (env.PATH === '') {
+          expect(devices).toEqual([]);
+          expect(r.stderr).toMatch(/serial ports not listed: udevadm is missing/);
+        }
+      }
+      const human = spawnSync(process.execPath, ['--import', pathToFileURL(join(dir, 'register.mjs')).href, CLI, 'scanners', 'list'], { encoding: 'utf8', env: { ...process.env, PATH: '' } });
+      expect(human.status).toBe(0);
+      expect(human.stdout).toBe('no serial ports or HID devices found\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('without --json prints one line per device (or says there are none)', () => {
