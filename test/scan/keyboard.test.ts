@@ -7,36 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { BootKeyboardDecoder, KeyboardFramer } from '../../src/scan/keyboard.js';
 import { finishFrame } from '../../src/scan/guard.js';
 import type { FrameOut } from '../../src/scan/index.js';
-import { BASE45 } from './fixtures.js';
-
-const SHIFT = 0x02;
-/** Base45 character → [modifiers, usage], from the fact sheet's table. */
-function usageOf(ch: string): [number, number] {
-  if (ch >= 'A' && ch <= 'Z') return [SHIFT, 0x04 + ch.charCodeAt(0) - 65];
-  if (ch >= '1' && ch <= '9') return [0, 0x1e + ch.charCodeAt(0) - 49];
-  const table: Record<string, [number, number]> = {
-    '0': [0, 0x27], ' ': [0, 0x2c], '-': [0, 0x2d], '.': [0, 0x37], '/': [0, 0x38],
-    $: [SHIFT, 0x21], '%': [SHIFT, 0x22], '*': [SHIFT, 0x25], '+': [SHIFT, 0x2e], ':': [SHIFT, 0x33],
-  };
-  const u = table[ch];
-  if (!u) throw new Error(`no usage for ${ch}`);
-  return u;
-}
-
-const press = (mods: number, key: number) => Buffer.from([mods, 0, key, 0, 0, 0, 0, 0]);
-const RELEASE = Buffer.alloc(8);
-const ENTER = 0x28;
-const TAB = 0x2b;
-
-function typed(text: string, suffixKey?: number): Buffer[] {
-  const reports: Buffer[] = [];
-  for (const ch of text) {
-    const [mods, key] = usageOf(ch);
-    reports.push(press(mods, key), RELEASE);
-  }
-  if (suffixKey) reports.push(press(0, suffixKey), RELEASE);
-  return reports;
-}
+import { BASE45, ENTER, RELEASE, SHIFT, TAB, press, typed } from './fixtures.js';
 
 const decodeAll = (layout: 'us' | 'uk', reports: Buffer[]) => {
   const d = new BootKeyboardDecoder(layout);

@@ -7,7 +7,7 @@ import { findHidPosLayout, parseReportDescriptor } from '../../src/scan/hid-desc
 import { HidPosReassembler } from '../../src/scan/hid-pos-reports.js';
 import { KeyboardFramer } from '../../src/scan/keyboard.js';
 import { ScanError } from '../../src/scan/index.js';
-import { BASE45 } from './fixtures.js';
+import { BASE45, ENTER, RELEASE, press, typed } from './fixtures.js';
 import { HONEYWELL_DESCRIPTOR, honeywellReports } from './hid-fixtures.js';
 
 const MAX = 300;
@@ -101,6 +101,28 @@ describe('framer properties', () => {
         const f = new KeyboardFramer(layout, 'enter', MAX + 4);
         checkLimits(drain(f, reports.map((r) => Buffer.from(r))), MAX + 4);
       }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keyboard: a typed scan between random reports (after a key release and an Enter) arrives exactly once', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom<'us' | 'uk'>('us', 'uk'),
+        fc.array(fc.uint8Array({ minLength: 8, maxLength: 8 }), { maxLength: 200 }),
+        base45(12, MAX),
+        fc.array(fc.uint8Array({ minLength: 8, maxLength: 8 }), { maxLength: 200 }),
+        (layout, before, scan, after) => {
+          const f = new KeyboardFramer(layout, 'enter', MAX + 4);
+          // Whatever the noise left held or half-typed: all keys up, then Enter ends it (a real wedge releases every key).
+          const sync = [RELEASE, press(0, ENTER), RELEASE];
+          const reports = [...before.map((r) => Buffer.from(r)), ...sync, ...typed(scan, ENTER), ...after.map((r) => Buffer.from(r))];
+          const outs = drain(f, reports);
+          checkLimits(outs, MAX + 4);
+          const hits = outs.map((o) => finishFrame(o, MAX)).filter((d) => d.kind === 'scan' && d.data.toString('latin1') === scan);
+          expect(hits).toHaveLength(1);
+        },
+      ),
       { numRuns: 300 },
     );
   });
