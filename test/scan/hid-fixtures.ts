@@ -3,10 +3,13 @@
  *
  * Report layout (Honeywell, input report 0x02, 64 bytes): [0]=0x02, [1]=data byte count (≤56), [2..4]=AIM id repeated
  * in every report, [5..60]=data, [61]=Honeywell code id, [62]=reserved, [63] bit 0 = Decode Data Continued.
- * Sources, independent of each other:
+ * Sources, independent of each other (re-checked 2026-11, session 2):
  *   - HenkVanAsselt/python_hon_usbhid README (reports recorded from a Honeywell Voyager 1602g; REVINF_REPORTS below
- *     are copied from it byte for byte),
- *   - Access-IS LSR116/LSR118/ATR110 product manuals, appendix "HID reports" (same layout, example `]Q0` … `s`).
+ *     are copied from it byte for byte: [63] is 1 in all but the last report of each message),
+ *   - Access-IS LSR116/LSR118/ATR110 product manuals, appendix "HID reports" (same layout; their example is a 60-byte
+ *     boarding pass in two reports, `]Q0`, code id `s` at [61], [63] = 1 then 0),
+ *   - NielsLeenheer/WebHidBarcodeScanner src/main.js, written for a Honeywell Voyager 1400g (0c2e:0b8f): reads the
+ *     length, AIM, data, code id and "final" flag at the same offsets (WebHID strips the report id, so one less).
  * The real Honeywell report DESCRIPTOR bytes were not available to us: HONEYWELL_DESCRIPTOR is built from the HID
  * POS Usage Tables 1.02 (usage page 0x8C: 0xFB–0xFD Symbology Identifier 1–3, 0xFE Decoded Data, 0xFF Decode Data
  * Continued) so that it describes exactly the documented report; the length and code-id bytes get vendor usages.
