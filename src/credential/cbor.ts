@@ -36,10 +36,19 @@ function invalid(detail: string): never {
   throw new CredentialError('CBOR_INVALID', detail);
 }
 
+/** Limits a caller may raise for one decode (the trust layer's status-list CWTs); credentials use the defaults. */
+export interface CborLimits {
+  /** Largest single byte or text string; default MAX_CBOR_STRING_BYTES. */
+  maxStringBytes?: number;
+}
+
 class Reader {
   pos = 0;
   items = 0;
-  constructor(readonly bytes: Uint8Array) {}
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly maxString: number = MAX_CBOR_STRING_BYTES,
+  ) {}
 
   /** Reads the argument of an initial byte; returns -1 for indefinite length (additional info 31). */
   argument(info: number): number | bigint {
@@ -97,7 +106,7 @@ class Reader {
       case 2:
       case 3: {
         const len = this.length(info, 1);
-        if (len > MAX_CBOR_STRING_BYTES) throw new CredentialError('PAYLOAD_TOO_LARGE', `string of ${len} bytes`);
+        if (len > this.maxString) throw new CredentialError('PAYLOAD_TOO_LARGE', `string of ${len} bytes`);
         const start = this.pos;
         this.pos += len;
         const view = this.bytes.subarray(start, this.pos);
@@ -201,9 +210,9 @@ function keyIdentity(key: CborValue, raw: Uint8Array): string {
 }
 
 /** Decodes exactly one CBOR item filling all of `bytes`. Throws CredentialError (CBOR_INVALID / PAYLOAD_TOO_LARGE). */
-export function decodeCbor(bytes: Uint8Array): CborValue {
+export function decodeCbor(bytes: Uint8Array, limits?: CborLimits): CborValue {
   // A plain Uint8Array view (not a Buffer): its subarrays are cheaper to make, and byte strings come out uniform.
-  const reader = new Reader(bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  const reader = new Reader(bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), limits?.maxStringBytes);
   const value = reader.item(0);
   if (reader.pos !== bytes.length) invalid(`${bytes.length - reader.pos} bytes after the CBOR item`);
   return value;

@@ -5,7 +5,7 @@
  * say it is not supported.
  */
 import { sign as cryptoSign, verify as cryptoVerify, type KeyObject } from 'node:crypto';
-import { CborTag, decodeCbor, encodeCbor, type CborMap, type CborValue } from './cbor.js';
+import { CborTag, decodeCbor, encodeCbor, type CborLimits, type CborMap, type CborValue } from './cbor.js';
 import { CredentialError } from './errors.js';
 
 export type CoseAlg = 'EdDSA' | 'ES256';
@@ -43,9 +43,9 @@ function notSign1(detail: string): never {
   throw new CredentialError('NOT_COSE_SIGN1', detail);
 }
 
-/** Parses COSE bytes: COSE_Sign1 tagged 18 or untagged, optionally inside CWT tag 61. */
-export function parseSign1(bytes: Uint8Array): CoseSign1 {
-  let item = decodeCbor(bytes);
+/** Parses COSE bytes: COSE_Sign1 tagged 18 or untagged, optionally inside CWT tag 61. `limits`: see decodeCbor. */
+export function parseSign1(bytes: Uint8Array, limits?: CborLimits): CoseSign1 {
+  let item = decodeCbor(bytes, limits);
   if (item instanceof CborTag && item.tag === TAG_CWT) item = item.value;
   if (item instanceof CborTag) {
     if (item.tag === TAG_ENCRYPT0) throw new CredentialError('ENCRYPTED_UNSUPPORTED', 'COSE_Encrypt0 (tag 16)');

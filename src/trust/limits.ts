@@ -4,10 +4,24 @@
 export const MAX_BUNDLE_FILE_BYTES = 1024 * 1024;
 /** Most issuer keys in one bundle. */
 export const MAX_BUNDLE_KEYS = 4096;
-/** Largest status-list token file (JWS text or CWT bytes). */
-export const MAX_STATUS_LIST_FILE_BYTES = 8 * 1024 * 1024;
-/** Largest inflated status list: 4 MiB = 16,777,216 entries at 2 bits. zlib stops here (bomb-proof). */
+/**
+ * Largest inflated status list: 4 MiB = 16,777,216 entries at 2 bits (16 × the 1,000,000 a national list needs).
+ * Inflating stops here, so a zlib bomb — even one signed by a trusted issuer key, since lists are inflated only after
+ * their signature verifies — costs at most 4 MiB and a few milliseconds (BENCHMARKS.md, "Trust").
+ */
 export const MAX_STATUS_LIST_BYTES = 4 * 1024 * 1024;
+/**
+ * Largest status-list token file (JWS text or CWT bytes): 8 MiB, so that even a list at MAX_STATUS_LIST_BYTES that
+ * does not compress at all fits in either form (JWS: base64url twice, ~7.5 MiB; CWT: ~4 MiB). A worst-case
+ * 1,000,000-entry list (every entry random) is ~250 KB as CWT and ~445 KB as JWS.
+ */
+export const MAX_STATUS_LIST_FILE_BYTES = 8 * 1024 * 1024;
+/**
+ * Largest CBOR byte/text string in a status-list CWT (the COSE payload, and `lst` inside it). The credential codec's
+ * own limit (32 KB, sized for a photo) would cap a 1,000,000-entry list at ~30,000 entries set; a list may be as
+ * large as its file.
+ */
+export const MAX_STATUS_LIST_CBOR_STRING_BYTES = MAX_STATUS_LIST_FILE_BYTES;
 /** Largest pinned root JWK file. */
 export const MAX_ROOT_FILE_BYTES = 16 * 1024;
 /** Largest issuer-side status-list state file. */

@@ -7,7 +7,8 @@
  *  - JWS `statuslist+jwt`: { sub: <list uri>, iat, exp?, ttl?, status_list: { bits, lst: base64url } } (jose);
  *  - CWT: COSE_Sign1, protected { 1: alg, 4: kid, 16: "application/statuslist+cwt" }, claims
  *    { 2: uri, 6: iat, 4?: exp, 65534?: ttl, 65533: { "bits", "lst": bstr } } (the credential codec's strict CBOR,
- *    so a CWT list is bounded by its 32 KB string limit; the JWS form takes lists up to MAX_STATUS_LIST_BYTES).
+ *    with its string limit raised to MAX_STATUS_LIST_CBOR_STRING_BYTES: both forms take lists up to
+ *    MAX_STATUS_LIST_BYTES).
  * The signing key must be an issuer key of the active trust bundle, in its signing window at the list's `iat`.
  */
 import { sign as cryptoSign } from 'node:crypto';
@@ -17,7 +18,7 @@ import { CborTag, encodeCbor, parseSign1, sigStructure, verifySignature, decodeC
 import { TrustError } from './errors.js';
 import { publicKeyOf, thumbprintOf, type IssuerJwk, type SigningKey } from './jwk.js';
 import { checkedJwsHeader, jwsText, looksLikeCompactJws, parseJsonPayload } from './jws.js';
-import { DEFAULT_TRUST_SKEW_SECONDS, MAX_STATUS_LIST_BYTES, MAX_STATUS_LIST_FILE_BYTES, type TrustAlg } from './limits.js';
+import { DEFAULT_TRUST_SKEW_SECONDS, MAX_STATUS_LIST_BYTES, MAX_STATUS_LIST_CBOR_STRING_BYTES, MAX_STATUS_LIST_FILE_BYTES, type TrustAlg } from './limits.js';
 import { isoOf, STATUS_LIST_JWT_TYP, BUNDLE_TYP } from './bundle.js';
 
 export const STATUS_LIST_CWT_TYP = 'application/statuslist+cwt';
@@ -198,15 +199,16 @@ async function verifyJwt(bytes: Uint8Array, keys: readonly IssuerKeyRef[], opts:
 }
 
 const COSE_ALG: Record<TrustAlg, number> = { EdDSA: -8, ES256: -7 };
+const CWT_LIMITS = { maxStringBytes: MAX_STATUS_LIST_CBOR_STRING_BYTES };
 const HEADER_TYP = 16;
 
 async function verifyCwt(bytes: Uint8Array, keys: readonly IssuerKeyRef[], opts: StatusListCheckOptions): Promise<StatusListToken> {
   let cose;
   try {
-    cose = parseSign1(bytes);
+    cose = parseSign1(bytes, CWT_LIMITS);
   } catch (err) {
     const detail = err instanceof CredentialError ? err.message : 'unreadable';
-    if (err instanceof CredentialError && err.code === 'PAYLOAD_TOO_LARGE') throw new TrustError('FILE_TOO_LARGE', `status-list CWT exceeds the CBOR limits (${detail}); use the JWS form for very large lists`);
+    if (err instanceof CredentialError && err.code === 'PAYLOAD_TOO_LARGE') throw new TrustError('FILE_TOO_LARGE', `status-list CWT exceeds the CBOR limits (${detail})`);
     throw new TrustError('MALFORMED', `status-list CWT is damaged or not COSE_Sign1 (${detail})`);
   }
   if (cose.alg === null) throw new TrustError('ALG_NOT_ALLOWED', 'status-list CWT is not signed with EdDSA or ES256 in its protected header');
@@ -220,7 +222,7 @@ async function verifyCwt(bytes: Uint8Array, keys: readonly IssuerKeyRef[], opts:
   }
   let claims: CborValue;
   try {
-    claims = decodeCbor(cose.payload);
+    claims = decodeCbor(cose.payload, CWT_LIMITS);
   } catch {
     throw new TrustError('MALFORMED', 'status-list CWT claims are not valid CBOR');
   }

@@ -100,6 +100,20 @@ describe('status-list tokens', () => {
     expect(STATUS_LIST_CWT_TYP).toBe('application/statuslist+cwt');
   });
 
+  for (const format of ['jwt', 'cwt'] as const) {
+    it(`${format}: a zlib bomb signed by a trusted issuer key is refused at the inflate limit`, async () => {
+      const signer = await signingKeyFromJwk(issuer.privateJwk);
+      const bomb = await buildStatusListToken({ uri: 'u:bomb', list: new StatusList(2, new Uint8Array(MAX_STATUS_LIST_BYTES + 1)), signer, iat: T0, format });
+      expect(bomb.length).toBeLessThan(20_000);
+      const err = await refused(verifyStatusListToken(bomb, await refs(), { now: T0 }));
+      expect(err.code).toBe('FILE_TOO_LARGE');
+      expect(err.message).toMatch(/inflates past 4194304 bytes/);
+      // Exactly at the limit is a list (16,777,216 entries).
+      const full = await buildStatusListToken({ uri: 'u:full', list: new StatusList(2, new Uint8Array(MAX_STATUS_LIST_BYTES)), signer, iat: T0, format });
+      expect((await verifyStatusListToken(full, await refs(), { now: T0 })).list.size).toBe(16_777_216);
+    });
+  }
+
   it('1,000,000 entries: size of the list and the signed token, both forms', async () => {
     const list = StatusList.empty(2, 1_000_000);
     // 1,000 revoked and 100 suspended at random places (indexes are allocated at random).
