@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import { Command, Option } from 'commander';
 import type { FoldedCheck } from '../records/entries.js';
+import { parseSince } from '../records/dates.js';
 import { RecordError } from '../records/errors.js';
 import { toCsv, toJson } from '../records/export.js';
 import type { ReadProblem } from '../records/log-file.js';
@@ -31,6 +32,7 @@ export function register(program: Command): void {
     .addOption(storeOption())
     .addOption(configOption())
     .action(run((opts: StoreOpt & { since?: string; json?: boolean }) => {
+      if (opts.since !== undefined) parseSince(opts.since); // a bad date is the error, before any store problem
       const reader = openReader(opts);
       const checks = reader.list(opts.since === undefined ? {} : { since: opts.since });
       warn(reader.readProblems());
@@ -45,6 +47,7 @@ export function register(program: Command): void {
     .addOption(storeOption())
     .addOption(configOption())
     .action(run((opts: StoreOpt & { since?: string; format: 'csv' | 'json' }) => {
+      if (opts.since !== undefined) parseSince(opts.since); // a bad date is the error, before any store problem
       const reader = openReader(opts);
       const checks = reader.list(opts.since === undefined ? {} : { since: opts.since });
       warn(reader.readProblems());

@@ -48,5 +48,5 @@ export function addDays(date: string, days: number): string {
 export function parseSince(s: string): number {
   if (isCalendarDate(s)) return Date.parse(`${s}T00:00:00Z`);
   if (isInstant(s)) return Date.parse(s);
-  throw new RecordError('BAD_ARGUMENT', `--since must be a date YYYY-MM-DD or an ISO date-time, got ${JSON.stringify(s)}`);
+  throw new RecordError('BAD_ARGUMENT', `--since must be a date YYYY-MM-DD or an ISO date-time with a zone (e.g. 2026-11-23T09:00:00Z), got ${JSON.stringify(s)}`);
 }

@@ -16,10 +16,16 @@ export function toCsv(checks: readonly FoldedCheck[]): string {
 }
 
 /**
- * Quote per RFC 4180, and defuse spreadsheet formulas: a kid comes from the scanned code, so a value
- * starting with = + - @ (or a tab/CR) is prefixed with ' before a spreadsheet can run it.
+ * A value a spreadsheet could take for a formula: one that starts with = + - @ (or their full-width forms), also
+ * after leading spaces, tabs, line breaks or NULs, or that starts with any of those (OWASP / ASVS 1.2.10).
  */
-function csvField(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+const FORMULA_LIKE = /^[\s\0]*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]|^[\s\0]/;
+
+/**
+ * Quote per RFC 4180, and defuse spreadsheet formulas: a kid comes from the scanned code, so a formula-like
+ * value is prefixed with ' (Excel and LibreOffice then show it as text) before a spreadsheet can run it.
+ */
+export function csvField(value: string): string {
+  const safe = FORMULA_LIKE.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }

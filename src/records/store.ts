@@ -55,6 +55,9 @@ export function newCheckId(now: Date = new Date()): string {
   return `${t.slice(0, 10).replaceAll('-', '')}-${t.slice(11, 19).replaceAll(':', '')}-${randomBytes(4).toString('hex')}`;
 }
 
+/** How long a desk writer opening the store waits for a `records keep` / `purge` command that holds it. */
+const MAINTENANCE_WAIT_MS = 30_000;
+
 /** Longest kid kept as is. A kid comes from the scanned code, so its length is the sender's choice. */
 export const MAX_KID_CHARS = 256;
 
@@ -128,8 +131,15 @@ export class RecordReader {
     if (!check) throw new RecordError('UNKNOWN_CHECK', `no check ${checkId} in ${this.dir}`);
     let blob: Buffer;
     try {
-      blob = fs.readFileSync(this.blobPath(checkId));
+      const fd = fs.openSync(this.blobPath(checkId), 'r');
+      try {
+        requireOwnerOnly(this.blobPath(checkId), fs.fstatSync(fd), 'personal copy');
+        blob = fs.readFileSync(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
     } catch (err) {
+      if (err instanceof RecordError) throw err;
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
       throw new RecordError('NO_PERSONAL_COPY', `check ${checkId} has no personal copy (copies are kept only when the desk's config turns them on)`);
     }
@@ -187,7 +197,21 @@ export class RecordStore extends RecordReader {
     }
     const pollMs = opts.requestPollMs ?? 250;
     if (!Number.isSafeInteger(pollMs) || pollMs < 0) throw new RecordError('BAD_ARGUMENT', `requestPollMs must be a whole number >= 0, got ${pollMs}`);
-    const store = RecordStore.openWriter(opts.dir, opts.personalCopy?.keyFile, { deskId: opts.deskId, retentionDays: opts.retentionDays }, pollMs > 0);
+    const desk = { deskId: opts.deskId, retentionDays: opts.retentionDays };
+    // A `records keep` or `purge` command holds the store for a moment: the kiosk starting then waits for it
+    // (up to MAINTENANCE_WAIT_MS) rather than fail to start. Another desk writer is refused at once.
+    const deadline = Date.now() + MAINTENANCE_WAIT_MS;
+    let store: RecordStore;
+    for (;;) {
+      try {
+        store = RecordStore.openWriter(opts.dir, opts.personalCopy?.keyFile, desk, pollMs > 0);
+        break;
+      } catch (err) {
+        const holder = err instanceof RecordError && err.code === 'STORE_BUSY' ? WriterLock.holder(path.resolve(opts.dir)) : null;
+        if (holder === null || holder.servesRequests || holder.pid === process.pid || Date.now() > deadline) throw err;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
     if (pollMs > 0) {
       store.requestTimer = setInterval(() => store.serveRequests(), pollMs);
       store.requestTimer.unref(); // never what keeps a process alive

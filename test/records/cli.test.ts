@@ -71,6 +71,11 @@ describe('proofdesk records', () => {
     }]);
     expect(JSON.parse(proofdesk(['records', 'list', '--json', '--since', '2027-01-01', '--store', store]).stdout)).toEqual([]);
     expectOneLineError(proofdesk(['records', 'list', '--since', 'yesterday', '--store', store]), /^proofdesk: --since must be a date/);
+    // a bad date is reported before anything about the store, and a date-time needs its zone
+    for (const bad of ['2026-02-30', '2026-11-01T10:00', '01/11/2026', '']) {
+      expectOneLineError(proofdesk(['records', 'export', '--format', 'csv', '--since', bad, '--store', path.join(tmp.dir, 'nowhere')]), /^proofdesk: --since must be a date YYYY-MM-DD or an ISO date-time with a zone/);
+    }
+    expect(JSON.parse(proofdesk(['records', 'list', '--json', '--since', '2026-11-21T11:00:00+01:00', '--store', store]).stdout)).toHaveLength(1);
   });
 
   it('export --format csv quotes fields and defuses spreadsheet formulas; json matches list --json', async () => {

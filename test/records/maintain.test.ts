@@ -170,6 +170,31 @@ describe('maintenance while the kiosk holds the store', () => {
   });
 });
 
+it('a kiosk starting while a keep/purge command holds the store waits for it instead of failing', async () => {
+  await seed();
+  const cmd = spawn(process.execPath, [path.join(ROOT, 'test/records/purge-child.mjs'), store, '2026-06-01T00:00:00Z'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  children.push(cmd);
+  let out = '';
+  cmd.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  await new Promise<void>((resolve, reject) => {
+    const t = setInterval(() => {
+      if (out.startsWith('ready\n')) { clearInterval(t); resolve(); }
+      if (cmd.exitCode !== null) { clearInterval(t); reject(new Error('purge child exited early')); }
+    }, 10);
+  });
+  const exited = new Promise((r) => cmd.once('exit', r));
+  let opened = false;
+  const opening = RecordStore.open({ dir: store, deskId: 'desk-m', retentionDays: 30, requestPollMs: 0 }).then((s) => { opened = true; return s; });
+  await new Promise((r) => setTimeout(r, 400));
+  expect(opened).toBe(false); // still waiting for the command
+  cmd.stdin!.write('go\n');
+  await exited;
+  const kiosk = await opening;
+  expect(out).toBe('ready\ndone 2\n');
+  expect(kiosk.list().map((c) => c.checkId)).toEqual(['b2']);
+  kiosk.close();
+});
+
 describe('requests on disk', () => {
   it('a request that is not understood is answered BAD_ARGUMENT; answers nobody collects are swept', async () => {
     await seed();

@@ -80,7 +80,12 @@ describe('personal copies', () => {
     await expect(openWithCopies()).rejects.toMatchObject({ code: 'INSECURE_PERMISSIONS' });
     expect(() => RecordReader.openReadOnly({ dir })).toThrow(expect.objectContaining({ code: 'INSECURE_PERMISSIONS' }));
     fs.chmodSync(path.join(dir, 'checks.jsonl'), 0o600);
-    (await openWithCopies()).close();
+    const store = await openWithCopies();
+    store.appendCheck(newCheck('c1', '2026-11-23T10:00:00Z'), copy);
+    const blob = path.join(dir, 'personal', 'c1.pdc');
+    fs.chmodSync(blob, 0o644);
+    expect(() => store.readPersonal('c1')).toThrow(expect.objectContaining({ code: 'INSECURE_PERMISSIONS', message: expect.stringContaining(`chmod 600 ${blob}`) }));
+    store.close();
   });
 
   it('refuses a key file of the wrong size, and a missing key when reading', async () => {
