@@ -30,7 +30,8 @@ export interface SessionOptions {
 
 export const DEFAULT_SESSION_OPTIONS: SessionOptions = {
   windowFrames: 4,
-  windowBytes: 2048,
+  /** Three maximal frames (1,034 wire bytes each) in flight; the firmware announces the same limit (proto.h). */
+  windowBytes: 4096,
   retryMs: 200,
   maxRetries: 3,
   heartbeatMs: 1000,

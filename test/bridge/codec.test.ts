@@ -14,6 +14,7 @@ import {
   type DecodeResult,
 } from '../../src/bridge/codec.js';
 import { decodeMessage, encodeMessage, type Message } from '../../src/bridge/messages.js';
+import { DEFAULT_SESSION_OPTIONS } from '../../src/bridge/session.js';
 
 interface GoodVector {
   name: string;
@@ -133,6 +134,100 @@ describe('docs/bridge-protocol.md', () => {
       shown++;
     }
     expect(shown).toBeGreaterThanOrEqual(25);
+  });
+});
+
+describe('docs/bridge-protocol.md against the firmware source (proto.h, the stm32f4 port) and the host defaults', () => {
+  const doc = readFileSync(new URL('../../docs/bridge-protocol.md', import.meta.url), 'utf8');
+  const proto = readFileSync(new URL('../../firmware-bridge/core/proto.h', import.meta.url), 'utf8');
+  const stm32 = readFileSync(new URL('../../firmware-bridge/ports/stm32f4/main.c', import.meta.url), 'utf8');
+  const define = (src: string, name: string): number => {
+    const m = new RegExp(`^#define ${name} (\\d+)u?\\b`, 'm').exec(src);
+    if (!m) throw new Error(`#define ${name} not found`);
+    return Number(m[1]);
+  };
+  const fw = {
+    maxPayload: define(proto, 'MAX_PAYLOAD'),
+    windowFrames: define(proto, 'WINDOW_FRAMES'),
+    windowBytes: define(proto, 'WINDOW_BYTES'),
+    retryMs: define(proto, 'TX_RETRY_MS'),
+    resends: define(proto, 'TX_MAX_RESENDS'),
+    watchdogMs: define(proto, 'HOST_WATCHDOG_MS'),
+    scanMax: define(proto, 'SCAN_MAX_LEN'),
+    hostRing: define(stm32, 'HOST_RING'),
+  };
+
+  it('states the firmware limits proto.h compiles in: payload, frame sizes, window, resends, watchdog, scan length', () => {
+    expect(fw.maxPayload).toBe(MAX_PAYLOAD);
+    expect(fw.maxPayload).toBe(golden.maxPayload);
+    expect(doc).toContain(`payload (0..${fw.maxPayload} B)`);
+    const frame = fw.maxPayload + 4;
+    expect(doc).toContain(`1 + 1 + ${fw.maxPayload} + 2 = **${frame} bytes**`);
+    expect(doc).toContain(`**${MAX_ENCODED} bytes**`);
+    expect(MAX_ENCODED).toBe(frame + Math.floor(frame / 254) + 1);
+    expect(doc).toContain(`at most **${fw.windowFrames} frames and at most ${fw.windowBytes} wire bytes**`);
+    expect(doc).toContain(`(${fw.windowFrames} / ${fw.windowBytes} / ${fw.maxPayload})`);
+    expect(doc).toContain(`A frame is at most ${MAX_ENCODED + 1} wire bytes, so three maximal frames fit`);
+    expect(3 * (MAX_ENCODED + 1)).toBeLessThanOrEqual(fw.windowBytes);
+    expect(doc).toContain(`${fw.hostRing}-byte receive ring`);
+    expect(fw.hostRing).toBeGreaterThanOrEqual(2 * fw.windowBytes);
+    expect(doc).toContain(`Firmware: ${fw.retryMs} ms, ${fw.resends} resends`);
+    expect(doc).toContain(`after ${fw.watchdogMs} ms without a valid frame`);
+    expect(doc).toContain(`\`maxLen\` 1..${fw.scanMax}`);
+  });
+
+  it('states the host defaults session.ts uses, and they fit the firmware window', () => {
+    const host = DEFAULT_SESSION_OPTIONS;
+    expect(doc).toContain(`Host: ${host.retryMs} ms, ${host.maxRetries} resends of one frame`);
+    expect(doc).toContain(`whenever it has sent nothing for ${host.heartbeatMs} ms`);
+    expect(host.windowFrames).toBe(fw.windowFrames);
+    expect(host.windowBytes).toBe(fw.windowBytes);
+    expect(host.heartbeatMs * 2).toBeLessThan(fw.watchdogMs); // a lost heartbeat is resent before the firmware gives up
+  });
+
+  it('has the same frame types and NAK codes as proto.h and the TypeScript codec', () => {
+    const types = [...proto.matchAll(/^\s+T_([A-Z0-9_]+) = (0x[0-9A-F]{2})/gm)].map((m) => [m[1], Number(m[2])]);
+    expect(Object.fromEntries(types)).toEqual(T);
+    const naks = [...proto.matchAll(/^\s+NAK_([A-Z_]+) = (\d)/gm)].filter((m) => m[1] !== 'NONE').map((m) => [m[1], Number(m[2])]);
+    expect(Object.fromEntries(naks)).toEqual(NakCode);
+    for (const [name, value] of Object.entries(T)) {
+      expect(doc, name).toMatch(new RegExp(`\\| 0x${value.toString(16).toUpperCase().padStart(2, '0')} \\| ${name} \\|`));
+    }
+  });
+
+  it('walks through a session (section 5) in frames that decode, with HELLO_OK and BANNER exactly as the vectors have them', () => {
+    const section = doc.slice(doc.indexOf('## 5. A session'), doc.indexOf('## 6.'));
+    const lines = section.split('\n').filter((l) => /^(fw|host) → /.test(l));
+    expect(lines.length).toBeGreaterThanOrEqual(8);
+    let checked = 0;
+    for (const line of lines) {
+      // "fw → host  NAME [n]  hex bytes …  (comment)": the tokens after the name up to the first that is not hex
+      const tokens = line.replace(/^(?:fw|host) → (?:fw|host)\s+/, '').split(/\s+/);
+      const flush = tokens[0] === '00';
+      const name = tokens[flush ? 1 : 0]!;
+      const rest = tokens.slice(flush ? 2 : 1);
+      if (name === 'ACK') rest.shift(); // "ACK 0": the seq it acknowledges
+      const hexTokens: string[] = [];
+      for (const t of rest) {
+        if (!/^([0-9A-F]{2}|…)$/.test(t)) break;
+        hexTokens.push(t);
+      }
+      expect(name, line).toMatch(/^[A-Z_]+$/);
+      if (hexTokens.includes('…')) continue; // elided: the appendix has it whole
+      const bytes = Buffer.from(hexTokens.join(''), 'hex');
+      const wire = flush ? bytes.subarray(1) : bytes; // the flush byte before HELLO is shown with the frame
+      expect(wire.at(-1), line).toBe(0);
+      const decoded = decodeFrame(wire.subarray(0, -1));
+      expect(decoded.ok, line).toBe(true);
+      if (!decoded.ok) continue;
+      expect(decoded.frame.type, line).toBe(T[name as keyof typeof T]);
+      const vector = golden.vectors.find((v) => !('bad' in v) && v.type === decoded.frame.type && v.seq === decoded.frame.seq);
+      if (vector) expect(wire.toString('hex'), line).toBe(vector.frameHex);
+      checked++;
+    }
+    expect(checked).toBeGreaterThanOrEqual(7);
+    const helloOk = golden.vectors.find((v) => !('bad' in v) && v.type === T.HELLO_OK)!;
+    expect(section).toContain((helloOk.frameHex.toUpperCase().match(/../g) ?? []).join(' '));
   });
 });
 

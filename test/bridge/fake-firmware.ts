@@ -30,7 +30,7 @@ export function helloOkPayload(o: { protocol?: number; version?: string; windowF
   p.writeUInt16BE(240, 3);
   p.writeUInt16BE(320, 5);
   p[7] = o.windowFrames ?? 4;
-  p.writeUInt16BE(o.windowBytes ?? 2048, 8);
+  p.writeUInt16BE(o.windowBytes ?? 4096, 8); // firmware 0.1's limits: 4 frames, 4096 bytes
   p.writeUInt16BE(1024, 10);
   return Buffer.concat([p, Buffer.from(o.version ?? '0.0.0-fake')]);
 }

@@ -47,7 +47,7 @@ describe.skipIf(skip !== null)('bridge session over a real pty pair', () => {
     fw = await FakeFirmware.open(pty.b, { version: 'pdfw 1.2.3' });
     session = new Session(host, { heartbeatMs: 0 });
     const info = await session.handshake();
-    expect(info).toEqual({ protocol: 1, version: 'pdfw 1.2.3', caps: 0x7f, width: 240, height: 320, windowFrames: 4, windowBytes: 2048, maxPayload: 1024 });
+    expect(info).toEqual({ protocol: 1, version: 'pdfw 1.2.3', caps: 0x7f, width: 240, height: 320, windowFrames: 4, windowBytes: 4096, maxPayload: 1024 });
     expect(fw.received[0]).toMatchObject({ type: T.HELLO, payload: Buffer.from([1]) });
   });
 
@@ -70,22 +70,33 @@ describe.skipIf(skip !== null)('bridge session over a real pty pair', () => {
     await expect(session.handshake()).rejects.toMatchObject({ code: 'HANDSHAKE_TIMEOUT', message: expect.stringMatching(/proofdesk bridge/) });
   });
 
-  it('never has more than 4 frames or 2048 wire bytes unacknowledged', async () => {
+  it('never has more than 4 frames or 4096 wire bytes unacknowledged', async () => {
     await connected({}, { retryMs: 5_000 });
     fw!.options.holdAcks = true;
-    const sends = Array.from({ length: 12 }, (_, i) => session!.send(T.FILL_RECT, Buffer.alloc(i % 2 ? 900 : 10, i + 1)));
+    // small frames: the frame limit binds
+    let sends = Array.from({ length: 8 }, (_, i) => session!.send(T.FILL_RECT, Buffer.alloc(10, i + 1)));
     await fw!.until((f) => fills(f).length >= 2);
     await new Promise((r) => setTimeout(r, 300)); // give an unruly sender time to overrun
-    expect(fills(fw!).length).toBeLessThanOrEqual(4);
-    expect(session!.unacked.frames).toBeLessThanOrEqual(4);
-    expect(session!.unacked.bytes).toBeLessThanOrEqual(2048);
-    const release = setInterval(() => fw!.releaseAcks(), 20);
+    expect(fills(fw!).length).toBe(4);
+    expect(session!.unacked.frames).toBe(4);
+    let release = setInterval(() => fw!.releaseAcks(), 20);
     await Promise.all(sends);
     clearInterval(release);
-    expect(fills(fw!)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    // near-maximal frames (1,010 payload bytes, 1,020 on the wire): the byte limit binds at 4
+    // frames = 4,080 bytes; 1,024-byte payloads (1,034 on the wire) would fit only 3
+    const before = fills(fw!).length;
+    sends = Array.from({ length: 8 }, (_, i) => session!.send(T.FILL_RECT, Buffer.alloc(i % 2 ? 1024 : 1010, 20 + i)));
+    await fw!.until((f) => fills(f).length >= before + 2);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(session!.unacked.bytes).toBeLessThanOrEqual(4096);
+    expect(fills(fw!).length - before).toBe(3); // 1,020 + 1,034 + 1,020 = 3,074; a fourth (1,034) would be 4,108
+    release = setInterval(() => fw!.releaseAcks(), 20);
+    await Promise.all(sends);
+    clearInterval(release);
+    expect(fills(fw!)).toEqual([...Array.from({ length: 8 }, (_, i) => i + 1), ...Array.from({ length: 8 }, (_, i) => 20 + i)]);
     expect(fw!.maxUnacked.frames).toBeLessThanOrEqual(4);
-    expect(fw!.maxUnacked.bytes).toBeLessThanOrEqual(2048);
-    expect(fw!.maxUnacked.frames).toBeGreaterThanOrEqual(2); // the window was actually used
+    expect(fw!.maxUnacked.bytes).toBeLessThanOrEqual(4096);
+    expect(fw!.maxUnacked.bytes).toBeGreaterThan(3000); // the byte window was actually used
   });
 
   it('refuses to queue without bound when the bridge stops acknowledging', async () => {
