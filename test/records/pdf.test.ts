@@ -91,6 +91,21 @@ describe.runIf(pdfToolsPresent)('evidence PDF', () => {
     expect(await qrTextsOnPage(out, 150)).toEqual([big]);
   });
 
+  it('a pending application (certificate of application) says the right is temporary and points to the checking service', async () => {
+    const copy = { ...(await personalCopy()), rightChecked: '' };
+    const dir = path.join(tmp.dir, 'store');
+    const store = await RecordStore.open({ dir, deskId: 'hr-desk', retentionDays: 400, personalCopy: { keyFile: path.join(tmp.dir, 'k') } });
+    store.appendCheck({ ...newCheck('coa-1', '2026-11-23T14:05:09Z', copy.credentialText), verdict: 'CHECK MANUALLY', reason: 'PENDING_APPLICATION', purpose: 'work' }, copy);
+    const out = path.join(tmp.dir, 'coa.pdf');
+    fs.writeFileSync(out, await evidencePdf(store.get('coa-1')!, store.readPersonal('coa-1')));
+    store.close();
+    const text = pdfText(out);
+    expect(text).toContain('CHECK MANUALLY: The person has an application pending (certificate of application): the right is temporary.');
+    expect(text).toContain('Use the Employer or Landlord Checking Service to confirm the right.');
+    expect(text).toContain('purpose: work'); // an empty "right checked" falls back to the desk's purpose
+    expect(text).toContain(DEFAULT_WORTH_STATEMENT);
+  });
+
   it('says when the photo cannot be shown, and still makes the PDF', async () => {
     const copy = { ...(await personalCopy()), photo: { data: new Uint8Array([0x00, 0x00, 0x00, 0x0c, 0x6a, 0x50, 0x20, 0x20, 1, 2, 3]), subFormat: 3 } };
     const { check, stored } = await makeRecord(copy);
