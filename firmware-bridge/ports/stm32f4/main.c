@@ -89,15 +89,16 @@ static void clock_init(void)
         sysclk_hz = apb1_hz = apb2_hz = EMULATED_SYSCLK_HZ;
         return;
     }
-    RCC_APB1ENR |= RCC_APB1ENR_PWREN;
-    PWR_CR |= PWR_CR_VOS_SCALE1;
-    FLASH_ACR = FLASH_ACR_LATENCY_3WS | FLASH_ACR_PRFTEN | FLASH_ACR_ICEN | FLASH_ACR_DCEN;
-    /* PLLM 16 (1 MHz in), PLLN 192 (VCO 192 MHz), PLLP /2 (96 MHz), PLLQ 4 (48 MHz), source HSI (§6.3.2) */
-    RCC_PLLCFGR = 16u | (192u << 6) | (0u << 16) | (4u << 24);
-    RCC_CR |= RCC_CR_PLLON;
+    RCC_APB1ENR |= RCC_APB1ENR_PWREN;                     /* PWR clock (§6.3.11) */
+    PWR_CR |= PWR_CR_VOS_SCALE1;                          /* scale 1 for > 84 MHz, before the PLL (§5.4.1) */
+    FLASH_ACR = FLASH_ACR_LATENCY_3WS | FLASH_ACR_PRFTEN | FLASH_ACR_ICEN | FLASH_ACR_DCEN; /* before SYSCLK rises (§3.4.1, §3.8.1) */
+    /* PLLM 16 (1 MHz in), PLLN 192 (VCO 192 MHz), PLLP /2 (96 MHz), PLLQ 4 (48 MHz), source HSI (§6.3.2);
+     * the reserved bits keep their reset value (§6.3.2: "must be kept at reset value") */
+    RCC_PLLCFGR = (RCC_PLLCFGR & RCC_PLLCFGR_RESERVED) | 16u | (192u << 6) | (0u << 16) | (4u << 24);
+    RCC_CR |= RCC_CR_PLLON; /* PLLRDY below (§6.3.1); bounded: no RCC model in QEMU */
     if (!spin_until(&RCC_CR, RCC_CR_PLLRDY, RCC_CR_PLLRDY))
         return; /* stay on HSI: slower, still correct (baud rates are computed from the real clocks) */
-    RCC_CFGR = RCC_CFGR_PPRE1_DIV2 | RCC_CFGR_SW_PLL;
+    RCC_CFGR = RCC_CFGR_PPRE1_DIV2 | RCC_CFGR_SW_PLL; /* APB1 /2 (≤ 50 MHz), SYSCLK = PLL; SWS below (§6.3.3) */
     if (spin_until(&RCC_CFGR, RCC_CFGR_SWS_MASK, RCC_CFGR_SWS_PLL)) {
         sysclk_hz = apb2_hz = PLL_SYSCLK_HZ;
         apb1_hz = PLL_SYSCLK_HZ / 2u;
@@ -178,14 +179,14 @@ static void usart_init(uint32_t base, uint32_t pclk, uint32_t baud, uint32_t irq
     USART_CR2(base) = 0; /* 1 stop bit */
     USART_CR3(base) = 0; /* no flow control */
     USART_CR1(base) = USART_CR1_UE | USART_CR1_TE | USART_CR1_RE | USART_CR1_RXNEIE; /* 8N1 */
-    NVIC_ISER(irq / 32u) = 1u << (irq % 32u);
+    NVIC_ISER(irq / 32u) = 1u << (irq % 32u); /* enable the USART's IRQ line (ARMv7-M B3.4.4; numbers §10.2) */
 }
 
 static void usart_write(uint32_t base, const uint8_t *data, size_t len)
 {
     for (size_t i = 0; i < len; i++) {
-        spin_until(&USART_SR(base), USART_SR_TXE, USART_SR_TXE);
-        USART_DR(base) = data[i];
+        spin_until(&USART_SR(base), USART_SR_TXE, USART_SR_TXE); /* TXE (§19.6.1), bounded */
+        USART_DR(base) = data[i];                                  /* §19.6.2 */
     }
 }
 
@@ -193,8 +194,8 @@ static void usart_write(uint32_t base, const uint8_t *data, size_t len)
 
 static void spi_init(void)
 {
-    RCC_APB2ENR |= RCC_APB2ENR_SPI1EN;
-    SPI_CR1 = SPI_CR1_MSTR | SPI_CR1_BR_DIV16 | SPI_CR1_SSM | SPI_CR1_SSI;
+    RCC_APB2ENR |= RCC_APB2ENR_SPI1EN; /* §6.3.14 */
+    SPI_CR1 = SPI_CR1_MSTR | SPI_CR1_BR_DIV16 | SPI_CR1_SSM | SPI_CR1_SSI; /* CPOL 0, CPHA 0, 8 bit, MSB first (§20.5.1) */
     SPI_CR1 |= SPI_CR1_SPE;
 }
 
@@ -220,8 +221,8 @@ static void p_write(void *ctx, const uint8_t *bytes, size_t len)
 {
     (void)ctx;
     for (size_t i = 0; i < len; i++) {
-        spin_until(&SPI_SR, SPI_SR_TXE, SPI_SR_TXE);
-        SPI_DR = bytes[i];
+        spin_until(&SPI_SR, SPI_SR_TXE, SPI_SR_TXE); /* TXE: DR may take the next byte (§20.5.3, bounded) */
+        SPI_DR = bytes[i];                            /* §20.5.4 */
     }
 }
 static void p_reset(void *ctx, bool asserted)
@@ -236,8 +237,8 @@ static uint32_t tim3_hz(void) { return apb1_hz == sysclk_hz ? apb1_hz : apb1_hz 
 
 static void buzzer_init(void)
 {
-    RCC_APB1ENR |= RCC_APB1ENR_TIM3EN;
-    TIM3_PSC = tim3_hz() / 1000000u - 1u;
+    RCC_APB1ENR |= RCC_APB1ENR_TIM3EN; /* §6.3.13 */
+    TIM3_PSC = tim3_hz() / 1000000u - 1u; /* registers: §13.4 */
     TIM3_CCMR1 = (6u << 4) | (1u << 3); /* OC1M = PWM mode 1, OC1PE preload */
     TIM3_CCER = 1u;                     /* CC1E */
     TIM3_CCR1 = 0;
@@ -254,8 +255,8 @@ static void buzzer(void *ctx, uint16_t hz)
         return;
     }
     uint32_t period = 1000000u / hz;
-    TIM3_ARR = period - 1u;
-    TIM3_CCR1 = period / 2u; /* 50 % duty */
+    TIM3_ARR = period - 1u;  /* preloaded (ARPE): takes effect at the next update, no glitch (§13.3.1) */
+    TIM3_CCR1 = period / 2u; /* 50 % duty (§13.4.14) */
 }
 
 static void leds(void *ctx, bool green, bool red)
@@ -291,10 +292,10 @@ static uint8_t buttons_raw(void)
 /* Independent watchdog, ~2 s: LSI 32 kHz / 64 = 500 Hz, reload 1000 (RM0383 §15.3). */
 static void iwdg_init(void)
 {
-    IWDG_KR = 0x5555u;
-    IWDG_PR = 4u;
-    IWDG_RLR = 1000u;
-    IWDG_KR = 0xCCCCu;
+    IWDG_KR = 0x5555u; /* unlock PR and RLR (§15.4.1) */
+    IWDG_PR = 4u;      /* /64 (§15.4.2) */
+    IWDG_RLR = 1000u;  /* §15.4.3 */
+    IWDG_KR = 0xCCCCu; /* start; the LSI starts with it (§15.3.1) */
 }
 
 static const struct bridge_port port = {
@@ -314,8 +315,8 @@ int main(void)
     clock_init();
     systick_init();
     pins_init();
-    RCC_APB1ENR |= RCC_APB1ENR_USART2EN;
-    RCC_APB2ENR |= RCC_APB2ENR_USART1EN;
+    RCC_APB1ENR |= RCC_APB1ENR_USART2EN; /* §6.3.13 */
+    RCC_APB2ENR |= RCC_APB2ENR_USART1EN; /* §6.3.14 */
     usart_init(USART2_BASE, apb1_hz, HOST_BAUD, IRQ_USART2);
     usart_init(USART1_BASE, apb2_hz, SCANNER_BAUD, IRQ_USART1);
     spi_init();
@@ -327,7 +328,7 @@ int main(void)
     uint16_t host_overflows = 0, host_errors = 0, scanner_errors = 0;
     uint32_t last_buttons = 0;
     for (;;) {
-        IWDG_KR = 0xAAAAu; /* refresh */
+        IWDG_KR = 0xAAAAu; /* refresh (§15.4.1) */
         size_t n;
         while ((n = ring_take(&host_ring, host_buf, HOST_RING, chunk, sizeof chunk)) > 0)
             bridge_host_bytes(&bridge, chunk, n, millis());

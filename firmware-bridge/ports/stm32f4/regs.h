@@ -14,6 +14,7 @@
 #define RCC_CR_PLLON (1u << 24)
 #define RCC_CR_PLLRDY (1u << 25)
 #define RCC_PLLCFGR REG(RCC_BASE + 0x04u)
+#define RCC_PLLCFGR_RESERVED 0xF0BC8000u /* bits 31:28, 23, 21:18, 15 (§6.3.2) */
 #define RCC_CFGR REG(RCC_BASE + 0x08u)
 #define RCC_CFGR_SW_PLL 0x2u
 #define RCC_CFGR_SWS_MASK (0x3u << 2)
