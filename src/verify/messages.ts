@@ -28,6 +28,7 @@ export const REASON_TEXT: Record<ReasonCode, ReasonText> = {
   EXPIRED: { message: 'This code has expired (codes are re-issued every few months).', nextStep: 'Ask the person for their current code, or use the Home Office online service.' },
   NOT_YET_VALID: { message: 'This code is not valid yet. Check the desk clock if this seems wrong.', nextStep: ONLINE },
   PERMISSION_EXPIRED: { message: 'The permission shown in this code has ended.', nextStep: ONLINE },
+  PERMISSION_NOT_STARTED: { message: 'The permission shown in this code has not started yet: it does not give any rights today.', nextStep: 'Check the start date with the person, or use the Home Office online service.' },
   CLAIM169_MISSING: { message: 'The code is signed but holds no identity details.', nextStep: ONLINE },
   CLAIMS_INVALID: { message: 'The code is signed but its contents are malformed.', nextStep: ONLINE },
   STATUS_CLAIM_MISSING: { message: 'The code proves identity only; it holds no immigration status.', nextStep: ONLINE },

@@ -1,8 +1,9 @@
 /**
- * Desk policy on a verified status claim: purpose match, permission end date, the right the desk checks, and the
+ * Desk policy on a verified status claim: purpose match, permission start and end dates, the right the desk checks, and the
  * statuses a person must assess. Pure: returns the reason, or null when the desk may accept.
  */
 import type { CodePurpose, DeskPurpose, StatusClaim } from '../credential/types.js';
+import { DEFAULT_SKEW_SECONDS } from '../credential/limits.js';
 import type { ReasonCode } from './verdict.js';
 
 /** A code is accepted where its purpose is the desk's, where it is `all`, and an `other` code at a `housing` desk. */
@@ -11,14 +12,28 @@ export function purposeAccepted(code: CodePurpose, desk: DeskPurpose): boolean {
 }
 
 /**
- * @param today ISO date (YYYY-MM-DD) at the desk; a permission is in force through its validUntil day.
- * Order: NOT VALID reasons first (missing claim, purpose, ended permission, right not granted), then the
- * CHECK MANUALLY ones (pending application, right-to-reside assessment).
+ * The permission's own dates, as civil dates in Europe/London: in force from the start of its `validFrom` day through
+ * the end of its `validUntil` day. The clock-skew tolerance applies as for the code's nbf / exp: a permission that
+ * starts tomorrow is accepted from `skewSeconds` before London midnight, and one that ended yesterday until
+ * `skewSeconds` after it. Applies at every desk, and without a desk purpose (a code must not show VALID for a
+ * permission that is not in force).
  */
-export function deskPolicy(status: StatusClaim | null, desk: DeskPurpose, today: string): ReasonCode | null {
+export function permissionReason(status: StatusClaim, nowMs: number, skewSeconds: number): 'PERMISSION_NOT_STARTED' | 'PERMISSION_EXPIRED' | null {
+  if (status.validFrom !== undefined && laterDate(nowMs + skewSeconds * 1000) < status.validFrom) return 'PERMISSION_NOT_STARTED';
+  if (status.validUntil !== undefined && earlierDate(nowMs - skewSeconds * 1000) > status.validUntil) return 'PERMISSION_EXPIRED';
+  return null;
+}
+
+/**
+ * Order: NOT VALID reasons first (missing claim, purpose, permission not in force, right not granted), then the
+ * CHECK MANUALLY ones (pending application, right-to-reside assessment).
+ * @param nowMs the desk time (ms); `skewSeconds` as in VerifyOptions (permission dates: see permissionReason).
+ */
+export function deskPolicy(status: StatusClaim | null, desk: DeskPurpose, nowMs: number, skewSeconds = DEFAULT_SKEW_SECONDS): ReasonCode | null {
   if (status === null) return 'STATUS_CLAIM_MISSING';
   if (!purposeAccepted(status.purpose, desk)) return 'PURPOSE_MISMATCH';
-  if (status.validUntil !== undefined && status.validUntil < today) return 'PERMISSION_EXPIRED';
+  const dates = permissionReason(status, nowMs, skewSeconds);
+  if (dates !== null) return dates;
   if (desk === 'work' && status.work.kind === 'none') return 'RIGHT_NOT_GRANTED';
   if (desk === 'rent' && !status.rent) return 'RIGHT_NOT_GRANTED';
   if (desk === 'housing' && !status.publicFunds) return 'RIGHT_NOT_GRANTED';
@@ -31,15 +46,28 @@ export function deskPolicy(status: StatusClaim | null, desk: DeskPurpose, today:
 
 const londonDate = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
 
-let cachedMinute = NaN;
-let cachedDate = '';
+/** Status-claim days run from 1970-01-01 to 9999-12-31; times outside are clamped so dates stay 4-digit-year ISO. */
+const MIN_DATE_MS = Date.UTC(1969, 11, 31, 12);
+const MAX_DATE_MS = Date.UTC(9999, 11, 31, 12);
 
-/** The calendar date at a UK desk (Europe/London), as YYYY-MM-DD. Cached per minute (Intl formatting costs ~1 µs). */
-export function deskDate(nowMs: number): string {
-  const minute = Math.floor(nowMs / 60_000);
-  if (minute !== cachedMinute) {
-    cachedDate = londonDate.format(nowMs);
-    cachedMinute = minute;
-  }
-  return cachedDate;
+/** A London-date formatter with a one-minute cache (Intl formatting costs ~1 µs; a desk checks many codes a minute). */
+function dateCache(): (nowMs: number) => string {
+  let cachedMinute = NaN;
+  let cachedDate = '';
+  return (ms: number): string => {
+    // Beyond Date's range (a huge `now` or skew, even Infinity) Intl would throw: clamp (NaN to the earliest).
+    const nowMs = ms >= MIN_DATE_MS ? Math.min(ms, MAX_DATE_MS) : MIN_DATE_MS;
+    const minute = Math.floor(nowMs / 60_000);
+    if (minute !== cachedMinute) {
+      cachedDate = londonDate.format(nowMs);
+      cachedMinute = minute;
+    }
+    return cachedDate;
+  };
 }
+
+/** The calendar date at a UK desk (Europe/London), as YYYY-MM-DD. */
+export const deskDate = dateCache();
+// Separate caches for now + skew and now − skew, so alternating between them does not defeat caching.
+const laterDate = dateCache();
+const earlierDate = dateCache();

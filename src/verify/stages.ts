@@ -31,6 +31,7 @@ const STAGE: Record<ReasonCode, Stage> = {
   PURPOSE_MISMATCH: 'policy',
   RIGHT_NOT_GRANTED: 'policy',
   PERMISSION_EXPIRED: 'policy',
+  PERMISSION_NOT_STARTED: 'policy',
   PENDING_APPLICATION: 'policy',
   RIGHT_TO_RESIDE_ASSESSMENT: 'policy',
   REVOKED: 'trust',

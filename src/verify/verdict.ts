@@ -25,6 +25,7 @@ export const REASON_CODES = [
   'EXPIRED',
   'NOT_YET_VALID',
   'PERMISSION_EXPIRED',
+  'PERMISSION_NOT_STARTED',
   // claims and policy
   'CLAIM169_MISSING',
   'CLAIMS_INVALID',

@@ -1,7 +1,7 @@
 /**
  * text + pinned keys + policy → Verdict. Stages in order: text → Base45 → inflate → COSE → unsigned? → alg →
  * key selection → signature → clock sanity → key window → exp/nbf → claims → key purposes → revocation →
- * desk policy → revocation-data age. Synchronous, and never throws: any failure becomes a Verdict with a reason.
+ * desk policy (permission dates apply with or without a desk purpose) → revocation-data age. Synchronous, and never throws: any failure becomes a Verdict with a reason.
  * Decoded claims are returned only once the signature has verified against a pinned key.
  */
 import { base45Decode, isBase45Alphabet } from '../credential/base45.js';
@@ -14,7 +14,7 @@ import type { CwtMeta, DeskPurpose, Identity, StatusClaim, StatusListRef } from 
 import type { KeySet, TrustedKey } from '../trust/keyset.js';
 import { REASON_TEXT, VALID_TEXT } from './messages.js';
 import type { VerifyOptions } from './options.js';
-import { deskDate, deskPolicy } from './policy.js';
+import { deskPolicy, permissionReason } from './policy.js';
 import { kindOf } from './stages.js';
 import type { ReasonCode, Verdict } from './verdict.js';
 
@@ -54,6 +54,18 @@ function outcome(p: Progress, reason: ReasonCode | null, details?: Record<string
   };
   if (details !== undefined) verdict.details = details;
   return verdict;
+}
+
+/** REVOCATION_DATA_STALE says how old the desk's list is in the message too, not only in details.ageDays. */
+function staleOutcome(p: Progress, details: Record<string, number | string>): Verdict {
+  const v = outcome(p, 'REVOCATION_DATA_STALE', details);
+  const days = details.ageDays;
+  if (typeof days === 'number') {
+    const age = `${days} day${days === 1 ? '' : 's'} old`;
+    const expired = typeof details.listExpiredAt === 'number' ? ` and past its expiry (${new Date(details.listExpiredAt * 1000).toISOString().slice(0, 10)})` : '';
+    v.message = `${v.message} The list is ${age}${expired}.`;
+  }
+  return v;
 }
 
 /** Lowercase letters, or anything outside the Base45 alphabet (a URL, a barcode number, …): not one of ours. */
@@ -181,7 +193,14 @@ function run(text: string, opts: VerifyOptions, p: Progress): Verdict {
     }
   }
   const timing = timeReason(cwt, now, skew);
-  if (timing !== null) return outcome(p, timing);
+  if (timing !== null) {
+    // The issuer caps exp at the permission's end: when both are over, "the permission has ended" is what the desk
+    // needs to hear, not "ask for a current code".
+    if (timing === 'EXPIRED' && claims?.identity && claims.status && permissionReason(claims.status, nowMs, skew) === 'PERMISSION_EXPIRED') {
+      return outcome(p, 'PERMISSION_EXPIRED');
+    }
+    return outcome(p, timing);
+  }
 
   if (claims === undefined) throw claimsError;
   if (claims.identity === null) return outcome(p, 'CLAIM169_MISSING');
@@ -202,16 +221,23 @@ function run(text: string, opts: VerifyOptions, p: Progress): Verdict {
     if (entry === undefined) staleDetails = { listUri: claims.statusList.uri };
     else if (entry.status === 'INVALID') return outcome(p, 'REVOKED');
     else if (entry.status === 'SUSPENDED') return outcome(p, 'SUSPENDED');
-    else if (trust.maxStatusAgeSeconds !== undefined && now - entry.listIssuedAt > trust.maxStatusAgeSeconds) {
+    else if (entry.listExpiresAt !== undefined && now >= entry.listExpiresAt) {
+      // The list's own exp has passed: stale whatever the desk's maximum age.
+      staleDetails = { ageDays: Math.floor((now - entry.listIssuedAt) / 86400), listExpiredAt: entry.listExpiresAt };
+    } else if (trust.maxStatusAgeSeconds !== undefined && now - entry.listIssuedAt > trust.maxStatusAgeSeconds) {
       staleDetails = { ageDays: Math.floor((now - entry.listIssuedAt) / 86400) };
     }
   }
 
   if (opts.purpose !== undefined) {
     if (!DESK_PURPOSES.includes(opts.purpose)) return outcome(p, 'PURPOSE_MISMATCH', { error: 'unknown desk purpose' });
-    const reason = deskPolicy(claims.status, opts.purpose, deskDate(nowMs));
+    const reason = deskPolicy(claims.status, opts.purpose, nowMs, skew);
+    if (reason !== null) return outcome(p, reason);
+  } else if (claims.status !== null) {
+    // No desk purpose: an identity check. A status claim it carries must still be in force to show VALID.
+    const reason = permissionReason(claims.status, nowMs, skew);
     if (reason !== null) return outcome(p, reason);
   }
-  if (staleDetails !== undefined) return outcome(p, 'REVOCATION_DATA_STALE', staleDetails);
+  if (staleDetails !== undefined) return staleOutcome(p, staleDetails);
   return outcome(p, null);
 }
