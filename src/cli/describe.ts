@@ -56,6 +56,7 @@ export function personRows(identity: Identity | null, status: StatusClaim | null
   if (status) {
     out.push(['Status', statusLine(status)]);
     out.push(['Rights', rightsLine(status)]);
+    out.push(['Permission valid from', status.validFrom]);
     out.push(['Permission valid until', status.validUntil ?? 'no end date (indefinite)']);
     out.push(['Code issued for', status.purpose === 'all' ? 'all checks' : status.purpose]);
     if (status.document) out.push(['Checked against', `${status.document.type} ${status.document.reference}`]);

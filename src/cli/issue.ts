@@ -6,7 +6,7 @@ import { Command, Option } from 'commander';
 import type { CodePurpose, StatusListRef } from '../credential/types.js';
 import { readFileBounded, MAX_PHOTO_FILE_BYTES } from '../issue/files.js';
 import { readHolder } from '../issue/holder.js';
-import { DEFAULT_VALID_DAYS, issueCredential, MAX_VALID_DAYS } from '../issue/issue.js';
+import { codeTimes, DEFAULT_VALID_DAYS, issueCredential, MAX_VALID_DAYS } from '../issue/issue.js';
 import { readSigner } from '../issue/keys.js';
 import { DEFAULT_PHOTO_BYTES, shrinkPhoto, type ShrunkPhoto } from '../issue/photo.js';
 import { DEFAULT_ECC, qrInfo, writeCode, outputKind, type EccLevel } from '../issue/qr.js';
@@ -36,7 +36,7 @@ export function register(program: Command): void {
     .option('--photo <file>', 'face photo (JPEG, PNG, WebP or AVIF), made QR-sized')
     .requiredOption('--key <file>', 'issuer private key (PREFIX.private.jwk)')
     .addOption(new Option('--purpose <purpose>', 'what this code is for').choices(['work', 'rent', 'other', 'all']).default('all'))
-    .option('--valid-days <n>', `days until this code expires (1–${MAX_VALID_DAYS})`, String(DEFAULT_VALID_DAYS))
+    .option('--valid-days <n>', `days until this code expires (1–${MAX_VALID_DAYS}); never past the permission's validUntil`, String(DEFAULT_VALID_DAYS))
     .option('--status-idx <n>', 'index in the issuer\'s status list (with --status-uri)')
     .option('--status-uri <uri>', 'URI of the issuer\'s status list (with --status-idx)')
     .option('--out <file>', 'write FILE.txt, FILE.png or FILE.svg (default: the code text on stdout)')
@@ -66,6 +66,8 @@ async function issue(opts: IssueOptions): Promise<void> {
   const statusList = statusListOf(opts);
   const issuedAt = opts.at === undefined ? new Date() : parseIsoTime(opts.at);
   const holder = await readHolder(opts.holder);
+  // Before any photo work: a permission already ended is refused; otherwise exp may be capped at its end.
+  const times = codeTimes(issuedAt, validDays, holder.status?.validUntil);
   const signer = await readSigner(opts.key);
   let photo: ShrunkPhoto | undefined;
   if (opts.photo !== undefined) {
@@ -78,6 +80,8 @@ async function issue(opts: IssueOptions): Promise<void> {
   });
   const qr = qrInfo(text, opts.ecc);
   process.stderr.write(`code: ${text.length} Base45 characters, QR version ${qr.version} (${qr.modules}x${qr.modules} modules) at ECC ${qr.ecc}\n`);
+  const expires = new Date(times.exp * 1000).toISOString().replace('.000Z', 'Z');
+  process.stderr.write(`code expires ${expires}${times.capped ? ` (before --valid-days ${validDays}: a code never outlives the permission, status.validUntil)` : ''}\n`);
   if (opts.out === undefined) {
     process.stdout.write(`${text}\n`);
     return;

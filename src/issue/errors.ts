@@ -5,6 +5,7 @@
 export type IssueErrorCode =
   | 'FILE_UNREADABLE'
   | 'HOLDER_INVALID'
+  | 'PERMISSION_ENDED'
   | 'PHOTO_UNSUPPORTED'
   | 'PHOTO_TOO_LARGE'
   | 'KEY_INVALID'

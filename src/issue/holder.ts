@@ -48,6 +48,9 @@ const statusSchema = z.strictObject({
   publicFunds: z.boolean(),
   holderRef: z.string().min(1).max(40).optional(),
   document: z.strictObject({ type: z.string().min(1).max(40), reference: z.string().min(1).max(40) }).optional(),
+}).refine((s) => s.validFrom === undefined || s.validUntil === undefined || s.validFrom <= s.validUntil, {
+  message: 'ends before validFrom',
+  path: ['validUntil'],
 });
 
 export const holderSchema = z.strictObject({

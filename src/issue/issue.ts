@@ -2,10 +2,11 @@
 import { encodeCredential, type CredentialSigner } from '../credential/encode.js';
 import type { ClaimsToEncode } from '../credential/cwt.js';
 import type { CodePurpose, Identity, StatusClaim, StatusListRef } from '../credential/types.js';
+import { IssueError } from './errors.js';
 import type { Holder } from './holder.js';
 import type { ShrunkPhoto } from './photo.js';
 
-/** Codes are re-issued every few months; the permission's own end date lives in the status claim. */
+/** Codes are re-issued every few months; the permission's own end date lives in the status claim (and caps `exp`). */
 export const DEFAULT_VALID_DAYS = 90;
 export const MAX_VALID_DAYS = 3660;
 const DAY_SECONDS = 86_400;
@@ -22,16 +23,40 @@ export interface IssueInput {
   iss?: string;
 }
 
-export function buildClaims(input: IssueInput): ClaimsToEncode {
-  const validDays = input.validDays ?? DEFAULT_VALID_DAYS;
+const londonHour = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', hourCycle: 'h23' });
+
+/**
+ * The end of a permission that is in force through `validUntil` (a civil date in Europe/London, as desks read it):
+ * London midnight at the start of the next day, in NumericDate seconds. UK clocks change at 01:00 UTC, so the offset
+ * at 00:00 UTC of the next day (0 in GMT, 1 h in BST) is the offset at London midnight.
+ */
+export function permissionEndSeconds(validUntil: string): number {
+  const [y, m, d] = validUntil.split('-').map(Number) as [number, number, number];
+  const nextDayUtc = Date.UTC(y, m - 1, d + 1);
+  const offsetHours = Number(londonHour.format(nextDayUtc)); // 0 or 1
+  return (nextDayUtc - offsetHours * 3_600_000) / 1000;
+}
+
+/** The code's CWT times: iat = nbf = issue time; exp = issue time + valid days, but never after the permission ends. */
+export function codeTimes(issuedAt: Date, validDays: number, validUntil: string | undefined): { iat: number; nbf: number; exp: number; capped: boolean } {
   if (!Number.isInteger(validDays) || validDays < 1 || validDays > MAX_VALID_DAYS) throw new RangeError(`valid days must be a whole number from 1 to ${MAX_VALID_DAYS}`);
-  const iat = Math.floor((input.issuedAt ?? new Date()).getTime() / 1000);
+  const iat = Math.floor(issuedAt.getTime() / 1000);
+  const exp = iat + validDays * DAY_SECONDS;
+  if (validUntil === undefined) return { iat, nbf: iat, exp, capped: false };
+  const end = permissionEndSeconds(validUntil);
+  // A code must not outlive the permission it states; for a permission already over there is nothing to issue.
+  if (end <= iat) throw new IssueError('PERMISSION_ENDED', `status.validUntil is before the issue time: the permission has ended, so no code is issued`);
+  return end < exp ? { iat, nbf: iat, exp: end, capped: true } : { iat, nbf: iat, exp, capped: false };
+}
+
+export function buildClaims(input: IssueInput): ClaimsToEncode {
+  const { iat, nbf, exp } = codeTimes(input.issuedAt ?? new Date(), input.validDays ?? DEFAULT_VALID_DAYS, input.holder.status?.validUntil);
   const identity: Identity = { ...input.holder.identity };
   if (input.photo) {
     identity.photo = input.photo.data;
     identity.photoFormat = input.photo.photoFormat;
   }
-  const claims: ClaimsToEncode = { identity, cwt: { iat, nbf: iat, exp: iat + validDays * DAY_SECONDS } };
+  const claims: ClaimsToEncode = { identity, cwt: { iat, nbf, exp } };
   if (input.iss !== undefined) claims.cwt.iss = input.iss;
   if (input.holder.status) claims.status = { ...input.holder.status, purpose: input.purpose } satisfies StatusClaim;
   if (input.statusList) claims.statusList = input.statusList;

@@ -109,6 +109,50 @@ describe('issue → verify round trip', () => {
     expect(JSON.parse(late.stdout).reason).toBe('EXPIRED');
   });
 
+  it('a code never outlives its permission: exp capped at the end of validUntil (London), said on stderr; an ended permission is refused', async () => {
+    const holder = JSON.parse(readFileSync(HOLDER, 'utf8'));
+    holder.status = { ...holder.status, statusType: 'limited', validFrom: '2026-02-01', validUntil: '2026-04-10' };
+    const file = join(tmp.dir, 'ends-soon.json');
+    writeFileSync(file, JSON.stringify(holder));
+    const issued = await runCli(['issue', '--holder', file, '--key', privateKey, '--at', '2026-03-01T10:00:00Z', '--valid-days', '90']);
+    expect(issued.code).toBe(0);
+    expect(issued.stderr).toMatch(/code expires 2026-04-10T23:00:00Z \(before --valid-days 90: a code never outlives the permission/);
+    const text = issued.stdout.trim();
+    const j = JSON.parse((await runCli(['inspect', '--json', text])).stdout);
+    expect(j.cwt.exp).toBe(Date.UTC(2026, 3, 10, 23) / 1000);
+    const human = await runCli(['verify', '--keys', keys, '--at', '2026-04-10T22:00:00Z', '--purpose', 'work', text]);
+    expect(human.code).toBe(0);
+    expect(human.stdout).toMatch(/Permission valid from: +2026-02-01/);
+    expect(human.stdout).toMatch(/Permission valid until: +2026-04-10/);
+    const after = await runCli(['verify', '--keys', keys, '--at', '2026-04-11T09:00:00+01:00', '--json', text]);
+    expect(after.code).toBe(1);
+    expect(JSON.parse(after.stdout).reason).toBe('PERMISSION_EXPIRED');
+    const before = await runCli(['verify', '--keys', keys, '--at', '2026-01-31T12:00:00Z', '--json', text]);
+    expect(JSON.parse(before.stdout).reason).toBe('NOT_YET_VALID'); // before the code's own nbf
+    // indefinite permission: --valid-days as asked, no note
+    const plain = await runCli(issueArgs('--at', '2026-03-01T10:00:00Z', '--valid-days', '90'));
+    expect(plain.stderr).toMatch(/code expires 2026-05-30T10:00:00Z\n/);
+    // already ended: exit 2, one line, no date echoed
+    const ended = await runCli(['issue', '--holder', file, '--key', privateKey, '--at', '2026-05-01T00:00:00Z']);
+    expectUsageError(ended, /status\.validUntil .*permission has ended/);
+    expect(ended.stderr).not.toMatch(/2026-04-10/);
+  });
+
+  it('verify without --purpose: a permission not started yet is NOT VALID (PERMISSION_NOT_STARTED), in plain words', async () => {
+    const holder = JSON.parse(readFileSync(HOLDER, 'utf8'));
+    holder.status = { ...holder.status, validFrom: '2026-06-01' };
+    const file = join(tmp.dir, 'starts-later.json');
+    writeFileSync(file, JSON.stringify(holder));
+    const issued = await runCli(['issue', '--holder', file, '--key', privateKey, '--at', '2026-03-01T10:00:00Z', '--valid-days', '180']);
+    const text = issued.stdout.trim();
+    const r = await runCli(['verify', '--keys', keys, '--at', '2026-03-02T10:00:00Z', text]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^NOT VALID: The permission shown in this code has not started yet/);
+    expect(r.stdout).toMatch(/Reason: +PERMISSION_NOT_STARTED/);
+    expect(r.stdout).toMatch(/Permission valid from: +2026-06-01/);
+    expect((await runCli(['verify', '--keys', keys, '--at', '2026-05-31T23:00:00Z', text])).code).toBe(0); // 00:00 in London
+  });
+
   it('an ES256 issuer key works end to end', async () => {
     const prefix = join(tmp.dir, 'es256');
     expect((await runCli(['keys', 'generate', '--alg', 'ES256', '--out', prefix])).code).toBe(0);

@@ -59,6 +59,10 @@ describe('holder file → Identity + StatusClaim', () => {
     expect(badScheme.message).not.toContain('Jordan');
     expect(holderError({ ...example(), status: { ...(example().status as object), validUntil: '2030-13-01' } }).message).toMatch(/status\.validUntil/);
     expect(holderError({ ...example(), status: { ...(example().status as object), validFrom: '1969-12-31' } }).message).toMatch(/status\.validFrom: must be on or after 1970/);
+    const reversed = holderError({ ...example(), status: { ...(example().status as object), validFrom: '2026-05-02', validUntil: '2026-05-01' } });
+    expect(reversed.message).toMatch(/status\.validUntil: ends before validFrom/);
+    expect(reversed.message).not.toMatch(/2026-05/);
+    expect(parseHolder({ ...example(), status: { ...(example().status as object), validFrom: '2026-05-01', validUntil: '2026-05-01' } }).status?.validUntil).toBe('2026-05-01');
     expect(holderError([1, 2]).code).toBe('HOLDER_INVALID');
     expect(holderError(null).code).toBe('HOLDER_INVALID');
   });
