@@ -11,6 +11,8 @@ export interface RecordKey {
   bytes: Buffer;
   /** Public, non-secret id of the key (8 bytes of a domain-separated hash), stored with each copy to tell "wrong key" from "tampered". */
   id: Buffer;
+  /** True when this load created the key file (it must now be backed up). */
+  created: boolean;
 }
 
 export function keyId(bytes: Uint8Array): Buffer {
@@ -22,7 +24,7 @@ export function keyId(bytes: Uint8Array): Buffer {
  * The key's folder is not made owner-only (it may be a shared config folder); the file itself must be.
  */
 export function loadKey(file: string, opts: { create: boolean }): RecordKey {
-  if (opts.create && !fs.existsSync(file)) createKey(file);
+  const created = opts.create && !fs.existsSync(file) && createKey(file);
   let fd: number;
   try {
     fd = fs.openSync(file, 'r');
@@ -41,19 +43,20 @@ export function loadKey(file: string, opts: { create: boolean }): RecordKey {
     }
     const bytes = Buffer.alloc(KEY_BYTES);
     fs.readSync(fd, bytes, 0, KEY_BYTES, 0);
-    return { bytes, id: keyId(bytes) };
+    return { bytes, id: keyId(bytes), created };
   } finally {
     fs.closeSync(fd);
   }
 }
 
-function createKey(file: string): void {
+/** Make a fresh key file; false when another process made it first. */
+function createKey(file: string): boolean {
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   let fd: number;
   try {
     fd = fs.openSync(file, 'wx', 0o600);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return; // someone else just made it: use theirs
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false; // someone else just made it: use theirs
     throw err;
   }
   try {
@@ -63,4 +66,5 @@ function createKey(file: string): void {
     fs.closeSync(fd);
   }
   fsyncDir(path.dirname(file));
+  return true;
 }

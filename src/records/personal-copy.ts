@@ -57,6 +57,13 @@ export function sealPersonalCopy(checkId: string, copy: PersonalCopy, key: Recor
   return Buffer.concat([header, cipher.getAuthTag(), body]);
 }
 
+/** The key id a sealed copy names (null when it is not a sealed copy). */
+export function sealedKeyId(blob: Uint8Array): Buffer | null {
+  const buf = Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength);
+  if (buf.length < HEADER_BYTES + TAG_BYTES || !buf.subarray(0, 4).equals(MAGIC) || buf[4] !== VERSION) return null;
+  return Buffer.from(buf.subarray(5, 13));
+}
+
 export function openPersonalCopy(checkId: string, blob: Uint8Array, key: RecordKey): PersonalCopy {
   const buf = Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength);
   if (buf.length < HEADER_BYTES + TAG_BYTES || !buf.subarray(0, 4).equals(MAGIC) || buf[4] !== VERSION) {

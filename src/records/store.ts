@@ -16,7 +16,7 @@ import { CheckFold, KeepUntilIndex } from './fold.js';
 import { loadKey, type RecordKey } from './key-file.js';
 import { AppendOnlyFile, rewriteAtomically, scanLog, type ReadProblem } from './log-file.js';
 import { ensureOwnerOnlyDir, fsyncDir, requireOwnerOnly } from './permissions.js';
-import { openPersonalCopy, sealPersonalCopy, type PersonalCopy } from './personal-copy.js';
+import { openPersonalCopy, sealPersonalCopy, sealedKeyId, type PersonalCopy } from './personal-copy.js';
 import { askWriter, serveRequests, type MaintenanceRequest, type MaintenanceResult } from './requests.js';
 import { WriterLock } from './writer-lock.js';
 
@@ -65,6 +65,36 @@ export const MAX_KID_CHARS = 256;
 function boundedKid(kid: string): string {
   const chars = [...kid];
   return chars.length <= MAX_KID_CHARS ? kid : `${chars.slice(0, MAX_KID_CHARS - 32).join('')}…[${chars.length} chars]`;
+}
+
+/**
+ * The store's copies must all open with one key. A key file that is not the one they were sealed with — a
+ * mistyped path in the config quietly creating a fresh key, a key restored from the wrong backup — is refused
+ * before any copy is sealed with it. One copy is looked at (they all share the key).
+ */
+function requireSameKey(personalDir: string, key: RecordKey, keyFile: string): void {
+  const one = fs.readdirSync(personalDir).find((n) => n.endsWith(BLOB_SUFFIX));
+  if (one === undefined) return;
+  let id: Buffer | null = null;
+  try {
+    const fd = fs.openSync(path.join(personalDir, one), 'r');
+    try {
+      const head = Buffer.alloc(64);
+      id = sealedKeyId(head.subarray(0, fs.readSync(fd, head, 0, head.length, 0)));
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return; // unreadable or gone: purge deals with it
+  }
+  if (id === null || id.equals(key.id)) return;
+  if (key.created) fs.rmSync(keyFile, { force: true }); // the key just made by mistake: no copy uses it
+  throw new RecordError(
+    'WRONG_KEY',
+    `the personal copies in ${personalDir} were sealed with another key (key id ${id.toString('hex')}), not ${keyFile}` +
+      `${key.created ? ' (which did not exist)' : ` (key id ${key.id.toString('hex')})`}: check records.personalCopy.keyFile; ` +
+      'to start a new key on purpose, move the old personal/ folder away first',
+  );
 }
 
 function requireCheckId(checkId: string): string {
@@ -171,6 +201,8 @@ export class RecordStore extends RecordReader {
   private log: AppendOnlyFile;
   /** Bytes of an interrupted last write that opening cut off (0 when the log was whole). */
   readonly recoveredTornBytes: number;
+  /** The personal-copy key file this open created (absent before): the kiosk should say so, it must be backed up. */
+  readonly createdKeyFile: string | null;
   private requestTimer: NodeJS.Timeout | null = null;
 
   private constructor(
@@ -178,8 +210,10 @@ export class RecordStore extends RecordReader {
     key: RecordKey | null,
     private readonly desk: { deskId: string; retentionDays: number } | null,
     private readonly lock: WriterLock,
+    keyFile: string | undefined,
   ) {
     super(dir, key);
+    this.createdKeyFile = key?.created && keyFile !== undefined ? path.resolve(keyFile) : null;
     const { log, cutBytes } = AppendOnlyFile.open(this.logFile);
     this.log = log;
     this.recoveredTornBytes = cutBytes;
@@ -268,14 +302,17 @@ export class RecordStore extends RecordReader {
     const dir = path.resolve(dirIn);
     ensureOwnerOnlyDir(dir, 'record folder');
     const key = keyFile ? loadKey(keyFile, { create: true }) : null;
-    if (key) ensureOwnerOnlyDir(path.join(dir, PERSONAL_DIR), 'personal-copy folder');
+    if (key) {
+      ensureOwnerOnlyDir(path.join(dir, PERSONAL_DIR), 'personal-copy folder');
+      requireSameKey(path.join(dir, PERSONAL_DIR), key, keyFile!);
+    }
     const lock = WriterLock.acquire(dir, { servesRequests });
     try {
       // A purge killed before its rename leaves its temp file; only the lock holder may clear it.
       for (const name of fs.readdirSync(dir)) {
         if (/^checks\.jsonl\.purge-\d+\.tmp$/.test(name)) fs.rmSync(path.join(dir, name), { force: true });
       }
-      return new RecordStore(dir, key, desk, lock);
+      return new RecordStore(dir, key, desk, lock, keyFile);
     } catch (err) {
       lock.release();
       throw err;

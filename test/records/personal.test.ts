@@ -136,6 +136,28 @@ describe('personal copies', () => {
     }));
   });
 
+  it('says when it created the key; refuses a key file the store\'s copies were not sealed with (a mistyped path creates nothing)', async () => {
+    const first = await openWithCopies();
+    expect(first.createdKeyFile).toBe(keyFile);
+    first.appendCheck(newCheck('c1', '2026-11-23T10:00:00Z'), copy);
+    first.close();
+    const again = await openWithCopies();
+    expect(again.createdKeyFile).toBeNull();
+    again.close();
+
+    const typo = path.join(tmp.dir, 'config', 'record.key');
+    await expect(RecordStore.open({ dir, deskId: 'desk-7', retentionDays: 365, personalCopy: { keyFile: typo } })).rejects.toMatchObject({
+      code: 'WRONG_KEY',
+      message: expect.stringMatching(/sealed with another key \(key id [0-9a-f]{16}\), not .*record\.key \(which did not exist\): check records\.personalCopy\.keyFile/),
+    });
+    expect(fs.existsSync(typo)).toBe(false);
+    const other = path.join(tmp.dir, 'other.key');
+    fs.writeFileSync(other, Buffer.alloc(32, 5), { mode: 0o600 });
+    await expect(RecordStore.open({ dir, deskId: 'desk-7', retentionDays: 365, personalCopy: { keyFile: other } })).rejects.toMatchObject({ code: 'WRONG_KEY' });
+    expect(fs.existsSync(path.join(dir, 'writer.lock'))).toBe(false); // refused before taking the lock
+    expect(RecordReader.openReadOnly({ dir, keyFile }).readPersonal('c1')).toEqual(copy);
+  });
+
   it('no copy is kept when the store has no key (config off), and reading one says so', async () => {
     const store = await RecordStore.open({ dir, deskId: 'desk-7', retentionDays: 365 });
     store.appendCheck(newCheck('c1', '2026-11-23T10:00:00Z'), copy);
