@@ -96,17 +96,19 @@ async function configFrom(opts: TestOptions, cmd: Command): Promise<ScannerConfi
   return { type: 'stdin' };
 }
 
-/** HID POS when the descriptor has a scanned-data report, else a keyboard wedge. */
+/** HID POS when the descriptor has a scanned-data report, a keyboard wedge when it types, else refused. */
 async function hidConfig(path: string, layout: 'us' | 'uk', suffix: SuffixOption): Promise<ScannerConfig> {
   const { readReportDescriptor } = await import('../scan/hid.js');
-  const { parseReportDescriptor, findHidPosLayout } = await import('../scan/hid-descriptor.js');
-  let isPos: boolean;
+  const { parseReportDescriptor, findHidPosLayout, hasKeyboardInput } = await import('../scan/hid-descriptor.js');
+  let fields;
   try {
-    isPos = findHidPosLayout(parseReportDescriptor(readReportDescriptor(path))) !== null;
+    fields = parseReportDescriptor(readReportDescriptor(path));
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  return isPos ? { type: 'hid-pos', path } : { type: 'hid-keyboard', path, layout, suffix };
+  if (findHidPosLayout(fields)) return { type: 'hid-pos', path };
+  if (hasKeyboardInput(fields)) return { type: 'hid-keyboard', path, layout, suffix };
+  throw new UsageError(`${path} is neither a HID POS scanner nor a keyboard (its report descriptor has neither input)`);
 }
 
 async function runTest(cfg: ScannerConfig, opts: TestOptions): Promise<void> {

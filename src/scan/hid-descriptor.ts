@@ -161,3 +161,10 @@ export function findHidPosLayout(fields: InputField[]): HidPosLayout | null {
   }
   return layout;
 }
+
+const KEYBOARD_PAGE = 0x07;
+
+/** Whether the device sends keyboard input (usages on the Keyboard/Keypad page): what a keyboard wedge must do. */
+export function hasKeyboardInput(fields: InputField[]): boolean {
+  return fields.some((f) => f.usages.some((u) => u >>> 16 === KEYBOARD_PAGE));
+}

@@ -6,7 +6,8 @@
  */
 import type { HIDAsync } from 'node-hid';
 import { ScanError } from './errors.js';
-import { loadHid, preferHidDriver, type HidIdentity } from './hid.js';
+import { hasKeyboardInput, parseReportDescriptor } from './hid-descriptor.js';
+import { loadHid, preferHidDriver, readReportDescriptor, type HidIdentity } from './hid.js';
 import { HidScanner } from './hid-scanner.js';
 import { KeyboardFramer, type KeyboardLayout, type KeyboardSuffix } from './keyboard.js';
 import { AIM_ID_LENGTH, DEFAULT_KEYBOARD_IDLE_MS, DEFAULT_MAX_LENGTH } from './limits.js';
@@ -32,10 +33,23 @@ export class HidKeyboardScanner extends HidScanner {
     preferHidDriver('libusb');
   }
 
-  protected prepare() {
+  protected prepare(path: string) {
+    // Never take (exclusively!) a device that is not a keyboard: a mouse or touch screen named here by mistake.
+    if (!hasKeyboardInput(parseReportDescriptor(readReportDescriptor(path)))) {
+      throw new ScanError('UNSUPPORTED_LAYOUT', `${path} sends no keyboard input, so it cannot be a keyboard-wedge scanner`);
+    }
     const maxLength = this.cfg.maxLength ?? DEFAULT_MAX_LENGTH;
     const framer = new KeyboardFramer(this.cfg.layout ?? 'us', this.cfg.suffix ?? 'enter', maxLength + AIM_ID_LENGTH + 1);
     return { framer, maxLength, idleMs: this.cfg.idleMs ?? DEFAULT_KEYBOARD_IDLE_MS };
+  }
+
+  /** After a replug, the interface of the device that types (a scanner may also offer HID POS or vendor ones). */
+  protected override accepts(path: string): boolean {
+    try {
+      return hasKeyboardInput(parseReportDescriptor(readReportDescriptor(path)));
+    } catch {
+      return false;
+    }
   }
 
   protected async openDevice(path: string, identity: HidIdentity | null): Promise<HIDAsync> {

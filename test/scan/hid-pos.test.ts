@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { findHidPosLayout, parseReportDescriptor } from '../../src/scan/hid-descriptor.js';
+import { findHidPosLayout, hasKeyboardInput, parseReportDescriptor } from '../../src/scan/hid-descriptor.js';
 import { HidPosReassembler } from '../../src/scan/hid-pos-reports.js';
 import { findHidraw, hidrawName, parseUevent, readIdentity, readReportDescriptor } from '../../src/scan/hid.js';
 import { finishFrame } from '../../src/scan/guard.js';
@@ -53,6 +53,19 @@ describe('HID report descriptor parser', () => {
       0x05, 0x07, 0x19, 0x00, 0x29, 0x65, 0x81, 0x00, 0xc0,
     ]);
     expect(findHidPosLayout(parseReportDescriptor(keyboard))).toBeNull();
+    expect(hasKeyboardInput(parseReportDescriptor(keyboard))).toBe(true);
+  });
+
+  it('tells a keyboard from anything else, so a mouse named by mistake is never taken as a wedge', () => {
+    // Boot mouse (HID 1.11 appendix B.2): buttons and X/Y on the Button and Generic Desktop pages, nothing on page 7.
+    const mouse = Buffer.from([
+      0x05, 0x01, 0x09, 0x02, 0xa1, 0x01, 0x09, 0x01, 0xa1, 0x00, 0x05, 0x09, 0x19, 0x01, 0x29, 0x03, 0x15, 0x00,
+      0x25, 0x01, 0x95, 0x03, 0x75, 0x01, 0x81, 0x02, 0x95, 0x01, 0x75, 0x05, 0x81, 0x01, 0x05, 0x01, 0x09, 0x30,
+      0x09, 0x31, 0x15, 0x81, 0x25, 0x7f, 0x75, 0x08, 0x95, 0x02, 0x81, 0x06, 0xc0, 0xc0,
+    ]);
+    expect(hasKeyboardInput(parseReportDescriptor(mouse))).toBe(false);
+    expect(findHidPosLayout(parseReportDescriptor(mouse))).toBeNull();
+    expect(hasKeyboardInput(parseReportDescriptor(HONEYWELL_DESCRIPTOR))).toBe(false);
   });
 
   it('rejects truncated, empty and unbalanced descriptors with BAD_DESCRIPTOR', () => {
