@@ -141,7 +141,11 @@ export function humanStatus(s: TrustSummary): string {
   else {
     out.push(`revocation: on, ${r.lists.length} list(s), stale after ${Math.round(r.maxAgeSeconds / 86400)} days`);
     for (const l of r.lists) {
-      out.push(`  ${l.uri}  issued ${isoOf(l.issuedAt)} (${ago(l.ageSeconds)})${l.stale ? ' STALE' : ''}  ${l.entries.toLocaleString('en-GB')} entries, ${l.revoked} revoked, ${l.suspended} suspended  [${l.format}, key ${l.signer}]`);
+      const flags = [
+        l.expired ? ` EXPIRED at ${isoOf(l.expiresAt!)} — STALE: would-be VALID codes are CHECK MANUALLY` : l.stale ? ` STALE (older than ${Math.round(r.maxAgeSeconds / 86400)} days): would-be VALID codes are CHECK MANUALLY` : '',
+        l.refreshDue ? ` refresh due (the issuer's ttl of ${ago(l.ttl!).replace(' ago', '')} has passed)` : '',
+      ].join('');
+      out.push(`  ${l.uri}  issued ${isoOf(l.issuedAt)} (${ago(l.ageSeconds)})${flags}  ${l.entries.toLocaleString('en-GB')} entries, ${l.revoked} revoked, ${l.suspended} suspended  [${l.format}, key ${l.signer}]`);
     }
   }
   const c = s.clock;

@@ -29,9 +29,15 @@ export interface StatusListSummary {
   format: 'jwt' | 'cwt';
   issuedAt: number;
   ageSeconds: number;
+  /** Older than the desk's maximum age, or past its own exp: would-be VALID verdicts are CHECK MANUALLY. */
   stale: boolean;
+  /** The issuer's time to live (s), or null. */
   ttl: number | null;
+  /** iat + ttl has passed: the issuer asks for a fresh copy (a hint; the desk's maximum age decides verdicts). */
+  refreshDue: boolean;
   expiresAt: number | null;
+  /** Past its own exp. */
+  expired: boolean;
   entries: number;
   bits: number;
   revoked: number;
@@ -79,13 +85,17 @@ export interface LoadTrustOptions {
   maxStatusAgeSeconds?: number;
 }
 
-type StatusEntry = { status: StatusName; listIssuedAt: number };
+type StatusEntry = { status: StatusName; listIssuedAt: number; listExpiresAt?: number };
 
 /** Revocation lookup over the loaded lists: a map lookup, a bounds check, one byte read. No allocation. */
 function makeStatusOf(lists: readonly StatusListToken[]): (ref: StatusListRef) => StatusEntry | undefined {
   const byUri = new Map<string, { token: StatusListToken; answers: StatusEntry[] }>();
   for (const token of lists) {
-    const answers = [0, 1, 2, 3].map((v) => Object.freeze({ status: statusName(v), listIssuedAt: token.iat }));
+    const answers = [0, 1, 2, 3].map((v): StatusEntry => {
+      const entry: StatusEntry = { status: statusName(v), listIssuedAt: token.iat };
+      if (token.exp !== undefined) entry.listExpiresAt = token.exp;
+      return Object.freeze(entry);
+    });
     byUri.set(token.uri, { token, answers });
   }
   return (ref) => {
@@ -161,9 +171,12 @@ function summaryFrom(
         format: t.format,
         issuedAt: t.iat,
         ageSeconds: Math.floor(nowS - t.iat),
-        stale: nowS - t.iat > maxAge,
+        // The same rule as the verifier's (src/verify/verify.ts): age over the maximum, or at/after exp.
+        stale: nowS - t.iat > maxAge || (t.exp !== undefined && nowS >= t.exp),
         ttl: t.ttl ?? null,
+        refreshDue: t.ttl !== undefined && nowS - t.iat > t.ttl,
         expiresAt: t.exp ?? null,
+        expired: t.exp !== undefined && nowS >= t.exp,
         entries: t.list.size,
         bits: t.list.bits,
         revoked: c.get(t)?.revoked ?? 0,

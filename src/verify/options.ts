@@ -4,8 +4,11 @@ import type { KeySet } from '../trust/keyset.js';
 /** What the trust layer (bundles, status lists) supplies; the verifier applies the policy. */
 export interface TrustContext {
   /** Revocation lookup; undefined = no status list this desk holds covers the credential's list uri. */
-  statusOf?(ref: StatusListRef): { status: 'VALID' | 'INVALID' | 'SUSPENDED'; listIssuedAt: number } | undefined;
-  /** Max age (s) of status-list data before a would-be VALID becomes CHECK MANUALLY (REVOCATION_DATA_STALE). */
+  statusOf?(ref: StatusListRef): { status: 'VALID' | 'INVALID' | 'SUSPENDED'; listIssuedAt: number; listExpiresAt?: number } | undefined;
+  /**
+   * Max age (s) of status-list data before a would-be VALID becomes CHECK MANUALLY (REVOCATION_DATA_STALE). A list
+   * past its own `exp` (`listExpiresAt`, NumericDate) is stale too, whatever its age.
+   */
   maxStatusAgeSeconds?: number;
   /** NumericDate issued-at of the newest trusted bundle: now < this − skew means the desk clock is behind (CLOCK_SUSPECT). */
   clockFloor?: number;

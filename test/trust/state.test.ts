@@ -94,6 +94,32 @@ describe('revocation through the store', () => {
     expect(check(revokedState, code, T0 + 86400).reason).toBe('REVOKED');
   });
 
+  it('a list past its own exp is stale whatever the desk allows; its ttl is a refresh hint shown by status, not a verdict input', async () => {
+    const exp = T0 + 2 * 86400;
+    const dir = await storeWith(await rotationBundle(), await statusListOf(keyA, uri, 64, { 5: 1 }, T0, 'cwt', { ttl: 3600, exp }));
+    const state = await loadTrustState({ storeDir: dir, now: ms(T0), maxStatusAgeSeconds: 30 * 86400 });
+    const code = credential(keyA, { statusList: { uri, idx: 3 } });
+    // ttl (1 h) passed, exp not yet: VALID (the desk's 30 days decide), and status says a refresh is due.
+    expect(check(state, code, exp - 1).verdict).toBe('VALID');
+    expect(state.describe(ms(exp - 1)).revocation.lists[0]).toMatchObject({ stale: false, refreshDue: true, expired: false, ttl: 3600, expiresAt: exp });
+    expect(state.describe(ms(T0 + 3600)).revocation.lists[0]!.refreshDue).toBe(false); // exactly the ttl: not yet
+    // At exp: CHECK MANUALLY, with the age in days in the message and as a field.
+    const stale = check(state, code, exp);
+    expect(stale).toMatchObject({ verdict: 'CHECK MANUALLY', reason: 'REVOCATION_DATA_STALE', details: { ageDays: 2, listExpiredAt: exp } });
+    expect(stale.message).toMatch(/The list is 2 days old and past its expiry \(\d{4}-\d\d-\d\d\)\.$/);
+    expect(state.describe(ms(exp)).revocation.lists[0]).toMatchObject({ stale: true, expired: true });
+    // A revocation in an expired list is still believed (revocation is permanent).
+    expect(check(state, credential(keyA, { statusList: { uri, idx: 5 } }), exp + 86400).reason).toBe('REVOKED');
+  });
+
+  it('a stale list\'s verdict message gives its age in days', async () => {
+    const dir = await storeWith(await rotationBundle(), await statusListOf(keyA, uri, 64, {}, T0));
+    const state = await loadTrustState({ storeDir: dir, now: ms(T0), maxStatusAgeSeconds: 7 * 86400 });
+    const v = check(state, credential(keyA, { statusList: { uri, idx: 3 } }), T0 + 9 * 86400 + 5);
+    expect(v).toMatchObject({ reason: 'REVOCATION_DATA_STALE', details: { ageDays: 9 } });
+    expect(v.message).toBe("The code verified, but this desk's revocation list is out of date. The list is 9 days old.");
+  });
+
   // Real-sized lists: 1 % of entries set at random places (issuers allocate indexes at random), and the worst case
   // for size — every entry a random status, so nothing compresses. Both signed forms, through the real import.
   const N = 1_000_000;
