@@ -101,6 +101,9 @@ export interface RunningFirmware {
   kind: 'qemu' | 'posix';
   host: SerialPort;
   scanner: SerialPort;
+  /** The pty paths behind `host` and `scanner` (a benchmark closes `host` and lets the kiosk open the path). */
+  hostPath: string;
+  scannerPath: string;
   /** posix only: the framebuffer file. */
   framebuffer?: string;
   /** posix only: the process (buttons are SIGUSR1 = YES, SIGUSR2 = NO). */
@@ -168,13 +171,15 @@ export async function bootQemu(elf = ELF): Promise<RunningFirmware> {
       return dev.filename.slice(4);
     };
     // -serial index 0 is USART1 (scanner), index 1 is USART2 (host link)
-    const scanner = await openPort(pty('serial0'), 115200);
+    const scannerPath = pty('serial0');
+    const hostPath = pty('serial1');
+    const scanner = await openPort(scannerPath, 115200);
     ports.push(scanner);
-    const host = await openPort(pty('serial1'), 921600);
+    const host = await openPort(hostPath, 921600);
     ports.push(host);
     await sleep(1100);
     await qmp.execute('cont');
-    return { kind: 'qemu', host, scanner, stop };
+    return { kind: 'qemu', host, scanner, hostPath, scannerPath, stop };
   } catch (err) {
     await stop();
     throw new Error(`QEMU did not start: ${(err as Error).message}\n${stderr}`);
@@ -208,6 +213,8 @@ export async function startPosix(): Promise<RunningFirmware> {
     kind: 'posix',
     host,
     scanner,
+    hostPath: paths['host-link']!,
+    scannerPath: paths['scanner']!,
     buttons,
     framebuffer,
     pid: child.pid,
