@@ -216,7 +216,8 @@ export function resultScreen({ verdict, desk, checkedAt, checkId, photo = null }
   return {
     kind: 'result', demo: desk.demo, purpose: desk.purpose,
     verdict: verdict.verdict, reason: verdict.reason,
-    headline: verdict.verdict, message: text.message, nextStep: text.nextStep,
+    // A stale revocation list's verdict message also says how old the list is (issue 3): show that one.
+    headline: verdict.verdict, message: verdict.reason === 'REVOCATION_DATA_STALE' ? verdict.message : text.message, nextStep: text.nextStep,
     ...LOOK[verdict.verdict],
     person, status, worth: desk.worth,
     checkedAt: checkedAt.toISOString(), checkId,

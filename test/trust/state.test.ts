@@ -8,6 +8,7 @@ import { loadTrustState, watchTrustStore, type TrustState, type TrustWatcher } f
 import { TrustError } from '../../src/trust/errors.js';
 import { buildStatusListToken, StatusList } from '../../src/trust/status-list.js';
 import { signingKeyFromJwk } from '../../src/trust/jwk.js';
+import { DEFAULT_WORTH, resultScreen } from '../../src/screen/state.js';
 import { bundleOf, credential, ensureBuilt, makeKeyPair, ms, removeDir, ROOT, statusListOf, T0, tempDir } from './helpers.js';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -118,6 +119,9 @@ describe('revocation through the store', () => {
     const v = check(state, credential(keyA, { statusList: { uri, idx: 3 } }), T0 + 9 * 86400 + 5);
     expect(v).toMatchObject({ reason: 'REVOCATION_DATA_STALE', details: { ageDays: 9 } });
     expect(v.message).toBe("The code verified, but this desk's revocation list is out of date. The list is 9 days old.");
+    // The desk screen shows that message (the age included).
+    const screen = resultScreen({ verdict: v, desk: { purpose: 'rent', demo: false, worth: DEFAULT_WORTH }, checkedAt: new Date(ms(T0 + 9 * 86400 + 5)), checkId: 'c1' });
+    expect(screen).toMatchObject({ headline: 'CHECK MANUALLY', message: v.message });
   });
 
   // Real-sized lists: 1 % of entries set at random places (issuers allocate indexes at random), and the worst case
