@@ -8,7 +8,12 @@ import { inspect } from '../../src/verify/inspect.js';
 import { decodedToJson, toJson } from '../../src/verify/json.js';
 import { REASON_CODES } from '../../src/verify/verdict.js';
 import { verify } from '../../src/verify/verify.js';
-import { issue, keySetOf, makeKey, NOW_MS, wrap, type TestKey } from './helpers.js';
+import { daysToIso } from '../../src/credential/status.js';
+import type { DeskPurpose, StatusClaim } from '../../src/credential/types.js';
+import { permissionEndSeconds } from '../../src/issue/issue.js';
+import { issue, keySetOf, makeKey, NOW_MS, STATUS, wrap, type TestKey } from './helpers.js';
+
+const stripUndefined = (s: Record<string, unknown>) => Object.fromEntries(Object.entries(s).filter(([, v]) => v !== undefined)) as unknown as StatusClaim;
 
 let signer: TestKey;
 let stranger: TestKey;
@@ -84,6 +89,43 @@ describe('verify never throws and never accepts without the right key', () => {
       const text = kid === undefined ? issue(stranger, {}, false) : issue({ ...stranger, kid }, {}, true);
       expect(verify(text, { keys: trusted, now: NOW_MS }).valid).toBe(false);
     }), { numRuns: 200 });
+  });
+
+  it('arbitrary now / skew / purpose, signed codes with arbitrary permission dates: never throws, never an internal error', () => {
+    const day = fc.integer({ min: 0, max: 2_932_896 });
+    fc.assert(fc.property(
+      fc.option(day, { nil: undefined }), fc.option(day, { nil: undefined }),
+      fc.oneof(fc.double(), fc.integer({ min: -8.7e15, max: 8.7e15 })),
+      fc.option(fc.double(), { nil: undefined }),
+      fc.option(fc.constantFrom('work', 'rent', 'housing', 'other', 'bank'), { nil: undefined }),
+      (from, until, now, skewSeconds, purpose) => {
+        const status = { ...STATUS, validFrom: from === undefined ? undefined : daysToIso(from), validUntil: until === undefined ? undefined : daysToIso(until) };
+        const text = issue(signer, { status: stripUndefined(status), cwt: {} });
+        const v = verify(text, { keys: trusted, now, ...(skewSeconds !== undefined ? { skewSeconds } : {}), ...(purpose ? { purpose: purpose as DeskPurpose } : {}) });
+        expect(v.details?.error).not.toBe('internal');
+        expect(REASON_CODES).toContain(v.reason ?? 'PERMISSION_EXPIRED');
+      },
+    ), { numRuns: 500 });
+  });
+
+  it('VALID only while the permission is in force: London days with the 300 s skew (cross-checked with the issuer\'s date code)', () => {
+    const DAY_MS = 86_400_000;
+    const start = (d: number) => permissionEndSeconds(daysToIso(d - 1)) * 1000; // London midnight starting day d
+    const end = (d: number) => permissionEndSeconds(daysToIso(d)) * 1000; // London midnight after day d
+    const days2000to2040 = fc.integer({ min: 10_957, max: 25_567 });
+    fc.assert(fc.property(
+      fc.option(days2000to2040, { nil: undefined }), fc.option(days2000to2040, { nil: undefined }),
+      fc.oneof(fc.integer({ min: 10_957 * DAY_MS, max: 25_567 * DAY_MS }), days2000to2040.chain((d) => fc.integer({ min: -600_000, max: 600_000 }).map((o) => d * DAY_MS + o))),
+      (from, until, now) => {
+        const status = stripUndefined({ ...STATUS, validFrom: from === undefined ? undefined : daysToIso(from), validUntil: until === undefined ? undefined : daysToIso(until) });
+        const text = issue(signer, { status, cwt: {} });
+        const inForce = (from === undefined || now + 300_000 >= start(from)) && (until === undefined || now - 300_000 < end(until));
+        const v = verify(text, { keys: trusted, now });
+        expect(v.valid).toBe(inForce);
+        if (!inForce) expect(['PERMISSION_NOT_STARTED', 'PERMISSION_EXPIRED']).toContain(v.reason);
+        expect(verify(text, { keys: trusted, now, purpose: 'rent' }).valid).toBe(inForce); // STATUS has the right to rent
+      },
+    ), { numRuns: 1000 });
   });
 
   it('the valid code itself verifies (the properties above are not vacuous)', () => {
