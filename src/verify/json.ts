@@ -96,8 +96,9 @@ export function toJson(v: Verdict): { [key: string]: Json } {
 }
 
 /**
- * `proofdesk inspect --json`: the same object with "unverified": true, "valid": false and "verdict": null (nothing
- * was verified), reason = why decoding stopped (null when it did not), plus stage and signed.
+ * `proofdesk inspect --json`: the same object (every key of `toJson`, in its order) with "unverified": true first,
+ * "valid": false, "verdict": null and "verifiedBy": null (nothing was verified), reason = why decoding stopped (null
+ * when it did not), plus stage and signed.
  */
 export function decodedToJson(d: Decoded): { [key: string]: Json } {
   return {
@@ -111,6 +112,7 @@ export function decodedToJson(d: Decoded): { [key: string]: Json } {
     cwt: cwtToJson(d.cwt),
     identity: d.identity === null ? null : identityToJson(d.identity),
     status: statusToJson(d.status),
+    verifiedBy: null,
     statusList: statusListToJson(d.statusList),
     stage: d.stage,
     signed: d.signed,

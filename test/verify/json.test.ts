@@ -63,6 +63,14 @@ describe('decodedToJson (inspect)', () => {
     expect((json.identity as { face: unknown }).face).toEqual([{ data: '/9j/4AAQ', format: 0, subFormat: 1 }]);
   });
 
+  it('has every key of the verify JSON, in the same order (a tool can read both), plus unverified, stage, signed', () => {
+    const text = issue(key, { identity });
+    const verified = Object.keys(toJson(verify(text, { keys, now: NOW_MS })));
+    const inspected = Object.keys(decodedToJson(inspect(text)));
+    expect(inspected).toEqual(['unverified', ...verified, 'stage', 'signed']);
+    expect(decodedToJson(inspect(text)).verifiedBy).toBeNull();
+  });
+
   it('reports where decoding stopped', () => {
     expect(decodedToJson(inspect('AAAA'))).toMatchObject({ reason: 'BASE45_INVALID', stage: 'base45', identity: null });
   });
