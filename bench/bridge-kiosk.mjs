@@ -82,8 +82,9 @@ const sink = new Writable({
     const at = performance.now();
     for (const line of chunk.toString().split('\n')) {
       if (!line) continue;
-      const event = JSON.parse(line).event;
-      if (/^bridge-(error|draw-failed|ready)$/.test(event)) kioskLog.push(event);
+      const entry = JSON.parse(line);
+      const event = entry.event;
+      if (/^bridge-(error|draw-failed|ready)$/.test(event)) kioskLog.push(entry.code ? `${event}:${entry.code}` : event);
       for (const w of waiters) if (w.event === event) w.hit(at);
     }
     done();
