@@ -56,8 +56,12 @@ export async function readStdin(maxBytes = MAX_INPUT_BYTES): Promise<string> {
 async function namesFile(arg: string): Promise<boolean> {
   if (arg.length > 4096) return false;
   try {
-    if ((await stat(arg)).isFile()) return true;
-  } catch {
+    const info = await stat(arg);
+    if (info.isFile()) return true;
+    // A folder (or device) by mistake: say so, rather than check its name as a code.
+    throw new UsageError(`${arg} is ${info.isDirectory() ? 'a folder' : 'not a regular file'}, not a code or a file holding one`);
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
     /* not a file */
   }
   // Base45 has no lower-case letters, so "codes/x.txt" cannot be a code: say "cannot read", not "not a code".

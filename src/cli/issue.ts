@@ -9,7 +9,7 @@ import { readHolder } from '../issue/holder.js';
 import { codeTimes, DEFAULT_VALID_DAYS, issueCredential, MAX_VALID_DAYS } from '../issue/issue.js';
 import { readSigner } from '../issue/keys.js';
 import { DEFAULT_PHOTO_BYTES, shrinkPhoto, type ShrunkPhoto } from '../issue/photo.js';
-import { DEFAULT_ECC, qrInfo, writeCode, outputKind, type EccLevel } from '../issue/qr.js';
+import { checkOutputPath, DEFAULT_ECC, qrInfo, writeCode, type EccLevel } from '../issue/qr.js';
 import { action, parseIsoTime } from './input.js';
 import { UsageError } from './usage-error.js';
 
@@ -60,7 +60,7 @@ function statusListOf(opts: IssueOptions): StatusListRef | undefined {
 }
 
 async function issue(opts: IssueOptions): Promise<void> {
-  if (opts.out !== undefined) outputKind(opts.out); // refuse a bad file name before any work
+  if (opts.out !== undefined) await checkOutputPath(opts.out); // refuse a bad name or folder before any work
   const validDays = wholeNumber(opts.validDays, '--valid-days', 1, MAX_VALID_DAYS);
   const photoBytes = wholeNumber(opts.photoBytes, '--photo-bytes', 100, 32768);
   const statusList = statusListOf(opts);

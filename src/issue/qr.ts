@@ -2,7 +2,9 @@
  * QR output for issued codes. Base45 uses exactly the QR alphanumeric alphabet, so the whole code is one
  * alphanumeric segment (5.5 bits a character). Error correction Q by default: codes get printed, folded and copied.
  */
-import { extname } from 'node:path';
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+import { dirname, extname, resolve } from 'node:path';
 import QRCode from 'qrcode';
 import { IssueError } from './errors.js';
 import { writeNewFile } from './keys.js';
@@ -29,6 +31,31 @@ export function outputKind(path: string): OutputKind {
   if (ext === '.png') return 'png';
   if (ext === '.svg') return 'svg';
   throw new IssueError('OUTPUT_UNSUPPORTED', `--out ${path}: the file name must end in .txt, .png or .svg`);
+}
+
+/**
+ * Checks `--out` before any work (so a typo does not cost a photo shrink and leave progress lines before the error):
+ * a supported name, in a folder that exists and is writable, and not itself a folder.
+ */
+export async function checkOutputPath(path: string): Promise<OutputKind> {
+  const kind = outputKind(path);
+  const dir = dirname(resolve(path));
+  const fail = (why: string): never => {
+    throw new IssueError('OUTPUT_FAILED', `cannot write ${path}: ${why}`);
+  };
+  try {
+    if (!(await stat(dir)).isDirectory()) fail(`${dir} is not a folder`);
+    await access(dir, constants.W_OK);
+  } catch (err) {
+    if (err instanceof IssueError) throw err;
+    fail(`folder ${dir} ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'is not writable'}`);
+  }
+  try {
+    if ((await stat(path)).isDirectory()) fail('it is a folder');
+  } catch (err) {
+    if (err instanceof IssueError) throw err; // otherwise: does not exist yet, fine
+  }
+  return kind;
 }
 
 export async function qrPng(text: string, ecc: EccLevel = DEFAULT_ECC): Promise<Buffer> {

@@ -2,7 +2,7 @@
  * issue → verify through the built CLI: text, .txt, PNG (decoded by zxing-wasm via `verify --image`) and SVG
  * (rendered to PNG by sharp/librsvg, then decoded the same way); exit codes; --json; stdin.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -287,6 +287,8 @@ describe('every file and option error: exit 2, one line, no stack trace', () => 
     expectUsageError(await runCli(['verify', '--keys', DEMO_KEYS, join(tmp.dir, 'missing-code.txt')]), /cannot read code file/);
     expectUsageError(await runCli(['verify', '--keys', DEMO_KEYS]), /no code given/);
     expectUsageError(await runCli(['verify', '--keys', DEMO_KEYS, '--image', join(EXAMPLES, 'demo-valid.png'), demo]), /not more than one/);
+    expectUsageError(await runCli(['verify', '--keys', DEMO_KEYS, tmp.dir]), /is a folder, not a code/);
+    expectUsageError(await runCli(['inspect', tmp.dir]), /is a folder, not a code/);
   });
 
   it('verify/inspect --image: missing file, not an image, an image without a QR code', async () => {
@@ -323,6 +325,10 @@ describe('every file and option error: exit 2, one line, no stack trace', () => 
     expectUsageError(await runCli(['issue', '--holder', holder, '--key', DEMO_PRIVATE, '--photo', write('face.jpg', 'plain text, not a JPEG')]), /not an image this issuer can read/);
     expectUsageError(await runCli(['issue', '--holder', holder, '--key', DEMO_PRIVATE, '--photo', join(tmp.dir, 'no-face.jpg')]), /cannot read photo/);
     expectUsageError(await runCli(['issue', '--holder', holder, '--key', DEMO_PRIVATE, '--out', join(tmp.dir, 'code.gif')]), /\.txt, \.png or \.svg/);
+    // a missing folder, or a folder named like an output file: refused before any work, so the error is the only line
+    expectUsageError(await runCli(['issue', '--holder', holder, '--key', DEMO_PRIVATE, '--photo', FACE, '--out', join(tmp.dir, 'no-such-folder', 'code.png')]), /cannot write .*no-such-folder.* does not exist/);
+    mkdirSync(join(tmp.dir, 'folder.png'), { recursive: true });
+    expectUsageError(await runCli(['issue', '--holder', holder, '--key', DEMO_PRIVATE, '--out', join(tmp.dir, 'folder.png')]), /cannot write .*folder\.png: it is a folder/);
     expectUsageError(await runCli(['issue', '--holder', holder, '--key', DEMO_PRIVATE, '--valid-days', '0']), /--valid-days/);
     expectUsageError(await runCli(['issue', '--holder', holder, '--key', DEMO_PRIVATE, '--status-idx', '3']), /go together/);
     expectUsageError(await runCli(['issue', '--holder', holder, '--key', DEMO_PRIVATE, '--at', 'soon']), /--at soon/);
