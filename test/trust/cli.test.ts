@@ -1,9 +1,11 @@
 /** The trust and status-list commands end to end, through the real compiled CLI in child processes. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureBuilt, removeDir, ROOT, tempDir, treeBytes } from './helpers.js';
+import { humanStatus } from '../../src/cli/trust.js';
+import type { TrustSummary } from '../../src/trust/state.js';
 
 let work = '';
 const store = () => join(work, 'store');
@@ -108,7 +110,8 @@ describe('proofdesk trust / status-list (CLI)', () => {
     const later = new Date(Date.now() + 8 * 86400_000).toISOString();
     const stale = verifyWith(codes[2]!, ['--at', later]);
     expect(stale.code).toBe(3);
-    expect(JSON.parse(stale.out)).toMatchObject({ reason: 'REVOCATION_DATA_STALE' });
+    expect(JSON.parse(stale.out)).toMatchObject({ reason: 'REVOCATION_DATA_STALE', details: { ageDays: 8 } });
+    expect(JSON.parse(stale.out).message).toMatch(/The list is 8 days old\.$/);
 
     // Lift the suspension, publish a newer list (CWT form this time): the code becomes VALID.
     ok(['status-list', 'reinstate', '--list', 'list.json', String(suspendedIdx)]);
@@ -134,6 +137,34 @@ describe('proofdesk trust / status-list (CLI)', () => {
     expect(fresh).toMatchObject({ root: null, active: null, revocation: { mode: 'off' } });
   });
 
+  it('the DEMO root is never pinned implicitly: importing the DEMO bundle into a fresh store is refused, nothing is written', () => {
+    const xdg = join(work, 'xdg-demo');
+    const env = { XDG_DATA_HOME: xdg };
+    const r = run(['trust', 'import', join(ROOT, 'examples/demo-bundle.jws')], env);
+    expect(r.code).toBe(2);
+    expect(r.err.split('\n').filter(Boolean)).toEqual([expect.stringMatching(/no root is pinned .*trust init --root/)]);
+    const v = run(['verify', join(ROOT, 'examples/demo-valid.txt')], env);
+    expect(v.code).toBe(2);
+    expect(v.err).toMatch(/no trusted keys/);
+    expect(existsSync(join(xdg, 'proofdesk', 'root.jwk'))).toBe(false);
+    expect(JSON.parse(run(['trust', 'status', '--json'], env).out)).toMatchObject({ root: null, active: null });
+  });
+
+  it('more refusals, each exit 2 with one line: a folder, a status list given to `trust init`, a bundle to `status-list import`, a damaged store', () => {
+    refused(['trust', 'import', work, '--store', store()], /not a regular file/);
+    refused(['trust', 'init', '--root', 'list1.jws', '--store', join(work, 'store3')], /not valid JSON/);
+    refused(['trust', 'init', '--root', 'issuers.jwks', '--store', join(work, 'store3')], /key set/);
+    refused(['trust', 'status', '--max-status-age-days', '0', '--store', store()], /--max-status-age-days/);
+    const damaged = join(work, 'damaged');
+    expect(run(['trust', 'init', '--root', 'root.public.jwk', '--store', damaged]).code).toBe(0);
+    writeFileSync(join(damaged, 'state.json'), '{"highestSeq":');
+    for (const args of [['trust', 'status', '--store', damaged], ['trust', 'import', 'b2.jws', '--store', damaged], ['verify', '--store', damaged, 'code2.txt']]) {
+      const r = run(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.err.split('\n').filter(Boolean), args.join(' ')).toEqual([expect.stringMatching(/damaged/)]);
+    }
+  });
+
   it('verify without --keys uses the per-user store (XDG_DATA_HOME) and refuses when there is none', () => {
     const xdg = join(work, 'xdg');
     const env = { XDG_DATA_HOME: xdg };
@@ -147,5 +178,30 @@ describe('proofdesk trust / status-list (CLI)', () => {
     expect(v.code, v.err).toBe(0);
     // --keys given: only those keys (here: the wrong ones) — the store is not consulted.
     expect(run(['verify', '--keys', 'other-root.public.jwk', 'code2.txt'], env).code).toBe(1);
+  });
+});
+
+describe('trust status (human text)', () => {
+  const base: TrustSummary = {
+    store: '/s', root: { thumbprint: 'tp', alg: 'EdDSA' },
+    active: { seq: 3, issuedAt: 1_790_000_000, ageSeconds: 60, expiresAt: null, expired: false, keys: [{ kid: 'k1', thumbprint: 't', alg: 'EdDSA', notBefore: 1_789_000_000, notAfter: null, purposes: null }] },
+    highestSeq: 3,
+    revocation: { mode: 'on', maxAgeSeconds: 7 * 86400, lists: [] },
+    clock: { floor: 1_790_000_000, now: 1_790_000_060, suspect: false, behindSeconds: 0 },
+    problems: [],
+  };
+  const list = { uri: 'u:1', format: 'jwt' as const, issuedAt: 1_790_000_000, ageSeconds: 3 * 86400, stale: false, ttl: 3600, refreshDue: true, expiresAt: 1_790_900_000, expired: false, entries: 1000, bits: 2, revoked: 1, suspended: 0, signer: 'k1' };
+
+  it('says when the clock is suspect, how far behind, and what it does to verdicts', () => {
+    const text = humanStatus({ ...base, clock: { floor: 1_790_000_000, now: 1_789_000_000, suspect: true, behindSeconds: 1_000_000 } });
+    expect(text).toMatch(/clock: +SUSPECT — this clock \(2026-09-10T\S+\) is 11 days behind the newest bundle \(2026-09-21T\S+\): verdicts are CHECK MANUALLY/);
+    expect(humanStatus(base)).toMatch(/clock: +ok/);
+  });
+
+  it('flags a list whose ttl passed (refresh due), a stale one and an expired one', () => {
+    expect(humanStatus({ ...base, revocation: { ...base.revocation, lists: [list] } })).toMatch(/u:1 .* refresh due \(the issuer's ttl of 1 h has passed\)/);
+    expect(humanStatus({ ...base, revocation: { ...base.revocation, lists: [{ ...list, stale: true, refreshDue: false }] } })).toMatch(/STALE \(older than 7 days\)/);
+    expect(humanStatus({ ...base, revocation: { ...base.revocation, lists: [{ ...list, stale: true, expired: true }] } })).toMatch(/EXPIRED at 2026-10-02T\S+ — STALE/);
+    expect(humanStatus({ ...base, revocation: { mode: 'off', maxAgeSeconds: 604800, lists: [] } })).toMatch(/revocation: off \(no status list imported\): revoked codes cannot be detected/);
   });
 });
