@@ -12,6 +12,7 @@ import { DEFAULT_WORTH, resultScreen } from '../../src/screen/state.js';
 import { bundleOf, credential, ensureBuilt, makeKeyPair, ms, removeDir, ROOT, statusListOf, T0, tempDir } from './helpers.js';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
+const tamper = (text: string, at: number): string => text.slice(0, at) + (text[at] === 'A' ? 'B' : 'A') + text.slice(at + 1);
 const root = makeKeyPair('root');
 const keyA = makeKeyPair('issuer-2026');
 const keyB = makeKeyPair('issuer-2027', 'ES256');
@@ -228,6 +229,37 @@ describe('live store: watchTrustStore', () => {
     expect(watcher.current.bundleSeq).toBe(2);
     expect(await watcher.reload()).toBe(false);
     expect(watcher.current.bundleSeq).toBe(2);
+  });
+
+  it('refused imports leave a running kiosk\'s in-memory trust exactly as it was (same state object, no change event)', async () => {
+    const uri = 'https://status.example/lists/1';
+    const good = await bundleOf(root, [keyA.publicJwk], 2);
+    const dir = await storeWith(await bundleOf(root, [keyA.publicJwk], 1), good, await statusListOf(keyA, uri, 64, { 1: 1 }, T0 + 5));
+    let changes = 0;
+    watcher = await watchTrustStore(dir, () => changes++, { clock: () => ms(T0 + 20), debounceMs: 20 });
+    const before = watcher.current;
+    const other = makeKeyPair('other-root');
+    const bad: Array<[Uint8Array, string]> = [
+      [enc(tamper(good, good.indexOf('.') + 20)), 'SIGNATURE_INVALID'], // tampered payload
+      [enc(good.slice(0, -20)), 'SIGNATURE_INVALID'], // truncated in the signature
+      [enc(good.slice(0, good.indexOf('.') + 10)), 'MALFORMED'], // truncated in the payload
+      [enc(await bundleOf(other, [keyB.publicJwk], 9)), 'WRONG_ROOT'],
+      [enc(await bundleOf(root, [keyB.publicJwk], 1)), 'ROLLBACK'], // replayed old sequence
+      [enc(good), 'ROLLBACK'], // the same again
+      [new Uint8Array(9 * 1024 * 1024).fill(0x65), 'FILE_TOO_LARGE'],
+      [enc('{"keys": []}'), 'WRONG_TYPE'],
+      [await statusListOf(keyA, uri, 64, {}, T0 + 5), 'ROLLBACK'], // a status list replayed
+      [await statusListOf(makeKeyPair('issuer-2026'), uri, 64, {}, T0 + 9), 'SIGNATURE_INVALID'], // right kid, wrong key
+    ];
+    for (const [i, [bytes, code]] of bad.entries()) {
+      const err = await importTrustBytes(dir, bytes, { now: T0 + 20 }).catch((e: unknown) => e);
+      expect(`${i}: ${(err as TrustError).code}`).toBe(`${i}: ${code}`);
+    }
+    await new Promise((r) => setTimeout(r, 300)); // past the debounce: any reload the lock file's events caused is done
+    await watcher.reload();
+    expect(watcher.current).toBe(before);
+    expect(changes).toBe(0);
+    expect(check(watcher.current, credential(keyA, { statusList: { uri, idx: 1 } }), T0 + 30).reason).toBe('REVOKED');
   });
 
   it('refuses to go backwards when an old (validly signed) bundle is copied over the active one', async () => {
