@@ -9,6 +9,9 @@
  *                                            between scans (a desk scans a person every few seconds; 0 = back to
  *                                            back, so the previous check's record fsync can delay the next scan)
  *   node bench/kiosk.mjs rss [--n 10000]     RSS at ready, then after every 1,000 scans (MB)
+ *   --node-flag F (repeatable): pass F to node (e.g. --node-flag --max-semi-space-size=2) to measure V8 settings.
+ *   rss samples: total VmRSS, and its anonymous part (RssAnon: heap, malloc) vs file-backed part (RssFile: the
+ *   node binary and shared libraries such as libvips, shared with other processes and reclaimable).
  *   --pty (latency, cold): stdin and stdout are a pseudo-terminal (script(1)), so scans take the typed path (the
  *   likeness-key filter) and the terminal display draws every screen; script relays the bytes (one more hop).
  *
@@ -49,8 +52,13 @@ const withPhoto = !rest.includes('--no-photo');
 /** --pty: the kiosk's stdin and stdout are a terminal (script(1)): the typed-scan path, with the terminal display on. */
 const viaPty = rest.includes('--pty');
 
+/** --node-flag F (repeatable): extra node options for the kiosk process. */
+const nodeFlags = rest.flatMap((a, i) => (a === '--node-flag' && rest[i + 1] ? [rest[i + 1]] : []));
+
 function startKiosk(store) {
-  const args = [MAIN, 'run', '--port', '0', '--records', store];
+  // An empty per-user data folder: a trust store in the bencher's home must not replace the DEMO keys.
+  process.env.XDG_DATA_HOME = store;
+  const args = [...nodeFlags, MAIN, 'run', '--port', '0', '--records', path.join(store, 'records')];
   const t0 = performance.now();
   const argv = pin ? ['taskset', '-c', String(cpu), process.execPath, ...args] : [process.execPath, ...args];
   const child = viaPty
@@ -80,8 +88,9 @@ function stop(child) {
 
 function rssMb(pid) {
   // taskset execs node, so the child's pid is the kiosk's.
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return Math.round((Number(m[1]) / 1024) * 10) / 10;
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const mb = (field) => Math.round((Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)[1]) / 1024) * 10) / 10;
+  return { rssMb: mb('VmRSS'), anonMb: mb('RssAnon'), fileMb: mb('RssFile') };
 }
 
 function sse(port, token, onState) {
@@ -170,18 +179,18 @@ try {
     const gap = opt('--gap', 0);
     const lat = await drive(k, codes.slice(0, n), () => {}, gap);
     await stop(k.child);
-    console.log(JSON.stringify({ mode, n, photo: withPhoto, pty: viaPty, gapMs: gap, p50: r3(pct(lat, 50)), p90: r3(pct(lat, 90)), p99: r3(pct(lat, 99)), max: r3(Math.max(...lat)), pinned: pin ? cpu : null }));
+    console.log(JSON.stringify({ mode, n, photo: withPhoto, pty: viaPty, gapMs: gap, nodeFlags, p50: r3(pct(lat, 50)), p90: r3(pct(lat, 90)), p99: r3(pct(lat, 99)), max: r3(Math.max(...lat)), pinned: pin ? cpu : null }));
   } else if (mode === 'rss') {
     const n = opt('--n', 10_000);
     const codes = await makeCodes(n);
     const k = await startKiosk(path.join(store, 'rss'));
     await new Promise((r) => setTimeout(r, 500));
-    const samples = [{ scans: 0, rssMb: rssMb(k.child.pid) }];
+    const samples = [{ scans: 0, ...rssMb(k.child.pid) }];
     await drive(k, codes, (i) => {
-      if ((i + 1) % 1000 === 0) samples.push({ scans: i + 1, rssMb: rssMb(k.child.pid) });
+      if ((i + 1) % 1000 === 0) samples.push({ scans: i + 1, ...rssMb(k.child.pid) });
     });
     await stop(k.child);
-    console.log(JSON.stringify({ mode, n, photo: withPhoto, samples, pinned: pin ? cpu : null }));
+    console.log(JSON.stringify({ mode, n, photo: withPhoto, nodeFlags, samples, pinned: pin ? cpu : null }));
   } else {
     throw new Error(`unknown mode ${mode}: cold | latency | rss`);
   }

@@ -9,7 +9,8 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
 import { pino } from 'pino';
-import { ConfigError, CONFIG_PURPOSES, loadConfig, type ConfigPurpose, type KioskConfig } from '../kiosk/config.js';
+import type { KioskConfig } from '../kiosk/config.js';
+import { CONFIG_PURPOSES, type ConfigPurpose } from '../kiosk/defaults.js';
 import { KioskError, startKiosk, type Kiosk } from '../kiosk/kiosk.js';
 import { defaultStoreDir as defaultRecordsDir } from '../records/paths.js';
 import { WebDisplayError } from '../screen/web/server.js';
@@ -55,6 +56,8 @@ async function run(opts: RunOptions): Promise<void> {
   const log = pino({ level: process.env.PROOFDESK_LOG_LEVEL ?? 'info', base: { pid: process.pid } }, pino.destination({ dest: 2, sync: true }));
   let config: KioskConfig | null = null;
   if (opts.config !== undefined) {
+    // The config parser (zod, yaml) is loaded only for a config file: the built-in DEMO desk does without it.
+    const { ConfigError, loadConfig } = await import('../kiosk/config.js');
     try {
       config = loadConfig(opts.config);
     } catch (err) {

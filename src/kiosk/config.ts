@@ -9,24 +9,10 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import type { DeskPurpose } from '../credential/types.js';
+import { CONFIG_PURPOSES, DEFAULT_CLEAR_AFTER_SECONDS, DEFAULT_DUPLICATE_WINDOW_MS, DEFAULT_MAX_STATUS_AGE_DAYS, DEFAULT_PORT, DEFAULT_RETENTION_DAYS, DEFAULT_SKEW_SECONDS } from './defaults.js';
 
-/** The web screen's fixed default port (documented in README and docs/kiosk-config.md). */
-export const DEFAULT_PORT = 7169;
-export const DEFAULT_CLEAR_AFTER_SECONDS = 30;
-export const DEFAULT_DUPLICATE_WINDOW_MS = 1500;
-export const DEFAULT_SKEW_SECONDS = 300;
-export const DEFAULT_MAX_STATUS_AGE_DAYS = 7;
-/** Default keep-until: 6 years after the check. The legal periods (employment + 2 years, tenancy + 1 year) end on dates only the organisation knows; extend with `records keep`. */
-export const DEFAULT_RETENTION_DAYS = 6 * 366;
+export { DEFAULT_PORT, DEFAULT_CLEAR_AFTER_SECONDS, DEFAULT_DUPLICATE_WINDOW_MS, DEFAULT_SKEW_SECONDS, DEFAULT_MAX_STATUS_AGE_DAYS, DEFAULT_RETENTION_DAYS, CONFIG_PURPOSES, deskPurposeOf, type ConfigPurpose } from './defaults.js';
 const MAX_CONFIG_BYTES = 256 * 1024;
-
-export const CONFIG_PURPOSES = ['work', 'rent', 'housing', 'any'] as const;
-export type ConfigPurpose = (typeof CONFIG_PURPOSES)[number];
-
-export function deskPurposeOf(p: ConfigPurpose): DeskPurpose {
-  return p === 'any' ? 'other' : p;
-}
 
 const nonEmpty = z.string().min(1, 'must not be empty');
 const devicePath = z.string().regex(/^\/dev\/\S+$/, 'must be a device path such as /dev/ttyACM0');

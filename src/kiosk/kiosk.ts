@@ -25,7 +25,8 @@ import { loadKeySet, type KeySet } from '../trust/keyset.js';
 import { watchTrustStore, type TrustWatcher } from '../trust/state.js';
 import type { TrustContext } from '../verify/options.js';
 import { verify } from '../verify/verify.js';
-import { DEFAULT_CLEAR_AFTER_SECONDS, DEFAULT_DUPLICATE_WINDOW_MS, DEFAULT_MAX_STATUS_AGE_DAYS, DEFAULT_PORT, DEFAULT_RETENTION_DAYS, DEFAULT_SKEW_SECONDS, deskPurposeOf, type ConfigPurpose, type KioskConfig } from './config.js';
+import type { KioskConfig } from './config.js';
+import { DEFAULT_CLEAR_AFTER_SECONDS, DEFAULT_DUPLICATE_WINDOW_MS, DEFAULT_MAX_STATUS_AGE_DAYS, DEFAULT_PORT, DEFAULT_RETENTION_DAYS, DEFAULT_SKEW_SECONDS, deskPurposeOf, type ConfigPurpose } from './defaults.js';
 import { likenessKeyFilter } from './terminal-input.js';
 import { Desk, type CheckRecorder } from './wiring.js';
 
