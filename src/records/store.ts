@@ -247,7 +247,13 @@ export class RecordStore extends RecordReader {
       }
     }
     if (pollMs > 0) {
-      store.requestTimer = setInterval(() => store.serveRequests(), pollMs);
+      store.requestTimer = setInterval(() => {
+        try {
+          store.serveRequests();
+        } catch {
+          // A folder problem (it went away, a disk error): the asking command times out and says so; the kiosk goes on.
+        }
+      }, pollMs);
       store.requestTimer.unref(); // never what keeps a process alive
     }
     return store;
