@@ -82,7 +82,10 @@ else {
   console.log(`wall-clock ops/s (machine shared, not pinned exclusively): off ${Math.round(summary.wallOpsPerSec.off)}, on ${Math.round(summary.wallOpsPerSec.on)}`);
   console.log(`noise floor, the same function measured as both halves of the interleaved case: ${(summary.noiseFloorSameFunction * 100).toFixed(2)} % (median); per round: ${aaSlowdowns.map((x) => (x * 100).toFixed(1) + ' %').join(', ')}`);
   console.log(`revocation on vs off, interleaved in one process (slices of 20): ${(summary.interleavedSlowdown * 100).toFixed(2)} % slower (median); per round: ${abSlowdowns.map((x) => (x * 100).toFixed(1) + ' %').join(', ')}`);
-  console.log('\n| 1,000,000 entries, 2 bits | entries set | raw list bytes | zlib lst bytes | JWS file bytes | CWT file bytes |\n|---|---:|---:|---:|---:|---:|');
-  for (const r of sizes.rows) console.log(`| | ${r.setEntries.toLocaleString('en-GB')} | ${r.rawBytes.toLocaleString('en-GB')} | ${r.lstBytes.toLocaleString('en-GB')} | ${r.jwsBytes.toLocaleString('en-GB')} | ${r.cwtBytes.toLocaleString('en-GB')}${r.cwtVerifies ? '' : ' (over the CBOR limit: use JWS)'} |`);
-  console.log(`\nloading a store with a 1,000,000-entry list (10,000 set): ${sizes.loadMsWith10kSet} ms, RSS ${sizes.rssMB} MB`);
+  console.log('\n| 1,000,000 entries, 2 bits: entries set | raw list bytes | zlib lst bytes | JWS file bytes | CWT file bytes | load ms JWS / CWT | lookup ns JWS / CWT |\n|---|---:|---:|---:|---:|---:|---:|');
+  for (const r of sizes.rows) {
+    const set = typeof r.set === 'number' ? r.set.toLocaleString('en-GB') : r.set;
+    console.log(`| ${set} | ${r.rawBytes.toLocaleString('en-GB')} | ${r.lstBytes.toLocaleString('en-GB')} | ${r.jwt.fileBytes.toLocaleString('en-GB')} | ${r.cwt.fileBytes.toLocaleString('en-GB')} | ${r.jwt.loadMs} / ${r.cwt.loadMs} | ${r.jwt.lookupNs} / ${r.cwt.lookupNs} |`);
+  }
+  for (const b of sizes.bomb) console.log(`zlib bomb (${b.format}, ${b.fileBytes.toLocaleString('en-GB')} bytes, would inflate to ${b.inflatesTo.toLocaleString('en-GB')}): ${b.refused} in ${b.ms} ms, RSS +${b.rssGrowthMB} MB`);
 }

@@ -2,7 +2,8 @@
 /**
  * Trust benchmark: one case per process (bench/trust-run.mjs pins each to one core and repeats).
  *   node bench/trust.mjs <off|on|lookup|ab> [--ms 1500]  → one JSON line { case, ops, usPerOp, rssMB }
- *   node bench/trust.mjs sizes                         → 1,000,000-entry list sizes and load cost
+ *   node bench/trust.mjs sizes                         → 1,000,000-entry lists (0.1 %…10 % set, worst case), both
+ *                                                        forms: file size, load, lookup; cost of refusing a zlib bomb
  * "off": verify of a realistic credential (photo, status-list reference) with the trust store's keys only.
  * "on":  the same verify with the store's TrustContext: a 1,000,000-entry status list (revocation lookup),
  *        staleness limit and clock floor — loaded through the real store (import, re-verify, inflate).
@@ -58,17 +59,17 @@ function listWith(revoked) {
   return list;
 }
 
-/** A real store: pinned root, bundle with the issuer key, and a 1,000,000-entry status list. */
-async function makeStore(revoked) {
+/** A real store: pinned root, bundle with the issuer key, and a 1,000,000-entry status list (or the token given). */
+async function makeStore(revoked, given = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'proofdesk-bench-trust-'));
   const root = pair('bench-root');
-  const issuer = pair('bench-issuer');
+  const issuer = given.issuer ?? pair('bench-issuer');
   await initStore(dir, root.publicJwk);
   const bundle = await buildBundle({ rootPrivateJwk: root.privateJwk, issuers: { keys: [issuer.publicJwk] }, seq: 1, iat: NOW_S - 3600 });
   await importTrustBytes(dir, new TextEncoder().encode(bundle), { now: NOW_S });
   const signer = await signingKeyFromJwk(issuer.privateJwk);
-  const jws = await buildStatusListToken({ uri: URI, list: listWith(revoked), signer, iat: NOW_S - 600, ttl: 86400, format: 'jwt' });
-  await importTrustBytes(dir, jws, { now: NOW_S });
+  const token = given.token ?? (await buildStatusListToken({ uri: URI, list: listWith(revoked), signer, iat: NOW_S - 600, ttl: 86400, format: 'jwt' }));
+  await importTrustBytes(dir, token, { now: NOW_S });
   return { dir, issuer };
 }
 
@@ -152,31 +153,63 @@ async function ab(off, on, sinkOf) {
   console.log(JSON.stringify({ case: 'ab', ops: Math.round(opsOn), opsOff: Math.round(opsOff), opsOn: Math.round(opsOn), slowdown: +(1 - opsOn / opsOff).toFixed(4), rssMB: +(process.memoryUsage().rss / 2 ** 20).toFixed(1), sink: sinkOf() & 1 }));
 }
 
-/** List and token sizes for 1,000,000 entries at several revocation rates, and the cost of loading one. */
+/**
+ * 1,000,000-entry lists at several fill levels — 0.1 %, 1 % and 10 % set at random indexes, and the worst case
+ * (every entry a random status: nothing to compress) — in both signed forms: file size, import into a real store,
+ * load (read + re-verify + inflate), and lookup cost. Then the cost of refusing a signed zlib bomb.
+ */
 async function sizes() {
   const issuer = pair('bench-issuer');
   const signer = await signingKeyFromJwk(issuer.privateJwk);
   const keys = await issuerKeyRefs([checkIssuerJwk(issuer.publicJwk, 'issuer')]);
   const rows = [];
-  for (const revoked of [0, 1000, 10_000, 100_000]) {
-    const list = listWith(revoked);
+  for (const fill of [0, 1000, 10_000, 100_000, 'worst']) {
+    const list = fill === 'worst' ? worstList() : listWith(fill);
     const lst = list.compress();
-    const jws = await buildStatusListToken({ uri: URI, list, signer, iat: NOW_S, format: 'jwt' });
-    const cwt = await buildStatusListToken({ uri: URI, list, signer, iat: NOW_S, format: 'cwt' });
-    // The CWT form goes through the credential codec's strict CBOR decoder and its 32 KB string limit.
-    const cwtVerifies = await verifyStatusListToken(cwt, keys, { now: NOW_S }).then(() => true, () => false);
-    rows.push({ entries: ENTRIES, setEntries: revoked, rawBytes: list.bytes.length, lstBytes: lst.length, jwsBytes: jws.length, cwtBytes: cwt.length, cwtVerifies });
+    const row = { entries: ENTRIES, set: fill === 'worst' ? 'every entry random' : fill, rawBytes: list.bytes.length, lstBytes: lst.length };
+    for (const format of ['jwt', 'cwt']) {
+      const token = await buildStatusListToken({ uri: URI, list, signer, iat: NOW_S - 600, format });
+      const { dir } = await makeStore(0, { issuer, token });
+      try {
+        const t0 = performance.now();
+        const state = await loadTrustState({ storeDir: dir });
+        const loadMs = performance.now() - t0;
+        // Lookup: random indexes, timed in bulk.
+        const probes = [...indexes(4096, 99)];
+        let sink = 0;
+        const n = 4_000_000;
+        const t1 = performance.now();
+        for (let i = 0; i < n; i++) sink ^= state.context.statusOf({ uri: URI, idx: probes[i & 4095] }).listIssuedAt & 1;
+        const lookupNs = ((performance.now() - t1) * 1e6) / n;
+        row[format] = { fileBytes: token.length, loadMs: +loadMs.toFixed(1), lookupNs: +lookupNs.toFixed(1), sink: sink & 1 };
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+    rows.push(row);
   }
-  const { dir } = await makeStore(10_000);
-  try {
+  // A zlib bomb signed by a trusted issuer key (lists are inflated only after the signature verifies): what refusing it costs.
+  const bombList = new StatusList(2, new Uint8Array(64 * 1024 * 1024));
+  const bomb = [];
+  for (const format of ['jwt', 'cwt']) {
+    const token = await buildStatusListToken({ uri: URI, list: bombList, signer, iat: NOW_S, format });
+    const rss0 = process.memoryUsage().rss;
     const t0 = performance.now();
-    const state = await loadTrustState({ storeDir: dir });
-    const loadMs = performance.now() - t0;
-    void state;
-    console.log(JSON.stringify({ rows, loadMsWith10kSet: +loadMs.toFixed(1), rssMB: +(process.memoryUsage().rss / 2 ** 20).toFixed(1) }));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+    const code = await verifyStatusListToken(token, keys, { now: NOW_S }).then(() => 'ACCEPTED', (e) => e.code);
+    bomb.push({ format, fileBytes: token.length, inflatesTo: bombList.bytes.length, refused: code, ms: +(performance.now() - t0).toFixed(1), rssGrowthMB: +((process.memoryUsage().rss - rss0) / 2 ** 20).toFixed(1) });
   }
+  console.log(JSON.stringify({ rows, bomb, rssMB: +(process.memoryUsage().rss / 2 ** 20).toFixed(1) }));
+}
+
+/** The worst case for size: every entry VALID, INVALID or SUSPENDED at random (~log2(3) bits each after zlib). */
+function worstList() {
+  const list = StatusList.empty(2, ENTRIES);
+  let x = 11;
+  for (let i = 0; i < ENTRIES; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    list.set(i, (x >>> 8) % 3);
+  }
+  return list;
 }
 
 await main();
