@@ -149,7 +149,7 @@ export class BridgeLink extends EventEmitter<LinkEvents> {
       return;
     }
     this.port = port;
-    const session = new Session(port, this.options.session);
+    const session = new Session(port, { baudRate: this.options.baudRate, ...this.options.session });
     this.session = session;
     session.on('frame', (frame) => this.emit('frame', frame));
     try {

@@ -17,8 +17,13 @@ import {
 export interface SessionOptions {
   windowFrames: number;
   windowBytes: number;
-  /** Resend unacknowledged frames after this long. */
+  /**
+   * Resend unacknowledged frames after this long — plus what the firmware needs before it can answer the oldest one:
+   * its wire time at `baudRate` behind what is in flight, and for drawing commands (ACKed once drawn) the panel time.
+   */
   retryMs: number;
+  /** The link rate, for the wire-time part of the resend timeout; 0 = not known (no allowance). */
+  baudRate: number;
   /** Give up (link down) after this many resends of one frame. */
   maxRetries: number;
   /** Send a HEARTBEAT after this long without sending anything; 0 = never. */
@@ -33,6 +38,7 @@ export const DEFAULT_SESSION_OPTIONS: SessionOptions = {
   /** Three maximal frames (1,034 wire bytes each) in flight; the firmware announces the same limit (proto.h). */
   windowBytes: 4096,
   retryMs: 200,
+  baudRate: 0,
   maxRetries: 3,
   heartbeatMs: 1000,
   handshakeTimeoutMs: 3000,
@@ -239,7 +245,14 @@ export class Session extends EventEmitter<SessionEvents> {
     this.port.write(encodeFrame({ type, seq, payload: code === undefined ? Buffer.alloc(0) : Buffer.from([code]) }));
   }
 
-  private armRetry(delay = this.options.retryMs): void {
+  /** The resend timeout for what is in flight now (see SessionOptions.retryMs). */
+  private retryDelay(): number {
+    const oldest = this.inFlight[0];
+    const wireMs = this.options.baudRate > 0 ? (this.inFlightBytes * 10 * 1000) / this.options.baudRate : 0;
+    return this.options.retryMs + wireMs + (oldest ? panelMs(oldest.type, oldest.payload) : 0);
+  }
+
+  private armRetry(delay = this.retryDelay()): void {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
@@ -360,6 +373,21 @@ export class Session extends EventEmitter<SessionEvents> {
     }
     this.resendFrom(index, nakCodeName(code));
   }
+}
+
+/**
+ * The firmware's panel SPI clock: APB2 96 MHz / 16 (firmware-bridge/ports/stm32f4/main.c, spi_init). Every pixel is
+ * 2 bytes (RGB565) on the SPI whatever the command, so a pixel costs 16 / 6 MHz ≈ 2.7 µs: a full-panel FILL_RECT
+ * (240 × 320) takes ≈ 205 ms before its ACK — longer than the 200 ms resend timeout on its own.
+ */
+export const PANEL_SPI_HZ = 6_000_000;
+
+/** How long the firmware spends drawing one command before it ACKs it (0 for anything that is not drawing). */
+export function panelMs(type: number, payload: Buffer): number {
+  const drawing = type === T.FILL_RECT || type === T.BITMAP1 || type === T.IMAGE_GREY8 || type === T.IMAGE_RGB565;
+  if (!drawing || payload.length < 8) return 0;
+  const pixels = payload.readUInt16BE(4) * payload.readUInt16BE(6);
+  return (pixels * 16 * 1000) / PANEL_SPI_HZ;
 }
 
 /** HELLO_OK → what the firmware said. Only the first byte (proto) is promised across versions. */

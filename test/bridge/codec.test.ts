@@ -14,7 +14,7 @@ import {
   type DecodeResult,
 } from '../../src/bridge/codec.js';
 import { decodeMessage, encodeMessage, type Message } from '../../src/bridge/messages.js';
-import { DEFAULT_SESSION_OPTIONS } from '../../src/bridge/session.js';
+import { DEFAULT_SESSION_OPTIONS, PANEL_SPI_HZ } from '../../src/bridge/session.js';
 
 interface GoodVector {
   name: string;
@@ -183,6 +183,9 @@ describe('docs/bridge-protocol.md against the firmware source (proto.h, the stm3
     expect(host.windowFrames).toBe(fw.windowFrames);
     expect(host.windowBytes).toBe(fw.windowBytes);
     expect(host.heartbeatMs * 2).toBeLessThan(fw.watchdogMs); // a lost heartbeat is resent before the firmware gives up
+    // the host's panel-time allowance assumes the firmware's SPI clock: SYSCLK (= APB2) / 16
+    expect(stm32).toMatch(/SPI_CR1 = SPI_CR1_MSTR \| SPI_CR1_BR_DIV16/);
+    expect(define(stm32, 'PLL_SYSCLK_HZ') / 16).toBe(PANEL_SPI_HZ);
   });
 
   it('has the same frame types and NAK codes as proto.h and the TypeScript codec', () => {

@@ -99,6 +99,31 @@ describe.skipIf(skip !== null)('bridge session over a real pty pair', () => {
     expect(fw!.maxUnacked.bytes).toBeGreaterThan(3000); // the byte window was actually used
   });
 
+  it('gives a drawing command the panel time it needs before resending (a full-panel fill is ≈ 205 ms of SPI)', async () => {
+    await connected({}, { retryMs: 100 });
+    const rect = (w: number, h: number): Buffer => {
+      const p = Buffer.alloc(10);
+      p.writeUInt16BE(w, 4);
+      p.writeUInt16BE(h, 6);
+      return p;
+    };
+    // the firmware answers 180 ms later, as it would after drawing 240 × 320 pixels at 6 MHz SPI (≈ 205 ms)
+    const answerLate = async (w: number, h: number): Promise<number> => {
+      const before = session!.stats.resends;
+      fw!.options.holdAcks = true;
+      const arrived = fw!.received.length;
+      const sent = session!.send(T.FILL_RECT, rect(w, h));
+      await fw!.until((f) => f.received.length > arrived);
+      await new Promise((r) => setTimeout(r, 180));
+      fw!.options.holdAcks = false;
+      fw!.releaseAcks();
+      await sent;
+      return session!.stats.resends - before;
+    };
+    expect(await answerLate(240, 320)).toBe(0); // 100 ms + 205 ms of panel time: still waiting, no resend
+    expect(await answerLate(1, 1)).toBeGreaterThanOrEqual(1); // a one-pixel fill is resent after 100 ms
+  });
+
   it('refuses to queue without bound when the bridge stops acknowledging', async () => {
     await connected({}, { retryMs: 5_000, maxQueued: 8 });
     fw!.options.holdAcks = true;

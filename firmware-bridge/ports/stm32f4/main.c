@@ -28,7 +28,9 @@ static uint32_t sysclk_hz = HSI_HZ, apb1_hz = HSI_HZ, apb2_hz = HSI_HZ;
 /* ---- interrupt-fed receive rings (single producer: ISR, single consumer: main loop) ---- */
 
 #define HOST_RING 8192u /* ≥ 2 × the 4096-byte window: a full window never overflows it */
-#define SCANNER_RING 1024u
+/* The main loop is busy while it draws: a full-panel FILL_RECT is 153,600 bytes of SPI at 6 MHz ≈ 205 ms, during
+ * which a 115200-baud engine delivers ≈ 2.4 KB. 4096 bytes cover 355 ms at 115200 (a power of two: index masks). */
+#define SCANNER_RING 4096u
 
 struct ring {
     volatile uint16_t head, tail;
