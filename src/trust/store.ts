@@ -284,6 +284,16 @@ function createExclusive(dir: string, path: string): boolean {
       linkSync(temp, path);
       return true;
     } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') return false;
+      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw err;
+    }
+    // A file system without hard links: exclusive create, then the pid (a reader may briefly see it empty, which
+    // counts as held until UNREADABLE_LOCK_STALE_MS).
+    try {
+      writeFileSync(path, String(process.pid), { flag: 'wx', mode: 0o644 });
+      return true;
+    } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
       throw err;
     }
