@@ -271,7 +271,7 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
       cleanups.push(() => attached.close());
     }
     const terminalMode = config?.displays.terminal ?? 'auto';
-    if (terminalMode === 'on' || (terminalMode === 'auto' && isTty(output))) displays.push(terminalDisplay(output, typing));
+    if (terminalMode === 'on' || (terminalMode === 'auto' && isTty(output))) displays.push(terminalDisplay(output, typing, web !== null));
 
     const deskPipeline = new Desk({
       desk,

@@ -43,9 +43,16 @@ interface LastCheck {
   state: ScreenState;
 }
 
+/**
+ * Checks remembered for re-showing a duplicate (the hub decides what is a duplicate: the same text within its
+ * window). A few are enough — a window is seconds long — and they are dropped at shutdown.
+ */
+const RECENT_CHECKS = 4;
+
 export class Desk {
   private current: ScreenState;
-  private last: LastCheck | null = null;
+  /** Newest last; bounded by RECENT_CHECKS. */
+  private recent: LastCheck[] = [];
   private clearTimer: NodeJS.Timeout | null = null;
   private queue: Promise<void> = Promise.resolve();
   private queued = 0;
@@ -84,11 +91,20 @@ export class Desk {
     return run;
   }
 
-  /** The same code again within the duplicate window: still one check. Re-show it if its screen was cleared. */
+  /**
+   * The same code again within the duplicate window: still one check, no new record. If its screen is not the one
+   * showing (auto-cleared, or replaced by another scan or a "scan again"), it is shown again.
+   */
   onDuplicate(scan: Scan): void {
-    if (this.closed || !this.last || this.last.text !== scan.text) return;
-    this.opts.log.info({ event: 'duplicate', checkId: this.last.state.checkId, reshown: this.current.kind === 'idle' }, 'same code again');
-    if (this.current.kind === 'idle') this.show(this.last.state);
+    if (this.closed) return;
+    const check = this.recent.findLast((c) => c.text === scan.text);
+    if (!check) return; // still being checked: its screen is on the way
+    const reshown = this.current.checkId !== check.state.checkId;
+    this.opts.log.info({ event: 'duplicate', checkId: check.state.checkId, reshown }, 'same code again');
+    if (!reshown) return;
+    const recordLeft = this.leaveScreen();
+    this.show(this.recentState(check.state.checkId));
+    recordLeft();
   }
 
   onDropped(drop: DroppedScan): void {
@@ -103,7 +119,7 @@ export class Desk {
   answerLikeness(checkId: string, answer: LikenessAnswer, via: string): boolean {
     if (this.closed || this.current.checkId !== checkId || this.current.likeness !== 'ask') return false;
     const next = withLikeness(this.current, answer);
-    if (this.last?.state.checkId === checkId) this.last = { ...this.last, state: next };
+    this.remember(next);
     this.show(next);
     this.record(() => this.opts.recorder?.recordLikeness(checkId, answer, new Date(this.clock())));
     this.opts.log.info({ event: 'likeness', checkId, answer, via }, 'likeness answered');
@@ -117,6 +133,7 @@ export class Desk {
     this.show(this.idle); // no display keeps a person on screen after shutdown
     recordLeft();
     this.closed = true;
+    this.recent = [];
     if (this.clearTimer) clearTimeout(this.clearTimer);
   }
 
@@ -132,7 +149,8 @@ export class Desk {
     const checkId = this.opts.newCheckId(checkedAt);
     const state = resultScreen({ verdict, desk: this.opts.desk, checkedAt, checkId, photo });
     const recordLeft = this.leaveScreen();
-    this.last = { text: scan.text, state };
+    this.recent.push({ text: scan.text, state });
+    if (this.recent.length > RECENT_CHECKS) this.recent.shift();
     this.show(state);
     const shownMs = performance.now() - started;
     recordLeft();
@@ -153,8 +171,18 @@ export class Desk {
     const checkId = s.checkId;
     const at = new Date(this.clock());
     this.current = withLikeness(s, 'not-asked');
-    if (this.last?.state.checkId === checkId) this.last = { ...this.last, state: this.current };
+    this.remember(this.current);
     return () => this.record(() => this.opts.recorder?.recordLikeness(checkId, 'not-asked', at));
+  }
+
+  /** Keep a remembered check's state in step with its screen (the likeness answer). */
+  private remember(state: ScreenState): void {
+    const i = this.recent.findIndex((c) => c.state.checkId === state.checkId);
+    if (i >= 0) this.recent[i] = { text: this.recent[i]!.text, state };
+  }
+
+  private recentState(checkId: string | null): ScreenState {
+    return this.recent.find((c) => c.state.checkId === checkId)!.state;
   }
 
   private show(state: ScreenState): void {

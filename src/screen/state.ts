@@ -135,7 +135,7 @@ function rentLine(s: StatusClaim): RightLine {
 
 function publicFundsLine(s: StatusClaim, purpose: DeskPurpose): RightLine {
   if (purpose === 'housing' && needsRightToReside(s)) {
-    return { right: 'public-funds', answer: 'assess', text: 'Public funds: right-to-reside assessment needed (not "ineligible")' };
+    return { right: 'public-funds', answer: 'assess', text: 'Public funds: right-to-reside assessment needed before eligibility is decided' };
   }
   return s.publicFunds
     ? { right: 'public-funds', answer: 'yes', text: 'Public funds: recourse to public funds' }

@@ -13,7 +13,16 @@ function clean(s: string): string {
   return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
 }
 
-export function renderTerminal(s: ScreenState, opts: { colour: boolean; likenessKeys: boolean }): string {
+export interface TerminalOptions {
+  colour: boolean;
+  /** y / n / x typed at this terminal answer the likeness question. */
+  likenessKeys: boolean;
+  /** Is there a web screen to show the photo and take the answer? (default true) */
+  web?: boolean;
+}
+
+export function renderTerminal(s: ScreenState, opts: TerminalOptions): string {
+  const web = opts.web ?? true;
   const lines: string[] = [];
   const head = `${SYMBOL[s.icon]} ${s.headline}`.trim();
   lines.push('', opts.colour ? `${ANSI[s.colour]} ${head} ${RESET}` : `== ${head} ==`);
@@ -24,7 +33,8 @@ export function renderTerminal(s: ScreenState, opts: { colour: boolean; likeness
     lines.push(`Name:          ${clean(s.person.name)}`);
     lines.push(`Date of birth: ${clean(s.person.dateOfBirth ?? 'not in the code')}`);
     const photo = s.person.photo;
-    lines.push(`Photo:         ${photo === null ? 'none in the code' : 'base64' in photo ? 'shown on the web screen' : photo.unsupported}`);
+    lines.push(`Photo:         ${photo === null ? 'none in the code' : !('base64' in photo) ? photo.unsupported
+      : web ? 'shown on the web screen' : 'in the code, but a text screen cannot show it: compare the person with their identity document'}`);
   }
   if (s.status) {
     lines.push(`Status:        ${s.status.statusLabel} (${s.status.schemeLabel})`);
@@ -35,7 +45,7 @@ export function renderTerminal(s: ScreenState, opts: { colour: boolean; likeness
   if (s.likeness === 'ask') {
     lines.push(opts.likenessKeys
       ? 'Is the photo of the person in front of you? Type y (yes), n (no) or x (not checked), then Enter.'
-      : 'Is the photo of the person in front of you? Answer on the web screen.');
+      : `Is the photo of the person in front of you? Answer ${web ? 'on the web screen' : 'with the bridge box\'s YES / NO keys'}.`);
   } else if (s.kind === 'result' && s.person) {
     lines.push(`Likeness: ${s.likeness}`);
   }
@@ -50,12 +60,12 @@ export interface TerminalDisplay {
   close(): Promise<void>;
 }
 
-export function terminalDisplay(out: NodeJS.WritableStream & { isTTY?: boolean }, likenessKeys: boolean): TerminalDisplay {
+export function terminalDisplay(out: NodeJS.WritableStream & { isTTY?: boolean }, likenessKeys: boolean, web = true): TerminalDisplay {
   const colour = out.isTTY === true;
   return {
     name: 'terminal',
     show(state) {
-      out.write(renderTerminal(state, { colour, likenessKeys }));
+      out.write(renderTerminal(state, { colour, likenessKeys, web }));
     },
     async close() {},
   };

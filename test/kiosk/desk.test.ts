@@ -62,6 +62,37 @@ describe('Desk pipeline', () => {
     desk.close();
   });
 
+  it('a duplicate of a check whose screen was replaced (another code, scan again) re-shows that check, no new record', async () => {
+    const { desk, shown, checks, likeness } = makeDesk();
+    const a = demoCode('demo-valid');
+    await desk.onScan(scanOf(a));
+    await desk.onScan(scanOf(demoCode('demo-student')));
+    expect(shown.at(-1)).toMatchObject({ checkId: 'check-2' });
+    desk.onDuplicate(scanOf(a));
+    expect(shown.at(-1)).toMatchObject({ kind: 'result', checkId: 'check-1', verdict: 'VALID', likeness: 'not-asked' });
+    expect(shown.at(-1)?.person?.name).toBe('Jordan Specimen');
+    const count = shown.length;
+    desk.onDuplicate(scanOf(a)); // already on screen: nothing changes
+    expect(shown.length).toBe(count);
+    desk.onDropped({ reason: 'SCAN_TOO_LONG', transport: 'serial', source: '/dev/ttyACM0', at: Date.now() });
+    desk.onDuplicate(scanOf(a));
+    expect(shown.at(-1)).toMatchObject({ checkId: 'check-1' });
+    expect(checks).toEqual(['check-1', 'check-2']);
+    // Each check left unanswered is recorded "not asked" once, not once per re-show.
+    expect(likeness).toEqual([['check-1', 'not-asked'], ['check-2', 'not-asked']]);
+    desk.close();
+  });
+
+  it('close() blanks every display: nothing personal stays on a screen after shutdown', async () => {
+    const { desk, shown } = makeDesk();
+    await desk.onScan(scanOf(demoCode('demo-valid')));
+    expect(shown.at(-1)?.person).not.toBeNull();
+    desk.close();
+    expect(shown.at(-1)).toMatchObject({ kind: 'idle', person: null, checkId: null });
+    desk.onDuplicate(scanOf(demoCode('demo-valid')));
+    expect(shown.at(-1)?.kind).toBe('idle');
+  });
+
   it('a dropped scan shows SCAN AGAIN and makes no record', () => {
     const { desk, shown, checks } = makeDesk();
     desk.onDropped({ reason: 'SCAN_TOO_LONG', transport: 'serial', source: '/dev/ttyACM0', at: Date.now() });

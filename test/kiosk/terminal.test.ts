@@ -36,6 +36,12 @@ describe('terminal display', () => {
     expect(plain).not.toContain('\x1b[');
     expect(renderTerminal(s, { colour: true, likenessKeys: false })).toContain('\x1b[1;97;42m');
     expect(renderTerminal(idleScreen(desk), { colour: false, likenessKeys: false })).toContain('Ready to scan');
+    // Without a web screen the terminal does not send the checker to one.
+    const withPhoto = resultScreen({ verdict: verdict('Ada Example'), desk, checkedAt: new Date('2026-11-23T10:00:00Z'), checkId: 'c1', photo: { mime: 'image/png', base64: 'iVBORw0K', width: 1, height: 1 } });
+    expect(renderTerminal(withPhoto, { colour: false, likenessKeys: false })).toContain('Photo:         shown on the web screen');
+    const noWeb = renderTerminal(withPhoto, { colour: false, likenessKeys: false, web: false });
+    expect(noWeb).not.toContain('web screen');
+    expect(noWeb).toMatch(/compare the person with their identity document/);
   });
 
   it('text from a code cannot drive the terminal (control characters are replaced)', () => {

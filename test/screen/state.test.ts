@@ -61,6 +61,10 @@ describe('ScreenState', () => {
     expect(s.status?.statusLabel).toBe('Pre-settled status');
     expect(s.status?.rights[0]?.answer).toBe('assess');
     expect(s.status?.rights[0]?.text).toMatch(/right-to-reside assessment needed/);
+    expect(JSON.stringify(s.status)).not.toMatch(/ineligible/i);
+    // A pending status at a housing desk is flagged the same way, never "no recourse".
+    const pending = resultScreen({ verdict: verdict({ verdict: 'CHECK MANUALLY', valid: false, reason: 'RIGHT_TO_RESIDE_ASSESSMENT', status: { ...preSettled, statusType: 'pending', publicFunds: false } }), desk: desk('housing'), checkId: 'c4', checkedAt: at });
+    expect(pending.status?.rights).toEqual([expect.objectContaining({ right: 'public-funds', answer: 'assess' })]);
   });
   it('pending status points to the checking service', () => {
     const pending: StatusClaim = { ...settled, statusType: 'pending' };
