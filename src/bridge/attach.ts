@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import type { ScanHub } from '../scan/hub.js';
 import type { ScreenDisplay } from '../screen/display.js';
+import type { ScreenState } from '../screen/state.js';
 import { Bridge } from './bridge.js';
 import { BridgeWatcher, type WatchOptions } from './detect.js';
 import type { BridgeError } from './errors.js';
@@ -27,6 +28,8 @@ export interface AttachOptions {
   log: Logger;
   /** path 'auto': how to look for the box (tests inject a port listing; defaults: detect.ts). */
   watch?: WatchOptions;
+  /** The screen the desk shows now: a box found after start draws it at once instead of waiting for the next one. */
+  current?: () => ScreenState;
 }
 
 export interface AttachedBridge {
@@ -52,6 +55,7 @@ export async function attachBridge(cfg: BridgeConfig, opts: AttachOptions): Prom
     wire(b, opts);
     opts.hub.add(b.scanner);
     opts.displays.push(b.display);
+    if (opts.current) b.display.show(opts.current()); // drawn once the handshake is through
     // The display is a user of the link too: it must outlive the scanner long enough to clear the glass.
     return b.acquire();
   };

@@ -8,6 +8,7 @@ import { T } from '../../src/bridge/codec.js';
 import { parseConfig } from '../../src/kiosk/config.js';
 import { ScanHub } from '../../src/scan/hub.js';
 import type { ScreenDisplay } from '../../src/screen/display.js';
+import { idleScreen } from '../../src/screen/state.js';
 import { FakeFirmware } from './fake-firmware.js';
 import { openPtyPair, ptySkipReason, type PtyPair } from './pty-pair.js';
 
@@ -100,6 +101,7 @@ describe.skipIf(skip !== null)('path auto keeps watching (real ptys; the port li
     const probes: string[] = [];
     const attached = await attachBridge({ path: 'auto', name: 'box' }, {
       hub, displays, log, onLikeness: () => undefined,
+      current: () => idleScreen({ purpose: 'work', demo: false, worth: 'Supporting evidence only.' }),
       watch: {
         useSymlink: false,
         pollMs: 100,
@@ -127,6 +129,8 @@ describe.skipIf(skip !== null)('path auto keeps watching (real ptys; the port li
     expect(hub.scanners().map((s) => [s.name, s.transport])).toEqual([['box', 'bridge']]);
     expect(displays.map((d) => d.name)).toEqual(['bridge']);
     expect(lines().find((l) => l.event === 'bridge-detected')).toMatchObject({ path: first.a, firmware: 'box-1' });
+    // the desk's current screen is drawn at once, not left at the firmware's "waiting for the first screen"
+    await fw1.until((f) => f.received.some((x) => x.type === T.SCREEN_END));
 
     // Unplugged; back under another name (another ttyACM number).
     await fw1.close();
