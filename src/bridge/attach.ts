@@ -66,14 +66,16 @@ export async function attachBridge(cfg: BridgeConfig, opts: AttachOptions): Prom
       ...opts.watch,
       // A box is wanted until one is found, and again whenever ours is not connected (it may be back elsewhere).
       wanted: () => !closing && (bridge === null || bridge.link.state !== 'connected'),
-      busy: () => bridge?.path ?? null,
+      // Its own port is left to the link while the link retries it; after a refusal (protocol mismatch: the link
+      // stops trying) the watcher asks there again now and then, so a re-flashed box is taken without a restart.
+      busy: () => (bridge && !bridge.link.refused ? bridge.path : null),
     });
     watcher.on('note', (n) => log.info({ event: 'bridge-candidate-refused', path: n.path, code: n.code, why: n.message }, 'ST-LINK port is not a usable bridge'));
     watcher.on('found', (found) => {
       log.info({ event: 'bridge-detected', path: found.path, firmware: found.firmware.version, notes: found.notes }, 'bridge found');
       if (closing) return;
       if (!bridge) added = add(found.path);
-      else if (bridge.link.moveTo(found.path)) log.info({ event: 'bridge-moved', path: found.path }, 'bridge is back on another port');
+      else if (bridge.link.moveTo(found.path)) log.info({ event: 'bridge-moved', path: found.path }, 'bridge answers again: reconnecting there');
     });
     const first = await watcher.tick();
     if (!first) {

@@ -52,6 +52,11 @@ export class BridgeLink extends EventEmitter<LinkEvents> {
     return this.current;
   }
 
+  /** The firmware was refused (another protocol version): the link has stopped trying until moveTo() or open(). */
+  get refused(): boolean {
+    return this.lastErrorCode === 'PROTOCOL_MISMATCH' && this.current === 'disconnected' && !this.timer && !this.connecting;
+  }
+
   get firmware(): FirmwareInfo | null {
     return this.info;
   }
@@ -93,12 +98,12 @@ export class BridgeLink extends EventEmitter<LinkEvents> {
   }
 
   /**
-   * Use another serial device from now on (auto-detection found the box again under another name after an unplug).
-   * Only while not connected; connects at once. Returns false (and changes nothing) when connected or closed.
+   * Connect to this serial device now (auto-detection found the box answering there: back under another name after
+   * an unplug, or re-flashed after its firmware was refused). Only while not connected; returns false (and changes
+   * nothing) when connected, connecting or closed.
    */
   moveTo(path: string): boolean {
     if (this.closed || this.current === 'connected' || this.connecting) return false;
-    if (path === this.options.path) return true;
     this.options.path = path;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;

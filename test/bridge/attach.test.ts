@@ -162,4 +162,30 @@ describe.skipIf(skip !== null)('path auto keeps watching (real ptys; the port li
     await new Promise((r) => setTimeout(r, 400));
     expect(probes).toHaveLength(count);
   });
+
+  it('a box whose firmware is refused (another protocol) is taken again once re-flashed, without a restart', async () => {
+    const { log, lines } = capture();
+    const pty = await openPtyPair();
+    cleanups.push(() => pty.close());
+    const fw = await FakeFirmware.open(pty.b, { version: 'box-1' });
+    cleanups.push(() => fw.close());
+    const attached = await attachBridge({ path: 'auto' }, {
+      hub: new ScanHub(), displays: [], log, onLikeness: () => undefined,
+      watch: { useSymlink: false, pollMs: 100, retryFailedMs: 200, list: async () => [{ path: pty.a, ...ST_LINK }], probe: (p) => probeBridge(p, { timeoutMs: 500 }) },
+    });
+    cleanups.push(() => attached.close());
+    const link = attached.bridge!.link;
+    expect(link.state).toBe('connected');
+    // flashed with firmware of protocol 2, which reboots: the link says HELLO again and refuses it
+    fw.options.protocol = 2;
+    fw.options.version = 'box-2.0';
+    fw.sendBanner();
+    await waitFor(() => link.refused, 'the refusal');
+    expect(lines().find((l) => l.event === 'bridge-error' && l.code === 'PROTOCOL_MISMATCH')).toBeDefined();
+    // flashed back: the watcher asks again (every retryFailedMs) and the link connects there
+    fw.options.protocol = 1;
+    fw.options.version = 'box-1.1';
+    await waitFor(() => link.state === 'connected', 'the re-flashed box taken again');
+    expect(link.firmware).toMatchObject({ version: 'box-1.1' });
+  });
 });
