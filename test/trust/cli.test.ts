@@ -120,7 +120,7 @@ describe('proofdesk trust / status-list (CLI)', () => {
     ok(['trust', 'import', 'list2.cwt', '--store', store()]);
     expect(verifyWith(codes[1]!).code).toBe(0);
     expect(fineIdx).not.toBe(revokedIdx);
-  });
+  }, 180_000); // ~20 CLI processes: on a loaded 2-core machine each can take seconds
 
   it('trust status shows the active bundle, keys, revocation mode and clock; --json has the documented shape', () => {
     const human = ok(['trust', 'status', '--store', store()]);
