@@ -9,7 +9,7 @@
  * also replaces the DEMO keys of the built-in default.
  */
 import { randomBytes } from 'node:crypto';
-import { fstatSync, readFileSync } from 'node:fs';
+import { fstatSync, readFileSync, realpathSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
@@ -223,7 +223,12 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
 
     // Scanners (created now, started last so no scan arrives before the screen exists).
     const hub = new ScanHub({ dedupeWindowMs: config?.scanners.duplicateWindowMs ?? DEFAULT_DUPLICATE_WINDOW_MS });
-    hub.on('error', (err: Error & { code?: string }) => log.warn({ event: 'scanner-error', code: err.code }, 'scanner problem'));
+    // Scanner errors are about devices (paths, permissions), never scan data, so their words are logged. A wedge
+    // that types into other windows as well is a privacy problem at the desk: logged as an error, not a warning.
+    hub.on('error', (err: Error & { code?: string }) => {
+      const level = err.code === 'NOT_EXCLUSIVE' ? 'error' : 'warn';
+      log[level]({ event: 'scanner-error', code: err.code }, err.message);
+    });
     hub.on('state', (e: ScannerStateEvent) => log.info({ event: 'scanner-state', scanner: e.name, transport: e.transport, state: e.state }, 'scanner state'));
     const input = opts.input ?? process.stdin;
     const output = opts.output ?? process.stdout;
@@ -240,8 +245,10 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
     if ((opts.discover ?? true) && (config?.scanners.discover ?? true)) {
       const found = await discoverScanners().catch((err: Error) => ({ configs: [], notes: [`discovery failed: ${err.message}`] }));
       for (const note of found.notes) log.info({ event: 'discovery-note', note }, 'scanner discovery');
-      const named = new Set((config?.scanners.devices ?? []).map((d) => d.path));
-      for (const c of found.configs) if (!('path' in c) || !named.has(c.path)) hub.add(createScanner(c));
+      // Compare real device nodes: a config naming /dev/ttyACM0 and discovery finding /dev/serial/by-id/… is one
+      // scanner, and opening it twice would leave the second open retrying against the port lock for ever.
+      const named = new Set((config?.scanners.devices ?? []).map((d) => realDevice(d.path)));
+      for (const c of found.configs) if (!('path' in c) || !named.has(realDevice(c.path))) hub.add(createScanner(c));
     }
 
     // Displays.
@@ -321,5 +328,14 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
   } catch (err) {
     await cleanup();
     throw err;
+  }
+}
+
+/** The device node a path leads to (udev links followed); the path itself when it does not exist now. */
+function realDevice(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
   }
 }
