@@ -43,7 +43,7 @@ export function register(program: Command): void {
     .option('--config <file>', 'kiosk config, YAML or JSON (docs/kiosk-config.md); without it: DEMO keys only')
     .option('--port <n>', 'web screen port (default 7169; 0 = any free port)', parsePort)
     .option('--keys <file>', 'trusted issuer keys (JWKS); overrides the config\'s trust')
-    .option('--store <dir>', `trust store folder (proofdesk trust init / import); overrides the config's trust (default without a config: ${defaultTrustStoreDir()} when it holds a bundle, else the DEMO keys)`)
+    .option('--store <dir>', `trust store folder (proofdesk trust init / import); overrides the config's trust (default: ${defaultTrustStoreDir()} when it holds a bundle, else the config's keys, else — no config only — the DEMO keys)`)
     .addOption(new Option('--purpose <purpose>', 'the check this desk makes').choices([...CONFIG_PURPOSES, 'other']))
     .option('--no-stdin', 'do not read scans from standard input')
     .option('--records <dir>', `check-record folder; overrides the config's records.dir (default ${defaultRecordsDir()})`)
@@ -65,12 +65,11 @@ async function run(opts: RunOptions): Promise<void> {
       throw err;
     }
   }
-  // Trust store: --store; else, with no config and no --keys, the per-user store once a bundle has been imported
-  // into it (issue 3's order: --keys, trust store, config keys, DEMO). Only when neither exists: the DEMO keys.
+  // Where keys come from, in order: --keys; the trust store (--store, the config's trust.store, else the per-user
+  // store once a bundle has been imported into it); the config's trust.keys; with no config only, the DEMO keys.
   let trustStore = opts.store !== undefined ? path.resolve(opts.store) : undefined;
-  if (trustStore === undefined && config === null && opts.keys === undefined && existsSync(path.join(defaultTrustStoreDir(), BUNDLE_FILE))) {
-    trustStore = defaultTrustStoreDir();
-  }
+  const storeImplicit = trustStore === undefined && opts.keys === undefined && config?.trust.store === undefined;
+  if (storeImplicit && existsSync(path.join(defaultTrustStoreDir(), BUNDLE_FILE))) trustStore = defaultTrustStoreDir();
   let kiosk: Kiosk;
   try {
     kiosk = await startKiosk({
@@ -114,6 +113,6 @@ async function run(opts: RunOptions): Promise<void> {
   process.on('SIGHUP', () => void kiosk.reloadTrust());
 
   if (kiosk.demo) process.stderr.write('proofdesk: DEMO mode: trusting only the DEMO keys from examples/ (never for real checks)\n');
-  else if (config === null && opts.keys === undefined) process.stderr.write(`proofdesk: trusting the trust store ${trustStore}\n`);
+  else if (trustStore !== undefined) process.stderr.write(`proofdesk: trusting the trust store ${trustStore}\n`);
   process.stdout.write(kiosk.web ? `proofdesk ready: ${kiosk.url}\n` : 'proofdesk ready: (web screen disabled)\n');
 }

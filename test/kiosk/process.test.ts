@@ -202,6 +202,33 @@ describe('proofdesk run (process)', () => {
     expect(p.stderr).toContain(`trusting the trust store ${trustStore}`);
   });
 
+  it("with a config naming trust.keys, a bundle imported into the per-user trust store comes first (issue 3's order)", async () => {
+    const xdg = tmp('xdg-store');
+    const trustStore = path.join(xdg, 'proofdesk');
+    mkdirSync(trustStore);
+    const root = makeKeyPair('root');
+    const fromStore = makeKeyPair('issuer-store');
+    const fromConfig = makeKeyPair('issuer-config');
+    const now = Math.floor(Date.now() / 1000);
+    await initStore(trustStore, root.publicJwk);
+    await importTrustBytes(trustStore, new TextEncoder().encode(await bundleOf(root, [fromStore.publicJwk], 1, now - 60)), { now });
+    const dir = tmp('cfg');
+    writeFileSync(path.join(dir, 'keys.jwks'), JSON.stringify({ keys: [fromConfig.publicJwk] }));
+    writeFileSync(path.join(dir, 'kiosk.yaml'), 'desk:\n  purpose: work\ntrust:\n  keys: ./keys.jwks\n');
+    const p = launch('node', [MAIN, 'run', '--port', '0', '--config', path.join(dir, 'kiosk.yaml'), '--records', tmp('rec')], { XDG_DATA_HOME: xdg });
+    const { port, token } = await ready(p);
+    const sse = await SseClient.open(port, token);
+    p.child.stdin!.write(`${credential(fromConfig, { iat: now - 30 })}\n`);
+    const first = await sse.waitFor((s) => s.kind === 'result');
+    expect(first).toMatchObject({ reason: 'KEY_UNKNOWN', demo: false });
+    p.child.stdin!.write(`${credential(fromStore, { iat: now - 29 })}\n`);
+    expect(await sse.waitFor((s) => s.kind === 'result' && s.checkId !== first.checkId)).toMatchObject({ verdict: 'VALID', demo: false });
+    p.child.kill('SIGTERM');
+    expect((await p.exit).code).toBe(0);
+    sse.close();
+    expect(p.stderr).toContain(`trusting the trust store ${trustStore}`);
+  });
+
   it('logs carry no personal data: names, dates of birth, document numbers, holder ids, photos, code text', async () => {
     const keys = await loadKeySet(path.join(EXAMPLES, 'demo-issuer.jwks'));
     const secrets = new Set<string>();
