@@ -42,7 +42,7 @@ export function register(program: Command): void {
     .description('run the desk: scanners → verify → status screen (web on 127.0.0.1, terminal) + check records')
     .option('--config <file>', 'kiosk config, YAML or JSON (docs/kiosk-config.md); without it: DEMO keys only')
     .option('--port <n>', 'web screen port (default 7169; 0 = any free port)', parsePort)
-    .option('--keys <file>', 'trusted issuer keys (JWKS); overrides the config\'s trust')
+    .option('--keys <file>', 'trusted issuer keys: a JWKS ({"keys": [...]}) or one public JWK; overrides the config\'s trust')
     .option('--store <dir>', `trust store folder (proofdesk trust init / import); overrides the config's trust (default: ${defaultTrustStoreDir()} when it holds a bundle, else the config's keys, else — no config only — the DEMO keys)`)
     .addOption(new Option('--purpose <purpose>', 'the check this desk makes').choices([...CONFIG_PURPOSES, 'other']))
     .option('--no-stdin', 'do not read scans from standard input')

@@ -92,7 +92,7 @@ export function register(program: Command): void {
     .command('build')
     .description('issuer side: sign the issuer keys into a trust bundle with the root private key')
     .requiredOption('--root <file>', 'the root PRIVATE key (root.private.jwk)')
-    .requiredOption('--keys <file>', 'issuer public keys (JWKS); each may carry notBefore / notAfter (NumericDate) and purposes')
+    .requiredOption('--keys <file>', 'issuer public keys: a JWKS ({"keys": [...]}) or one public JWK; each may carry notBefore / notAfter (NumericDate) and purposes')
     .requiredOption('--seq <n>', 'sequence number, higher than every bundle before it')
     .option('--expires-days <n>', 'suggested expiry of the bundle, in days from now')
     .requiredOption('--out <file>', 'where to write the one-line bundle (.jws)')
