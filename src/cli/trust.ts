@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { buildBundle, isoOf } from '../trust/bundle.js';
-import { writeFileAtomic } from '../trust/files.js';
+import { writeFileAtomic } from '../storage/files.js';
 import { DEFAULT_MAX_STATUS_AGE_SECONDS, MAX_BUNDLE_FILE_BYTES, MAX_ROOT_FILE_BYTES } from '../trust/limits.js';
 import { readFileCapped } from '../trust/files.js';
 import { defaultStoreDir, importTrustFile, initStore, readStore, type ImportKind } from '../trust/store.js';

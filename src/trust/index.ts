@@ -23,4 +23,5 @@ export {
   loadTrustState, watchTrustStore, trustStateFrom, summarize, regression,
   type TrustState, type TrustSummary, type TrustKeySummary, type StatusListSummary, type LoadTrustOptions, type TrustWatcher, type WatchOptions,
 } from './state.js';
-export { writeFileAtomic, readFileCapped } from './files.js';
+export { readFileCapped } from './files.js';
+export { writeFileAtomic } from '../storage/files.js';

@@ -6,20 +6,22 @@
  *   state.json          { "v": 1, "highestSeq": N, "highestIat": T }: anti-rollback and clock floor, kept even if
  *                       bundle.jws is lost
  *   status/<h>.jws|.cwt the newest status list per list URI (<h> = first 32 hex of SHA-256 of the URI)
- *   .lock               held (O_EXCL) while an import writes
+ *   .lock               held (O_EXCL) while an import writes (a pid lock: src/storage/pid-lock.ts)
  *
- * Every file is replaced atomically (files.ts). An import writes bundle.jws first (the commit point is its
+ * Every file is replaced atomically (src/storage/files.ts). An import writes bundle.jws first (the commit point is its
  * rename), then state.json; the loader takes highestSeq = max(state, bundle), so a crash between the two is safe,
  * and a crash before the rename leaves the old bundle in force. Nothing here trusts a file because it is in the
  * store: every load re-verifies the bundle against the pinned root and each status list against the bundle.
  */
-import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, unlinkSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { verifyBundle, type TrustBundle, BUNDLE_TYP } from './bundle.js';
 import { TrustError } from './errors.js';
-import { readFileCapped, TEMP_PREFIX, unlinkQuiet, writeFileAtomic, fsyncDir } from './files.js';
+import { fsyncDir, TEMP_PREFIX, unlinkQuiet, writeFileAtomic } from '../storage/files.js';
+import { createLockFile, readLockHolder, releaseLockFile, takeOverStaleLock } from '../storage/pid-lock.js';
+import { readFileCapped } from './files.js';
 import { rootFromJwk, type RootKey } from './jwk.js';
 import { checkedJwsHeader, jwsText, looksLikeCompactJws } from './jws.js';
 import { DEFAULT_TRUST_SKEW_SECONDS, MAX_BUNDLE_FILE_BYTES, MAX_ROOT_FILE_BYTES, MAX_STATUS_LIST_FILE_BYTES } from './limits.js';
@@ -257,89 +259,20 @@ export async function importTrustBytes(dir: string, bytes: Uint8Array, opts: Imp
 
 /* ------------------------------------------------------------------ lock */
 
-/** Held (briefly) by whoever clears a dead importer's lock; see withLock. */
-const TAKEOVER_FILE = '.lock.takeover';
-/** A lock whose contents cannot be read as a pid is judged by age: older than this, it is stale. */
-const UNREADABLE_LOCK_STALE_MS = 5000;
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/**
- * Creates `path` holding our pid, atomically and exclusively: the pid is written to a private temp file first and
- * then hard-linked to `path` (link fails with EEXIST when it exists), so a lock file is never seen empty or
- * half-written. Returns false when someone else holds it.
- */
-function createExclusive(dir: string, path: string): boolean {
-  const temp = join(dir, `${TEMP_PREFIX}lock.${process.pid}.${randomBytes(4).toString('hex')}`);
-  try {
-    writeFileSync(temp, String(process.pid), { flag: 'wx', mode: 0o644 });
-    try {
-      linkSync(temp, path);
-      return true;
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST') return false;
-      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw err;
-    }
-    // A file system without hard links: exclusive create, then the pid (a reader may briefly see it empty, which
-    // counts as held until UNREADABLE_LOCK_STALE_MS).
-    try {
-      writeFileSync(path, String(process.pid), { flag: 'wx', mode: 0o644 });
-      return true;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
-      throw err;
-    }
-  } catch (err) {
-    throw new TrustError('FILE_UNREADABLE', `cannot write to store ${dir}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
-  } finally {
-    unlinkQuiet(temp);
-  }
-}
-
-/** Who holds a lock file, and whether that holder is gone. `null`: there is no such file. */
-function lockHolder(path: string): { pid: number | null; stale: boolean } | null {
-  let text: string;
-  let mtimeMs: number;
-  try {
-    mtimeMs = statSync(path).mtimeMs;
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    return { pid: null, stale: false };
-  }
-  const pid = /^\d+$/.test(text.trim()) ? Number.parseInt(text, 10) : NaN;
-  if (Number.isSafeInteger(pid) && pid > 0) return { pid, stale: pid !== process.pid && !pidAlive(pid) };
-  return { pid: null, stale: Date.now() - mtimeMs > UNREADABLE_LOCK_STALE_MS };
-}
-
 /**
  * Runs `fn` holding the store's import lock (`.lock`, holding the holder's pid). A lock left by a dead process is
- * taken over, and only ever by one contender: clearing it needs `.lock.takeover` (created exclusively), and its
- * holder re-reads `.lock` before removing it. Only a takeover holder removes another process's lock, and a new lock
- * cannot appear while the stale one exists, so the lock removed is exactly the stale one that was re-read — never a
- * live lock another contender just created (the race of "two importers both see the dead lock, one removes it and
- * takes the lock, the other removes the new lock"). A takeover file whose holder died is cleared the same way
- * (the window for that is a few system calls).
+ * taken over, and only ever by one contender (under `.lock.takeover`; the reasoning is in src/storage/pid-lock.ts).
  */
 export async function withLock<T>(dir: string, fn: () => Promise<T>, timeoutMs = 10_000, hooks: { afterStaleSeen?: () => Promise<void> } = {}): Promise<T> {
   const lockPath = join(dir, LOCK_FILE);
-  const takeoverPath = join(dir, TAKEOVER_FILE);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (createExclusive(dir, lockPath)) break;
-    const holder = lockHolder(lockPath);
+    if (storeWrite(dir, () => createLockFile(lockPath))) break;
+    const holder = readLockHolder(lockPath);
     if (holder === null) continue; // released between our attempt and the read: try again at once
     if (holder.stale) {
       await hooks.afterStaleSeen?.(); // test hook: lets a test interleave another contender here
-      if (takeOver(dir, lockPath, takeoverPath)) break;
+      if (storeWrite(dir, () => takeOverStaleLock(lockPath))) break;
       continue;
     }
     if (Date.now() > deadline) throw new TrustError('STORE_BUSY', `store ${dir} is locked by another import (pid ${holder.pid ?? 'unknown'}); try again`);
@@ -348,25 +281,15 @@ export async function withLock<T>(dir: string, fn: () => Promise<T>, timeoutMs =
   try {
     return await fn();
   } finally {
-    unlinkQuiet(lockPath);
+    releaseLockFile(lockPath);
   }
 }
 
-/** Under `.lock.takeover`: removes `.lock` if it is (still) stale, then takes it. True when we now hold the lock. */
-function takeOver(dir: string, lockPath: string, takeoverPath: string): boolean {
-  if (!createExclusive(dir, takeoverPath)) {
-    const t = lockHolder(takeoverPath);
-    if (t?.stale) unlinkQuiet(takeoverPath); // a contender died mid-takeover
-    return false;
-  }
+/** A lock file the store folder will not take (read-only, missing) is refused as the store's own error. */
+function storeWrite<T>(dir: string, write: () => T): T {
   try {
-    const again = lockHolder(lockPath);
-    if (again === null || again.stale) {
-      unlinkQuiet(lockPath);
-      return createExclusive(dir, lockPath);
-    }
-    return false;
-  } finally {
-    unlinkQuiet(takeoverPath);
+    return write();
+  } catch (err) {
+    throw new TrustError('FILE_UNREADABLE', `cannot write to store ${dir}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
   }
 }
