@@ -329,7 +329,12 @@ export class Session extends EventEmitter<SessionEvents> {
   /** Cumulative: an ACK for seq s acknowledges every in-flight frame up to and including s. */
   private onAck(seq: number): void {
     const index = this.inFlight.findIndex((item) => item.seq === seq);
-    if (index < 0) return; // a duplicate ACK for a frame already settled
+    if (index < 0) {
+      // A duplicate ACK (the firmware re-ACKs resent frames it already has): it is alive and working through what
+      // it was sent, so the resend timer starts again — resending the window into a backlog only makes it longer.
+      if (this.inFlight.length > 0 && this.retryTimer) this.armRetry();
+      return;
+    }
     const settled = this.inFlight.splice(0, index + 1);
     for (const item of settled) {
       this.inFlightBytes -= item.wire.length;

@@ -308,6 +308,11 @@ export class TestHost {
   }
 
   private onAck(seq: number): void {
+    // Any ACK — a duplicate one too — shows the firmware is working through what it was sent: the resend timer
+    // counts silence, not the age of the oldest frame. On an emulator starved of CPU the pty moves a byte per
+    // wake-up, and resending a whole window into a pipe that has not drained yet only makes it longer.
+    const now = Date.now();
+    for (const p of this.inFlight) p.sentAt = now;
     const i = this.inFlight.findIndex((p) => p.seq === seq);
     if (i < 0) return;
     for (const p of this.inFlight.splice(0, i + 1)) p.resolve({ acked: true });
@@ -335,8 +340,11 @@ export class TestHost {
     for (const p of this.inFlight) {
       p.resends++;
       if (p.resends > 3) {
-        const err = new Error(`frame ${p.seq} unacknowledged after 3 resends`);
-        for (const q of this.inFlight.splice(0)) q.reject(err);
+        // what the firmware said last, for a failure in CI (ACK/NAK seqs and frame types, no payloads)
+        const last = this.received.raw.slice(-8).map((r) => (r.ok ? `0x${r.frame.type.toString(16)}/${r.frame.seq}` : `bad:${r.nak}`)).join(' ');
+        const err = new Error(`frame ${p.seq} unacknowledged after 3 resends (${this.retryMs} ms each); last received: ${last}`);
+        // everything waiting behind it fails too: a later send must not queue behind a dead window for ever
+        for (const q of [...this.inFlight.splice(0), ...this.queue.splice(0)]) q.reject(err);
         return;
       }
       this.resends++;

@@ -150,17 +150,18 @@ describe.skipIf(skip !== null)('bridge firmware in QEMU (netduinoplus2)', () => 
     expect(badVectors.length).toBeGreaterThanOrEqual(8);
   });
 
-  it('keeps time like the board: online after 1 s of silence, offline (BANNER on return) after 4.5 s', async () => {
+  it('keeps time like the board: online after 1 s of silence, offline (BANNER on return) after 6 s', async () => {
     // The host watchdog is 3000 ms of firmware time: this checks the emulator-clock detection in the ELF too
     // (SysTick wrongly scaled would make the watchdog fire 10× early or late). Wide margins: a starved emulator
-    // sees the host's bytes late, while its clock keeps running.
+    // sees the host's bytes late, while its clock keeps running — but it also loses SysTick interrupts when its
+    // vCPU thread waits for a core (QEMU coalesces expired ticks), so firmware time can run up to ~1/2 slow.
     await host.hello(0);
     await new Promise((r) => setTimeout(r, 1000));
     let from = host.received.frames.length;
     expect(await host.send(T.HEARTBEAT)).toEqual({ acked: true });
     await new Promise((r) => setTimeout(r, 300));
     expect(host.received.frames.slice(from).some((f) => f.type === T.BANNER)).toBe(false);
-    await new Promise((r) => setTimeout(r, 4500));
+    await new Promise((r) => setTimeout(r, 6000));
     from = host.received.frames.length;
     host.send(T.HEARTBEAT).catch(() => undefined);
     await host.waitFor((f) => f.type === T.BANNER, 5000, from);

@@ -124,6 +124,28 @@ describe.skipIf(skip !== null)('bridge session over a real pty pair', () => {
     expect(await answerLate(1, 1)).toBeGreaterThanOrEqual(1); // a one-pixel fill is resent after 100 ms
   });
 
+  it('counts silence, not age, before resending: duplicate ACKs from a busy firmware hold the resend back', async () => {
+    await connected({}, { retryMs: 150 });
+    const before = session!.stats.resends;
+    fw!.options.holdAcks = true;
+    const arrived = fw!.received.length;
+    const sent = session!.send(T.FILL_RECT, Buffer.from([7]));
+    await fw!.until((f) => f.received.length > arrived);
+    const previous = (fw!.received.at(-1)!.seq - 1) & 0xff;
+    // the firmware keeps re-ACKing the frame before (as it does for resent duplicates) for 600 ms
+    for (let t = 0; t < 600; t += 75) {
+      fw!.writeRaw(encodeFrame({ type: T.ACK, seq: previous, payload: Buffer.alloc(0) }));
+      await new Promise((r) => setTimeout(r, 75));
+    }
+    expect(session!.stats.resends - before).toBe(0);
+    // then silence: the frame is resent after 150 ms
+    await new Promise((r) => setTimeout(r, 400));
+    expect(session!.stats.resends - before).toBeGreaterThanOrEqual(1);
+    fw!.options.holdAcks = false;
+    fw!.releaseAcks();
+    await sent;
+  });
+
   it('refuses to queue without bound when the bridge stops acknowledging', async () => {
     await connected({}, { retryMs: 5_000, maxQueued: 8 });
     fw!.options.holdAcks = true;
