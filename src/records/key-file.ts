@@ -3,7 +3,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RecordError } from './errors.js';
-import { fsyncDir, requireOwnerOnly } from './permissions.js';
+import { fsyncDir } from '../storage/files.js';
+import { requireOwnerOnly } from './permissions.js';
 
 export const KEY_BYTES = 32;
 

@@ -6,7 +6,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseEntry, type LogEntry } from './entries.js';
-import { fsyncDir, requireOwnerOnly } from './permissions.js';
+import { fsyncDir } from '../storage/files.js';
+import { requireOwnerOnly } from './permissions.js';
 
 export interface ReadProblem {
   /** 1-based line number. */

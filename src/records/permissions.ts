@@ -25,13 +25,3 @@ export function ensureOwnerOnlyDir(path: string, what: string): void {
   fs.mkdirSync(path, { recursive: true, mode: 0o700 });
   requireOwnerOnly(path, fs.statSync(path), what);
 }
-
-/** fsync a folder so a create, rename or unlink in it survives power loss. */
-export function fsyncDir(path: string): void {
-  const fd = fs.openSync(path, 'r');
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-}

@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RecordError, type RecordErrorCode } from './errors.js';
-import { isRunning } from './writer-lock.js';
+import { pidAlive } from '../storage/pid-lock.js';
 
 export type MaintenanceRequest = { op: 'keep'; checkId: string; until: string } | { op: 'purge' };
 export type MaintenanceResult =
@@ -151,7 +151,7 @@ export async function askWriter(dir: string, holderPid: number, req: Maintenance
       }
     }
     const stillQueued = fs.existsSync(reqFile);
-    if (stillQueued && !isRunning(holderPid)) {
+    if (stillQueued && !pidAlive(holderPid)) {
       fs.rmSync(reqFile, { force: true });
       return null;
     }

@@ -15,7 +15,8 @@ import { RecordError } from './errors.js';
 import { CheckFold, KeepUntilIndex } from './fold.js';
 import { loadKey, type RecordKey } from './key-file.js';
 import { AppendOnlyFile, rewriteAtomically, scanLog, type ReadProblem } from './log-file.js';
-import { ensureOwnerOnlyDir, fsyncDir, requireOwnerOnly } from './permissions.js';
+import { fsyncDir, writeFileAtomic } from '../storage/files.js';
+import { ensureOwnerOnlyDir, requireOwnerOnly } from './permissions.js';
 import { openPersonalCopy, sealPersonalCopy, sealedKeyId, type PersonalCopy } from './personal-copy.js';
 import { askWriter, serveRequests, type MaintenanceRequest, type MaintenanceResult } from './requests.js';
 import { WriterLock } from './writer-lock.js';
@@ -460,18 +461,8 @@ export class RecordStore extends RecordReader {
     return keepUntil;
   }
 
-  /** temp + fsync + rename: a copy is either whole or absent (a left-over from a crash is replaced). */
+  /** temp + fsync + rename: a copy is either whole or absent (a temp left by a crash is removed by purge). */
   private writeBlob(checkId: string, blob: Buffer): void {
-    const file = this.blobPath(checkId);
-    const temp = `${file}.tmp`;
-    const fd = fs.openSync(temp, 'w', 0o600);
-    try {
-      for (let written = 0; written < blob.length; ) written += fs.writeSync(fd, blob, written);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(temp, file);
-    fsyncDir(path.dirname(file));
+    writeFileAtomic(this.blobPath(checkId), blob, { mode: 0o600 });
   }
 }

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LOG_FILE, RecordError, RecordReader, RecordStore, credentialSha256, newCheckId } from '../../src/records/index.js';
+import { WriterLock } from '../../src/records/writer-lock.js';
 import { newCheck, tempDir } from './helpers.js';
 
 let tmp: ReturnType<typeof tempDir>;
@@ -118,6 +119,20 @@ describe('append, fold, list', () => {
     expect(again.list()).toHaveLength(1);
     again.close();
     expect(fs.existsSync(path.join(dir, 'writer.lock'))).toBe(false);
+  });
+
+  it('a dead writer\'s lock seen by two contenders is taken over by one; the other does not remove the new holder\'s lock', () => {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    fs.writeFileSync(path.join(dir, 'writer.lock'), '2147483646\n'); // no such process
+    let second: WriterLock | undefined;
+    // Contender 1 judges the lock stale, then stalls (descheduled) until contender 2 has taken it over.
+    const first = () =>
+      WriterLock.acquire(dir, { afterStaleSeen: () => void (second ??= WriterLock.acquire(dir, { servesRequests: true })) });
+    expect(first).toThrow(expect.objectContaining({ code: 'STORE_BUSY' }));
+    expect(second).toBeDefined();
+    expect(WriterLock.holder(dir)).toEqual({ pid: process.pid, servesRequests: true }); // contender 2's lock stands
+    second!.release();
+    expect(fs.readdirSync(dir)).toEqual([]); // no lock, takeover or temp file left
   });
 
   it('a read-only open of a folder with no store says so', () => {
