@@ -274,7 +274,14 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
     const { attachBridge } = config?.bridges.length ? await import('../bridge/attach.js') : { attachBridge: null };
     for (const b of config?.bridges ?? []) {
       // src/bridge/attach.ts: scanner → hub, TFT → displays, YES/NO → likeness; path 'auto' = detect; blanks at close.
-      const attached = await attachBridge!(b, { hub, displays, log, onLikeness: (answer) => bridgeAnswers.forEach((f) => f(answer)) });
+      const attached = await attachBridge!(b, {
+        hub,
+        displays,
+        log,
+        onLikeness: (answer) => bridgeAnswers.forEach((f) => f(answer)),
+        // A box plugged in after start shows the desk's screen at once, not a waiting message until the next scan.
+        current: () => deskRef?.state ?? idleScreen(desk),
+      });
       cleanups.push(() => attached.close());
     }
     const terminalMode = config?.displays.terminal ?? 'auto';
