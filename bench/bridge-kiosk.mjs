@@ -12,12 +12,13 @@
  * layout, and the link over ptys (no baud limit: see BENCHMARKS.md for the 115200 / 921600 wire times).
  * The host side is the product's (src/bridge Session: 200 ms resend timer, window 4 frames / 4096 bytes).
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { loadFirmwareHarness } from './firmware-harness.mjs';
 import { pino } from 'pino';
 import { SerialPort } from 'serialport';
 import { parseConfig } from '../dist/kiosk/config.js';
@@ -36,15 +37,9 @@ let hostPath;
 let scanner;
 let stopFirmware;
 if (QEMU) {
-  // the boot test's harness (QMP, ptys, -S then cont), compiled once like bench/firmware-bridge.mjs does
-  mkdirSync(join(root, 'node_modules/.cache'), { recursive: true });
-  const out = mkdtempSync(join(root, 'node_modules/.cache/proofdesk-kioskbench-'));
-  process.env.PROOFDESK_FIRMWARE_DIR = join(root, 'firmware-bridge');
-  execFileSync(join(root, 'node_modules/.bin/tsc'), [
-    '--outDir', out, '--rootDir', root, '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022',
-    '--skipLibCheck', '--types', 'node', join(root, 'test/bridge/firmware-harness.ts'),
-  ]);
-  const h = await import(join(out, 'test/bridge/firmware-harness.js'));
+  // the boot test's harness (QMP, ptys, -S then cont), as bench/firmware-bridge.mjs uses it
+  const compiled = await loadFirmwareHarness('kioskbench');
+  const h = compiled.harness;
   const fw = await h.bootQemu();
   // the kiosk opens the host link itself: let go of the harness's handle (QEMU reconnects within about a second)
   await new Promise((r) => fw.host.close(r));
@@ -52,7 +47,7 @@ if (QEMU) {
   scanner = fw.scanner;
   stopFirmware = async () => {
     await fw.stop();
-    rmSync(out, { recursive: true, force: true });
+    compiled.dispose();
   };
 } else {
   const fw = spawn(join(root, 'firmware-bridge/build/posix/proofdesk-bridge'), ['--host-link', 'pty', '--scanner', 'pty', '--buttons', 'pty', '--framebuffer', join(dir, 'panel.raw'), '--quiet'], { stdio: ['ignore', 'pipe', 'ignore'] });

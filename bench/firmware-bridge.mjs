@@ -11,12 +11,8 @@
  * Uses test/bridge/firmware-harness.ts (compiled once into a temp dir with tsc) so bench and boot test drive the
  * firmware the same way. Needs `make -C firmware-bridge all` first.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { loadFirmwareHarness } from './firmware-harness.mjs';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const [, , kind = 'qemu', ...rest] = process.argv;
 const arg = (name, dflt) => {
   const i = rest.indexOf(`--${name}`);
@@ -26,16 +22,9 @@ const ROUNDS = arg('rounds', 300);
 const SCANS = arg('scans', 40);
 const SCREENS = arg('screens', 10);
 
-// compiled inside node_modules/.cache so the output still resolves serialport from node_modules
-mkdirSync(join(root, 'node_modules/.cache'), { recursive: true });
-const out = mkdtempSync(join(root, 'node_modules/.cache/proofdesk-fwbench-'));
-process.env.PROOFDESK_FIRMWARE_DIR = join(root, 'firmware-bridge');
-execFileSync(join(root, 'node_modules/.bin/tsc'), [
-  '--outDir', out, '--rootDir', root, '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022',
-  '--skipLibCheck', '--types', 'node', join(root, 'test/bridge/firmware-harness.ts'),
-]);
-const h = await import(join(out, 'test/bridge/firmware-harness.js'));
-const { T, encodeFrame } = await import(join(out, 'src/bridge/codec.js'));
+const compiled = await loadFirmwareHarness('fwbench');
+const h = compiled.harness;
+const { T, encodeFrame } = await compiled.load('src/bridge/codec.js');
 
 const pct = (xs, p) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -142,5 +131,5 @@ try {
 } finally {
   host.close();
   await fw.stop();
-  rmSync(out, { recursive: true, force: true });
+  compiled.dispose();
 }
