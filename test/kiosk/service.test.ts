@@ -45,6 +45,10 @@ function parseUnit(text: string): Map<string, Map<string, string[]>> {
 }
 
 const unit = parseUnit(readFileSync(UNIT_FILE, 'utf8'));
+const PURGE_FILE = path.join(ROOT, 'hardware/systemd/proofdesk-purge.service');
+const TIMER_FILE = path.join(ROOT, 'hardware/systemd/proofdesk-purge.timer');
+const purge = parseUnit(readFileSync(PURGE_FILE, 'utf8')).get('Service')!;
+const timer = parseUnit(readFileSync(TIMER_FILE, 'utf8'));
 const service = unit.get('Service')!;
 /** The one value of a key (the test fails if it is absent or given twice). */
 function one(key: string, section = service): string {
@@ -201,6 +205,20 @@ describe('hardware/systemd/proofdesk.service', () => {
     expect(bench).toMatch(/`NODE_OPTIONS=--max-semi-space-size=2` \(and `MALLOC_ARENA_MAX=2`\) in the\s+service's environment/);
   });
 
+  it('proofdesk-purge.service: the same user, record folder and config; `proofdesk records purge` options that exist; nightly, catching up', () => {
+    for (const key of ['User', 'Group', 'StateDirectory', 'StateDirectoryMode', 'UMask']) expect(one(key, purge), key).toBe(one(key));
+    const words = one('ExecStart', purge).split(/\s+/);
+    expect(words.slice(0, 4)).toEqual(['/usr/bin/env', 'proofdesk', 'records', 'purge']);
+    expect(words.slice(4)).toEqual(['--config', configPath()]);
+    const help = spawnSync('node', [MAIN, 'records', 'purge', '--help'], { encoding: 'utf8' });
+    expect(help.stdout).toMatch(/^\s+--config\b/m);
+    expect(one('Type', purge)).toBe('oneshot');
+    expect(one('PrivateNetwork', purge)).toBe('yes');
+    expect(one('OnCalendar', timer.get('Timer')!)).toMatch(/^\*-\*-\* \d\d:\d\d:\d\d$/);
+    expect(one('Persistent', timer.get('Timer')!)).toBe('yes');
+    expect(one('WantedBy', timer.get('Install')!)).toBe('timers.target');
+  });
+
   const analyze = onPath('systemd-analyze');
   it.skipIf(!analyze)(`systemd-analyze verify finds nothing to say about it, and would about a misspelt key${analyze ? '' : ' (skipped: systemd-analyze not installed)'}`, () => {
     const dir = tmp('unit');
@@ -211,6 +229,8 @@ describe('hardware/systemd/proofdesk.service', () => {
     };
     const text = readFileSync(UNIT_FILE, 'utf8');
     expect(verify(text)).toEqual({ status: 0, out: '' });
+    const both = spawnSync('systemd-analyze', ['verify', PURGE_FILE, TIMER_FILE], { encoding: 'utf8' });
+    expect({ status: both.status, out: `${both.stdout}${both.stderr}`.trim() }).toEqual({ status: 0, out: '' });
     const typo = verify(text.replace(/^ProtectSystem=strict$/m, 'ProtectSytem=strict'));
     expect(typo.out).toContain("Unknown key 'ProtectSytem'");
   });
@@ -220,6 +240,8 @@ describe('hardware/systemd/proofdesk.service', () => {
     const score = /Overall exposure level for proofdesk\.service: ([\d.]+)/.exec(r.stdout)?.[1];
     expect(score, r.stdout + r.stderr).toBeDefined();
     expect(Number(score)).toBeLessThanOrEqual(2.0);
+    const p = spawnSync('systemd-analyze', ['security', '--offline=true', '--no-pager', PURGE_FILE], { encoding: 'utf8' });
+    expect(Number(/Overall exposure level for proofdesk-purge\.service: ([\d.]+)/.exec(p.stdout)?.[1])).toBeLessThanOrEqual(1.0);
   });
 
   const sysusers = onPath('systemd-sysusers');
@@ -241,7 +263,7 @@ describe('hardware/systemd/proofdesk.service', () => {
 });
 
 describe('the kiosk started as the unit starts it', () => {
-  it('comes up on a root-owned trust store as an unprivileged user, records owner-only, survives SIGHUP, stops in time on SIGTERM', async () => {
+  it('comes up on a root-owned trust store as an unprivileged user, records owner-only, survives SIGHUP, takes the nightly purge, stops in time on SIGTERM', async () => {
     const root = tmp('service-root');
     const asRoot = process.getuid?.() === 0 && onPath('setpriv');
     // Unprivileged as the service is: as root, run as nobody (65534), like `User=` with its own uid.
@@ -308,6 +330,19 @@ describe('the kiosk started as the unit starts it', () => {
       expect(child.exitCode).toBeNull();
       const health = (await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as { ok: boolean };
       expect(health.ok).toBe(true);
+
+      // proofdesk-purge.service's command, as the same user, while the kiosk holds the store: the kiosk does it.
+      const purgeArgv = one('ExecStart', purge).split(/\s+/).slice(2).map((a) => (a === configPath() ? at('etc/proofdesk/kiosk.yaml') : a));
+      const purgeCmd = [...(asRoot ? ['setpriv', `--reuid=${uid}`, `--regid=${gid}`, '--clear-groups'] : []), 'node', MAIN, ...purgeArgv];
+      const purged = await new Promise<{ code: number | null; out: string }>((resolve) => {
+        const p = spawn(purgeCmd[0]!, purgeCmd.slice(1), { cwd: '/', env, stdio: ['ignore', 'pipe', 'pipe'] });
+        let out = '';
+        p.stdout.on('data', (c: Buffer) => (out += c.toString()));
+        p.stderr.on('data', (c: Buffer) => (out += c.toString()));
+        p.on('exit', (code) => resolve({ code, out }));
+      });
+      expect(purged.out).toMatch(new RegExp(`^removed 0 expired checks \\(done by process ${child.pid}, the kiosk holding the store\\)\n$`));
+      expect(purged.code).toBe(0);
 
       // KillSignal=SIGTERM: exit 0 well within TimeoutStopSec.
       const sent = Date.now();
