@@ -219,6 +219,21 @@ describe('hardware/systemd/proofdesk.service', () => {
     expect(one('WantedBy', timer.get('Install')!)).toBe('timers.target');
   });
 
+  it('hardware/README.md\'s install steps use the files, paths and user the units and the example use', () => {
+    const doc = read('hardware/README.md');
+    const section = doc.slice(doc.indexOf('## Running as a service'));
+    const cfg = loadConfig(EXAMPLE);
+    expect(section).toContain(`install -D -m 0644 hardware/systemd/kiosk.example.yaml ${configPath()}`);
+    expect(section).toContain(`trust init --root root.public.jwk --store ${cfg.trust.store}`);
+    expect(section).toContain(`trust import bundle-0001.jws --store ${cfg.trust.store}`);
+    expect(section).toContain(`head -c 32 /dev/urandom > ${cfg.records.personalCopy!.keyFile}) && chown ${one('User')}:${one('Group')} ${cfg.records.personalCopy!.keyFile}`);
+    expect(section).toContain('cp hardware/systemd/proofdesk.sysusers /etc/sysusers.d/proofdesk.conf');
+    for (const f of readdirSync(path.join(ROOT, 'hardware/udev')).filter((n) => n.endsWith('.rules'))) expect(section).toContain(`hardware/udev/${f}`);
+    for (const f of ['proofdesk.service', 'proofdesk-purge.service', 'proofdesk-purge.timer']) expect(section).toContain(`hardware/systemd/${f}`);
+    expect(section).toContain('systemctl enable --now proofdesk proofdesk-purge.timer');
+    expect(section).toContain("journalctl -u proofdesk -o cat | grep 'proofdesk ready'");
+  });
+
   const analyze = onPath('systemd-analyze');
   it.skipIf(!analyze)(`systemd-analyze verify finds nothing to say about it, and would about a misspelt key${analyze ? '' : ' (skipped: systemd-analyze not installed)'}`, () => {
     const dir = tmp('unit');
