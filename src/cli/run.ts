@@ -113,6 +113,6 @@ async function run(opts: RunOptions): Promise<void> {
   process.on('SIGHUP', () => void kiosk.reloadTrust());
 
   if (kiosk.demo) process.stderr.write('proofdesk: DEMO mode: trusting only the DEMO keys from examples/ (never for real checks)\n');
-  else if (trustStore !== undefined) process.stderr.write(`proofdesk: trusting the trust store ${trustStore}\n`);
+  else if (opts.keys === undefined && (trustStore ?? config?.trust.store) !== undefined) process.stderr.write(`proofdesk: trusting the trust store ${trustStore ?? config?.trust.store}\n`);
   process.stdout.write(kiosk.web ? `proofdesk ready: ${kiosk.url}\n` : 'proofdesk ready: (web screen disabled)\n');
 }

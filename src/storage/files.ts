@@ -4,7 +4,7 @@
  * either the old file or the new one, never a torn mix. Errors are the file system's own: each stage words its
  * refusals itself.
  */
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
@@ -20,10 +20,14 @@ export function tempPathFor(path: string): string {
  * Replaces `path` atomically with `data`. `beforeRename` exists for crash tests: it runs after the temp file is
  * durable and before the rename (the commit point).
  */
+/** `mode`, when given, is set exactly (not filtered by the umask). */
 export function writeFileAtomic(path: string, data: string | Uint8Array, opts: { mode?: number; beforeRename?: () => void } = {}): void {
   const temp = tempPathFor(path);
   const fd = openSync(temp, 'wx', opts.mode ?? 0o644);
   try {
+    // A mode asked for holds whatever the umask (a trust store written by an administrator with umask 077 must
+    // still be readable by the kiosk's service user); without one, the umask applies as usual.
+    if (opts.mode !== undefined) fchmodSync(fd, opts.mode);
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     let off = 0;
     while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);

@@ -13,7 +13,7 @@
  * and a crash before the rename leaves the old bundle in force. Nothing here trusts a file because it is in the
  * store: every load re-verifies the bundle against the pinned root and each status list against the bundle.
  */
-import { existsSync, mkdirSync, readdirSync, unlinkSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +29,9 @@ import { issuerKeyRefs, statusListFormatOf, verifyStatusListToken, type StatusLi
 
 export const ROOT_FILE = 'root.jwk';
 export const BUNDLE_FILE = 'bundle.jws';
+/** Store files and folders: written by an administrator, read by the kiosk's service user (public keys, no secrets). */
+const STORE_FILE_MODE = 0o644;
+const STORE_DIR_MODE = 0o755;
 export const STATE_FILE = 'state.json';
 export const STATUS_DIR = 'status';
 const LOCK_FILE = '.lock';
@@ -63,7 +66,7 @@ export interface StoreSnapshot {
 
 function readState(dir: string): StoreState {
   const path = join(dir, STATE_FILE);
-  if (!existsSync(path)) return { v: 1, highestSeq: 0, highestIat: 0 };
+  if (!present(path)) return { v: 1, highestSeq: 0, highestIat: 0 };
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileCapped(path, 4096, 'store state').toString('utf8'));
@@ -77,12 +80,27 @@ function readState(dir: string): StoreState {
 }
 
 function writeState(dir: string, state: StoreState, beforeRename?: () => void): void {
-  writeFileAtomic(join(dir, STATE_FILE), JSON.stringify(state) + '\n', beforeRename ? { beforeRename } : {});
+  writeFileAtomic(join(dir, STATE_FILE), JSON.stringify(state) + '\n', { mode: STORE_FILE_MODE, ...(beforeRename ? { beforeRename } : {}) });
+}
+
+/**
+ * Whether a store file or folder is there. Unlike existsSync, a permission problem is not "absent": a store the
+ * service user cannot read must say so, not "no root is pinned".
+ */
+function present(path: string): boolean {
+  try {
+    statSync(path);
+    return true;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return false;
+    throw new TrustError('FILE_UNREADABLE', `cannot read ${path}: ${code === 'EACCES' ? 'permission denied (the store must be readable by this user: folders 0755, files 0644)' : (code ?? 'error')}`);
+  }
 }
 
 export async function readRoot(dir: string): Promise<RootKey | null> {
   const path = join(dir, ROOT_FILE);
-  if (!existsSync(path)) return null;
+  if (!present(path)) return null;
   const bytes = readFileCapped(path, MAX_ROOT_FILE_BYTES, 'pinned root');
   let jwk: unknown;
   try {
@@ -100,14 +118,14 @@ export function statusListFileName(uri: string, format: 'jwt' | 'cwt'): string {
 /** Loads and re-verifies everything in the store. Throws only for a missing/damaged root or state; other problems are listed. */
 export async function readStore(dir: string, opts: { now: number; skewSeconds?: number }): Promise<StoreSnapshot> {
   const snap: StoreSnapshot = { dir, root: null, bundle: null, highestSeq: 0, highestIat: 0, statusLists: [], problems: [] };
-  if (!existsSync(dir)) return snap;
+  if (!present(dir)) return snap;
   snap.root = await readRoot(dir);
   const state = readState(dir);
   snap.highestSeq = state.highestSeq;
   snap.highestIat = state.highestIat;
   if (!snap.root) return snap;
   const bundlePath = join(dir, BUNDLE_FILE);
-  if (existsSync(bundlePath)) {
+  if (present(bundlePath)) {
     try {
       // No time checks on reload: a bundle "from the future" after the clock went back stays in force and the clock
       // floor flags the clock (CLOCK_SUSPECT) instead of trust silently disappearing.
@@ -126,7 +144,7 @@ export async function readStore(dir: string, opts: { now: number; skewSeconds?: 
   if (snap.bundle) {
     const keys = await issuerKeyRefs(snap.bundle.keys);
     const statusDir = join(dir, STATUS_DIR);
-    if (existsSync(statusDir)) {
+    if (present(statusDir)) {
       for (const name of readdirSync(statusDir).sort()) {
         if (name.startsWith(TEMP_PREFIX) || !/\.(jws|cwt)$/.test(name)) continue;
         try {
@@ -146,6 +164,7 @@ export async function readStore(dir: string, opts: { now: number; skewSeconds?: 
 export async function initStore(dir: string, rootJwk: unknown, opts: { force?: boolean } = {}): Promise<RootKey> {
   const root = await rootFromJwk(rootJwk, 'root key');
   mkdirSync(dir, { recursive: true, mode: 0o755 });
+  chmodSync(dir, STORE_DIR_MODE); // whatever the umask: the kiosk's service user reads the store
   return withLock(dir, async () => {
     const existing = await readRoot(dir).catch(() => 'damaged' as const);
     if (existing && !opts.force) {
@@ -159,7 +178,7 @@ export async function initStore(dir: string, rootJwk: unknown, opts: { force?: b
       if (existsSync(statusDir)) for (const name of readdirSync(statusDir)) unlinkQuiet(join(statusDir, name));
       writeState(dir, { v: 1, highestSeq: 0, highestIat: 0 });
     }
-    writeFileAtomic(join(dir, ROOT_FILE), JSON.stringify(root.jwk, null, 2) + '\n');
+    writeFileAtomic(join(dir, ROOT_FILE), JSON.stringify(root.jwk, null, 2) + '\n', { mode: STORE_FILE_MODE });
     return root;
   });
 }
@@ -220,7 +239,7 @@ export async function importTrustBytes(dir: string, bytes: Uint8Array, opts: Imp
   }
   if (kind === 'bundle' && bytes.length > MAX_BUNDLE_FILE_BYTES) throw new TrustError('FILE_TOO_LARGE', `bundle is ${bytes.length} bytes; the limit is ${MAX_BUNDLE_FILE_BYTES}`);
   const skewSeconds = opts.skewSeconds ?? DEFAULT_TRUST_SKEW_SECONDS;
-  if (!existsSync(join(dir, ROOT_FILE))) throw new TrustError('NO_ROOT', `no root is pinned in ${dir}: run \`proofdesk trust init --root ROOT.public.jwk\` first`);
+  if (!present(join(dir, ROOT_FILE))) throw new TrustError('NO_ROOT', `no root is pinned in ${dir}: run \`proofdesk trust init --root ROOT.public.jwk\` first`);
   return withLock(dir, async () => {
     const root = await readRoot(dir);
     if (!root) throw new TrustError('NO_ROOT', `no root is pinned in ${dir}`);
@@ -229,7 +248,7 @@ export async function importTrustBytes(dir: string, bytes: Uint8Array, opts: Imp
       const current = await readStore(dir, { now: opts.now, skewSeconds });
       const highestSeq = Math.max(state.highestSeq, current.highestSeq);
       const bundle = await verifyBundle(bytes, root, { now: opts.now, skewSeconds, highestSeq, refuseExpired: true });
-      writeFileAtomic(join(dir, BUNDLE_FILE), bundle.text + '\n', opts.beforeCommit ? { beforeRename: opts.beforeCommit } : {});
+      writeFileAtomic(join(dir, BUNDLE_FILE), bundle.text + '\n', { mode: STORE_FILE_MODE, ...(opts.beforeCommit ? { beforeRename: opts.beforeCommit } : {}) });
       writeState(dir, { v: 1, highestSeq: bundle.seq, highestIat: Math.max(state.highestIat, current.highestIat, bundle.iat) });
       return { kind, seq: bundle.seq, previousSeq: current.bundle?.seq ?? 0 };
     }
@@ -245,8 +264,9 @@ export async function importTrustBytes(dir: string, bytes: Uint8Array, opts: Imp
     }
     const statusDir = join(dir, STATUS_DIR);
     mkdirSync(statusDir, { recursive: true, mode: 0o755 });
+    chmodSync(statusDir, STORE_DIR_MODE); // whatever the umask: the kiosk's service user reads the store
     const name = statusListFileName(token.uri, token.format);
-    writeFileAtomic(join(statusDir, name), token.raw, opts.beforeCommit ? { beforeRename: opts.beforeCommit } : {});
+    writeFileAtomic(join(statusDir, name), token.raw, { mode: STORE_FILE_MODE, ...(opts.beforeCommit ? { beforeRename: opts.beforeCommit } : {}) });
     // A list that changed form (JWS ↔ CWT) leaves an older twin behind; remove it after the commit.
     const twin = statusListFileName(token.uri, token.format === 'jwt' ? 'cwt' : 'jwt');
     if (existsSync(join(statusDir, twin))) {

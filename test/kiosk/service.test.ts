@@ -327,7 +327,10 @@ describe('the kiosk started as the unit starts it', () => {
         await new Promise((r) => setTimeout(r, 25));
       }
       const port = Number(/127\.0\.0\.1:(\d+)/.exec(stdout)![1]);
-      const logs = stderr.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+      // Standard error: pino's JSON lines, and one plain line naming the trust store in use.
+      const lines = stderr.split('\n').filter(Boolean);
+      expect(lines.filter((l) => !l.startsWith('{'))).toEqual([`proofdesk: trusting the trust store ${store}`]);
+      const logs = lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
       expect(logs.find((l) => l.event === 'ready')).toMatchObject({ demo: false, purpose: 'work', trust: 'trust store' });
 
       // The record folder and everything in it: owner-only, the service user's.

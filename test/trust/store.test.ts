@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { existsSync, readdirSync, unlinkSync, writeFileSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, readdirSync, statSync, unlinkSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { initStore, importTrustBytes, readStore, defaultStoreDir, BUNDLE_FILE, STATE_FILE, ROOT_FILE } from '../../src/trust/store.js';
 import { loadTrustState } from '../../src/trust/state.js';
@@ -81,6 +82,41 @@ describe('trust store', () => {
     writeFileSync(join(dir, BUNDLE_FILE), text.replace(/.$/s, '').slice(0, -3) + 'AAA\n');
     const err = await loadTrustState({ storeDir: dir, now: ms(T0) }).catch((e: unknown) => e);
     expect((err as TrustError).code).toBe('NO_ACTIVE_BUNDLE');
+  });
+
+  it('store files are 0644 and folders 0755 whatever the umask (an administrator with umask 077 imports for the service user)', async () => {
+    const old = process.umask(0o077);
+    let dir: string;
+    try {
+      dir = await freshStore();
+      await importOk(dir, await bundleOf(root, [issuerA.publicJwk], 1));
+      await importOk(dir, await statusListOf(issuerA, 'https://example.test/list/1', 16, { 3: 1 }));
+    } finally {
+      process.umask(old);
+    }
+    const modes = (rel: string) => statSync(join(dir, rel)).mode & 0o777;
+    expect(modes('.')).toBe(0o755);
+    for (const f of [ROOT_FILE, BUNDLE_FILE, STATE_FILE]) expect([f, modes(f)]).toEqual([f, 0o644]);
+    const statusDirs = readdirSync(dir).filter((n) => statSync(join(dir, n)).isDirectory());
+    expect(statusDirs.length).toBeGreaterThan(0);
+    for (const d of statusDirs) {
+      expect(modes(d)).toBe(0o755);
+      for (const f of readdirSync(join(dir, d))) expect(modes(join(d, f))).toBe(0o644);
+    }
+  });
+
+  it('a store this user cannot read says so (FILE_UNREADABLE), not "no root is pinned"', async () => {
+    const dir = await freshStore();
+    await importOk(dir, await bundleOf(root, [issuerA.publicJwk], 1));
+    chmodSync(dir, 0o700);
+    // Run as another user: root (CI) drops to nobody with setpriv; a non-root tester owns the folder, so make it 000.
+    const asRoot = process.getuid?.() === 0;
+    if (!asRoot) chmodSync(dir, 0o000);
+    const probe = `import('${join(process.cwd(), 'dist/trust/state.js')}').then((m) => m.loadTrustState({ storeDir: ${JSON.stringify(dir)} })).then(() => console.log('loaded'), (e) => console.log(e.code + ' ' + e.message))`;
+    const cmd = asRoot ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '-e', probe] : [process.execPath, '-e', probe];
+    const r = spawnSync(cmd[0]!, cmd.slice(1), { encoding: 'utf8' });
+    chmodSync(dir, 0o755);
+    expect(r.stdout).toMatch(/^FILE_UNREADABLE cannot read .*permission denied/);
   });
 
   it('refuses each bad file with one line, leaving the store files and the loaded set unchanged', async () => {
