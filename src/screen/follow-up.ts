@@ -4,9 +4,11 @@
  * - work: a follow-up check is due before time-limited permission ends → due by the permission's end date;
  * - rent: due before the LATER of the permission's end and 12 months after this check.
  * Other desks (housing eligibility, any) have no statutory follow-up. Indefinite permission (no end date) needs none.
- * Calendar dates are `YYYY-MM-DD` in UTC, like the record store.
+ * Calendar dates are `YYYY-MM-DD`; the day of the check is the date at a UK desk (Europe/London), as the
+ * permission's own dates are read (src/verify/policy.ts).
  */
 import type { DeskPurpose } from '../credential/types.js';
+import { deskDate } from '../verify/policy.js';
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -34,7 +36,7 @@ export function followUpDate(purpose: DeskPurpose, validUntil: string | undefine
   if (validUntil === undefined || !isCalendarDate(validUntil)) return null;
   if (purpose === 'work') return validUntil;
   if (purpose === 'rent') {
-    const yearAfterCheck = addMonths(checkedAt.toISOString().slice(0, 10), 12);
+    const yearAfterCheck = addMonths(deskDate(checkedAt.getTime()), 12);
     return validUntil > yearAfterCheck ? validUntil : yearAfterCheck;
   }
   return null;

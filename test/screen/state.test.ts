@@ -28,6 +28,9 @@ describe('follow-up date', () => {
     expect(followUpDate('rent', '2028-03-01', at)).toBe('2028-03-01');
   });
   it('none for indefinite permission, housing and other desks, or a malformed date', () => {
+    // 00:30 in London on 1 July is still 30 June in UTC: the check's day is the desk's (London) day.
+    expect(followUpDate('rent', '2027-01-01', new Date('2026-06-30T23:30:00Z'))).toBe('2027-07-01');
+    expect(followUpDate('rent', '2027-01-01', new Date('2026-12-31T23:30:00Z'))).toBe('2027-12-31');
     expect(followUpDate('work', undefined, at)).toBeNull();
     expect(followUpDate('housing', '2027-06-30', at)).toBeNull();
     expect(followUpDate('other', '2027-06-30', at)).toBeNull();
