@@ -145,6 +145,12 @@ export function greyOps(image: Grey8, x: number, y: number): DrawOp[] {
   return ops;
 }
 
+/** Whether the first strong letter of `text` belongs to a right-to-left script (the Unicode bidi rule P2, simplified). */
+export function startsRightToLeft(text: string): boolean {
+  const first = /\p{L}/u.exec(text)?.[0];
+  return first !== undefined && /[\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}]/u.test(first);
+}
+
 class Column {
   readonly ops: DrawOp[] = [];
   constructor(
@@ -167,7 +173,9 @@ class Column {
     const fit = Math.min(lines, Math.floor(room / lineHeight), opts.maxLines ?? lines);
     if (fit < 1 || (opts.whole && fit < lines)) return;
     const limit = Math.round(fit * lineHeight);
-    this.ops.push(...bitmapOps(bitmap, this.x, this.y, opts.fg ?? COLOURS.black, opts.bg ?? COLOURS.white, limit));
+    // A right-to-left paragraph (an Arabic or Hebrew name) starts at the right edge, as it is read.
+    const x = startsRightToLeft(text) ? this.x + Math.max(0, this.width - bitmap.width) : this.x;
+    this.ops.push(...bitmapOps(bitmap, x, this.y, opts.fg ?? COLOURS.black, opts.bg ?? COLOURS.white, limit));
     this.y += Math.min(bitmap.height, limit) + 4;
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_PAYLOAD } from '../../src/bridge/codec.js';
-import { PANEL, REGIONS, layoutScreen, type DrawOp } from '../../src/bridge/layout.js';
+import { PANEL, REGIONS, layoutScreen, startsRightToLeft, type DrawOp } from '../../src/bridge/layout.js';
 import { encodeMessage } from '../../src/bridge/messages.js';
 import { idleScreen, scanAgainScreen } from '../../src/screen/state.js';
 import { resultState } from './fixtures.js';
@@ -45,6 +45,21 @@ describe('bridge screen layout', () => {
     expect(bitmaps.length).toBeGreaterThan(3);
     // Split paragraphs may start or end a piece on a blank row between lines; columns are always tight.
     for (const op of bitmaps) expect(inkAtEdges(op).slice(0, 2), rect(op)).toEqual([true, true]);
+  });
+
+  it('an Arabic name is drawn against the right margin, a Polish one against the left', async () => {
+    expect([startsRightToLeft('محمد عبد الله'), startsRightToLeft('Zażółć'), startsRightToLeft('12 محمد'), startsRightToLeft('')]).toEqual([true, false, true, false]);
+    // The name is the first bitmap below the banner (no DEMO strip in these states).
+    const nameOp = async (name: string) => {
+      const plan = await layoutScreen(await resultState('VALID', name));
+      return plan.verdict.find((op): op is Extract<DrawOp, { type: 'BITMAP1' }> => op.type === 'BITMAP1' && op.y >= REGIONS.banner.h)!;
+    };
+    const margin = REGIONS.photo.x; // the columns' margin
+    const arabic = await nameOp('محمد عبد الله');
+    expect(arabic.x + arabic.w, rect(arabic)).toBe(PANEL.width - margin);
+    expect(arabic.x, rect(arabic)).toBeGreaterThan(margin);
+    const polish = await nameOp('Zażółć Gęślą');
+    expect(polish.x, rect(polish)).toBe(margin);
   });
 
   it('puts the photo, and only the photo, in grey rows inside the photo box — and none for an unverified code', async () => {

@@ -27,7 +27,7 @@ export const PAGE_HTML = `<!doctype html>
       <figcaption id="photo-note" hidden></figcaption>
     </figure>
     <dl>
-      <dt>Name</dt><dd id="name"></dd>
+      <dt>Name</dt><dd id="name" dir="auto"></dd>
       <dt>Date of birth</dt><dd id="dob"></dd>
       <dt id="status-label-dt">Status</dt><dd id="status-label"></dd>
       <dt>Valid until</dt><dd id="valid-until"></dd>
