@@ -34,7 +34,8 @@ const run = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], {
 beforeAll(() => ensureBuilt(), 120_000);
 
 describe('proofdesk scanners list', () => {
-  it('--json prints a JSON array of devices; a generic serial port is never auto-discovered', () => {
+  // The discovery rules themselves are checked on hand-made listings in devices.test.ts: this machine has no USB.
+  it('--json prints a JSON array of devices', () => {
     const r = run('scanners', 'list', '--json');
     expect(r.status).toBe(0);
     const devices = JSON.parse(r.stdout) as Array<{ kind: string; path: string; autoDiscovered: boolean; scannerVendor?: string }>;
