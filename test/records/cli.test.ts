@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_WORTH_STATEMENT, RecordStore } from '../../src/records/index.js';
 import { ROOT, credentialText, ensureBuilt, newCheck, personalCopy, tempDir } from './helpers.js';
-import { pdfText, pdfToolsPresent, prepareQrReader, qrTextsOnPage, requirePdfTools } from './pdf-tools.js';
+import { pdfSkipNote, pdfText, pdfToolsPresent, prepareQrReader, qrTextsOnPage, requirePdfTools } from './pdf-tools.js';
 
 requirePdfTools();
 let tmp: ReturnType<typeof tempDir>;
@@ -129,7 +129,7 @@ describe('proofdesk records', () => {
     expectOneLineError(proofdesk(['records', 'list'], { XDG_DATA_HOME: path.join(tmp.dir, 'xdg') }), new RegExp(`no record store at ${tmp.dir}/xdg/proofdesk/records `));
   });
 
-  it.runIf(pdfToolsPresent)('pdf writes an owner-only evidence PDF whose QR decodes to the credential', async () => {
+  it.runIf(pdfToolsPresent)(`pdf writes an owner-only evidence PDF whose QR decodes to the credential${pdfSkipNote}`, async () => {
     await seed({ personal: true });
     const out = path.join(tmp.dir, 'a1.pdf');
     const r = proofdesk(['records', 'pdf', 'a1', '--out', out, '--key-file', keyFile, '--store', store]);
@@ -148,7 +148,7 @@ describe('proofdesk records', () => {
     expect(pdfText(path.join(tmp.dir, 'own.pdf'))).toContain('Our own words about worth.');
   });
 
-  it.runIf(pdfToolsPresent)('--config takes the store, key file and wording from the kiosk config; flags win', async () => {
+  it.runIf(pdfToolsPresent)(`--config takes the store, key file and wording from the kiosk config; flags win${pdfSkipNote}`, async () => {
     await seed({ personal: true });
     const cfg = path.join(tmp.dir, 'kiosk.yaml');
     fs.writeFileSync(cfg, [
@@ -169,7 +169,7 @@ describe('proofdesk records', () => {
     expectOneLineError(proofdesk(['records', 'list', '--config', cfg]), /desk\.purpose.*; .*records\.retentionDays|records\.retentionDays.*; .*desk\.purpose/);
   });
 
-  it.runIf(pdfToolsPresent)('the PDF\'s QR re-verifies: proofdesk verify --image on the printed page gives the same verdict as the text (VALID, DEMO keys)', async () => {
+  it.runIf(pdfToolsPresent)(`the PDF's QR re-verifies: proofdesk verify --image on the printed page gives the same verdict as the text (VALID, DEMO keys)${pdfSkipNote}`, async () => {
     const demo = path.join(ROOT, 'examples', 'demo-valid.txt');
     const keys = path.join(ROOT, 'examples', 'demo-issuer.jwks');
     const inspected = JSON.parse(proofdesk(['inspect', '--json', demo]).stdout) as { cwt: { iat: number }; identity: { fullName: string; photo: string } };
@@ -186,7 +186,8 @@ describe('proofdesk records', () => {
     expectOk(proofdesk(['records', 'pdf', 'demo1', '--out', out, '--key-file', keyFile, '--store', store]));
     expect(pdfText(out)).not.toContain('Photo format not supported');
 
-    spawnSync('pdftoppm', ['-r', '150', '-png', out, path.join(tmp.dir, 'page')]);
+    const rendered = spawnSync('pdftoppm', ['-r', '150', '-png', out, path.join(tmp.dir, 'page')], { encoding: 'utf8' });
+    expect(rendered.status, rendered.stderr).toBe(0);
     const pages = fs.readdirSync(tmp.dir).filter((f) => /^page-\d+\.png$/.test(f));
     const fromText = proofdesk(['verify', '--json', '--keys', keys, '--at', at, demo]);
     expectOk(fromText);

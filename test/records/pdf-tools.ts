@@ -9,6 +9,8 @@ import { prepareZXingModule, readBarcodes } from 'zxing-wasm/reader';
 const require = createRequire(import.meta.url);
 const hasTool = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
 export const pdfToolsPresent = hasTool('pdftoppm') && hasTool('pdftotext');
+/** Appended to the name of a test that needs poppler, so a skip says why in the report. */
+export const pdfSkipNote = pdfToolsPresent ? '' : ' (SKIPPED: pdftoppm/pdftotext from poppler-utils not installed)';
 
 /** With CI=true a missing poppler fails loudly; elsewhere the PDF tests skip with a visible reason. */
 export function requirePdfTools(): void {

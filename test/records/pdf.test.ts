@@ -4,7 +4,7 @@ import { PDFDocument } from 'pdf-lib';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_WORTH_STATEMENT, RecordStore, evidencePdf, type PersonalCopy } from '../../src/records/index.js';
 import { credentialText, newCheck, personalCopy, tempDir } from './helpers.js';
-import { pdfText, pdfToolsPresent, prepareQrReader, qrTextsOnPage, requirePdfTools } from './pdf-tools.js';
+import { pdfSkipNote, pdfText, pdfToolsPresent, prepareQrReader, qrTextsOnPage, requirePdfTools } from './pdf-tools.js';
 
 requirePdfTools();
 
@@ -27,7 +27,7 @@ async function makeRecord(copy: PersonalCopy, likeness?: 'yes' | 'no') {
   return { check, stored };
 }
 
-describe.runIf(pdfToolsPresent)('evidence PDF', () => {
+describe.runIf(pdfToolsPresent)(`evidence PDF${pdfSkipNote}`, () => {
   it('holds the photo, the facts, the worth statement, and a QR that decodes to the exact credential text', async () => {
     const copy = await personalCopy();
     const { check, stored } = await makeRecord(copy, 'yes');
