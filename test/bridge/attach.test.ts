@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { SerialPort } from 'serialport';
 import { afterEach, describe, expect, it } from 'vitest';
 import { attachBridge } from '../../src/bridge/attach.js';
@@ -12,7 +12,7 @@ import { idleScreen } from '../../src/screen/state.js';
 import { FakeFirmware } from './fake-firmware.js';
 import { openPtyPair, ptySkipReason, type PtyPair } from './pty-pair.js';
 
-function capture(): { log: ReturnType<typeof pino>; lines: () => Array<Record<string, unknown>> } {
+function capture(): { log: Logger; lines: () => Array<Record<string, unknown>> } {
   const out: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {

@@ -3,7 +3,7 @@ import { SerialPort } from 'serialport';
 import { Session } from '../../src/bridge/session.js';
 import { BridgeError } from '../../src/bridge/errors.js';
 import { NakCode, T, encodeFrame } from '../../src/bridge/codec.js';
-import { FakeFirmware } from './fake-firmware.js';
+import { FakeFirmware, type FakeFirmwareOptions } from './fake-firmware.js';
 import { openPtyPair, ptySkipReason, type PtyPair } from './pty-pair.js';
 
 const skip = ptySkipReason();
@@ -36,7 +36,7 @@ describe.skipIf(skip !== null)('bridge session over a real pty pair', () => {
     session = undefined;
   });
 
-  async function connected(options: ConstructorParameters<typeof FakeFirmware>[1] = {}, sessionOptions = {}): Promise<Session> {
+  async function connected(options: FakeFirmwareOptions = {}, sessionOptions = {}): Promise<Session> {
     fw = await FakeFirmware.open(pty.b, options);
     session = new Session(host, { heartbeatMs: 0, ...sessionOptions });
     await session.handshake();

@@ -325,8 +325,8 @@ describe('limits and strict decoding', () => {
   });
 });
 
-function nest(depth: number): unknown[] {
-  let v: unknown[] = [];
+function nest(depth: number): CborValue[] {
+  let v: CborValue[] = [];
   for (let i = 0; i < depth; i++) v = [v];
   return v;
 }
