@@ -6,6 +6,7 @@ export type RecordErrorCode =
   | 'KEEP_NOT_LATER' // keep may only extend keep-until
   | 'STORE_MISSING' // read-only open of a folder that holds no store
   | 'STORE_BUSY' // another live process has the store open for writing (and does not take requests)
+  | 'WRONG_USER' // keep/purge run by a user who does not own the store (e.g. root beside the kiosk's service user)
   | 'WRITER_NO_ANSWER' // the process holding the store did not answer a keep/purge request in time
   | 'WRITER_FAILED' // the process holding the store failed to carry out a request
   | 'STORE_CLOSED' // used after close()

@@ -279,6 +279,7 @@ export class RecordStore extends RecordReader {
    */
   static async maintain(opts: { dir: string; timeoutMs?: number }, req: MaintenanceRequest): Promise<MaintenanceOutcome> {
     const dir = path.resolve(opts.dir);
+    requireOwner(dir);
     let busy: unknown;
     for (let attempt = 0; attempt < 3; attempt++) {
       let store: RecordStore;
@@ -464,5 +465,22 @@ export class RecordStore extends RecordReader {
   /** temp + fsync + rename: a copy is either whole or absent (a temp left by a crash is removed by purge). */
   private writeBlob(checkId: string, blob: Buffer): void {
     writeFileAtomic(this.blobPath(checkId), blob, { mode: 0o600 });
+  }
+}
+
+/**
+ * keep / purge must run as the store's owner (the kiosk's user): the kiosk cannot read a request file another user
+ * made owner-only, and a rewrite by root while the kiosk is stopped would leave a log the kiosk may not open.
+ */
+function requireOwner(dir: string): void {
+  let owner: number;
+  try {
+    owner = fs.statSync(dir).uid;
+  } catch {
+    return; // absent: openForMaintenance says STORE_MISSING
+  }
+  const me = process.getuid?.();
+  if (me !== undefined && me !== owner) {
+    throw new RecordError('WRONG_USER', `record store ${dir} belongs to uid ${owner}, not this user (uid ${me}): run this command as that user (e.g. sudo -u proofdesk …)`);
   }
 }

@@ -168,6 +168,25 @@ describe('maintenance while the kiosk holds the store', () => {
     }
     expect(fs.existsSync(nowhere)).toBe(false);
   });
+
+  // Needs root to hand the store to another user; CI runs as root (elsewhere the test name says it was skipped).
+  it.runIf(process.getuid?.() === 0)('keep/purge by a user who does not own the store (root beside the service user) is WRONG_USER and changes nothing (runs as root only)', async () => {
+    await seed();
+    const chownTree = (uid: number) => {
+      for (const name of ['', ...fs.readdirSync(store, { recursive: true }).map(String)]) fs.chownSync(path.join(store, name), uid, uid);
+    };
+    chownTree(65534);
+    try {
+      const before = fs.readFileSync(path.join(store, LOG_FILE));
+      const err = await RecordStore.maintain({ dir: store }, { op: 'purge' }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(RecordError);
+      expect(err).toMatchObject({ code: 'WRONG_USER', message: expect.stringMatching(/belongs to uid 65534, not this user \(uid 0\)/) });
+      expect(fs.readFileSync(path.join(store, LOG_FILE))).toEqual(before);
+      expect(fs.statSync(path.join(store, LOG_FILE)).uid).toBe(65534);
+    } finally {
+      chownTree(0);
+    }
+  });
 });
 
 it('a kiosk starting while a keep/purge command holds the store waits for it instead of failing', async () => {
