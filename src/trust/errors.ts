@@ -15,6 +15,8 @@ export type TrustErrorCode =
   | 'ISSUED_IN_FUTURE'
   | 'EXPIRED'
   | 'KEY_INVALID'
+  /** A public key whose point is unsafe: small-order or non-canonical Ed25519, P-256 off the curve or at infinity. */
+  | 'KEY_POINT_INVALID'
   | 'ISSUER_KEY_UNKNOWN'
   | 'ISSUER_KEY_NOT_IN_WINDOW'
   | 'NO_ROOT'

@@ -6,6 +6,7 @@ import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { calculateJwkThumbprint } from 'jose';
 import type { CodePurpose } from '../credential/types.js';
 import { TrustError } from './errors.js';
+import { jwkPointProblem } from './points.js';
 import type { TrustAlg } from './limits.js';
 
 /** A public issuer JWK as carried in a bundle: the JWK members plus our signing window and allowed purposes. */
@@ -55,6 +56,8 @@ export function checkIssuerJwk(value: unknown, where: string): IssuerJwk {
   if (!alg) bad(`unsupported key type ${String(jwk.kty)}/${String(jwk.crv)} (need OKP/Ed25519 or EC/P-256)`);
   if (typeof jwk.x !== 'string' || !B64URL.test(jwk.x)) bad('missing or malformed "x"');
   if (jwk.kty === 'EC' && (typeof jwk.y !== 'string' || !B64URL.test(jwk.y))) bad('missing or malformed "y"');
+  const point = jwkPointProblem(jwk);
+  if (point !== null) throw new TrustError('KEY_POINT_INVALID', `${where}: ${point}`);
   if (jwk.alg !== undefined && jwk.alg !== alg && !(alg === 'EdDSA' && jwk.alg === 'Ed25519')) bad(`"alg" ${String(jwk.alg)} does not match the key type (${alg})`);
   if (jwk.use !== undefined && jwk.use !== 'sig') bad(`"use" is ${JSON.stringify(jwk.use)}, not "sig"`);
   if (jwk.kid !== undefined && (typeof jwk.kid !== 'string' || jwk.kid.length === 0 || jwk.kid.length > 256)) bad('"kid" must be a non-empty string');

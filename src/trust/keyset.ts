@@ -4,10 +4,11 @@
  * Optional JWK members (ours): `notBefore` / `notAfter` (NumericDate seconds: the key's signing window, checked
  * against a credential's `iat`) and `purposes` (the code purposes this key may issue).
  */
-import { KeyObject } from 'node:crypto';
+import { KeyObject, type JsonWebKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { calculateJwkThumbprint, importJWK, type JWK } from 'jose';
 import type { CodePurpose } from '../credential/types.js';
+import { jwkPointProblem } from './points.js';
 
 export type KeyAlg = 'EdDSA' | 'ES256';
 
@@ -37,6 +38,8 @@ export type KeySetErrorCode =
   | 'KEYSET_EMPTY'
   | 'JWK_UNSUPPORTED'
   | 'JWK_INVALID'
+  /** A public key whose point is unsafe to trust (small-order or non-canonical Ed25519; P-256 off the curve). */
+  | 'KEY_POINT_INVALID'
   | 'KID_DUPLICATE';
 
 export class KeySetError extends Error {
@@ -52,8 +55,28 @@ export class KeySetError extends Error {
 const PUBLIC_MEMBERS = ['kty', 'crv', 'x', 'y', 'kid', 'alg', 'use', 'key_ops'] as const;
 const PURPOSES: readonly CodePurpose[] = ['work', 'rent', 'other', 'all'];
 
-/** Builds a KeySet from trusted keys (e.g. merged from several bundles). Duplicate kids are refused: a kid must name one key. */
+/**
+ * Builds a KeySet from trusted keys (e.g. merged from several bundles). Duplicate kids are refused: a kid must name
+ * one key. Each key's point is checked here too, so a TrustedKey built by hand gets the same refusal as a JWK.
+ */
 export function makeKeySet(keys: readonly TrustedKey[]): KeySet {
+  for (const k of keys) {
+    const label = k.kid === null ? `key ${k.thumbprint}` : `key "${k.kid}"`;
+    let jwk: JsonWebKey;
+    try {
+      if (!(k.key instanceof KeyObject) || k.key.type !== 'public') throw new Error('not public');
+      jwk = k.key.export({ format: 'jwk' });
+    } catch {
+      throw new KeySetError('JWK_INVALID', `${label}: not a public key object`);
+    }
+    const point = jwkPointProblem(jwk);
+    if (point !== null) throw new KeySetError('KEY_POINT_INVALID', `${label}: ${point}`);
+  }
+  return indexKeys(keys);
+}
+
+/** Keys already checked (trustedKeyFromJwk) → KeySet; refuses duplicate kids. */
+function indexKeys(keys: readonly TrustedKey[]): KeySet {
   const byKid = new Map<string, TrustedKey>();
   for (const k of keys) {
     if (k.kid === null) continue;
@@ -101,7 +124,7 @@ export async function keySetFromJwks(jwks: unknown): Promise<KeySet> {
   if (list.length === 0) throw new KeySetError('KEYSET_EMPTY', 'the key set has no keys');
   const keys: TrustedKey[] = [];
   for (let i = 0; i < list.length; i++) keys.push(await trustedKeyFromJwk(list[i], i));
-  return makeKeySet(keys);
+  return indexKeys(keys);
 }
 
 /** One JWK → TrustedKey (public part only). `index` only labels error messages. */
@@ -119,6 +142,9 @@ export async function trustedKeyFromJwk(input: unknown, index = 0): Promise<Trus
   if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519') alg = 'EdDSA';
   else if (jwk.kty === 'EC' && jwk.crv === 'P-256') alg = 'ES256';
   else throw new KeySetError('JWK_UNSUPPORTED', `${label}: ${String(jwk.kty)}/${String(jwk.crv)} is not supported (OKP/Ed25519 or EC/P-256)`);
+  if (typeof jwk.x !== 'string' || (alg === 'ES256' && typeof jwk.y !== 'string')) throw new KeySetError('JWK_INVALID', `${label}: missing "x"${alg === 'ES256' ? ' or "y"' : ''}`);
+  const point = jwkPointProblem(jwk);
+  if (point !== null) throw new KeySetError('KEY_POINT_INVALID', `${label}: ${point}`);
   if (jwk.alg !== undefined && jwk.alg !== alg && !(alg === 'EdDSA' && jwk.alg === 'Ed25519')) {
     throw new KeySetError('JWK_UNSUPPORTED', `${label}: alg "${String(jwk.alg)}" does not fit a ${jwk.crv} key`);
   }
