@@ -15,6 +15,7 @@
  * 320 └────────────────────────┘
  */
 import type { ScreenColour, ScreenState } from '../screen/state.js';
+import { safeDeep } from '../text/safe.js';
 import { LedPattern, BuzzerPattern, type Message } from './messages.js';
 import { MAX_PAYLOAD } from './codec.js';
 import { bitAt, renderPhoto, renderPhotoRgb565, renderText, rgb565, type Bitmap1, type Grey8, type Rgb565Image } from './raster.js';
@@ -228,7 +229,10 @@ async function fitOneLine(text: string, width: number, sizes: number[]): Promise
   return bitmap;
 }
 
-export async function layoutScreen(state: ScreenState, options: { photoFormat?: PhotoFormat } = {}): Promise<ScreenPlan> {
+export async function layoutScreen(shown: ScreenState, options: { photoFormat?: PhotoFormat } = {}): Promise<ScreenPlan> {
+  // The same sanitised text every display shows (src/text/safe.ts): a NUL would end Pango's C string early, a bidi
+  // control reorder the line.
+  const state = safeDeep(shown);
   const verdict: DrawOp[] = [];
   const look = BANNER[state.colour];
   const { banner } = REGIONS;

@@ -4,6 +4,7 @@
  * YES / NO key press prints one line until Ctrl-C (scan text only with --show-text: it may be personal data).
  */
 import type { Command } from 'commander';
+import { safeJson, safeText } from '../text/safe.js';
 import { UsageError } from './usage-error.js';
 
 interface LinkOptions {
@@ -41,16 +42,16 @@ export function register(program: Command): void {
       try {
         const found = port === 'auto' ? await detectBridge() : { path: port, firmware: await probeBridge(port, { baudRate: baud }), notes: [] };
         const fw = found.firmware;
-        if (opts.json) process.stdout.write(`${JSON.stringify({ path: found.path, ...fw, capsText: capsText(fw.caps) })}\n`);
+        if (opts.json) process.stdout.write(`${safeJson({ path: found.path, ...fw, capsText: capsText(fw.caps) })}\n`);
         else {
           process.stdout.write(
-            `bridge at ${found.path}: firmware ${fw.version || '(unnamed)'}, protocol ${fw.protocol}, panel ${fw.width}×${fw.height}, ` +
+            `bridge at ${safeText(found.path)}: firmware ${safeText(fw.version || '(unnamed)')}, protocol ${fw.protocol}, panel ${fw.width}×${fw.height}, ` +
               `can: ${capsText(fw.caps)}, receive window ${fw.windowFrames} frames / ${fw.windowBytes} bytes\n`,
           );
         }
       } catch (err) {
         const code = err instanceof BridgeError ? err.code : 'ERROR';
-        process.stderr.write(`proofdesk: no bridge: ${code}: ${(err as Error).message}\n`);
+        process.stderr.write(`proofdesk: no bridge: ${code}: ${safeText((err as Error).message)}\n`);
         process.exitCode = 1;
       }
     });
@@ -75,8 +76,9 @@ async function runTest(port: string, baud: number, opts: { json?: boolean; showT
   const bridge = new Bridge({ path, baudRate: baud, name: 'bridge-test' });
   const line = (event: string, fields: Record<string, unknown>): void => {
     const at = new Date().toISOString();
-    if (opts.json) process.stdout.write(`${JSON.stringify({ at, event, ...fields })}\n`);
-    else process.stdout.write(`${at} ${event} ${Object.entries(fields).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ')}\n`);
+    // Scan text and firmware strings come from the box: JSON escapes, or one safe field each, never raw bytes.
+    if (opts.json) process.stdout.write(`${safeJson({ at, event, ...fields })}\n`);
+    else process.stdout.write(`${at} ${event} ${Object.entries(fields).map(([k, v]) => `${k}=${typeof v === 'string' ? safeText(v) : safeJson(v)}`).join(' ')}\n`);
   };
   const testScreen = idleScreen({ purpose: 'other', demo: true, worth: 'Bridge test: not a check.' });
   bridge.on('ready', (fw) => {

@@ -7,6 +7,7 @@ import { inspect, type Decoded } from '../verify/inspect.js';
 import { decodedToJson } from '../verify/json.js';
 import { REASON_TEXT } from '../verify/messages.js';
 import { personRows, rows } from './describe.js';
+import { safeDeep, safeJson } from '../text/safe.js';
 import { action, readCodeText } from './input.js';
 
 export const UNVERIFIED_BANNER = 'UNVERIFIED: the signature was NOT checked. Do not use this to decide anything; use `proofdesk verify`.';
@@ -26,14 +27,15 @@ async function run(text: string | undefined, opts: { json?: boolean; image?: str
   const decoded = inspect(code);
   if (opts.json) {
     process.stderr.write(`${UNVERIFIED_BANNER}\n`);
-    process.stdout.write(`${JSON.stringify(decodedToJson(decoded), null, 2)}\n`);
+    process.stdout.write(`${safeJson(decodedToJson(decoded), 2)}\n`);
   } else {
     process.stdout.write(humanDecoded(decoded, code.length));
   }
   process.exitCode = decoded.decoded ? 0 : 1;
 }
 
-export function humanDecoded(d: Decoded, chars: number): string {
+export function humanDecoded(decoded: Decoded, chars: number): string {
+  const d = safeDeep(decoded); // unsigned: every field is whatever the code's maker wrote
   const head = `${UNVERIFIED_BANNER}\n`;
   const entries: Array<readonly [string, string | undefined]> = [];
   entries.push(['Decoded', d.decoded ? 'yes' : `no (${d.reason}: ${d.reason ? REASON_TEXT[d.reason].message : ''})`]);

@@ -4,12 +4,13 @@
  * this file only collects them. Usage errors exit 2 with one line on stderr, never a stack trace.
  */
 import { Command, CommanderError } from 'commander';
+import { safeLines, safeText } from '../text/safe.js';
 import { UsageError } from './usage-error.js';
 
 const program = new Command('proofdesk')
   .description('Offline verification of signed immigration-status QR codes')
   .exitOverride()
-  .configureOutput({ outputError: (text, write) => write(text.trimEnd().split('\n')[0] + '\n') });
+  .configureOutput({ outputError: (text, write) => write(safeText(text.trimEnd().split('\n')[0] ?? '') + '\n') });
 
 // Command groups, by the top-level command each registers (one line each; keep alphabetical).
 const groups: Record<string, () => Promise<{ register(program: Command): void }>> = {
@@ -39,9 +40,10 @@ try {
     process.exit(err.exitCode === 0 ? 0 : 2);
   }
   if (err instanceof UsageError) {
-    process.stderr.write(`proofdesk: ${err.message}\n`);
+    // A config's field errors are one per line (the lines are ours; what they quote is made safe).
+    process.stderr.write(`proofdesk: ${safeLines(err.message)}\n`);
     process.exit(2);
   }
-  process.stderr.write(`proofdesk: unexpected error: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(`proofdesk: unexpected error: ${safeText(err instanceof Error ? err.message : String(err))}\n`);
   process.exit(2);
 }

@@ -13,6 +13,7 @@ import type { ReadProblem } from '../records/log-file.js';
 import { defaultKeyFile, defaultStoreDir } from '../records/paths.js';
 import { RecordReader, RecordStore } from '../records/store.js';
 import { loadConfig, type KioskConfig } from '../kiosk/config.js';
+import { safeText } from '../text/safe.js';
 import { UsageError } from './usage-error.js';
 
 interface StoreOpt { store?: string; config?: string }
@@ -153,7 +154,7 @@ function byKiosk(pid: number | null): string {
 }
 
 function warn(problems: ReadProblem[]): void {
-  for (const p of problems) process.stderr.write(`proofdesk: warning: record log line ${p.line}: ${p.problem}\n`);
+  for (const p of problems) process.stderr.write(`proofdesk: warning: record log line ${p.line}: ${safeText(p.problem)}\n`);
 }
 
 function table(checks: FoldedCheck[]): string {
@@ -161,7 +162,7 @@ function table(checks: FoldedCheck[]): string {
   const head = ['CHECK ID', 'TIME (UTC)', 'VERDICT', 'REASON', 'LIKENESS', 'FOLLOW-UP', 'KEEP UNTIL'];
   const rows = checks.map((c) => [
     c.checkId, c.at.replace('T', ' ').replace(/\.\d+Z$|Z$/, ''), c.verdict, c.reason ?? '-', c.likeness ?? '-', c.followUpDate ?? '-', c.keepUntil,
-  ]);
+  ].map(safeText));
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)));
   return [head, ...rows].map((r) => r.map((v, i) => v.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n') + '\n';
 }

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Command } from 'commander';
+import { safeJson, safeText } from '../text/safe.js';
 import { UsageError } from './usage-error.js';
 import type { DeviceEntry, DroppedScan, Scan, ScannerConfig, ScannerState } from '../scan/index.js';
 
@@ -43,9 +44,9 @@ export function register(program: Command): void {
     .action(async (opts: { json?: boolean }) => {
       const { listDevices } = await import('../scan/index.js');
       const { devices, notes } = await listDevices();
-      for (const note of notes) process.stderr.write(`note: ${note}\n`);
+      for (const note of notes) process.stderr.write(`note: ${safeText(note)}\n`);
       if (opts.json) {
-        process.stdout.write(`${JSON.stringify(devices.map(withUsbId), null, 2)}\n`);
+        process.stdout.write(`${safeJson(devices.map(withUsbId), 2)}\n`);
         return;
       }
       if (devices.length === 0) process.stdout.write('no serial ports or HID devices found\n');
@@ -114,7 +115,7 @@ async function hidConfig(path: string, layout: 'us' | 'uk', suffix: SuffixOption
 async function runTest(cfg: ScannerConfig, opts: TestOptions): Promise<void> {
   const { createScanner } = await import('../scan/index.js');
   const out = (line: string) => process.stdout.write(`${line}\n`);
-  const emit = (obj: Record<string, unknown>, human: string) => out(opts.json ? JSON.stringify(obj) : human);
+  const emit = (obj: Record<string, unknown>, human: string) => out(opts.json ? safeJson(obj) : human);
 
   const scanner = createScanner(cfg);
   scanner.on('scan', (scan: Scan) => {
@@ -128,13 +129,13 @@ async function runTest(cfg: ScannerConfig, opts: TestOptions): Promise<void> {
     };
     if (opts.showText) event.text = scan.text;
     const human = `scan     ${scan.symbology.padEnd(10)} ${String(scan.text.length).padStart(5)} chars  sha256 ${sha256}`;
-    emit(event, opts.showText ? `${human}\n         ${JSON.stringify(scan.text)}` : human);
+    emit(event, opts.showText ? `${human}\n         ${safeJson(scan.text)}` : human);
   });
   scanner.on('state', (state: ScannerState) => emit({ event: 'state', state }, `state    ${state}`));
   scanner.on('dropped', (d: DroppedScan) => emit({ event: 'dropped', reason: d.reason }, `dropped  ${d.reason}: ${DROP_TEXT[d.reason] ?? ''}`));
   scanner.on('error', (err: Error & { code?: string }) => {
-    if (opts.json) out(JSON.stringify({ event: 'error', code: err.code ?? 'ERROR', message: err.message }));
-    process.stderr.write(`proofdesk: ${err.code ?? 'ERROR'}: ${err.message}\n`);
+    if (opts.json) out(safeJson({ event: 'error', code: err.code ?? 'ERROR', message: err.message }));
+    process.stderr.write(`proofdesk: ${err.code ?? 'ERROR'}: ${safeText(err.message)}\n`);
   });
 
   const stopped = new Promise<void>((resolve) => {
@@ -172,5 +173,6 @@ function describeDevice(d: DeviceEntry): string {
       : d.kind === 'serial'
         ? 'serial port: used only if configured'
         : 'not a scanner interface';
-  return `${d.kind.padEnd(6)} ${d.path}  ${id}  ${what}${page}  — ${verdict}`;
+  // Manufacturer and product strings are whatever the USB device says; paths are names from udev.
+  return safeText(`${d.kind.padEnd(6)} ${d.path}  ${id}  ${what}${page}  — ${verdict}`);
 }

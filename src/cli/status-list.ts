@@ -15,6 +15,7 @@ import { MAX_LIST_STATE_FILE_BYTES, MAX_ROOT_FILE_BYTES, MAX_STATUS_LIST_BYTES }
 import { buildStatusListToken, StatusList, STATUS_INVALID, STATUS_SUSPENDED, STATUS_VALID } from '../trust/status-list.js';
 import { action } from './input.js';
 import { importCommand, positiveInt, readJson, STORE_HELP } from './trust.js';
+import { safeText } from '../text/safe.js';
 import { UsageError } from './usage-error.js';
 
 const STATE_TYPE = 'proofdesk-status-list-state';
@@ -98,7 +99,7 @@ function change(path: string, kind: Change, positional: string[], flagged: strin
   }
   for (const i of idx) s.list.set(i, TARGET[kind]);
   writeListState(path, s);
-  process.stdout.write(`${DONE[kind]} ${idx.length} entr${idx.length === 1 ? 'y' : 'ies'} in ${s.uri} (${path}); run \`proofdesk status-list build\` to sign and publish\n`);
+  process.stdout.write(`${DONE[kind]} ${idx.length} entr${idx.length === 1 ? 'y' : 'ies'} in ${safeText(s.uri)} (${path}); run \`proofdesk status-list build\` to sign and publish\n`);
 }
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
@@ -122,7 +123,7 @@ export function register(program: Command): void {
         if (size > (MAX_STATUS_LIST_BYTES * 8) / bits) throw new UsageError(`--size ${size} exceeds the limit of ${(MAX_STATUS_LIST_BYTES * 8) / bits} entries`);
         if (opts.uri.length === 0 || opts.uri.length > 2048) throw new UsageError('--uri must be 1–2048 characters');
         writeListState(opts.list, { uri: opts.uri, list: StatusList.empty(bits, size), allocated: StatusList.empty(1, size) });
-        process.stdout.write(`new list ${opts.uri}: ${size.toLocaleString('en-GB')} entries of ${bits} bit(s), all VALID (${opts.list})\n`);
+        process.stdout.write(`new list ${safeText(opts.uri)}: ${size.toLocaleString('en-GB')} entries of ${bits} bit(s), all VALID (${opts.list})\n`);
       }),
     );
 
@@ -180,7 +181,7 @@ export function register(program: Command): void {
           ...(opts.expiresDays !== undefined ? { exp: iat + positiveInt(opts.expiresDays, '--expires-days') * 86400 } : {}),
         });
         writeFileAtomic(opts.out, bytes);
-        process.stdout.write(`wrote ${format === 'cwt' ? 'CWT' : 'JWS'} status list ${s.uri} (${s.list.size.toLocaleString('en-GB')} entries, ${bytes.length} bytes) signed by ${signer.kid ?? signer.thumbprint} to ${opts.out}\n`);
+        process.stdout.write(`wrote ${format === 'cwt' ? 'CWT' : 'JWS'} status list ${safeText(s.uri)} (${s.list.size.toLocaleString('en-GB')} entries, ${bytes.length} bytes) signed by ${safeText(signer.kid ?? signer.thumbprint)} to ${opts.out}\n`);
       }),
     );
 

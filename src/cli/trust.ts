@@ -10,6 +10,7 @@ import { DEFAULT_MAX_STATUS_AGE_SECONDS, MAX_BUNDLE_FILE_BYTES, MAX_ROOT_FILE_BY
 import { readFileCapped } from '../trust/files.js';
 import { defaultStoreDir, importTrustFile, initStore, readStore, type ImportKind } from '../trust/store.js';
 import { summarize, type TrustSummary } from '../trust/state.js';
+import { safeDeep, safeJson, safeText } from '../text/safe.js';
 import { action } from './input.js';
 import { UsageError } from './usage-error.js';
 
@@ -44,7 +45,7 @@ export async function importCommand(file: string, opts: { store?: string }, expe
   if (result.kind === 'bundle') {
     process.stdout.write(`imported trust bundle seq ${result.seq} (replacing ${result.previousSeq ? `seq ${result.previousSeq}` : 'none'}) into ${dir}\n`);
   } else {
-    process.stdout.write(`imported status list ${result.uri} issued ${isoOf(result.iat!)} (${result.entries!.toLocaleString('en-GB')} entries) into ${dir}\n`);
+    process.stdout.write(`imported status list ${safeText(result.uri ?? '')} issued ${isoOf(result.iat!)} (${result.entries!.toLocaleString('en-GB')} entries) into ${dir}\n`);
   }
 }
 
@@ -84,7 +85,7 @@ export function register(program: Command): void {
         const maxStatusAgeSeconds = positiveInt(opts.maxStatusAgeDays, '--max-status-age-days') * 86400;
         const snap = await readStore(dir, { now: nowSeconds() });
         const summary = await summarize(snap, { maxStatusAgeSeconds });
-        process.stdout.write(opts.json ? `${JSON.stringify(summary, null, 2)}\n` : humanStatus(summary));
+        process.stdout.write(opts.json ? `${safeJson(summary, 2)}\n` : humanStatus(summary));
       }),
     );
 
@@ -120,7 +121,8 @@ function ago(seconds: number): string {
   return seconds >= 0 ? `${text} ago` : `${text} in the future`;
 }
 
-export function humanStatus(s: TrustSummary): string {
+export function humanStatus(summary: TrustSummary): string {
+  const s = safeDeep(summary); // kids, URIs and problems come from files
   const out: string[] = [`store:      ${s.store}`];
   out.push(s.root ? `root:       ${s.root.alg} ${s.root.thumbprint} (pinned)` : 'root:       none pinned — run `proofdesk trust init --root ROOT.public.jwk`');
   if (s.active) {

@@ -18,6 +18,7 @@ import type { Verdict, VerdictKind } from '../verify/verdict.js';
 import { verify } from '../verify/verify.js';
 import { personRows, rows } from './describe.js';
 import { action, parseIsoTime, readCodeText } from './input.js';
+import { safeDeep, safeJson, safeText } from '../text/safe.js';
 import { UsageError } from './usage-error.js';
 
 export const EXIT_CODE: Record<VerdictKind, number> = { VALID: 0, 'NOT VALID': 1, 'CHECK MANUALLY': 3 };
@@ -91,7 +92,7 @@ async function run(text: string | undefined, opts: VerifyCliOptions): Promise<vo
   const resolved = await resolveVerifyKeys(opts);
   const code = await readCodeText(text, opts);
   const demo = resolved.keys.keys.filter((k) => k.kid?.toUpperCase().startsWith(DEMO_KID_PREFIX));
-  if (demo.length > 0) process.stderr.write(`warning: ${resolved.source} holds DEMO keys (${demo.map((k) => k.kid).join(', ')}): for trying proofdesk only, never for real checks\n`);
+  if (demo.length > 0) process.stderr.write(`warning: ${resolved.source} holds DEMO keys (${safeText(demo.map((k) => k.kid).join(', '))}): for trying proofdesk only, never for real checks\n`);
   const verdict = verify(code, {
     keys: resolved.keys,
     ...(now !== undefined ? { now } : {}),
@@ -99,11 +100,12 @@ async function run(text: string | undefined, opts: VerifyCliOptions): Promise<vo
     // With --at the operator picks the time on purpose: the kiosk-clock check (clock floor) does not apply.
     ...(resolved.trust !== undefined ? { trust: now === undefined ? resolved.trust : withoutClockFloor(resolved.trust) } : {}),
   });
-  process.stdout.write(opts.json ? `${JSON.stringify(toJson(verdict), null, 2)}\n` : humanVerdict(verdict, opts.purpose));
+  process.stdout.write(opts.json ? `${safeJson(toJson(verdict), 2)}\n` : humanVerdict(verdict, opts.purpose));
   process.exitCode = EXIT_CODE[verdict.verdict];
 }
 
-export function humanVerdict(v: Verdict, purpose: DeskPurpose | undefined): string {
+export function humanVerdict(verdict: Verdict, purpose: DeskPurpose | undefined): string {
+  const v = safeDeep(verdict); // names and kids come from the code: nothing in them may drive the terminal
   const text = v.reason === null ? VALID_TEXT : REASON_TEXT[v.reason];
   const head = `${v.verdict}: ${v.message}\n`;
   const entries: Array<readonly [string, string | undefined]> = [...personRows(v.identity, v.status)];

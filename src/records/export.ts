@@ -1,4 +1,5 @@
 /** Export folded checks as CSV (RFC 4180) or JSON. Only the record fields: never personal copies. */
+import { safeJson, safeText } from '../text/safe.js';
 import type { FoldedCheck } from './entries.js';
 
 export const CSV_COLUMNS = [
@@ -6,7 +7,7 @@ export const CSV_COLUMNS = [
 ] as const satisfies ReadonlyArray<keyof FoldedCheck>;
 
 export function toJson(checks: readonly FoldedCheck[]): string {
-  return `${JSON.stringify(checks.map(({ type: _type, ...rest }) => ({ ...rest, likeness: rest.likeness ?? null })), null, 2)}\n`;
+  return `${safeJson(checks.map(({ type: _type, ...rest }) => ({ ...rest, likeness: rest.likeness ?? null })), 2)}\n`;
 }
 
 export function toCsv(checks: readonly FoldedCheck[]): string {
@@ -17,15 +18,24 @@ export function toCsv(checks: readonly FoldedCheck[]): string {
 
 /**
  * A value a spreadsheet could take for a formula: one that starts with = + - @ (or their full-width forms), also
- * after leading spaces, tabs, line breaks or NULs, or that starts with any of those (OWASP / ASVS 1.2.10).
+ * after leading white space, or that starts with white space (OWASP / ASVS 1.2.10).
  */
-const FORMULA_LIKE = /^[\s\0]*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]|^[\s\0]/;
+const FORMULA_LIKE = /^\s*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]|^\s/;
+/** Inside a value, after a `;`: the same, or a quote (which would open a quoted cell there). */
+const PART_RISKY = /^\s*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20"]|^\s/;
 
 /**
- * Quote per RFC 4180, and defuse spreadsheet formulas: a kid comes from the scanned code, so a formula-like
- * value is prefixed with ' (Excel and LibreOffice then show it as text) before a spreadsheet can run it.
+ * One cell. A kid comes from the scanned code, so it is attacker-controlled:
+ * - control characters (line breaks and tabs included) and bidi controls become U+FFFD (src/text/safe.ts): the
+ *   file holds no control byte but its own CR LF, and every record is one physical line;
+ * - a formula-like value is prefixed with ' (Excel and LibreOffice then show it as text);
+ * - so is every part of it after a `;`: a spreadsheet in a locale whose separator is `;` splits this file at the
+ *   `;` inside a value and does not see the quotes there (they are not at the start of its cell), so a part like
+ *   `;=HYPERLINK(…)` would start a cell of its own;
+ * - a value holding `"`, `,` or `;` is quoted (RFC 4180), so a `,` importer keeps it one cell.
  */
 export function csvField(value: string): string {
-  const safe = FORMULA_LIKE.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+  const parts = safeText(value).split(/(?<=;)/);
+  const safe = parts.map((part, i) => ((i === 0 ? FORMULA_LIKE : PART_RISKY).test(part) ? `'${part}` : part)).join('');
+  return /[",;]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }

@@ -4,6 +4,7 @@
  * repeat restarts it, so a code left in view does not fire again every 1.5 s.
  */
 import { EventEmitter } from 'node:events';
+import { safeText } from '../text/safe.js';
 import { DEDUPE_MAX_ENTRIES, DEFAULT_DEDUPE_WINDOW_MS } from './limits.js';
 import type { Scanner } from './scanner.js';
 import type { DroppedScan, Scan, ScannerState, Transport } from './types.js';
@@ -65,7 +66,7 @@ export class ScanHub extends EventEmitter {
     });
     scanner.on('error', (err: Error) => {
       if (this.listenerCount('error') > 0) this.emit('error', err);
-      else process.stderr.write(`proofdesk: scanner ${scanner.name}: ${err.message}\n`);
+      else process.stderr.write(`proofdesk: scanner ${safeText(scanner.name)}: ${safeText(err.message)}\n`);
     });
     if (this.started) {
       scanner.open().then(

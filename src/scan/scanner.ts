@@ -4,6 +4,7 @@
  * Errors are reports, not the end: a scanner keeps retrying its device until closed. Attach an 'error' listener.
  */
 import { EventEmitter } from 'node:events';
+import { safeText } from '../text/safe.js';
 import { ScanAssembler, type AssemblerOptions } from './assembler.js';
 import { ScanError } from './errors.js';
 import type { Framer } from './frame.js';
@@ -78,6 +79,6 @@ export abstract class BaseScanner extends EventEmitter implements Scanner {
   protected report(err: ScanError): void {
     // An 'error' with no listener would throw out of the device callback; a scanner must never crash the kiosk.
     if (this.listenerCount('error') > 0) this.emit('error', err);
-    else process.stderr.write(`proofdesk: scanner ${this.name}: ${err.code}: ${err.message}\n`);
+    else process.stderr.write(`proofdesk: scanner ${safeText(this.name)}: ${err.code}: ${safeText(err.message)}\n`);
   }
 }

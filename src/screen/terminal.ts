@@ -2,16 +2,13 @@
  * The terminal display, for headless desks and development: each ScreenState as a short block of text.
  * Words and a symbol always carry the verdict; colour (ANSI) is added only when the stream is a TTY.
  */
+import { safeDeep } from '../text/safe.js';
 import type { ScreenColour, ScreenIcon, ScreenState } from './state.js';
 
 const SYMBOL: Record<ScreenIcon, string> = { tick: '[✔]', cross: '[✖]', warning: '[!]', none: '' };
 const ANSI: Record<ScreenColour, string> = { green: '\x1b[1;97;42m', red: '\x1b[1;97;41m', amber: '\x1b[1;30;43m', neutral: '\x1b[1m' };
 const RESET = '\x1b[0m';
 
-/** Drop control characters from text that came out of a code, so it cannot drive the terminal. */
-function clean(s: string): string {
-  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
-}
 
 export interface TerminalOptions {
   colour: boolean;
@@ -21,7 +18,9 @@ export interface TerminalOptions {
   web?: boolean;
 }
 
-export function renderTerminal(s: ScreenState, opts: TerminalOptions): string {
+export function renderTerminal(state: ScreenState, opts: TerminalOptions): string {
+  // Text that came out of a code cannot drive the terminal or reorder the lines around it (src/text/safe.ts).
+  const s = safeDeep(state);
   const web = opts.web ?? true;
   const lines: string[] = [];
   const head = `${SYMBOL[s.icon]} ${s.headline}`.trim();
@@ -30,15 +29,15 @@ export function renderTerminal(s: ScreenState, opts: TerminalOptions): string {
   if (s.message) lines.push(s.message);
   if (s.nextStep) lines.push(`Next: ${s.nextStep}`);
   if (s.person) {
-    lines.push(`Name:          ${clean(s.person.name)}`);
-    lines.push(`Date of birth: ${clean(s.person.dateOfBirth ?? 'not in the code')}`);
+    lines.push(`Name:          ${s.person.name}`);
+    lines.push(`Date of birth: ${s.person.dateOfBirth ?? 'not in the code'}`);
     const photo = s.person.photo;
     lines.push(`Photo:         ${photo === null ? 'none in the code' : !('base64' in photo) ? photo.unsupported
       : web ? 'shown on the web screen' : 'in the code, but a text screen cannot show it: compare the person with their identity document'}`);
   }
   if (s.status) {
     lines.push(`Status:        ${s.status.statusLabel} (${s.status.schemeLabel})`);
-    for (const r of s.status.rights) lines.push(`  - ${clean(r.text)}`);
+    for (const r of s.status.rights) lines.push(`  - ${r.text}`);
     lines.push(`Valid until:   ${s.status.validUntil ?? 'no time limit'}`);
     if (s.status.followUpDate) lines.push(`Check again by ${s.status.followUpDate}`);
   }

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { SerialPort } from 'serialport';
 import { afterEach, describe, expect, it } from 'vitest';
+import { describeUnsafe } from '../text/unsafe.js';
 import { ROOT, posixPortSkipReason, startPosixBridge, type PosixBridge } from './posix-port.js';
 
 const MAIN = join(ROOT, 'dist/cli/main.js');
@@ -77,5 +78,35 @@ describe.skipIf(skip !== null)('proofdesk bridge (CLI)', () => {
     const scan = out.split('\n').map((l) => (l ? JSON.parse(l) : null)).find((e) => e?.event === 'scan');
     expect(scan).toMatchObject({ symbology: 'qr', bytes: 16 });
     expect(out).not.toContain('SECRET');
+  });
+
+  it('test --show-text: scanned bytes that are terminal controls (8-bit CSI, NEL, UTF-8 of a bidi override) print neutralised', async () => {
+    fw = await startPosixBridge();
+    const child = spawn('node', [MAIN, 'bridge', 'test', '--port', fw.hostLink, '--show-text'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    const until = (re: RegExp): Promise<void> => new Promise((resolve, reject) => {
+      const check = (): void => {
+        if (!re.test(out)) return;
+        child.stdout.off('data', check);
+        child.off('exit', gone);
+        resolve();
+      };
+      const gone = (): void => reject(new Error(`bridge test exited before ${re}: ${out}`));
+      child.stdout.on('data', check);
+      child.once('exit', gone);
+      check();
+    });
+    await until(/ connected /);
+    const scanner = new SerialPort({ path: fw.scanner, baudRate: 115200, autoOpen: false });
+    await new Promise<void>((resolve, reject) => scanner.open((err) => (err ? reject(err) : resolve())));
+    scanner.write(Buffer.concat([Buffer.from(']Q1A'), Buffer.from([0x9b, 0x32, 0x4a, 0x85, 0xe2, 0x80, 0xae]), Buffer.from('B\r\n')]));
+    await until(/ scan .*\n/);
+    await new Promise<void>((r) => scanner.close(() => r()));
+    const exited = new Promise<number | null>((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(describeUnsafe(out, true)).toEqual([]);
+    expect(out).toMatch(/ scan symbology=qr bytes=9 text=A\uFFFD2J\uFFFD\u00e2\uFFFD\u00aeB\n/);
   });
 });

@@ -11,6 +11,7 @@ import type { LikenessAnswer } from '../../src/screen/state.js';
 import type { Verdict } from '../../src/verify/verdict.js';
 import { demoCode, ROOT, tempDir } from './helpers.js';
 import { guardTool } from './tools.js';
+import { describeUnsafe } from '../text/unsafe.js';
 
 const desk = { purpose: 'work' as const, demo: true, worth: DEFAULT_WORTH };
 
@@ -44,12 +45,12 @@ describe('terminal display', () => {
     expect(noWeb).toMatch(/compare the person with their identity document/);
   });
 
-  it('text from a code cannot drive the terminal (control characters are replaced)', () => {
-    const s = resultScreen({ verdict: verdict('Eve\x1b[2J\x07Mallory'), desk, checkedAt: new Date(), checkId: 'c2' });
+  it('text from a code cannot drive the terminal or reorder it (control and bidi characters are replaced)', () => {
+    const s = resultScreen({ verdict: verdict('Eve\x1b[2J\x07Mallory\u202eyraM\u2066\x9b1m\nStatus: fake'), desk, checkedAt: new Date(), checkId: 'c2' });
     const out = renderTerminal(s, { colour: false, likenessKeys: false });
-    expect(out).toContain('Eve?[2J?Mallory');
-    expect(out).not.toContain('\x1b');
-    expect(out).not.toContain('\x07');
+    expect(out).toContain('Eve\uFFFD[2J\uFFFDMallory\uFFFDyraM\uFFFD\uFFFD1m\uFFFDStatus: fake');
+    expect(describeUnsafe(out, true)).toEqual([]);
+    expect(out).not.toMatch(/^Status: fake/m);
   });
 });
 

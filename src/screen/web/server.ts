@@ -15,6 +15,7 @@ import { timingSafeEqual } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LikenessAnswer, ScreenState } from '../state.js';
+import { safeDeep } from '../../text/safe.js';
 import { PAGE_CSS, PAGE_HTML, PAGE_JS } from './page.js';
 
 export interface ScannerHealth {
@@ -83,7 +84,8 @@ function tokenOf(req: http.IncomingMessage, url: URL): string | null {
 export async function startWebDisplay(opts: WebDisplayOptions): Promise<WebDisplay> {
   const maxClients = opts.maxClients ?? 32;
   const clients = new Set<http.ServerResponse>();
-  let current = JSON.stringify(opts.initial);
+  // Every display shows the same sanitised text (src/text/safe.ts): what the page shows, the panel and terminal do.
+  let current = JSON.stringify(safeDeep(opts.initial));
   let port = opts.port;
   let allowedHosts = new Set<string>();
   let closing = false;
@@ -199,7 +201,7 @@ export async function startWebDisplay(opts: WebDisplayOptions): Promise<WebDispl
       return clients.size;
     },
     show(state) {
-      current = JSON.stringify(state);
+      current = JSON.stringify(safeDeep(state));
       for (const res of clients) writeEvent(res, current);
     },
     async close() {
