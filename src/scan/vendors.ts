@@ -1,5 +1,5 @@
 /**
- * USB vendor ids of barcode-scanner makers (usb.ids, 2025-07; see ../../shared/facts/scanners.md). Product ids change
+ * USB vendor ids of barcode-scanner makers (the usb.ids list, 2025-07). Product ids change
  * with the interface mode the scanner is set to, so we match the vendor and then look at what the interface is.
  * Generic USB-serial chips (FTDI, CH34x, PL2303) are deliberately absent: a port behind one could be anything.
  */

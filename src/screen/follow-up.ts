@@ -1,6 +1,6 @@
 /**
- * When must the desk check this person again? Rules from ../shared/facts/uk-status-checks.md (GOV.UK employer's and
- * landlord's guides, 2024):
+ * When must the desk check this person again? Rules from GOV.UK's "Employer's guide to right to work checks" and
+ * "Landlord's guide to right to rent checks" (2024):
  * - work: a follow-up check is due before time-limited permission ends → due by the permission's end date;
  * - rent: due before the LATER of the permission's end and 12 months after this check.
  * Other desks (housing eligibility, any) have no statutory follow-up. Indefinite permission (no end date) needs none.

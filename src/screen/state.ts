@@ -216,7 +216,7 @@ export function resultScreen({ verdict, desk, checkedAt, checkId, photo = null }
   return {
     kind: 'result', demo: desk.demo, purpose: desk.purpose,
     verdict: verdict.verdict, reason: verdict.reason,
-    // A stale revocation list's verdict message also says how old the list is (issue 3): show that one.
+    // A stale revocation list's verdict message also says how old the list is: show that one.
     headline: verdict.verdict, message: verdict.reason === 'REVOCATION_DATA_STALE' ? verdict.message : text.message, nextStep: text.nextStep,
     ...LOOK[verdict.verdict],
     person, status, worth: desk.worth,

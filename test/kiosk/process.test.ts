@@ -211,7 +211,7 @@ describe('proofdesk run (process)', () => {
     expect(p.stderr).toContain(`trusting the trust store ${trustStore}`);
   });
 
-  it("with a config naming trust.keys, a bundle imported into the per-user trust store comes first (issue 3's order)", async () => {
+  it("with a config naming trust.keys, a bundle imported into the per-user trust store comes first (docs/trust.md's order)", async () => {
     const xdg = tmp('xdg-store');
     const trustStore = path.join(xdg, 'proofdesk');
     mkdirSync(trustStore);

@@ -17,9 +17,9 @@ export function base45Text(length: number, seed = 1): string {
 
 export const SHIFT = 0x02;
 /**
- * Keyboard-wedge boot reports (HID Usage Tables, Keyboard page 0x07, as listed in ../shared/facts/scanners.md): modifiers
+ * Keyboard-wedge boot reports (HID Usage Tables, Keyboard/Keypad page 0x07; the HID boot keyboard report): modifiers
  * (LShift 0x02), reserved, six key slots; a press report then a release report per character.
- * Base45 character → [modifiers, usage], from the fact sheet's table.
+ * Base45 character → [modifiers, usage], from the usage table (US layout).
  */
 function usageOf(ch: string): [number, number] {
   if (ch >= 'A' && ch <= 'Z') return [SHIFT, 0x04 + ch.charCodeAt(0) - 65];

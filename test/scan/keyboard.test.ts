@@ -1,6 +1,6 @@
 /**
- * Keyboard-wedge decoding on boot reports built from the HID Usage Tables (Keyboard page 0x07) as listed in
- * ../shared/facts/scanners.md: modifiers byte (LShift 0x02, RShift 0x20), reserved byte, six key slots; a scanner
+ * Keyboard-wedge decoding on boot reports built from the HID Usage Tables (Keyboard/Keypad page 0x07) and the boot
+ * keyboard report of the HID specification: modifiers byte (LShift 0x02, RShift 0x20), reserved byte, six key slots; a scanner
  * sends a press report then a release report per character. No recorded wedge traffic was available.
  */
 import { describe, expect, it } from 'vitest';
