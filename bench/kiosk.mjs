@@ -54,11 +54,14 @@ const viaPty = rest.includes('--pty');
 
 /** --node-flag F (repeatable): extra node options for the kiosk process. */
 const nodeFlags = rest.flatMap((a, i) => (a === '--node-flag' && rest[i + 1] ? [rest[i + 1]] : []));
+/** --probe (rss): load bench/kiosk-probe.mjs into the kiosk and record, at each sample, where its memory is. */
+const probe = rest.includes('--probe');
+const probeFlags = probe ? ['--expose-gc', `--import=${path.join(root, 'bench/kiosk-probe.mjs')}`] : [];
 
 function startKiosk(store) {
   // An empty per-user data folder: a trust store in the bencher's home must not replace the DEMO keys.
   process.env.XDG_DATA_HOME = store;
-  const args = [...nodeFlags, MAIN, 'run', '--port', '0', '--records', path.join(store, 'records')];
+  const args = [...nodeFlags, ...probeFlags, MAIN, 'run', '--port', '0', '--records', path.join(store, 'records')];
   const t0 = performance.now();
   const argv = pin ? ['taskset', '-c', String(cpu), process.execPath, ...args] : [process.execPath, ...args];
   const child = viaPty
@@ -66,10 +69,17 @@ function startKiosk(store) {
     : spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'ignore'] });
   return new Promise((resolve, reject) => {
     let out = '';
+    const probes = [];
     child.stdout.on('data', (c) => {
       out += c;
       const m = /proofdesk ready: (http:\/\/127\.0\.0\.1:(\d+)\/\?token=([A-Za-z0-9_-]+))\r?\n/.exec(out);
-      if (m) resolve({ child, port: Number(m[2]), token: m[3], readyMs: performance.now() - t0 });
+      if (m) resolve({ child, port: Number(m[2]), token: m[3], readyMs: performance.now() - t0, probes });
+      let nl;
+      while ((nl = out.indexOf('\n')) >= 0) {
+        const line = out.slice(0, nl);
+        out = out.slice(nl + 1);
+        if (line.startsWith('probe: ')) probes.shift()?.(JSON.parse(line.slice(7)));
+      }
     });
     child.on('exit', (code) => reject(new Error(`kiosk exited ${code} before ready`)));
   });
@@ -153,7 +163,7 @@ async function drive(k, codes, every = () => {}, gapMs = 0) {
     const sent = await new Promise((resolve) => k.child.stdin.write(line, () => resolve(performance.now())));
     const at = await seen;
     lat.push(at - sent);
-    every(i);
+    await every(i);
     if (gapMs > 0) await new Promise((r) => setTimeout(r, gapMs));
   }
   req.destroy();
@@ -185,9 +195,19 @@ try {
     const codes = await makeCodes(n);
     const k = await startKiosk(path.join(store, 'rss'));
     await new Promise((r) => setTimeout(r, 500));
-    const samples = [{ scans: 0, ...rssMb(k.child.pid) }];
-    await drive(k, codes, (i) => {
-      if ((i + 1) % 1000 === 0) samples.push({ scans: i + 1, ...rssMb(k.child.pid) });
+    const sample = async (scans) => {
+      const s = { scans, ...rssMb(k.child.pid) };
+      if (probe) {
+        s.probe = await new Promise((resolve) => {
+          k.probes.push(resolve);
+          process.kill(k.child.pid, 'SIGUSR2');
+        });
+      }
+      return s;
+    };
+    const samples = [await sample(0)];
+    await drive(k, codes, async (i) => {
+      if ((i + 1) % 1000 === 0) samples.push(await sample(i + 1));
     });
     await stop(k.child);
     console.log(JSON.stringify({ mode, n, photo: withPhoto, nodeFlags, samples, pinned: pin ? cpu : null }));

@@ -206,13 +206,13 @@ export function rgb565Ops(image: Rgb565Image, x: number, y: number): DrawOp[] {
   return ops;
 }
 
-/** Decode the prepared photo (PNG from screen/photo.ts) for the panel, centred in `box`; null if unreadable. */
+/** Decode the photo (the signed image bytes, as screen/photo.ts passed them) for the panel, centred in `box`; null if unreadable. */
 async function photoOps(state: ScreenState, format: PhotoFormat, box: { x: number; y: number; w: number; h: number }): Promise<DrawOp[] | null> {
   const photo = state.person?.photo;
   if (!photo || !('base64' in photo) || format === 'none') return null;
-  const png = Buffer.from(photo.base64, 'base64');
+  const bytes = Buffer.from(photo.base64, 'base64');
   const size = { width: box.w, height: box.h };
-  const image: Grey8 | Rgb565Image | null = format === 'rgb565' ? await renderPhotoRgb565(png, size) : await renderPhoto(png, size);
+  const image: Grey8 | Rgb565Image | null = format === 'rgb565' ? await renderPhotoRgb565(bytes, size) : await renderPhoto(bytes, size);
   if (!image) return null;
   const x = box.x + Math.floor((box.w - image.width) / 2);
   const y = box.y + Math.floor((box.h - image.height) / 2);

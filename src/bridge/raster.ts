@@ -85,6 +85,7 @@ export function bitAt(bitmap: Bitmap1, x: number, y: number): boolean {
 export async function renderPhoto(photo: Uint8Array, box: { width: number; height: number }): Promise<Grey8 | null> {
   try {
     const { data, info } = await sharp(photo, { limitInputPixels: 4096 * 4096, failOn: 'error' })
+      .rotate() // EXIF orientation, as the browser draws it
       .resize(box.width, box.height, { fit: 'inside' })
       .greyscale()
       .extractChannel(0)
@@ -108,6 +109,7 @@ export interface Rgb565Image {
 export async function renderPhotoRgb565(photo: Uint8Array, box: { width: number; height: number }): Promise<Rgb565Image | null> {
   try {
     const { data, info } = await sharp(photo, { limitInputPixels: 4096 * 4096, failOn: 'error' })
+      .rotate() // EXIF orientation, as the browser draws it
       .resize(box.width, box.height, { fit: 'inside' })
       .removeAlpha()
       .toColourspace('srgb')

@@ -1,12 +1,12 @@
 /**
  * The desk pipeline, one way: scan → verify → ScreenState → displays, and → record.
  *
- *   ScanHub 'scan'      → verify(text) → photo (sharp) → resultScreen → every display; then the check record
+ *   ScanHub 'scan'      → verify(text) → photo (headers read) → resultScreen → every display; then the check record
  *   ScanHub 'duplicate' → the same code again within the window: one check; re-shown if its screen was cleared
  *   ScanHub 'dropped'   → "scan again"
  *   likeness answer     → the screen that asked (web button, terminal key, bridge key) → a follow-up record entry
  *
- * Scans are handled in arrival order, one at a time (the photo step is async); the queue is bounded so a scanner
+ * Scans are handled in arrival order, one at a time; the queue is bounded so a scanner
  * that floods cannot grow memory. Logs carry codes, ids and timings only — never the scanned text, a name, a date
  * of birth, a document number or a photo.
  */
@@ -143,7 +143,7 @@ export class Desk {
     const now = this.clock();
     const verdict = this.opts.check(scan.text, now);
     const bytes = verdict.verifiedBy !== null ? photoBytes(verdict.identity) : null;
-    const photo: PhotoView | null = bytes ? await preparePhoto(bytes) : null;
+    const photo: PhotoView | null = bytes ? preparePhoto(bytes) : null;
     if (this.closed) return;
     const checkedAt = new Date(now);
     const checkId = this.opts.newCheckId(checkedAt);

@@ -1,15 +1,20 @@
 /**
- * The holder's photo → a PNG the displays can draw (sharp: JPEG, PNG, WebP, AVIF, …), or a plain line saying why
- * it cannot be shown. This sharp build has no JPEG 2000 decoder (libvips without OpenJPEG), so a JPEG 2000 photo
- * gets "photo format not supported" rather than a broken image.
+ * The holder's photo → what the displays draw, or a plain line saying why it cannot be shown.
+ *
+ * The displays get the signed image bytes themselves, never a copy re-encoded here: the desk's browser decodes
+ * JPEG, PNG, WebP and AVIF (Chromium), so the kiosk decodes nothing for the web page. Only the headers are read
+ * (`image-size`: the format and the pixel size), to refuse what no desk should try to draw — JPEG 2000, which
+ * Chromium does not show, other formats, and images whose header claims more pixels than a photo can need (a
+ * decompression bomb fits in 2 KB). Decoding every photo with libvips cost the kiosk tens of MB that it never gave
+ * back (BENCHMARKS.md, "Kiosk: memory"); the bridge's panel, which does need pixels, decodes the same bytes itself
+ * (src/bridge/raster.ts).
  */
+import { imageSize } from 'image-size';
 import type { Identity } from '../credential/types.js';
-import type { PhotoView } from './state.js';
+import type { PhotoMime, PhotoView } from './state.js';
 
-/** Longest side of the PNG sent to displays (never enlarged here: the page scales it up, keeping events small). */
-export const PHOTO_MAX_SIDE = 480;
-/** Refuse images that decode to more pixels than this (a decompression bomb in 2 KB is possible). */
-const MAX_INPUT_PIXELS = 4096 * 4096;
+/** Refuse images whose header claims more pixels than this. */
+export const MAX_PHOTO_PIXELS = 4096 * 4096;
 
 export const PHOTO_UNSUPPORTED_JPEG2000 = 'Photo format not supported (JPEG 2000): compare the person with their identity document instead.';
 export const PHOTO_UNREADABLE = 'The photo in this code could not be read: compare the person with their identity document instead.';
@@ -30,33 +35,30 @@ export function isJpeg2000(bytes: Uint8Array): boolean {
   return b.subarray(0, 12).equals(JP2_SIGNATURE) || b.subarray(0, 4).equals(J2K_CODESTREAM);
 }
 
-type Sharp = typeof import('sharp').default;
-let loading: Promise<Sharp> | null = null;
+/** image-size's names for the formats the desk's browser shows. */
+const SHOWN: Record<string, PhotoMime> = { jpg: 'image/jpeg', png: 'image/png', webp: 'image/webp', avif: 'image/avif' };
 
 /**
- * sharp (libvips, ~30 MB resident) is loaded on the first photo, not at start. Its operation cache is off (each
- * photo is seen once; a cache only holds memory) and one libvips thread is plenty for a 2 KB image.
+ * The photo as the displays get it: the same bytes, their type and their size as drawn (EXIF orientations 5–8 turn
+ * the picture a quarter, so width and height swap). Reads headers only; never throws.
  */
-function loadSharp(): Promise<Sharp> {
-  loading ??= import('sharp').then(({ default: sharp }) => {
-    sharp.cache(false);
-    sharp.concurrency(1);
-    return sharp;
-  });
-  return loading;
-}
-
-export async function preparePhoto(bytes: Uint8Array): Promise<PhotoView> {
+export function preparePhoto(bytes: Uint8Array): PhotoView {
   if (isJpeg2000(bytes)) return { unsupported: PHOTO_UNSUPPORTED_JPEG2000 };
-  const sharp = await loadSharp();
+  let size: ReturnType<typeof imageSize>;
   try {
-    const { data, info } = await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' })
-      .rotate()
-      .resize(PHOTO_MAX_SIDE, PHOTO_MAX_SIDE, { fit: 'inside', withoutEnlargement: true })
-      .png()
-      .toBuffer({ resolveWithObject: true });
-    return { mime: 'image/png', base64: data.toString('base64'), width: info.width, height: info.height };
+    size = imageSize(bytes);
   } catch {
     return { unsupported: PHOTO_UNREADABLE };
   }
+  if (size.type === 'jp2' || size.type === 'j2c') return { unsupported: PHOTO_UNSUPPORTED_JPEG2000 };
+  const mime = size.type !== undefined ? SHOWN[size.type] : undefined;
+  const { width, height } = size;
+  if (!mime || !(width > 0 && height > 0) || width * height > MAX_PHOTO_PIXELS) return { unsupported: PHOTO_UNREADABLE };
+  const quarterTurn = (size.orientation ?? 1) >= 5;
+  return {
+    mime,
+    base64: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'),
+    width: quarterTurn ? height : width,
+    height: quarterTurn ? width : height,
+  };
 }

@@ -18,9 +18,11 @@ export type ScreenColour = 'green' | 'red' | 'amber' | 'neutral';
 export type Likeness = 'ask' | 'yes' | 'no' | 'not-asked';
 export type LikenessAnswer = 'yes' | 'no' | 'not-asked';
 
-/** The holder's photo, ready to draw: PNG for any format sharp decodes, or a line saying why it cannot be shown. */
+/** The image formats a photo is drawn from: those the desk's browser (Chromium) shows. */
+export type PhotoMime = 'image/jpeg' | 'image/png' | 'image/webp' | 'image/avif';
+/** The holder's photo: the signed image bytes as they are (photo.ts), or a line saying why it cannot be shown. */
 export type PhotoView =
-  | { mime: 'image/png'; base64: string; width: number; height: number }
+  | { mime: PhotoMime; base64: string; width: number; height: number }
   | { unsupported: string };
 
 export interface PersonView {

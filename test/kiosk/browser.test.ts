@@ -5,8 +5,10 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { demoCode, demoSigned, startTestKiosk, type TestKiosk } from './helpers.js';
+import { PHOTO_UNREADABLE } from '../../src/screen/photo.js';
+import { demoCode, demoSigned, EXAMPLES, startTestKiosk, type TestKiosk } from './helpers.js';
 import { CHROMIUM, CHROMIUM_ARGS, guardTool } from './tools.js';
 
 const why = guardTool('chromium');
@@ -118,19 +120,47 @@ describe.skipIf(why !== null)(`status page in headless Chromium${why ? ` (SKIPPE
     expect(await p.textContent('#message')).toMatch(/more than a QR code can hold/);
   });
 
+  /** A VALID code for `name` whose photo is `photo` (signed with the DEMO key). */
+  function withPhoto(name: string, photo: Uint8Array, photoFormat: number): string {
+    const now = Math.floor(Date.now() / 1000);
+    return demoSigned({
+      identity: { fullName: name, dateOfBirth: '19800101', photo, photoFormat },
+      status: { scheme: 'EUSS', statusType: 'indefinite', work: { kind: 'unrestricted' }, rent: true, publicFunds: true, purpose: 'all' },
+      cwt: { iss: 'DEMO', iat: now - 60, nbf: now - 60, exp: now + 86_400 },
+    });
+  }
+
   it('a JPEG 2000 photo shows the "photo format not supported" line instead of an image', async () => {
     k = await startTestKiosk({ purpose: 'work' });
     const p = await openPage(k);
-    const now = Math.floor(Date.now() / 1000);
     const jp2 = Buffer.concat([Buffer.from('0000000c6a5020200d0a870a', 'hex'), Buffer.alloc(40, 7)]);
-    k.scan(demoSigned({
-      identity: { fullName: 'Jay Two', dateOfBirth: '19800101', photo: jp2, photoFormat: 2 },
-      status: { scheme: 'EUSS', statusType: 'indefinite', work: { kind: 'unrestricted' }, rent: true, publicFunds: true, purpose: 'all' },
-      cwt: { iss: 'DEMO', iat: now - 60, nbf: now - 60, exp: now + 86_400 },
-    }));
+    k.scan(withPhoto('Jay Two', jp2, 2));
     await shows(p, 'VALID');
     expect(await p.isVisible('#photo')).toBe(false);
     expect(await p.textContent('#photo-note')).toMatch(/Photo format not supported \(JPEG 2000\)/);
+  });
+
+  it('a JPEG photo is drawn from the signed bytes themselves, at its own size', async () => {
+    k = await startTestKiosk({ purpose: 'work' });
+    const p = await openPage(k);
+    const jpeg = await sharp(readFileSync(path.join(EXAMPLES, 'demo-face.jpg'))).resize(60, 75).jpeg({ quality: 40 }).toBuffer();
+    k.scan(withPhoto('Jo Peg', jpeg, 1));
+    await shows(p, 'VALID');
+    await p.waitForFunction(() => (document.getElementById('photo') as HTMLImageElement).complete);
+    expect(await photoWidth(p)).toBe(60);
+    expect(await p.getAttribute('#photo', 'src')).toBe(`data:image/jpeg;base64,${jpeg.toString('base64')}`);
+  });
+
+  it('a photo whose header reads but whose pixels do not decode says so instead of a broken image', async () => {
+    k = await startTestKiosk({ purpose: 'work' });
+    const p = await openPage(k);
+    const png = await sharp({ create: { width: 40, height: 50, channels: 3, background: '#888' } }).png().toBuffer();
+    const broken = Buffer.concat([png.subarray(0, 33), Buffer.alloc(64, 0x5a)]); // signature + IHDR, then junk
+    k.scan(withPhoto('Bro Ken', broken, 1));
+    await shows(p, 'VALID');
+    await p.waitForFunction(() => !document.getElementById('photo-note')!.hidden);
+    expect(await p.isVisible('#photo')).toBe(false);
+    expect(await p.textContent('#photo-note')).toBe(PHOTO_UNREADABLE);
   });
 
   it('a lost connection clears the page itself: nobody stays on a screen the kiosk can no longer clear', async () => {

@@ -146,29 +146,42 @@ describe('Desk pipeline', () => {
 describe('photos', () => {
   const face = readFileSync(path.join(EXAMPLES, 'demo-face.jpg'));
 
-  it.each(['jpeg', 'png', 'webp', 'avif'] as const)('decodes %s to a PNG for the page', async (format) => {
+  it.each([['jpeg', 'image/jpeg'], ['png', 'image/png'], ['webp', 'image/webp'], ['avif', 'image/avif']] as const)('passes %s to the page as the signed bytes themselves, typed and sized', async (format, mime) => {
     const bytes = await sharp(face).toFormat(format).toBuffer();
-    const view = await preparePhoto(bytes);
-    if (!('base64' in view)) throw new Error(`not decoded: ${view.unsupported}`);
-    const png = Buffer.from(view.base64, 'base64');
-    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
-    const meta = await sharp(png).metadata();
-    expect(meta.width).toBe(view.width);
-    expect(view.width).toBeGreaterThan(16);
+    const meta = await sharp(bytes).metadata();
+    const view = preparePhoto(bytes);
+    expect(view).toEqual({ mime, base64: bytes.toString('base64'), width: meta.width, height: meta.height });
+    expect(meta.width).toBeGreaterThan(16);
+  });
+
+  it('gives the size as drawn when EXIF turns the picture a quarter (orientation 6)', async () => {
+    const bytes = await sharp(face).jpeg().withMetadata({ orientation: 6 }).toBuffer();
+    const meta = await sharp(bytes).metadata();
+    const view = preparePhoto(bytes);
+    if (!('base64' in view)) throw new Error(`not passed: ${view.unsupported}`);
+    expect(meta.width).not.toBe(meta.height);
+    expect([view.width, view.height]).toEqual([meta.height, meta.width]);
+  });
+
+  it('formats the desk\'s browser does not show are refused with a plain line (GIF, TIFF)', async () => {
+    for (const format of ['gif', 'tiff'] as const) {
+      expect(preparePhoto(await sharp(face).toFormat(format).toBuffer())).toEqual({ unsupported: PHOTO_UNREADABLE });
+    }
   });
 
   it('JPEG 2000 (jp2 box and raw codestream) gets the "photo format not supported" line', async () => {
     const jp2 = Buffer.concat([Buffer.from('0000000c6a5020200d0a870a', 'hex'), Buffer.alloc(64)]);
     const j2k = Buffer.concat([Buffer.from('ff4fff51', 'hex'), Buffer.alloc(64)]);
-    expect(await preparePhoto(jp2)).toEqual({ unsupported: PHOTO_UNSUPPORTED_JPEG2000 });
-    expect(await preparePhoto(j2k)).toEqual({ unsupported: PHOTO_UNSUPPORTED_JPEG2000 });
+    expect(preparePhoto(jp2)).toEqual({ unsupported: PHOTO_UNSUPPORTED_JPEG2000 });
+    expect(preparePhoto(j2k)).toEqual({ unsupported: PHOTO_UNSUPPORTED_JPEG2000 });
     expect(PHOTO_UNSUPPORTED_JPEG2000).toMatch(/photo format not supported/i);
   });
 
   it('garbage and decompression bombs are refused with a plain line, not an exception', async () => {
-    expect(await preparePhoto(Buffer.from('not an image at all'))).toEqual({ unsupported: PHOTO_UNREADABLE });
+    expect(preparePhoto(Buffer.from('not an image at all'))).toEqual({ unsupported: PHOTO_UNREADABLE });
+    expect(preparePhoto(new Uint8Array(0))).toEqual({ unsupported: PHOTO_UNREADABLE });
     const huge = await sharp({ create: { width: 8000, height: 8000, channels: 3, background: '#000' } }).png({ compressionLevel: 9 }).toBuffer();
     expect(huge.length).toBeLessThan(300_000);
-    expect(await preparePhoto(huge)).toEqual({ unsupported: PHOTO_UNREADABLE });
+    expect(preparePhoto(huge)).toEqual({ unsupported: PHOTO_UNREADABLE });
   });
 });

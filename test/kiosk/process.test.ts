@@ -252,7 +252,7 @@ describe('proofdesk run (process)', () => {
       const photo = photoBytes(id);
       if (photo) {
         secrets.add(Buffer.from(photo).toString('base64').slice(0, 32));
-        const view = await preparePhoto(photo);
+        const view = preparePhoto(photo);
         if ('base64' in view) secrets.add(view.base64.slice(100, 132));
       }
     }

@@ -4,6 +4,8 @@
  * Sized for a small kiosk screen (800×480 and up) and a browser tab alike.
  */
 
+import { PHOTO_UNREADABLE } from '../photo.js';
+
 export const PAGE_HTML = `<!doctype html>
 <html lang="en-GB">
 <head>
@@ -126,6 +128,7 @@ export const PAGE_JS = `'use strict';
     svg.appendChild(bg); svg.appendChild(p); box.appendChild(svg);
   }
 
+  var PHOTO_UNREADABLE = ${JSON.stringify(PHOTO_UNREADABLE)};
   var LIKENESS_WORDS = { yes: 'Photo confirmed as the person in front.', no: 'Photo does NOT match the person in front.', 'not-asked': 'Photo not compared.' };
 
   function render(s) {
@@ -144,7 +147,12 @@ export const PAGE_JS = `'use strict';
     if (p) {
       text('name', p.name); text('dob', p.dateOfBirth ? day(p.dateOfBirth) : 'not in the code');
       var img = $('photo'), note = $('photo-note');
-      if (p.photo && p.photo.base64) { img.src = 'data:' + p.photo.mime + ';base64,' + p.photo.base64; img.hidden = false; note.hidden = true; }
+      // The signed image bytes as they are; one the browser cannot decode says so instead of a broken image.
+      if (p.photo && p.photo.base64) {
+        var src = 'data:' + p.photo.mime + ';base64,' + p.photo.base64;
+        img.onerror = function () { if (img.getAttribute('src') !== src) return; img.removeAttribute('src'); img.hidden = true; note.textContent = PHOTO_UNREADABLE; note.hidden = false; };
+        img.src = src; img.hidden = false; note.hidden = true;
+      }
       else { img.removeAttribute('src'); img.hidden = true; note.textContent = p.photo ? p.photo.unsupported : 'No photo in this code: compare the person with their identity document.'; note.hidden = false; }
     } else {
       // Nothing of the previous person stays in the page, not even hidden.
