@@ -25,6 +25,8 @@ import { loadKeySet, type KeySet } from '../trust/keyset.js';
 import { watchTrustStore, type TrustWatcher } from '../trust/state.js';
 import type { TrustContext } from '../verify/options.js';
 import { verify } from '../verify/verify.js';
+import type { Verdict } from '../verify/verdict.js';
+import { MAX_STATUS_LIST_URI } from '../records/entries.js';
 import type { KioskConfig } from './config.js';
 import { DEFAULT_CLEAR_AFTER_SECONDS, DEFAULT_DUPLICATE_WINDOW_MS, DEFAULT_MAX_STATUS_AGE_DAYS, DEFAULT_PORT, DEFAULT_RETENTION_DAYS, DEFAULT_SKEW_SECONDS, deskPurposeOf, type ConfigPurpose } from './defaults.js';
 import { likenessKeyFilter } from './terminal-input.js';
@@ -151,12 +153,19 @@ function storeRecorder(store: RecordStore, keepPersonal: boolean): CheckRecorder
         kid: verdict.kid,
         credentialSha256: credentialSha256(text),
         followUpDate: state.status?.followUpDate ?? null,
+        ...statusListRefOf(verdict),
       }, personal);
     },
     recordLikeness(checkId, answer, at) {
       store.appendLikeness(checkId, answer, at);
     },
   };
+}
+
+/** Where a verified code's revocation status is published, for the record (an unverified code's claim is not kept). */
+function statusListRefOf(verdict: Verdict): { statusListUri?: string; statusListIdx?: number } {
+  const ref = verdict.verifiedBy !== null ? verdict.statusList : null;
+  return ref && ref.uri.length <= MAX_STATUS_LIST_URI ? { statusListUri: ref.uri, statusListIdx: ref.idx } : {};
 }
 
 /**

@@ -24,6 +24,14 @@ export interface CheckRecord {
   followUpDate: string | null;
   /** Last day this record is kept (YYYY-MM-DD, UTC); purge removes it the day after. */
   keepUntil: string;
+  /** The store's entry sequence: 1, 2, 3… across all entry types, never reused (store.ts). Absent on older lines. */
+  seq?: number;
+  /**
+   * Where the issuer publishes this credential's revocation status, as the verified code said (list URI and index),
+   * so revocations announced later can be matched to the check. Only for codes whose signature verified.
+   */
+  statusListUri?: string;
+  statusListIdx?: number;
 }
 
 export interface LikenessEntry {
@@ -31,6 +39,7 @@ export interface LikenessEntry {
   checkId: string;
   at: string;
   likeness: Likeness;
+  seq?: number;
 }
 
 export interface KeepEntry {
@@ -38,6 +47,7 @@ export interface KeepEntry {
   checkId: string;
   at: string;
   until: string;
+  seq?: number;
 }
 
 export type LogEntry = CheckRecord | LikenessEntry | KeepEntry;
@@ -49,6 +59,8 @@ export type FoldedCheck = CheckRecord & { likeness?: Likeness };
 export const CHECK_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 export const DESK_ID = /^[\x21-\x7e](?:[\x20-\x7e]{0,62}[\x21-\x7e])?$/;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
+/** Longest status-list URI kept (the code's own limit on its size bounds it anyway). */
+export const MAX_STATUS_LIST_URI = 2048;
 /** Readers accept kids up to this length; writers keep them shorter (store.ts MAX_KID_CHARS). */
 const MAX_KID_READ = 1024;
 
@@ -68,6 +80,11 @@ const oneOf = (set: ReadonlySet<unknown>): Rule => (v) => set.has(v);
 const orNull = (rule: Rule): Rule => (v) => v === null || rule(v);
 const instant: Rule = (v) => typeof v === 'string' && isInstant(v);
 const date: Rule = (v) => typeof v === 'string' && isCalendarDate(v);
+/** A field old lines do not have: absent, or valid. */
+const optional = (rule: Rule): Rule => (v) => v === undefined || rule(v);
+const positiveInt: Rule = (v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 1;
+const index: Rule = (v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+const statusListUri: Rule = (v) => typeof v === 'string' && v.length >= 1 && v.length <= MAX_STATUS_LIST_URI;
 
 const SHAPES: Record<LogEntry['type'], Record<string, Rule>> = {
   check: {
@@ -82,9 +99,24 @@ const SHAPES: Record<LogEntry['type'], Record<string, Rule>> = {
     credentialSha256: str(SHA256_HEX),
     followUpDate: orNull(date),
     keepUntil: date,
+    seq: optional(positiveInt),
+    statusListUri: optional(statusListUri),
+    statusListIdx: optional(index),
   },
-  likeness: { type: (v) => v === 'likeness', checkId: str(CHECK_ID), at: instant, likeness: oneOf(LIKENESS) },
-  keep: { type: (v) => v === 'keep', checkId: str(CHECK_ID), at: instant, until: date },
+  likeness: {
+    type: (v) => v === 'likeness',
+    checkId: str(CHECK_ID),
+    at: instant,
+    likeness: oneOf(LIKENESS),
+    seq: optional(positiveInt),
+  },
+  keep: {
+    type: (v) => v === 'keep',
+    checkId: str(CHECK_ID),
+    at: instant,
+    until: date,
+    seq: optional(positiveInt),
+  },
 };
 
 /** The first thing wrong with a value as a log entry, or null when it is one. */
@@ -97,6 +129,7 @@ function entryProblem(v: unknown): string | null {
     if (!rule((v as Record<string, unknown>)[field])) return `${field}: missing or not valid`;
   }
   for (const field of Object.keys(v)) if (!Object.hasOwn(shape, field)) return `${field}: unknown field`;
+  if (type === 'check' && ('statusListUri' in v) !== ('statusListIdx' in v)) return 'statusListUri and statusListIdx: one without the other';
   return null;
 }
 

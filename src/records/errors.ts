@@ -15,7 +15,8 @@ export type RecordErrorCode =
   | 'KEY_INVALID' // the key file is not exactly 32 bytes
   | 'NO_PERSONAL_COPY' // the check was recorded without a personal copy
   | 'WRONG_KEY' // the personal copy was sealed with another key
-  | 'PERSONAL_COPY_TAMPERED'; // authentication failed: altered or damaged
+  | 'PERSONAL_COPY_TAMPERED' // authentication failed: altered or damaged
+  | 'SEQUENCE_DAMAGED'; // entry-seq.json unreadable: the store cannot tell which entry numbers it gave
 
 export class RecordError extends Error {
   override readonly name = 'RecordError';

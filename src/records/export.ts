@@ -6,8 +6,10 @@ export const CSV_COLUMNS = [
   'checkId', 'at', 'deskId', 'purpose', 'verdict', 'reason', 'kid', 'likeness', 'followUpDate', 'keepUntil', 'credentialSha256',
 ] as const satisfies ReadonlyArray<keyof FoldedCheck>;
 
+/** The check line's own entry number (`seq`) is left out: it numbers a line, not the folded check. */
 export function toJson(checks: readonly FoldedCheck[]): string {
-  return `${safeJson(checks.map(({ type: _type, ...rest }) => ({ ...rest, likeness: rest.likeness ?? null })), 2)}\n`;
+  return `${safeJson(checks.map(({ type: _type, seq: _seq, ...rest }) => ({ ...rest, likeness: rest.likeness ?? null })), 2)}
+`;
 }
 
 export function toCsv(checks: readonly FoldedCheck[]): string {

@@ -4,13 +4,14 @@
  *   <dir>/checks.jsonl          append-only log, one JSON entry per line (mode 0600)
  *   <dir>/personal/<id>.pdc     sealed personal copy per check, only when configured (mode 0600)
  *   <dir>/writer.lock           pid of the one process allowed to write
+ *   <dir>/entry-seq.json        the highest entry sequence ever given, written before a purge removes lines
  * The folder and personal/ are 0700. docs/records.md explains the choices.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { addDays, parseSince, requireCalendarDate, requireInstant, utcDate } from './dates.js';
-import { CHECK_ID, DESK_ID, LIKENESS_ANSWERS, checkRecordProblem, type CheckRecord, type FoldedCheck, type KeepEntry, type Likeness, type LikenessEntry } from './entries.js';
+import { CHECK_ID, DESK_ID, LIKENESS_ANSWERS, checkRecordProblem, type CheckRecord, type FoldedCheck, type KeepEntry, type Likeness, type LikenessEntry, type LogEntry } from './entries.js';
 import { RecordError } from './errors.js';
 import { CheckFold, KeepUntilIndex } from './fold.js';
 import { loadKey, type RecordKey } from './key-file.js';
@@ -20,12 +21,15 @@ import { ensureOwnerOnlyDir, requireOwnerOnly } from './permissions.js';
 import { openPersonalCopy, sealPersonalCopy, sealedKeyId, type PersonalCopy } from './personal-copy.js';
 import { askWriter, serveRequests, type MaintenanceRequest, type MaintenanceResult } from './requests.js';
 import { WriterLock } from './writer-lock.js';
+import { readSeqFloor, writeSeqFloor } from './sequence.js';
+
+export { SEQ_FILE } from './sequence.js';
 
 export const LOG_FILE = 'checks.jsonl';
 export const PERSONAL_DIR = 'personal';
 const BLOB_SUFFIX = '.pdc';
 
-export type NewCheck = Omit<CheckRecord, 'type' | 'keepUntil' | 'deskId'> & { keepUntil?: string };
+export type NewCheck = Omit<CheckRecord, 'type' | 'keepUntil' | 'deskId' | 'seq'> & { keepUntil?: string };
 
 export interface RecordStoreOptions {
   dir: string;
@@ -44,6 +48,9 @@ export interface RecordStoreOptions {
 
 /** What `RecordStore.maintain` did, and which process did it (`by`: the pid of the writer that held the store, or null when this process did it). */
 export type MaintenanceOutcome = MaintenanceResult & { by: number | null };
+
+/** Told of every entry once it is durable in the log (`RecordStore.onAppend`). */
+export type AppendListener = (entry: LogEntry) => void;
 
 /** SHA-256 (hex) of a credential's text, as stored in `credentialSha256`. */
 export function credentialSha256(text: string): string {
@@ -160,6 +167,16 @@ export class RecordReader {
   readPersonal(checkId: string): PersonalCopy {
     const check = this.get(checkId);
     if (!check) throw new RecordError('UNKNOWN_CHECK', `no check ${checkId} in ${this.dir}`);
+    return this.readPersonalOf(check);
+  }
+
+  /**
+   * The personal copy of a check line already in hand (no pass over the log): the same checks as `readPersonal`,
+   * the copy's credential hashing to the line's `credentialSha256` among them.
+   */
+  readPersonalOf(check: Pick<CheckRecord, 'checkId' | 'credentialSha256'>): PersonalCopy {
+    this.requireOpen();
+    const checkId = requireCheckId(check.checkId);
     let blob: Buffer;
     try {
       const fd = fs.openSync(this.blobPath(checkId), 'r');
@@ -205,6 +222,9 @@ export class RecordStore extends RecordReader {
   /** The personal-copy key file this open created (absent before): the kiosk should say so, it must be backed up. */
   readonly createdKeyFile: string | null;
   private requestTimer: NodeJS.Timeout | null = null;
+  /** The sequence the next entry gets (sequence.ts). */
+  private nextSeq: number;
+  private readonly listeners = new Set<AppendListener>();
 
   private constructor(
     dir: string,
@@ -219,8 +239,28 @@ export class RecordStore extends RecordReader {
     this.log = log;
     this.recoveredTornBytes = cutBytes;
     const index = new KeepUntilIndex();
-    this.problemsSeen = scanLog(this.logFile, ({ entry }) => entry && index.add(entry)).problems;
+    let highestSeq = readSeqFloor(dir);
+    this.problemsSeen = scanLog(this.logFile, ({ entry }) => {
+      if (!entry) return;
+      index.add(entry);
+      if (entry.seq !== undefined && entry.seq > highestSeq) highestSeq = entry.seq;
+    }).problems;
     this.keepUntilById = index.keepUntil;
+    this.nextSeq = highestSeq + 1;
+  }
+
+  /** The sequence of the last entry this store gave (0 before the first). */
+  get lastSeq(): number {
+    return this.nextSeq - 1;
+  }
+
+  /**
+   * Be told of each entry once it is durable in the log, with its `seq` (the central shipper wakes on it). Called
+   * synchronously after the write; a listener that throws is ignored. Returns the function that stops it.
+   */
+  onAppend(listener: AppendListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   static async open(opts: RecordStoreOptions): Promise<RecordStore> {
@@ -364,6 +404,8 @@ export class RecordStore extends RecordReader {
       credentialSha256: rec.credentialSha256,
       followUpDate: rec.followUpDate,
       keepUntil,
+      ...(rec.statusListUri !== undefined && { statusListUri: rec.statusListUri }),
+      ...(rec.statusListIdx !== undefined && { statusListIdx: rec.statusListIdx }),
     };
     const problem = checkRecordProblem(record);
     if (problem) throw new RecordError('BAD_ARGUMENT', `check record not valid: ${problem}`);
@@ -377,7 +419,7 @@ export class RecordStore extends RecordReader {
       this.writeBlob(record.checkId, sealPersonalCopy(record.checkId, personal, this.key));
     }
     try {
-      this.log.append(JSON.stringify(record));
+      this.appendEntry(record);
     } catch (err) {
       fs.rmSync(this.blobPath(record.checkId), { force: true }); // no record, so no copy either
       throw err;
@@ -393,7 +435,7 @@ export class RecordStore extends RecordReader {
       throw new RecordError('BAD_ARGUMENT', `likeness must be one of ${LIKENESS_ANSWERS.join(', ')}, got ${JSON.stringify(likeness)}`);
     }
     const entry: LikenessEntry = { type: 'likeness', checkId, at: now.toISOString(), likeness };
-    this.log.append(JSON.stringify(entry));
+    this.appendEntry(entry);
   }
 
   /** Extend a check's keep-until (never shorten it). */
@@ -404,8 +446,24 @@ export class RecordStore extends RecordReader {
     if (until < current) throw new RecordError('KEEP_NOT_LATER', `check ${checkId} is already kept until ${current}; keep can only extend it`);
     if (until === current) return;
     const entry: KeepEntry = { type: 'keep', checkId, at: now.toISOString(), until };
-    this.log.append(JSON.stringify(entry));
+    this.appendEntry(entry);
     this.keepUntilById.set(checkId, until);
+  }
+
+  /**
+   * Number the entry and append it, durably. The number is taken before the write: a write that fails may still
+   * have reached the disk, so its number is never given again.
+   */
+  private appendEntry(entry: LogEntry): void {
+    entry.seq = this.nextSeq++;
+    this.log.append(JSON.stringify(entry));
+    for (const listener of this.listeners) {
+      try {
+        listener(entry);
+      } catch {
+        // A listener's failure is its own; the entry is on disk.
+      }
+    }
   }
 
   /**
@@ -418,6 +476,7 @@ export class RecordStore extends RecordReader {
     const today = utcDate(now);
     const expired = new Set([...this.keepUntilById].filter(([, until]) => until < today).map(([id]) => id));
     if (expired.size > 0) {
+      writeSeqFloor(this.dir, this.lastSeq); // the removed lines may hold the highest numbers given
       this.log.close();
       try {
         rewriteAtomically(this.logFile, (writeLine) => {
@@ -450,6 +509,7 @@ export class RecordStore extends RecordReader {
     if (this.closed) return;
     if (this.requestTimer) clearInterval(this.requestTimer);
     this.requestTimer = null;
+    this.listeners.clear();
     this.log.close();
     this.lock.release();
     super.close();

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LOG_FILE, RecordError, RecordReader, RecordStore, credentialSha256, newCheckId } from '../../src/records/index.js';
+import { LOG_FILE, RecordError, RecordReader, RecordStore, SEQ_FILE, credentialSha256, newCheckId } from '../../src/records/index.js';
 import { WriterLock } from '../../src/records/writer-lock.js';
 import { newCheck, tempDir } from './helpers.js';
 
@@ -30,7 +30,7 @@ describe('append, fold, list', () => {
   it('writes one JSON line per check with desk id and default keep-until, and reads it back', async () => {
     const store = await open({ retentionDays: 30 });
     const written = store.appendCheck(newCheck('c1', '2026-11-23T19:49:20.000Z'));
-    expect(written).toEqual({ ...newCheck('c1', '2026-11-23T19:49:20.000Z'), type: 'check', deskId: 'front-desk-1', keepUntil: '2026-12-23' });
+    expect(written).toEqual({ ...newCheck('c1', '2026-11-23T19:49:20.000Z'), type: 'check', deskId: 'front-desk-1', keepUntil: '2026-12-23', seq: 1 });
     const lines = fs.readFileSync(path.join(dir, LOG_FILE), 'utf8').split('\n');
     expect(lines).toHaveLength(2);
     expect(lines[1]).toBe('');
@@ -220,7 +220,7 @@ describe('purge', () => {
     expect(codeOf(() => store.appendLikeness('edge', 'no'))).toBe('UNKNOWN_CHECK');
     store.close();
     expect(RecordReader.openReadOnly({ dir }).list().map((c) => c.checkId)).toEqual(['kept', 'new']);
-    expect(fs.readdirSync(dir).sort()).toEqual([LOG_FILE]); // no temp files left
+    expect(fs.readdirSync(dir).sort()).toEqual([LOG_FILE, SEQ_FILE]); // no temp files left
   });
 
   it('a purge killed before its rename leaves the old log whole; the next writer clears its temp file', async () => {
