@@ -10,6 +10,7 @@ import sharp from 'sharp';
 import { REASON_TEXT, VALID_TEXT } from '../verify/messages.js';
 import type { FoldedCheck, Likeness } from './entries.js';
 import type { PersonalCopy } from './personal-copy.js';
+import { capField, wrap } from './pdf-text.js';
 import { DEFAULT_WORTH_STATEMENT } from './worth.js';
 
 
@@ -41,6 +42,8 @@ const LIKENESS_TEXT: Record<Likeness, string> = {
 };
 
 const A4: [number, number] = [595.28, 841.89];
+/** The deployment's statement is boxed at the top: room for about twenty lines. */
+const MAX_STATEMENT_CHARS = 1200;
 const MARGIN = 48;
 
 export async function evidencePdf(check: FoldedCheck, copy: PersonalCopy, opts: EvidencePdfOptions = {}): Promise<Uint8Array> {
@@ -68,7 +71,7 @@ export async function evidencePdf(check: FoldedCheck, copy: PersonalCopy, opts: 
   y -= 26;
 
   // What the check is worth, boxed, before anything else.
-  const statementLines = wrap(text(opts.statement ?? DEFAULT_WORTH_STATEMENT), bold, 10.5, width - 20);
+  const statementLines = wrap(text(capField(opts.statement ?? DEFAULT_WORTH_STATEMENT, MAX_STATEMENT_CHARS).text), bold, 10.5, width - 20);
   const boxHeight = statementLines.length * 14 + 16;
   page.drawRectangle({ x: MARGIN, y: y - boxHeight, width, height: boxHeight, borderColor: rgb(0.1, 0.1, 0.1), borderWidth: 1.2, color: rgb(0.96, 0.96, 0.9) });
   statementLines.forEach((line, i) => page.drawText(line, { x: MARGIN + 10, y: y - 20 - i * 14, size: 10.5, font: bold }));
@@ -110,7 +113,8 @@ export async function evidencePdf(check: FoldedCheck, copy: PersonalCopy, opts: 
   for (const [label, value] of facts) {
     page.drawText(label, { x: factsX, y: fy - 9, size: 8.5, font: regular, color: rgb(0.35, 0.35, 0.35) });
     fy -= 11;
-    for (const line of wrap(text(value), bold, 11, factsWidth)) {
+    // A field longer than MAX_FIELD_CHARS is printed in part, and says so (capField).
+    for (const line of wrap(text(capField(value).text), bold, 11, factsWidth)) {
       page.drawText(line, { x: factsX, y: fy - 11, size: 11, font: bold });
       fy -= 14;
     }
@@ -223,27 +227,3 @@ function toPrintable(s: string, printable: ReadonlySet<number>): string {
 }
 
 const FOLD: Record<string, string> = { Ł: 'L', ł: 'l', Đ: 'D', đ: 'd', Ħ: 'H', ħ: 'h', ı: 'i', ĸ: 'k', Ŧ: 'T', ŧ: 't', '‐': '-', '‑': '-' };
-
-function wrap(s: string, font: PDFFont, size: number, maxWidth: number): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of s.split(/\s+/).filter(Boolean)) {
-    const candidate = line ? `${line} ${word}` : word;
-    if (font.widthOfTextAtSize(candidate, size) <= maxWidth) {
-      line = candidate;
-      continue;
-    }
-    if (line) lines.push(line);
-    // A single word wider than the line (a long kid) is split by characters.
-    let rest = word;
-    while (font.widthOfTextAtSize(rest, size) > maxWidth) {
-      let n = rest.length - 1;
-      while (n > 1 && font.widthOfTextAtSize(rest.slice(0, n), size) > maxWidth) n--;
-      lines.push(rest.slice(0, n));
-      rest = rest.slice(n);
-    }
-    line = rest;
-  }
-  if (line) lines.push(line);
-  return lines.length ? lines : [''];
-}
