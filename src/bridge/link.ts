@@ -157,6 +157,9 @@ export class BridgeLink extends EventEmitter<LinkEvents> {
     const session = new Session(port, { baudRate: this.options.baudRate, ...this.options.session });
     this.session = session;
     session.on('frame', (frame) => this.emit('frame', frame));
+    // Listen for the session's death from its birth: it can die in the very read that completes the handshake (a
+    // BANNER right behind HELLO_OK: the firmware restarted), before the `await` below returns here.
+    const death = new Promise<BridgeError>((resolve) => session.once('dead', resolve));
     try {
       this.info = await session.handshake();
     } catch (err) {
@@ -165,13 +168,14 @@ export class BridgeLink extends EventEmitter<LinkEvents> {
       await this.closePort();
       return this.failed(err as BridgeError);
     }
-    if (this.session !== session || !session.alive) return;
-    // Only a session that got through the handshake reconnects on death; a failed handshake is handled above.
-    session.once('dead', (err) => {
+    // A failed handshake is handled above; a session that got through it reconnects whenever it dies — already
+    // dead included, in which case it is never reported ready.
+    void death.then((err) => {
       if (this.session !== session) return;
       this.session = null;
       void this.closePort().then(() => this.failed(err));
     });
+    if (this.session !== session || !session.alive) return;
     this.lastErrorCode = null;
     this.setState('connected');
     this.emit('ready', this.info);

@@ -21,6 +21,8 @@ export interface FakeFirmwareOptions {
   holdAcks?: boolean;
   /** Start holding ACKs from the first frame this returns true for. */
   holdAcksFrom?: (frame: Frame) => boolean;
+  /** Restart right behind this many HELLO_OKs: each goes out in one write with a boot BANNER behind it. */
+  restartAfterHelloOk?: number;
 }
 
 export function helloOkPayload(o: { protocol?: number; version?: string; windowFrames?: number; windowBytes?: number; caps?: number }): Buffer {
@@ -137,6 +139,16 @@ export class FakeFirmware {
     if (this.options.holdAcks) this.held.push(frame);
     else if (this.options.dropAck?.(frame)) this.unacked.delete(frame.seq);
     else this.ack(frame.seq);
+    if (frame.type === T.HELLO && (this.options.restartAfterHelloOk ?? 0) > 0) {
+      this.options.restartAfterHelloOk!--;
+      // One write, so the host reads both frames at once: HELLO_OK, then the banner of a firmware that rebooted.
+      const helloOk = encodeFrame({ type: T.HELLO_OK, seq: 0, payload: helloOkPayload(this.options) });
+      const banner = encodeFrame({ type: T.BANNER, seq: 0, payload: Buffer.concat([Buffer.from([this.options.protocol ?? 1]), Buffer.from(this.options.version ?? '0.0.0-fake')]) });
+      this.txSeq = 1;
+      this.expected = null; // rebooted: it waits for a HELLO again
+      this.port.write(Buffer.concat([helloOk, banner]));
+      return;
+    }
     if (frame.type === T.HELLO) this.sendData(T.HELLO_OK, helloOkPayload(this.options), 0);
   }
 }

@@ -93,6 +93,25 @@ describe.skipIf(skip !== null)('bridge link (serial port + reconnect) over a rea
     await link.send(T.FILL_RECT, Buffer.from([1]));
   });
 
+  it('a firmware restart right behind HELLO_OK (its banner in the same read) reconnects, not sticks reconnecting', async () => {
+    const pty = await openPtyPair();
+    cleanups.push(() => pty.close());
+    const fw = await FakeFirmware.open(pty.b, { restartAfterHelloOk: 1 });
+    cleanups.push(() => fw.close());
+    // No heartbeat and an hour between retries: only the immediate re-HELLO after a restart can connect it.
+    const link = new BridgeLink({ path: pty.a, reconnectMs: 3_600_000, session: { heartbeatMs: 0 } });
+    cleanups.push(() => link.close());
+    const errors: string[] = [];
+    link.on('error', (e) => errors.push(e.code));
+    const ready = new Promise<void>((resolve) => link.once('ready', () => resolve()));
+    void link.open().catch(() => undefined); // the first attempt ends in the restart
+    await ready;
+    expect(link.state).toBe('connected');
+    expect(fw.received.filter((f) => f.type === T.HELLO)).toHaveLength(2);
+    expect(errors).toEqual(['FIRMWARE_RESTARTED']);
+    await link.send(T.FILL_RECT, Buffer.from([1]));
+  });
+
   it('refuses protocol-2 firmware once, says why, and does not retry', async () => {
     const pty = await openPtyPair();
     cleanups.push(() => pty.close());
