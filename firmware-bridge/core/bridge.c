@@ -32,7 +32,7 @@ static void message_screen(struct bridge *b, uint16_t band, const char *title, c
         centred(b, 120, 2, COLOUR_WHITE, COLOUR_BLACK, line1);
     if (line2)
         centred(b, 150, 2, COLOUR_WHITE, COLOUR_BLACK, line2);
-    centred(b, 296, 1, COLOUR_GREY, COLOUR_BLACK, "PROOFDESK BRIDGE " FW_VERSION " PROTO 1");
+    centred(b, 296, 1, COLOUR_GREY, COLOUR_BLACK, "PROOFDESK BRIDGE " FW_VERSION " PROTO " PROTO_VERSION_TEXT);
 }
 
 /* ---- outputs ---- */

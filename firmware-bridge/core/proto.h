@@ -2,7 +2,11 @@
 #ifndef BRIDGE_PROTO_H
 #define BRIDGE_PROTO_H
 
-#define PROTO_VERSION 1u
+#define PROTO_VERSION_NUMBER 1 /* HELLO, HELLO_OK and BANNER carry it; bump with docs/bridge-protocol.md */
+#define PROTO_VERSION ((unsigned)PROTO_VERSION_NUMBER)
+#define PROTO_STRINGIFY_(x) #x
+#define PROTO_STRINGIFY(x) PROTO_STRINGIFY_(x)
+#define PROTO_VERSION_TEXT PROTO_STRINGIFY(PROTO_VERSION_NUMBER) /* "1": for the firmware's own screens */
 #define FW_VERSION "0.1.0"
 
 #define MAX_PAYLOAD 1024u

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "../core/frame.h"
+#include "frame.h"
 
 static void host_write(void *ctx, const uint8_t *d, size_t n)
 {

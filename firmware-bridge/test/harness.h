@@ -4,8 +4,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "../core/bridge.h"
-#include "../ports/posix/ili9341_emu.h"
+#include "bridge.h"
+#include "ili9341_emu.h"
 
 #define OUT_CAP (64u * 1024u)
 #define MAX_OUT_FRAMES 256u

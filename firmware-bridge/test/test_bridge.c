@@ -3,7 +3,7 @@
 #include <string.h>
 #include "tests.h"
 #include "harness.h"
-#include "../core/display.h"
+#include "display.h"
 
 static struct out_frame F[MAX_OUT_FRAMES];
 

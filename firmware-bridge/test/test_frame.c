@@ -2,9 +2,9 @@
 #include <string.h>
 #include "tests.h"
 #include "harness.h"
-#include "../core/cobs.h"
-#include "../core/crc16.h"
-#include "../core/frame.h"
+#include "cobs.h"
+#include "crc16.h"
+#include "frame.h"
 #include "golden_vectors.h"
 
 static void crc_check_value(void **state)

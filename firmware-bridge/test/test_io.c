@@ -2,9 +2,9 @@
 #include <string.h>
 #include "tests.h"
 #include "harness.h"
-#include "../core/buttons.h"
-#include "../core/display.h"
-#include "../core/pattern.h"
+#include "buttons.h"
+#include "display.h"
+#include "pattern.h"
 
 #define COLOUR_BLUE_TEST 0x001Fu
 

@@ -2,7 +2,7 @@
 #include <string.h>
 #include "tests.h"
 #include "harness.h"
-#include "../core/link.h"
+#include "link.h"
 
 struct cap {
     uint8_t wire[32 * 1024];

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "tests.h"
-#include "../core/scanner.h"
+#include "scanner.h"
 
 static struct scanner S;
 

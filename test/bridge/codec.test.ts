@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cobsDecode, cobsEncode } from '../../src/bridge/cobs.js';
@@ -140,7 +140,9 @@ describe('docs/bridge-protocol.md', () => {
 describe('docs/bridge-protocol.md against the firmware source (proto.h, the stm32f4 port) and the host defaults', () => {
   const doc = readFileSync(new URL('../../docs/bridge-protocol.md', import.meta.url), 'utf8');
   const proto = readFileSync(new URL('../../firmware-bridge/core/proto.h', import.meta.url), 'utf8');
-  const stm32 = readFileSync(new URL('../../firmware-bridge/ports/stm32f4/main.c', import.meta.url), 'utf8');
+  const portDir = new URL('../../firmware-bridge/ports/stm32f4/', import.meta.url);
+  // every source file of the port (clock, USART rings, SPI…), one text
+  const stm32 = readdirSync(portDir).filter((f) => /\.[ch]$/.test(f)).sort().map((f) => readFileSync(new URL(f, portDir), 'utf8')).join('\n');
   const define = (src: string, name: string): number => {
     const m = new RegExp(`^#define ${name} (\\d+)u?\\b`, 'm').exec(src);
     if (!m) throw new Error(`#define ${name} not found`);

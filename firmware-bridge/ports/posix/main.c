@@ -11,7 +11,7 @@
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
-#include "../../core/bridge.h"
+#include "bridge.h"
 #include "ili9341_emu.h"
 #include "png.h"
 
