@@ -24,58 +24,67 @@ export function capField(value: string, max = MAX_FIELD_CHARS): { text: string; 
 
 /**
  * Lines of at most `maxWidth` points: words kept whole where they fit, a word wider than a line broken between
- * characters. Widths of single characters are summed (and cached per character); a finished line is measured as a
- * whole once, and gives back characters while kerning makes it wider than the sum said.
+ * characters. Each word is measured once and each finished line once more (kerning across a space can make a line
+ * a little wider than the sum of its words: it then gives its last word to the next line); a word is broken using
+ * the cached widths of its characters. So the work is linear in the length of `s`.
  */
 export function wrap(s: string, font: MeasuringFont, size: number, maxWidth: number): string[] {
+  const measure = (text: string): number => font.widthOfTextAtSize(text, size);
   const cache = new Map<string, number>();
-  const widthOf = (ch: string): number => {
+  const charWidth = (ch: string): number => {
     let w = cache.get(ch);
     if (w === undefined) {
-      w = font.widthOfTextAtSize(ch, size);
+      w = measure(ch);
       cache.set(ch, w);
     }
     return w;
   };
-  const space = widthOf(' ');
+  const space = measure(' ');
   const lines: string[] = [];
-  let line: string[] = [];
-  let lineWidth = 0;
+  let words: string[] = [];
+  let width = 0;
+  /** Push the line of `words`, and start the next with what did not fit on it. */
   const finish = (): void => {
-    if (line.length === 0) return;
-    // The sum of single widths leaves out kerning; the line as drawn must fit.
-    let text = line.join('');
-    const carried: string[] = [];
-    while (line.length > 1 && font.widthOfTextAtSize(text, size) > maxWidth) {
-      carried.unshift(line.pop()!);
-      text = line.join('');
-    }
-    lines.push(text.trimEnd());
-    line = carried[0] === ' ' ? carried.slice(1) : carried;
-    lineWidth = line.reduce((sum, ch) => sum + widthOf(ch), 0);
+    const next: string[] = [];
+    while (words.length > 1 && measure(words.join(' ')) > maxWidth) next.unshift(words.pop()!);
+    if (words.length > 0) lines.push(words.join(' '));
+    words = next;
+    width = next.reduce((sum, w, i) => sum + (i > 0 ? space : 0) + measure(w), 0);
+  };
+  const add = (word: string, w: number): void => {
+    if (words.length > 0 && width + space + w > maxWidth) finish();
+    width += (words.length > 0 ? space : 0) + w;
+    words.push(word);
   };
   for (const word of s.split(/\s+/).filter(Boolean)) {
-    const chars = [...word];
-    const wordWidth = chars.reduce((sum, ch) => sum + widthOf(ch), 0);
-    if (line.length > 0 && lineWidth + space + wordWidth <= maxWidth) {
-      line.push(' ', ...chars);
-      lineWidth += space + wordWidth;
+    const w = measure(word);
+    if (w <= maxWidth) {
+      add(word, w);
       continue;
     }
-    finish();
-    if (line.length > 0) {
-      // Characters carried over from a line that kerned too wide: this word starts after them.
-      line.push(' ');
-      lineWidth += space;
+    // Wider than a line: break it between characters, each piece checked as drawn (kerning) before it is kept.
+    while (words.length > 0) finish();
+    let piece: string[] = [];
+    let pieceWidth = 0;
+    const chars = [...word];
+    for (let i = 0; i < chars.length; i++) {
+      const cw = charWidth(chars[i]!);
+      if (piece.length > 0 && pieceWidth + cw > maxWidth) {
+        while (piece.length > 1 && measure(piece.join('')) > maxWidth) {
+          piece.pop();
+          i--;
+        }
+        lines.push(piece.join(''));
+        piece = [];
+        pieceWidth = 0;
+        i--;
+        continue;
+      }
+      piece.push(chars[i]!);
+      pieceWidth += cw;
     }
-    for (const ch of chars) {
-      const w = widthOf(ch);
-      if (line.length > 0 && lineWidth + w > maxWidth) finish();
-      line.push(ch);
-      lineWidth += w;
-    }
+    if (piece.length > 0) add(piece.join(''), measure(piece.join('')));
   }
-  finish();
-  while (line.length > 0) finish();
+  while (words.length > 0) finish();
   return lines.length ? lines : [''];
 }
