@@ -28,6 +28,11 @@ export class ScanAssembler {
     private readonly sink: AssemblerSink,
   ) {}
 
+  /** Part of a scan has arrived and its end has not. */
+  get pending(): boolean {
+    return this.framer.pending;
+  }
+
   push(chunk: Buffer): void {
     this.handle(this.framer.push(chunk));
     this.arm();

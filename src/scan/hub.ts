@@ -15,6 +15,11 @@ export class Deduper {
 
   constructor(private readonly windowMs: number = DEFAULT_DEDUPE_WINDOW_MS) {}
 
+  /** How many texts it remembers now (bounded: DEDUPE_MAX_ENTRIES). */
+  get size(): number {
+    return this.seen.size;
+  }
+
   accept(text: string, now: number): boolean {
     if (this.windowMs <= 0) return true;
     const last = this.seen.get(text);

@@ -15,6 +15,8 @@ export interface Scanner extends EventEmitter {
   readonly transport: Transport;
   /** The device's current state, if the scanner tracks it (ScanHub follows 'state' events either way). */
   readonly state?: ScannerState;
+  /** True while part of a scan has arrived and its end has not, if the scanner frames its own input. */
+  readonly receiving?: boolean;
   open(): Promise<void>;
   enable(): void;
   disable(): void;
@@ -34,6 +36,10 @@ export abstract class BaseScanner extends EventEmitter implements Scanner {
 
   get state(): ScannerState {
     return this.current;
+  }
+
+  get receiving(): boolean {
+    return this.assembler?.pending ?? false;
   }
 
   abstract open(): Promise<void>;

@@ -21,7 +21,7 @@ describe('duplicate filter', () => {
   it('remembers a bounded number of texts', () => {
     const d = new Deduper(60_000);
     for (let i = 0; i < 10_000; i++) d.accept(`code-${i}`, i);
-    expect((Reflect.get(d, 'seen') as Map<string, number>).size).toBeLessThanOrEqual(256);
+    expect(d.size).toBeLessThanOrEqual(256);
     expect(d.accept('code-9999', 10_000)).toBe(false);
   });
 
@@ -63,7 +63,7 @@ describe('stdin scanner: a read error', () => {
     await s.open();
     s.enable();
     input.write('HC1:HALF-A-LI');
-    await vi.waitFor(() => expect(Reflect.get(Reflect.get(Reflect.get(s, 'assembler') as object, 'framer') as object, 'pending')).toBe(true));
+    await vi.waitFor(() => expect(s.receiving).toBe(true));
     input.destroy(Object.assign(new Error('read EIO'), { code: 'EIO' }));
     await drops.count(1);
     expect(drops.items.map((d) => d.reason)).toEqual(['SCAN_INCOMPLETE']);

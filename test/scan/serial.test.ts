@@ -155,9 +155,8 @@ describe.skipIf(skip !== null)('serial scanner through a real pty pair (socat + 
     await emu!.send('BEFORE\r');
     await scans.count(1);
     await emu!.send('HC1:CUT-OFF-BY-UNPL');
-    // Let the half scan reach the host before the cable goes (peeking at the scanner's framer: nothing public says so).
-    const framer = () => Reflect.get(Reflect.get(scanner!, 'assembler') as object, 'framer') as { pending: boolean };
-    await vi.waitFor(() => expect(framer().pending).toBe(true), { timeout: 20_000 });
+    // Let the half scan reach the host before the cable goes.
+    await vi.waitFor(() => expect(scanner!.receiving).toBe(true), { timeout: 20_000 });
     await emu!.close();
     await pty.unplug();
     await states.until((s) => s.includes('reconnecting'), 20_000, 'reconnecting');
