@@ -1,81 +1,114 @@
 /** The trust and status-list commands end to end, through the real compiled CLI in child processes. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureBuilt, removeDir, ROOT, tempDir, treeBytes } from './helpers.js';
 import { humanStatus } from '../../src/cli/trust.js';
 import type { TrustSummary } from '../../src/trust/state.js';
 
+/**
+ * Every test is independent: the issuer side's files (keys, bundles, one code) are made once in beforeAll and only
+ * read afterwards; each test pins its own store (and makes its own status lists) under its own name.
+ */
 let work = '';
-const store = () => join(work, 'store');
 const CLI = join(ROOT, 'dist/cli/main.js');
 
-function run(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: work, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000 });
+function run(args: string[], env: NodeJS.ProcessEnv = {}, cwd = work) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000 });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
 /** A refusal: exit 2, exactly one line on stderr, nothing on stdout, and the store's bytes unchanged. */
-function refused(args: string[], pattern: RegExp): void {
-  const before = treeBytes(store());
-  const r = run(args);
+function refused(store: string, args: string[], pattern: RegExp, cwd = work): void {
+  const before = treeBytes(store);
+  const r = run(args, {}, cwd);
   expect(r.code, r.err).toBe(2);
   expect(r.err.split('\n').filter(Boolean)).toHaveLength(1);
   expect(r.err).toMatch(pattern);
-  expect(treeBytes(store())).toEqual(before);
+  expect(treeBytes(store)).toEqual(before);
 }
 
-function ok(args: string[]): string {
-  const r = run(args);
-  expect(r.code, r.err).toBe(0);
+function ok(args: string[], cwd = work): string {
+  const r = run(args, {}, cwd);
+  expect(r.code, `${args.join(' ')}: ${r.err}`).toBe(0);
   return r.out;
+}
+
+/** A store of this test's own: the fixture root pinned, then these bundles imported in order. */
+function pinnedStore(name: string, bundles: string[] = ['b2.jws']): string {
+  const store = join(work, `store-${name}`);
+  ok(['trust', 'init', '--root', 'root.public.jwk', '--store', store]);
+  for (const b of bundles) ok(['trust', 'import', b, '--store', store]);
+  return store;
+}
+
+/** A status list of this test's own (1,000 entries at `uri`), signed by the fixture issuer into `out`. */
+function statusList(name: string, out: string, uri = 'https://status.example/lists/7'): string {
+  const list = `${name}.list.json`;
+  ok(['status-list', 'init', '--list', list, '--uri', uri, '--size', '1000']);
+  ok(['status-list', 'build', '--list', list, '--key', 'issuer-a.private.jwk', '--out', out]);
+  return list;
 }
 
 beforeAll(() => {
   ensureBuilt();
   work = tempDir('proofdesk-trust-cli-');
+  // The issuer side: a root, an issuer key, another root's key; bundles seq 1 and 2, one signed by the wrong root.
+  ok(['keys', 'generate', '--root', '--kid', 'root-2026', '--out', 'root']);
+  ok(['keys', 'generate', '--kid', 'issuer-a', '--out', 'issuer-a']);
+  ok(['keys', 'generate', '--kid', 'other-root', '--out', 'other-root']);
+  const jwks = { keys: [{ ...JSON.parse(readFileSync(join(work, 'issuer-a.public.jwk'), 'utf8')), purposes: ['all', 'rent'] }] };
+  writeFileSync(join(work, 'issuers.jwks'), JSON.stringify(jwks));
+  ok(['trust', 'build', '--root', 'root.private.jwk', '--keys', 'issuers.jwks', '--seq', '1', '--out', 'b1.jws']);
+  ok(['trust', 'build', '--root', 'root.private.jwk', '--keys', 'issuers.jwks', '--seq', '2', '--expires-days', '90', '--out', 'b2.jws']);
+  ok(['trust', 'build', '--root', 'other-root.private.jwk', '--keys', 'issuers.jwks', '--seq', '9', '--out', 'wrong-root.jws']);
+  ok(['issue', '--holder', join(ROOT, 'examples/holder.json'), '--key', 'issuer-a.private.jwk', '--purpose', 'rent', '--out', 'code.txt']);
 }, 180_000);
 afterAll(() => removeDir(work));
 
 describe('proofdesk trust / status-list (CLI)', () => {
   it('keys generate --root, trust init, refuses a second init, trust build, trust import', () => {
-    expect(ok(['keys', 'generate', '--root', '--kid', 'root-2026', '--out', 'root'])).toContain('trust init --root');
-    ok(['keys', 'generate', '--kid', 'issuer-a', '--out', 'issuer-a']);
-    ok(['keys', 'generate', '--kid', 'other-root', '--out', 'other-root']);
-    expect(statSync(join(work, 'root.private.jwk')).mode & 0o777).toBe(0o600);
-    expect(ok(['trust', 'init', '--root', 'root.public.jwk', '--store', store()])).toContain('pinned root EdDSA');
-    refused(['trust', 'init', '--root', 'other-root.public.jwk', '--store', store()], /already pins root .*--force/);
-    refused(['trust', 'init', '--root', 'root.private.jwk', '--store', join(work, 'store2')], /PRIVATE/);
-    const jwks = { keys: [{ ...JSON.parse(readFileSync(join(work, 'issuer-a.public.jwk'), 'utf8')), purposes: ['all', 'rent'] }] };
-    writeFileSync(join(work, 'issuers.jwks'), JSON.stringify(jwks));
-    ok(['trust', 'build', '--root', 'root.private.jwk', '--keys', 'issuers.jwks', '--seq', '1', '--out', 'b1.jws']);
-    ok(['trust', 'build', '--root', 'root.private.jwk', '--keys', 'issuers.jwks', '--seq', '2', '--expires-days', '90', '--out', 'b2.jws']);
-    ok(['trust', 'build', '--root', 'other-root.private.jwk', '--keys', 'issuers.jwks', '--seq', '9', '--out', 'wrong-root.jws']);
-    expect(readFileSync(join(work, 'b2.jws'), 'utf8').trim().split('\n')).toHaveLength(1);
-    expect(ok(['trust', 'import', 'b1.jws', '--store', store()])).toContain('seq 1');
-    expect(ok(['trust', 'import', 'b2.jws', '--store', store()])).toContain('seq 2 (replacing seq 1)');
+    const flow = join(work, 'flow');
+    mkdirSync(flow);
+    const store = join(flow, 'store');
+    expect(ok(['keys', 'generate', '--root', '--kid', 'root-2026', '--out', 'root'], flow)).toContain('trust init --root');
+    ok(['keys', 'generate', '--kid', 'issuer-a', '--out', 'issuer-a'], flow);
+    ok(['keys', 'generate', '--kid', 'other-root', '--out', 'other-root'], flow);
+    expect(statSync(join(flow, 'root.private.jwk')).mode & 0o777).toBe(0o600);
+    expect(ok(['trust', 'init', '--root', 'root.public.jwk', '--store', store], flow)).toContain('pinned root EdDSA');
+    refused(store, ['trust', 'init', '--root', 'other-root.public.jwk', '--store', store], /already pins root .*--force/, flow);
+    refused(store, ['trust', 'init', '--root', 'root.private.jwk', '--store', join(flow, 'store2')], /PRIVATE/, flow);
+    const jwks = { keys: [{ ...JSON.parse(readFileSync(join(flow, 'issuer-a.public.jwk'), 'utf8')), purposes: ['all', 'rent'] }] };
+    writeFileSync(join(flow, 'issuers.jwks'), JSON.stringify(jwks));
+    ok(['trust', 'build', '--root', 'root.private.jwk', '--keys', 'issuers.jwks', '--seq', '1', '--out', 'b1.jws'], flow);
+    ok(['trust', 'build', '--root', 'root.private.jwk', '--keys', 'issuers.jwks', '--seq', '2', '--expires-days', '90', '--out', 'b2.jws'], flow);
+    expect(readFileSync(join(flow, 'b2.jws'), 'utf8').trim().split('\n')).toHaveLength(1);
+    expect(ok(['trust', 'import', 'b1.jws', '--store', store], flow)).toContain('seq 1');
+    expect(ok(['trust', 'import', 'b2.jws', '--store', store], flow)).toContain('seq 2 (replacing seq 1)');
   });
 
   it('refuses bad bundles with exit 2, one line, store untouched', () => {
+    const store = pinnedStore('refusals', ['b1.jws', 'b2.jws']);
     const good = readFileSync(join(work, 'b2.jws'), 'utf8').trim();
     writeFileSync(join(work, 'tampered.jws'), good.slice(0, 60) + (good[60] === 'A' ? 'B' : 'A') + good.slice(61));
     writeFileSync(join(work, 'truncated.jws'), good.slice(0, good.length - 30));
     writeFileSync(join(work, 'oversize.jws'), 'e'.repeat(9 * 1024 * 1024));
     writeFileSync(join(work, 'wrong-type.json'), '{"keys": []}');
-    refused(['trust', 'import', 'tampered.jws', '--store', store()], /altered|damaged|not valid JSON/);
-    refused(['trust', 'import', 'truncated.jws', '--store', store()], /altered|truncated/);
-    refused(['trust', 'import', 'wrong-root.jws', '--store', store()], /different root/);
-    refused(['trust', 'import', 'b1.jws', '--store', store()], /older .*rollback refused/);
-    refused(['trust', 'import', 'b2.jws', '--store', store()], /already installed \(replay refused\)/);
-    refused(['trust', 'import', 'oversize.jws', '--store', store()], /limit/);
-    refused(['trust', 'import', 'wrong-type.json', '--store', store()], /not a trust bundle or status list/);
-    refused(['trust', 'import', 'missing.jws', '--store', store()], /cannot read/);
-    refused(['trust', 'build', '--root', 'root.public.jwk', '--keys', 'issuers.jwks', '--seq', '3', '--out', 'x.jws'], /not a private JWK/);
-    refused(['trust', 'build', '--root', 'root.private.jwk', '--keys', 'issuers.jwks', '--seq', 'zero', '--out', 'x.jws'], /--seq/);
+    refused(store, ['trust', 'import', 'tampered.jws', '--store', store], /altered|damaged|not valid JSON/);
+    refused(store, ['trust', 'import', 'truncated.jws', '--store', store], /altered|truncated/);
+    refused(store, ['trust', 'import', 'wrong-root.jws', '--store', store], /different root/);
+    refused(store, ['trust', 'import', 'b1.jws', '--store', store], /older .*rollback refused/);
+    refused(store, ['trust', 'import', 'b2.jws', '--store', store], /already installed \(replay refused\)/);
+    refused(store, ['trust', 'import', 'oversize.jws', '--store', store], /limit/);
+    refused(store, ['trust', 'import', 'wrong-type.json', '--store', store], /not a trust bundle or status list/);
+    refused(store, ['trust', 'import', 'missing.jws', '--store', store], /cannot read/);
+    refused(store, ['trust', 'build', '--root', 'root.public.jwk', '--keys', 'issuers.jwks', '--seq', '3', '--out', 'x.jws'], /not a private JWK/);
+    refused(store, ['trust', 'build', '--root', 'root.private.jwk', '--keys', 'issuers.jwks', '--seq', 'zero', '--out', 'x.jws'], /--seq/);
   });
 
   it('status-list issuer flow → import → verify reads REVOKED / SUSPENDED / VALID with the right exit codes', () => {
+    const store = pinnedStore('status-flow');
     const uri = 'https://status.example/lists/7';
     ok(['status-list', 'init', '--list', 'list.json', '--uri', uri, '--size', '1000']);
     const idx = [0, 1, 2].map(() => Number(ok(['status-list', 'allocate', '--list', 'list.json']).trim()));
@@ -91,15 +124,15 @@ describe('proofdesk trust / status-list (CLI)', () => {
     expect(readFileSync(join(work, 'list.json'))).toEqual(listBefore);
     expect(run(['status-list', 'revoke', '--list', 'list.json', '1000']).code).toBe(2);
     ok(['status-list', 'build', '--list', 'list.json', '--key', 'issuer-a.private.jwk', '--out', 'list1.jws', '--ttl', '3600']);
-    expect(ok(['status-list', 'import', 'list1.jws', '--store', store()])).toContain('1,000 entries');
-    refused(['status-list', 'import', 'b2.jws', '--store', store()], /trust bundle, not a status list/);
-    refused(['trust', 'import', 'list1.jws', '--store', store()], /replay refused/);
+    expect(ok(['status-list', 'import', 'list1.jws', '--store', store])).toContain('1,000 entries');
+    refused(store, ['status-list', 'import', 'b2.jws', '--store', store], /trust bundle, not a status list/);
+    refused(store, ['trust', 'import', 'list1.jws', '--store', store], /replay refused/);
 
     const codes = idx.map((i, n) => {
       ok(['issue', '--holder', join(ROOT, 'examples/holder.json'), '--key', 'issuer-a.private.jwk', '--purpose', 'rent', '--status-idx', String(i), '--status-uri', uri, '--out', `code${n}.txt`]);
       return `code${n}.txt`;
     });
-    const verifyWith = (file: string, extra: string[] = []) => run(['verify', '--store', store(), '--purpose', 'rent', '--json', ...extra, file]);
+    const verifyWith = (file: string, extra: string[] = []) => run(['verify', '--store', store, '--purpose', 'rent', '--json', ...extra, file]);
     const revoked = verifyWith(codes[0]!);
     expect(revoked.code).toBe(1);
     expect(JSON.parse(revoked.out)).toMatchObject({ verdict: 'NOT VALID', reason: 'REVOKED' });
@@ -117,18 +150,24 @@ describe('proofdesk trust / status-list (CLI)', () => {
     ok(['status-list', 'reinstate', '--list', 'list.json', String(suspendedIdx)]);
     spawnSync('sleep', ['1.1']);
     ok(['status-list', 'build', '--list', 'list.json', '--key', 'issuer-a.private.jwk', '--out', 'list2.cwt']);
-    ok(['trust', 'import', 'list2.cwt', '--store', store()]);
+    ok(['trust', 'import', 'list2.cwt', '--store', store]);
     expect(verifyWith(codes[1]!).code).toBe(0);
     expect(fineIdx).not.toBe(revokedIdx);
   }, 180_000); // ~20 CLI processes: on a loaded 2-core machine each can take seconds
 
   it('trust status shows the active bundle, keys, revocation mode and clock; --json has the documented shape', () => {
-    const human = ok(['trust', 'status', '--store', store()]);
+    const store = pinnedStore('status', ['b1.jws', 'b2.jws']);
+    const list = statusList('status', 'status.cwt');
+    const idx = ok(['status-list', 'allocate', '--list', list]).trim();
+    ok(['status-list', 'revoke', '--list', list, idx]);
+    ok(['status-list', 'build', '--list', list, '--key', 'issuer-a.private.jwk', '--out', 'status-revoked.cwt']);
+    ok(['trust', 'import', 'status-revoked.cwt', '--store', store]);
+    const human = ok(['trust', 'status', '--store', store]);
     expect(human).toMatch(/bundle: +seq 2/);
     expect(human).toContain('issuer-a');
     expect(human).toMatch(/revocation: on, 1 list/);
     expect(human).toMatch(/clock: +ok/);
-    const json = JSON.parse(ok(['trust', 'status', '--json', '--store', store()]));
+    const json = JSON.parse(ok(['trust', 'status', '--json', '--store', store]));
     expect(json.active).toMatchObject({ seq: 2, keys: [{ kid: 'issuer-a', alg: 'EdDSA', purposes: ['all', 'rent'] }] });
     expect(typeof json.active.issuedAt).toBe('number');
     expect(json.revocation).toMatchObject({ mode: 'on', lists: [{ uri: 'https://status.example/lists/7', entries: 1000, revoked: 1, suspended: 0, format: 'cwt' }] });
@@ -151,14 +190,17 @@ describe('proofdesk trust / status-list (CLI)', () => {
   });
 
   it('more refusals, each exit 2 with one line: a folder, a status list given to `trust init`, a bundle to `status-list import`, a damaged store', () => {
-    refused(['trust', 'import', work, '--store', store()], /not a regular file/);
-    refused(['trust', 'init', '--root', 'list1.jws', '--store', join(work, 'store3')], /not valid JSON/);
-    refused(['trust', 'init', '--root', 'issuers.jwks', '--store', join(work, 'store3')], /key set/);
-    refused(['trust', 'status', '--max-status-age-days', '0', '--store', store()], /--max-status-age-days/);
+    const store = pinnedStore('more-refusals');
+    statusList('more-refusals', 'more-refusals.jws');
+    refused(store, ['trust', 'import', work, '--store', store], /not a regular file/);
+    refused(store, ['trust', 'init', '--root', 'more-refusals.jws', '--store', join(work, 'store3')], /not valid JSON/);
+    refused(store, ['trust', 'init', '--root', 'issuers.jwks', '--store', join(work, 'store3')], /key set/);
+    refused(store, ['status-list', 'import', 'b2.jws', '--store', store], /trust bundle, not a status list/);
+    refused(store, ['trust', 'status', '--max-status-age-days', '0', '--store', store], /--max-status-age-days/);
     const damaged = join(work, 'damaged');
     expect(run(['trust', 'init', '--root', 'root.public.jwk', '--store', damaged]).code).toBe(0);
     writeFileSync(join(damaged, 'state.json'), '{"highestSeq":');
-    for (const args of [['trust', 'status', '--store', damaged], ['trust', 'import', 'b2.jws', '--store', damaged], ['verify', '--store', damaged, 'code2.txt']]) {
+    for (const args of [['trust', 'status', '--store', damaged], ['trust', 'import', 'b2.jws', '--store', damaged], ['verify', '--store', damaged, 'code.txt']]) {
       const r = run(args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.err.split('\n').filter(Boolean), args.join(' ')).toEqual([expect.stringMatching(/damaged/)]);
@@ -168,16 +210,16 @@ describe('proofdesk trust / status-list (CLI)', () => {
   it('verify without --keys uses the per-user store (XDG_DATA_HOME) and refuses when there is none', () => {
     const xdg = join(work, 'xdg');
     const env = { XDG_DATA_HOME: xdg };
-    const none = run(['verify', 'code2.txt'], env);
+    const none = run(['verify', 'code.txt'], env);
     expect(none.code).toBe(2);
     expect(none.err).toMatch(/no trusted keys/);
     expect(run(['trust', 'init', '--root', 'root.public.jwk'], env).code).toBe(0);
     expect(run(['trust', 'import', 'b2.jws'], env).code).toBe(0);
     expect(statSync(join(xdg, 'proofdesk', 'bundle.jws')).isFile()).toBe(true);
-    const v = run(['verify', '--purpose', 'rent', 'code2.txt'], env);
+    const v = run(['verify', '--purpose', 'rent', 'code.txt'], env);
     expect(v.code, v.err).toBe(0);
     // --keys given: only those keys (here: the wrong ones) — the store is not consulted.
-    expect(run(['verify', '--keys', 'other-root.public.jwk', 'code2.txt'], env).code).toBe(1);
+    expect(run(['verify', '--keys', 'other-root.public.jwk', 'code.txt'], env).code).toBe(1);
   });
 });
 
