@@ -3,18 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { CborTag, decodeCbor, encodeCbor, type CborValue } from '../../src/credential/cbor.js';
 import { CredentialError } from '../../src/credential/errors.js';
 import { MAX_CBOR_DEPTH, MAX_CBOR_ITEMS, MAX_CBOR_STRING_BYTES } from '../../src/credential/limits.js';
+import { codeOf as codeOfError } from '../code-of.js';
 
 const hex = (h: string) => Uint8Array.from(Buffer.from(h.replace(/\s/g, ''), 'hex'));
 
-function codeOf(bytes: Uint8Array): string {
-  try {
-    decodeCbor(bytes);
-    return 'ok';
-  } catch (err) {
-    if (!(err instanceof CredentialError)) throw err;
-    return err.code;
-  }
-}
+const codeOf = (bytes: Uint8Array) => codeOfError(() => decodeCbor(bytes), CredentialError);
 
 describe('strict CBOR decoding', () => {
   it('decodes RFC 8949 Appendix A examples', () => {

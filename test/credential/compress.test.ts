@@ -5,16 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { zlibCompress, zlibInflate } from '../../src/credential/compress.js';
 import { CredentialError } from '../../src/credential/errors.js';
 import { MAX_INFLATED_BYTES } from '../../src/credential/limits.js';
+import { codeOf as codeOfError } from '../code-of.js';
 
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-    return 'ok';
-  } catch (err) {
-    if (!(err instanceof CredentialError)) throw err;
-    return err.code;
-  }
-}
+const codeOf = (fn: () => unknown) => codeOfError(fn, CredentialError);
 
 describe('bounded zlib inflate', () => {
   it('round-trips, up to exactly the limit', () => {

@@ -3,6 +3,7 @@ import { decodeCbor, encodeCbor, type CborMap, type CborValue } from '../../src/
 import { CredentialError } from '../../src/credential/errors.js';
 import { daysToIso, decodeStatus, decodeStatusList, encodeStatus, encodeStatusList, isoToDays, STATUS_CLAIM_KEY } from '../../src/credential/status.js';
 import type { StatusClaim } from '../../src/credential/types.js';
+import { codeOf as codeOfError } from '../code-of.js';
 
 const FULL: StatusClaim = {
   scheme: 'BNO',
@@ -19,15 +20,7 @@ const FULL: StatusClaim = {
 
 const map = (entries: Array<[CborValue, CborValue]>): CborMap => new Map(entries);
 
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-    return 'ok';
-  } catch (err) {
-    if (!(err instanceof CredentialError)) throw err;
-    return err.code;
-  }
-}
+const codeOf = (fn: () => unknown) => codeOfError(fn, CredentialError);
 
 describe('status claim', () => {
   it('uses a private-use CWT key below -65536', () => {

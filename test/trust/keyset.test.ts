@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { calculateJwkThumbprint } from 'jose';
 import { afterAll, describe, expect, it } from 'vitest';
 import { keySetFromJwks, KeySetError, loadKeySet, makeKeySet } from '../../src/trust/keyset.js';
+import { codeOfAsync } from '../code-of.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'proofdesk-keyset-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -14,16 +15,7 @@ function pair(kind: 'ed25519' | 'p256') {
   return { priv: privateKey.export({ format: 'jwk' }) as Record<string, unknown>, pub: publicKey.export({ format: 'jwk' }) as Record<string, unknown> };
 }
 
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'ok';
-  } catch (err) {
-    if (!(err instanceof KeySetError)) throw err;
-    expect(err.message).not.toContain('\n');
-    return err.code;
-  }
-}
+const codeOf = (p: Promise<unknown>) => codeOfAsync(p, KeySetError);
 
 describe('loadKeySet', () => {
   it('loads a JWKS of Ed25519 and P-256 keys with kids, algs and thumbprints', async () => {
