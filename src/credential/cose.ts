@@ -4,7 +4,7 @@
  * only from the protected header. A label in both header buckets is rejected. COSE_Encrypt0 is recognised only to
  * say it is not supported.
  */
-import { sign as cryptoSign, verify as cryptoVerify, type KeyObject } from 'node:crypto';
+import { createHash, sign as cryptoSign, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { CborTag, decodeCbor, encodeCbor, type CborLimits, type CborMap, type CborValue } from './cbor.js';
 import { CredentialError } from './errors.js';
 
@@ -121,6 +121,35 @@ function bstrHead(out: Uint8Array, o: number, n: number): number {
   else if (n < 0x10000) { out[o++] = 0x59; out[o++] = n >> 8; out[o++] = n & 0xff; }
   else { out[o++] = 0x5a; out[o++] = n >>> 24; out[o++] = (n >> 16) & 0xff; out[o++] = (n >> 8) & 0xff; out[o++] = n & 0xff; }
   return o;
+}
+
+/** The order n of the P-256 group (SEC 2 v2 §2.4.2; FIPS 186-5 / SP 800-186 §3.2.1.3). */
+const P256_N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
+
+/**
+ * An ES256 signature r‖s with s > n/2 replaced by r‖(n − s): both verify for the same message and key (ECDSA
+ * signatures come in such pairs), so one of them names the signature. Anything else is returned as it is.
+ */
+export function lowS(signature: Uint8Array): Uint8Array {
+  if (signature.length !== 64) return signature;
+  const s = BigInt(`0x${Buffer.from(signature.subarray(32)).toString('hex')}`);
+  if (s <= P256_N >> 1n || s >= P256_N) return signature;
+  const out = new Uint8Array(64);
+  out.set(signature.subarray(0, 32), 0);
+  out.set(Buffer.from((P256_N - s).toString(16).padStart(64, '0'), 'hex'), 32);
+  return out;
+}
+
+/**
+ * What identifies a credential whatever text carries it: SHA-256 (hex) of the canonical COSE_Sign1 of what is
+ * signed — the protected header bytes and the payload exactly as received, the signature (ES256: low-S) — with an
+ * empty unprotected header, untagged, in minimal CBOR. The unsigned envelope (text line ends, zlib encoding, tags,
+ * unprotected header, non-minimal outer lengths) does not change it; docs/credential-format.md lists the variants.
+ */
+export function credentialId(cose: CoseSign1): string {
+  const signature = cose.alg === 'ES256' ? lowS(cose.signature) : cose.signature;
+  const canonical = encodeCbor([cose.protectedBytes, new Map(), cose.payload, signature]);
+  return createHash('sha256').update(canonical).digest('hex');
 }
 
 const ES256_VERIFY = { dsaEncoding: 'ieee-p1363' } as const;

@@ -154,6 +154,7 @@ function storeRecorder(store: RecordStore, keepPersonal: boolean): CheckRecorder
         credentialSha256: credentialSha256(text),
         followUpDate: state.status?.followUpDate ?? null,
         ...statusListRefOf(verdict),
+        ...(verdict.credentialId !== null && { credentialId: verdict.credentialId }),
       }, personal);
     },
     recordLikeness(checkId, answer, at) {

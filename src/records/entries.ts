@@ -32,6 +32,11 @@ export interface CheckRecord {
    */
   statusListUri?: string;
   statusListIdx?: number;
+  /**
+   * What identifies the credential whatever text carried it (a hash of what is signed: src/credential/cose.ts).
+   * Absent on older lines, and for a text that was not a COSE_Sign1.
+   */
+  credentialId?: string;
 }
 
 export interface LikenessEntry {
@@ -102,6 +107,7 @@ const SHAPES: Record<LogEntry['type'], Record<string, Rule>> = {
     seq: optional(positiveInt),
     statusListUri: optional(statusListUri),
     statusListIdx: optional(index),
+    credentialId: optional(str(SHA256_HEX)),
   },
   likeness: {
     type: (v) => v === 'likeness',

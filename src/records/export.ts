@@ -4,6 +4,7 @@ import type { FoldedCheck } from './entries.js';
 
 export const CSV_COLUMNS = [
   'checkId', 'at', 'deskId', 'purpose', 'verdict', 'reason', 'kid', 'likeness', 'followUpDate', 'keepUntil', 'credentialSha256',
+  'credentialId',
 ] as const satisfies ReadonlyArray<keyof FoldedCheck>;
 
 /** The check line's own entry number (`seq`) is left out: it numbers a line, not the folded check. */

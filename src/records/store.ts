@@ -406,6 +406,7 @@ export class RecordStore extends RecordReader {
       keepUntil,
       ...(rec.statusListUri !== undefined && { statusListUri: rec.statusListUri }),
       ...(rec.statusListIdx !== undefined && { statusListIdx: rec.statusListIdx }),
+      ...(rec.credentialId !== undefined && { credentialId: rec.credentialId }),
     };
     const problem = checkRecordProblem(record);
     if (problem) throw new RecordError('BAD_ARGUMENT', `check record not valid: ${problem}`);

@@ -2,6 +2,7 @@
  * Decode a credential WITHOUT trust, for support staff: every layer, no signature check, no policy.
  * Never throws. What it returns is UNVERIFIED: it must never be shown as a verdict.
  */
+import { credentialId } from '../credential/cose.js';
 import { decodePayload, readClaims, readCwtMeta } from '../credential/cwt.js';
 import { CredentialError } from '../credential/errors.js';
 import type { CwtMeta, Identity, StatusClaim, StatusListRef } from '../credential/types.js';
@@ -26,14 +27,17 @@ export interface Decoded {
   identity: Identity | null;
   status: StatusClaim | null;
   statusList: StatusListRef | null;
+  /** What identifies the credential whatever text carried it (see Verdict.credentialId); null until COSE decoded. */
+  credentialId: string | null;
 }
 
 export function inspect(text: string): Decoded {
-  const d: Decoded = { decoded: false, reason: null, stage: null, message: '', alg: null, kid: null, signed: false, cwt: null, identity: null, status: null, statusList: null };
+  const d: Decoded = { decoded: false, reason: null, stage: null, message: '', alg: null, kid: null, signed: false, cwt: null, identity: null, status: null, statusList: null, credentialId: null };
   const fail = (reason: ReasonCode): Decoded => ({ ...d, decoded: false, reason, stage: stageOf(reason), message: REASON_TEXT[reason].message });
   try {
     if (typeof text !== 'string') return fail('NOT_A_CREDENTIAL');
     const cose = decodeText(text);
+    d.credentialId = credentialId(cose);
     d.alg = cose.alg;
     d.kid = cose.kid === null ? null : (kidToString(cose.kid) ?? Buffer.from(cose.kid).toString('hex'));
     d.signed = cose.signature.length > 0;

@@ -74,8 +74,8 @@ function statusListToJson(ref: StatusListRef | null): Json {
 }
 
 /**
- * `proofdesk verify --json`: valid, verdict, reason, message, alg, kid, cwt, identity, status (the issue's shape,
- * in that order), then verifiedBy, statusList and, when present, details.
+ * `proofdesk verify --json`: valid, verdict, reason, message, alg, kid, cwt, identity, status (in that order), then
+ * verifiedBy, statusList, credentialId and, when present, details.
  */
 export function toJson(v: Verdict): { [key: string]: Json } {
   const out: { [key: string]: Json } = {
@@ -90,6 +90,7 @@ export function toJson(v: Verdict): { [key: string]: Json } {
     status: statusToJson(v.status),
     verifiedBy: v.verifiedBy,
     statusList: statusListToJson(v.statusList),
+    credentialId: v.credentialId,
   };
   if (v.details !== undefined) out.details = { ...v.details };
   return out;
@@ -114,6 +115,7 @@ export function decodedToJson(d: Decoded): { [key: string]: Json } {
     status: statusToJson(d.status),
     verifiedBy: null,
     statusList: statusListToJson(d.statusList),
+    credentialId: d.credentialId,
     stage: d.stage,
     signed: d.signed,
   };

@@ -62,6 +62,11 @@ export interface Verdict {
   identity: Identity | null;
   status: StatusClaim | null;
   statusList: StatusListRef | null;
+  /**
+   * Which credential this is, whatever text carried it: a hash of what is signed (src/credential/cose.ts
+   * `credentialId`); null when the text did not decode to a COSE_Sign1. Not proof of anything by itself.
+   */
+  credentialId: string | null;
   /** Extra facts for some reasons (e.g. `{ ageDays }` for REVOCATION_DATA_STALE). */
   details?: Record<string, number | string>;
 }

@@ -6,7 +6,7 @@
  */
 import { base45Decode, isBase45Alphabet } from '../credential/base45.js';
 import { zlibInflate } from '../credential/compress.js';
-import { parseSign1, sigStructure, verifySignature, type CoseSign1 } from '../credential/cose.js';
+import { credentialId, parseSign1, sigStructure, verifySignature, type CoseSign1 } from '../credential/cose.js';
 import { decodePayload, readClaims, readCwtMeta } from '../credential/cwt.js';
 import { CredentialError } from '../credential/errors.js';
 import { DEFAULT_SKEW_SECONDS, MAX_KEYS_TRIED_WITHOUT_KID, MAX_TEXT_CHARS } from '../credential/limits.js';
@@ -36,6 +36,7 @@ interface Progress {
   identity: Identity | null;
   status: StatusClaim | null;
   statusList: StatusListRef | null;
+  credentialId: string | null;
 }
 
 function outcome(p: Progress, reason: ReasonCode | null, details?: Record<string, number | string>): Verdict {
@@ -51,6 +52,7 @@ function outcome(p: Progress, reason: ReasonCode | null, details?: Record<string
     identity: p.identity,
     status: p.status,
     statusList: p.statusList,
+    credentialId: p.credentialId,
   };
   if (details !== undefined) verdict.details = details;
   return verdict;
@@ -137,7 +139,7 @@ export function timeReason(cwt: CwtMeta, now: number, skew: number): 'EXPIRED' |
 }
 
 export function verify(text: string, opts: VerifyOptions): Verdict {
-  const p: Progress = { alg: null, kid: null, verifiedBy: null, cwt: null, identity: null, status: null, statusList: null };
+  const p: Progress = { alg: null, kid: null, verifiedBy: null, cwt: null, identity: null, status: null, statusList: null, credentialId: null };
   try {
     return run(text, opts, p);
   } catch (err) {
@@ -150,6 +152,7 @@ export function verify(text: string, opts: VerifyOptions): Verdict {
 function run(text: string, opts: VerifyOptions, p: Progress): Verdict {
   if (typeof text !== 'string') return outcome(p, 'NOT_A_CREDENTIAL');
   const cose = decodeText(text);
+  p.credentialId = credentialId(cose);
   if (cose.kid !== null) p.kid = kidToString(cose.kid) ?? Buffer.from(cose.kid).toString('hex');
   if (cose.signature.length === 0) return outcome(p, 'UNSIGNED');
   if (cose.alg === null) return outcome(p, 'ALG_UNSUPPORTED');

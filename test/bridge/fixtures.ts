@@ -25,6 +25,7 @@ export async function resultState(kind: VerdictKind, name = 'Zażółć Gęślą
       ? { scheme: 'EUSS', statusType: kind === 'VALID' ? 'indefinite' : 'pending', work: { kind: 'unrestricted' }, rent: true, publicFunds: true, purpose: 'all' }
       : null,
     statusList: null,
+    credentialId: null,
   };
   const png = await testPhotoPng();
   return resultScreen({

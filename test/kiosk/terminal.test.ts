@@ -21,6 +21,7 @@ function verdict(name: string): Verdict {
     identity: { fullName: name, dateOfBirth: '19900131' },
     status: { scheme: 'EUSS', statusType: 'indefinite', work: { kind: 'unrestricted' }, rent: true, publicFunds: true, purpose: 'all' },
     statusList: null,
+    credentialId: null,
   };
 }
 

@@ -15,7 +15,7 @@ const preSettled: StatusClaim = { scheme: 'EUSS', statusType: 'limited', work: {
 function verdict(over: Partial<Verdict>): Verdict {
   return {
     verdict: 'VALID', valid: true, reason: null, message: VALID_TEXT.message, alg: 'EdDSA', kid: 'k1', verifiedBy: 'k1',
-    cwt: null, identity: { fullName: 'Ada Example', dateOfBirth: '1990-01-02' }, status: settled, statusList: null, ...over,
+    cwt: null, identity: { fullName: 'Ada Example', dateOfBirth: '1990-01-02' }, status: settled, statusList: null, credentialId: null, ...over,
   };
 }
 

@@ -28,7 +28,7 @@ describe('toJson', () => {
   it('prints the issue’s shape: keys in order, NumericDates, padded base64, biometrics, unknown keys', () => {
     const v = verify(issue(key, { identity, statusList: { idx: 3, uri: 'https://s.example/1' } }), { keys, now: NOW_MS });
     const json = toJson(v);
-    expect(Object.keys(json)).toEqual(['valid', 'verdict', 'reason', 'message', 'alg', 'kid', 'cwt', 'identity', 'status', 'verifiedBy', 'statusList']);
+    expect(Object.keys(json)).toEqual(['valid', 'verdict', 'reason', 'message', 'alg', 'kid', 'cwt', 'identity', 'status', 'verifiedBy', 'statusList', 'credentialId']);
     expect(json).toMatchObject({ valid: true, verdict: 'VALID', reason: null, alg: 'EdDSA', kid: 'json-kid', verifiedBy: 'json-kid', statusList: { idx: 3, uri: 'https://s.example/1' } });
     expect(json.cwt).toEqual(claims().cwt);
     expect(json.identity).toEqual({
