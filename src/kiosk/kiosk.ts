@@ -304,6 +304,7 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
       displays,
       recorder: storeRecorder(store, config?.records.personalCopy !== undefined),
       clearAfterMs: (config?.screen.clearAfterSeconds ?? DEFAULT_CLEAR_AFTER_SECONDS) * 1000,
+      duplicateWindowMs: config?.scanners.duplicateWindowMs ?? DEFAULT_DUPLICATE_WINDOW_MS,
       log,
     });
     deskRef = deskPipeline;

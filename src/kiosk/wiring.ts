@@ -2,7 +2,8 @@
  * The desk pipeline, one way: scan → verify → ScreenState → displays, and → record.
  *
  *   ScanHub 'scan'      → verify(text) → photo (headers read) → resultScreen → every display; then the check record
- *   ScanHub 'duplicate' → the same code again within the window: one check; re-shown if its screen was cleared
+ *                         (another text of the latest check's credential within the window: that check again)
+ *   ScanHub 'duplicate' → the latest code again within the window: one check; re-shown if its screen was cleared
  *   ScanHub 'dropped'   → "scan again"
  *   likeness answer     → the screen that asked (web button, terminal key, bridge key) → a follow-up record entry
  *
@@ -12,6 +13,7 @@
  */
 import type { Logger } from 'pino';
 import type { DeskPurpose } from '../credential/types.js';
+import { DEFAULT_DEDUPE_WINDOW_MS } from '../scan/limits.js';
 import type { DroppedScan, Scan } from '../scan/types.js';
 import type { ScreenDisplay } from '../screen/display.js';
 import { photoBytes, preparePhoto } from '../screen/photo.js';
@@ -36,16 +38,24 @@ export interface DeskOptions {
   clock?: () => number;
   /** Most scans waiting behind the one in progress; more are refused (logged), not queued. */
   maxQueued?: number;
+  /** Another text of the latest check's credential within this long of its last sighting is that check (ms). */
+  duplicateWindowMs?: number;
 }
 
 interface LastCheck {
   text: string;
   state: ScreenState;
+  /** Verdict.credentialId: another text of the same credential is the same check. */
+  credentialId: string | null;
+  /** When it was last scanned (the window slides, as the hub's does). */
+  seenAt: number;
+  /** Repeats folded into it so far: the first is logged, the rest counted (one line per burst). */
+  repeats: number;
 }
 
 /**
- * Checks remembered for re-showing a duplicate (the hub decides what is a duplicate: the same text within its
- * window). A few are enough — a window is seconds long — and they are dropped at shutdown.
+ * Checks remembered, for re-showing a duplicate of the latest and for answering the likeness question of one on
+ * screen. A few are enough — a window is seconds long — and they are dropped at shutdown.
  */
 const RECENT_CHECKS = 4;
 
@@ -97,10 +107,18 @@ export class Desk {
    */
   onDuplicate(scan: Scan): void {
     if (this.closed) return;
-    const check = this.recent.findLast((c) => c.text === scan.text);
-    if (!check) return; // still being checked: its screen is on the way
+    // The hub folds only the latest code: its check is the latest one, or still being checked (screen on the way).
+    const check = this.recent.at(-1);
+    if (!check || check.text !== scan.text) return;
+    this.repeat(check, scan.at);
+  }
+
+  /** The latest check's code again: no new check or record; re-shown if its screen has gone. Logged once a burst. */
+  private repeat(check: LastCheck, at: number): void {
+    check.seenAt = at;
+    check.repeats++;
     const reshown = this.current.checkId !== check.state.checkId;
-    this.opts.log.info({ event: 'duplicate', checkId: check.state.checkId, reshown }, 'same code again');
+    if (check.repeats === 1 || reshown) this.opts.log.info({ event: 'duplicate', checkId: check.state.checkId, reshown }, 'same code again');
     if (!reshown) return;
     const recordLeft = this.leaveScreen();
     this.show(this.recentState(check.state.checkId));
@@ -142,6 +160,11 @@ export class Desk {
     const started = performance.now();
     const now = this.clock();
     const verdict = this.opts.check(scan.text, now);
+    const latest = this.recent.at(-1);
+    const windowMs = this.opts.duplicateWindowMs ?? DEFAULT_DEDUPE_WINDOW_MS;
+    if (verdict.credentialId !== null && latest?.credentialId === verdict.credentialId && windowMs > 0 && scan.at - latest.seenAt < windowMs) {
+      return this.repeat(latest, scan.at); // the same credential in another text (docs/credential-format.md)
+    }
     const bytes = verdict.verifiedBy !== null ? photoBytes(verdict.identity) : null;
     const photo: PhotoView | null = bytes ? preparePhoto(bytes) : null;
     if (this.closed) return;
@@ -149,7 +172,8 @@ export class Desk {
     const checkId = this.opts.newCheckId(checkedAt);
     const state = resultScreen({ verdict, desk: this.opts.desk, checkedAt, checkId, photo });
     const recordLeft = this.leaveScreen();
-    this.recent.push({ text: scan.text, state });
+    if (latest && latest.repeats > 1) this.opts.log.info({ event: 'duplicates', checkId: latest.state.checkId, repeats: latest.repeats }, 'repeats of a code folded');
+    this.recent.push({ text: scan.text, state, credentialId: verdict.credentialId, seenAt: scan.at, repeats: 0 });
     if (this.recent.length > RECENT_CHECKS) this.recent.shift();
     this.show(state);
     const shownMs = performance.now() - started;
@@ -178,7 +202,7 @@ export class Desk {
   /** Keep a remembered check's state in step with its screen (the likeness answer). */
   private remember(state: ScreenState): void {
     const i = this.recent.findIndex((c) => c.state.checkId === state.checkId);
-    if (i >= 0) this.recent[i] = { text: this.recent[i]!.text, state };
+    if (i >= 0) this.recent[i] = { ...this.recent[i]!, state };
   }
 
   private recentState(checkId: string | null): ScreenState {

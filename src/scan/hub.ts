@@ -1,40 +1,26 @@
 /**
- * Several scanners merged into one stream. Duplicate suppression lives here, once: the same text again within the
- * window is the same scan (a presentation scanner re-reading a code left on the glass). The window slides: each
- * repeat restarts it, so a code left in view does not fire again every 1.5 s.
+ * Several scanners merged into one stream. Duplicate suppression lives here, once: the same text as the latest
+ * scan, again within the window, is the same scan (a presentation scanner re-reading a code left on the glass). The
+ * window slides: each repeat restarts it, so a code left in view does not fire again every 1.5 s. Only the latest
+ * scan is folded: a code scanned again after another code is a new scan (another person may have stepped up).
  */
 import { EventEmitter } from 'node:events';
 import { safeText } from '../text/safe.js';
-import { DEDUPE_MAX_ENTRIES, DEFAULT_DEDUPE_WINDOW_MS } from './limits.js';
+import { DEFAULT_DEDUPE_WINDOW_MS } from './limits.js';
 import type { Scanner } from './scanner.js';
 import type { DroppedScan, Scan, ScannerState, Transport } from './types.js';
 
-/** Pure duplicate filter: `accept` says whether this text is a new scan at time `now`. Memory is bounded. */
+/** Pure duplicate filter: `accept` says whether this text is a new scan at time `now`. It remembers one text. */
 export class Deduper {
-  private readonly seen = new Map<string, number>();
+  private last: { text: string; at: number } | null = null;
 
   constructor(private readonly windowMs: number = DEFAULT_DEDUPE_WINDOW_MS) {}
 
-  /** How many texts it remembers now (bounded: DEDUPE_MAX_ENTRIES). */
-  get size(): number {
-    return this.seen.size;
-  }
-
   accept(text: string, now: number): boolean {
     if (this.windowMs <= 0) return true;
-    const last = this.seen.get(text);
-    this.seen.delete(text);
-    this.seen.set(text, now);
-    this.prune(now);
-    return last === undefined || now - last >= this.windowMs;
-  }
-
-  private prune(now: number): void {
-    // Oldest entries first (Map keeps insertion order; accept re-inserts on every sighting).
-    for (const [text, at] of this.seen) {
-      if (now - at < this.windowMs && this.seen.size <= DEDUPE_MAX_ENTRIES) break;
-      this.seen.delete(text);
-    }
+    const repeat = this.last !== null && this.last.text === text && now - this.last.at < this.windowMs;
+    this.last = { text, at: now };
+    return !repeat;
   }
 }
 

@@ -18,5 +18,3 @@ export const AIM_ID_LENGTH = 3;
 /** Reconnect back-off after an unplug: first retry, growth factor, ceiling. */
 export const RECONNECT_FIRST_MS = 250;
 export const RECONNECT_MAX_MS = 5000;
-/** How many distinct recent texts the duplicate filter remembers (bounds its memory). */
-export const DEDUPE_MAX_ENTRIES = 256;

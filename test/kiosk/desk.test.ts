@@ -1,11 +1,19 @@
 /** The Desk pipeline with the real verifier, DEMO keys and real photos; displays and recorder are recording sinks. */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { pino } from 'pino';
+import { EventEmitter } from 'node:events';
+import { deflateSync } from 'node:zlib';
+import { pino, type Logger } from 'pino';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Desk, type CheckRecorder } from '../../src/kiosk/wiring.js';
 import { DEMO_KEYS_FILE } from '../../src/kiosk/kiosk.js';
+import { base45Decode, base45Encode } from '../../src/credential/base45.js';
+import { encodeCbor } from '../../src/credential/cbor.js';
+import { zlibInflate } from '../../src/credential/compress.js';
+import { parseSign1 } from '../../src/credential/cose.js';
+import { ScanHub } from '../../src/scan/hub.js';
+import type { Scanner } from '../../src/scan/scanner.js';
 import type { Scan } from '../../src/scan/types.js';
 import { PHOTO_UNREADABLE, PHOTO_UNSUPPORTED_JPEG2000, preparePhoto } from '../../src/screen/photo.js';
 import { DEFAULT_WORTH, type ScreenState } from '../../src/screen/state.js';
@@ -22,7 +30,23 @@ function scanOf(text: string, at = Date.now()): Scan {
   return { data: Buffer.from(text, 'latin1'), text, symbology: 'qr', transport: 'stdin', source: 'stdin', at };
 }
 
-function makeDesk(o: { clearAfterMs?: number; recorder?: CheckRecorder; maxQueued?: number } = {}) {
+/** A scanner the test drives by emitting its events. */
+class FakeScanner extends EventEmitter implements Scanner {
+  readonly name = 'fake';
+  readonly transport = 'stdin' as const;
+  async open(): Promise<void> {}
+  enable(): void {}
+  disable(): void {}
+  async close(): Promise<void> {}
+}
+
+/** The same signed parts in another envelope: untagged, another zlib level. */
+function reEnveloped(text: string): string {
+  const cose = parseSign1(zlibInflate(base45Decode(text)));
+  return base45Encode(deflateSync(encodeCbor([cose.protectedBytes, new Map(), cose.payload, cose.signature]), { level: 1 }));
+}
+
+function makeDesk(o: { clearAfterMs?: number; recorder?: CheckRecorder; maxQueued?: number; log?: Logger } = {}) {
   const shown: ScreenState[] = [];
   const checks: string[] = [];
   const likeness: Array<[string, string]> = [];
@@ -38,7 +62,7 @@ function makeDesk(o: { clearAfterMs?: number; recorder?: CheckRecorder; maxQueue
     displays: [{ name: 'sink', show: (s) => void shown.push(s), close: async () => {} }],
     recorder,
     clearAfterMs: o.clearAfterMs ?? 60_000,
-    log: pino({ level: 'silent' }),
+    log: o.log ?? pino({ level: 'silent' }),
     ...(o.maxQueued !== undefined ? { maxQueued: o.maxQueued } : {}),
   });
   return { desk, shown, checks, likeness };
@@ -62,24 +86,78 @@ describe('Desk pipeline', () => {
     desk.close();
   });
 
-  it('a duplicate of a check whose screen was replaced (another code, scan again) re-shows that check, no new record', async () => {
+  it('a duplicate of the latest check after "scan again" re-shows that check, no new record', async () => {
     const { desk, shown, checks, likeness } = makeDesk();
     const a = demoCode('demo-valid');
     await desk.onScan(scanOf(a));
-    await desk.onScan(scanOf(demoCode('demo-student')));
-    expect(shown.at(-1)).toMatchObject({ checkId: 'check-2' });
-    desk.onDuplicate(scanOf(a));
-    expect(shown.at(-1)).toMatchObject({ kind: 'result', checkId: 'check-1', verdict: 'VALID', likeness: 'not-asked' });
-    expect(shown.at(-1)?.person?.name).toBe('Jordan Specimen');
     const count = shown.length;
     desk.onDuplicate(scanOf(a)); // already on screen: nothing changes
     expect(shown.length).toBe(count);
     desk.onDropped({ reason: 'SCAN_TOO_LONG', transport: 'serial', source: '/dev/ttyACM0', at: Date.now() });
+    expect(shown.at(-1)?.kind).toBe('scan-again');
     desk.onDuplicate(scanOf(a));
-    expect(shown.at(-1)).toMatchObject({ checkId: 'check-1' });
-    expect(checks).toEqual(['check-1', 'check-2']);
-    // Each check left unanswered is recorded "not asked" once, not once per re-show.
-    expect(likeness).toEqual([['check-1', 'not-asked'], ['check-2', 'not-asked']]);
+    expect(shown.at(-1)).toMatchObject({ kind: 'result', checkId: 'check-1', verdict: 'VALID', likeness: 'not-asked' });
+    expect(shown.at(-1)?.person?.name).toBe('Jordan Specimen');
+    desk.onDuplicate(scanOf(a));
+    expect(checks).toEqual(['check-1']);
+    // A check left unanswered is recorded "not asked" once, not once per re-show.
+    expect(likeness).toEqual([['check-1', 'not-asked']]);
+    desk.close();
+  });
+
+  it('a code scanned again after four other codes within the window is checked again: its verdict replaces the other person\'s', async () => {
+    // As the kiosk wires it: hub → desk.
+    const { desk, shown, checks } = makeDesk();
+    const hub = new ScanHub({ dedupeWindowMs: 1500 });
+    const scanner = new FakeScanner();
+    hub.add(scanner);
+    hub.on('scan', (scan: Scan) => void desk.onScan(scan));
+    hub.on('duplicate', (scan: Scan) => desk.onDuplicate(scan));
+    await hub.start();
+    const names = ['demo-valid', 'demo-student', 'demo-pending', 'demo-expired', 'demo-pre-settled', 'demo-valid'];
+    const t0 = Date.now();
+    names.forEach((n, i) => scanner.emit('scan', scanOf(demoCode(n), t0 + i * 100)));
+    await desk.onScan(scanOf(demoCode('demo-rent-only'), t0 + 700)).catch(() => undefined); // queued behind the six
+    expect(checks).toEqual(['check-1', 'check-2', 'check-3', 'check-4', 'check-5', 'check-6', 'check-7']);
+    const sixth = shown.filter((s) => s.kind === 'result')[5]!;
+    expect(sixth).toMatchObject({ checkId: 'check-6', verdict: 'VALID' });
+    expect(sixth.person?.name).toBe('Jordan Specimen');
+    await hub.close();
+    desk.close();
+  });
+
+  it('another text of the latest check\'s credential (untagged, other zlib) within the window is that check; after another code, a new one', async () => {
+    const { desk, shown, checks } = makeDesk();
+    const a = demoCode('demo-valid');
+    const again = reEnveloped(a);
+    expect(again).not.toBe(a);
+    const t0 = Date.now();
+    await desk.onScan(scanOf(a, t0));
+    await desk.onScan(scanOf(again, t0 + 500));
+    await desk.onScan(scanOf(again, t0 + 1800)); // the window slides: 1.3 s after the last sighting
+    expect(checks).toEqual(['check-1']);
+    expect(shown.at(-1)?.checkId).toBe('check-1');
+    await desk.onScan(scanOf(demoCode('demo-student'), t0 + 1900));
+    await desk.onScan(scanOf(again, t0 + 2000));
+    expect(checks).toEqual(['check-1', 'check-2', 'check-3']);
+    await desk.onScan(scanOf(again, t0 + 9000)); // outside the window: a new check
+    expect(checks).toHaveLength(4);
+    desk.close();
+  });
+
+  it('a code left on the glass is logged once per burst, not once per read; every check keeps its `check` line', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const log = pino({ level: 'info' }, { write: (l: string) => void lines.push(JSON.parse(l) as Record<string, unknown>) });
+    const { desk } = makeDesk({ log });
+    const a = demoCode('demo-valid');
+    const t0 = Date.now();
+    await desk.onScan(scanOf(a, t0));
+    for (let i = 1; i <= 50; i++) desk.onDuplicate(scanOf(a, t0 + i * 100));
+    await desk.onScan(scanOf(demoCode('demo-student'), t0 + 6000));
+    const events = lines.map((l) => l.event);
+    expect(events.filter((e) => e === 'check')).toHaveLength(2);
+    expect(events.filter((e) => e === 'duplicate')).toHaveLength(1);
+    expect(lines.find((l) => l.event === 'duplicates')).toMatchObject({ checkId: 'check-1', repeats: 50 });
     desk.close();
   });
 
