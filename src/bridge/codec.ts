@@ -10,7 +10,7 @@ export { crc16 } from './crc.js';
 export const PROTOCOL_VERSION = 1;
 export const MAX_PAYLOAD = 1024;
 /** type + seq + payload + crc. */
-export const MAX_FRAME = MAX_PAYLOAD + 4;
+const MAX_FRAME = MAX_PAYLOAD + 4;
 /** Longest encoded frame, without its delimiter. */
 export const MAX_ENCODED = cobsMaxEncodedLength(MAX_FRAME);
 
@@ -36,8 +36,6 @@ export const T = {
   BUTTON: 0x84,
   ERROR: 0x85,
 } as const;
-export type FrameTypeName = keyof typeof T;
-export type FrameType = (typeof T)[FrameTypeName];
 
 /** Why a receiver refuses a frame (the NAK payload). */
 export const NakCode = {
@@ -61,10 +59,6 @@ export function nakCodeName(code: number): string {
   return (Object.keys(NakCode) as NakCodeName[]).find((name) => NakCode[name] === code) ?? `code ${code}`;
 }
 
-export function frameTypeName(type: number): string {
-  return (Object.keys(T) as FrameTypeName[]).find((name) => T[name] === type) ?? `0x${type.toString(16).padStart(2, '0')}`;
-}
-
 export interface Frame {
   type: number;
   seq: number;
@@ -75,7 +69,7 @@ export type DecodeResult =
   | { ok: true; frame: Frame }
   | { ok: false; nak: typeof NakCode.CRC | typeof NakCode.TOO_LONG };
 
-export class FrameEncodeError extends Error {
+class FrameEncodeError extends Error {
   override readonly name = 'FrameEncodeError';
   readonly code = 'PAYLOAD_TOO_LONG';
 }

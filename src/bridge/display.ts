@@ -161,5 +161,4 @@ export class BridgeDisplay extends EventEmitter<BridgeDisplayEvents> {
 }
 
 /** The LEDs both off: what a kiosk sends when it shuts down. */
-export const LEDS_OFF: Message = { type: 'LED', green: LedPattern.OFF, red: LedPattern.OFF };
-export type { DrawOp };
+const LEDS_OFF: Message = { type: 'LED', green: LedPattern.OFF, red: LedPattern.OFF };

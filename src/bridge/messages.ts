@@ -49,13 +49,12 @@ export const LedPattern = { OFF: 0, ON: 1, SLOW: 2, FAST: 3, FLASH: 4, UNCHANGED
 export const BuzzerPattern = { SILENT: 0, OK: 1, ATTENTION: 2, ERROR: 3, LONG: 4 } as const;
 export const Button = { YES: 1, NO: 2 } as const;
 export const DropReasonCode = { TOO_LONG: 1, INCOMPLETE: 2, NOISE: 3, QUEUE_FULL: 4 } as const;
-export const Terminator = { CR: 1, LF: 2, TAB: 4, ETX: 8 } as const;
-export const ScannerFlag = { STRIP_AIM: 1 } as const;
+const Terminator = { CR: 1, LF: 2, TAB: 4, ETX: 8 } as const;
+const ScannerFlag = { STRIP_AIM: 1 } as const;
+const ALL_TERMINATORS = Terminator.CR | Terminator.LF | Terminator.TAB | Terminator.ETX;
 /** SCAN symbology codes, in the order of `Symbology` in src/scan/types.ts. */
 export const SYMBOLOGY_CODES = ['unknown', 'qr', 'datamatrix', 'pdf417', 'aztec', 'code128', 'other'] as const;
 export const Caps = { DISPLAY: 1, SCANNER: 2, BUTTONS: 4, BUZZER: 8, LEDS: 16, GREY8: 32, RGB565: 64 } as const;
-/** Longest SCAN data piece: MAX_PAYLOAD minus the 6-byte SCAN header. */
-export const MAX_SCAN_PIECE = MAX_PAYLOAD - 6;
 export const MAX_SCAN_LENGTH = 4296;
 
 export type MessageDecodeResult =
@@ -222,7 +221,7 @@ export function decodeMessage(type: number, p: Buffer, panel?: Panel): MessageDe
         maxLen: p.readUInt16BE(4),
         baud: p.readUInt32BE(6),
       } as const;
-      if (m.terminators > 0x0f || m.flags > 0x01) return badValue('unknown terminator or flag bits');
+      if ((m.terminators & ~ALL_TERMINATORS) !== 0 || (m.flags & ~ScannerFlag.STRIP_AIM) !== 0) return badValue('unknown terminator or flag bits');
       if (m.idleMs < 10 || m.idleMs > 5000) return badValue('idleMs out of 10..5000');
       if (m.maxLen < 1 || m.maxLen > MAX_SCAN_LENGTH) return badValue(`maxLen out of 1..${MAX_SCAN_LENGTH}`);
       if (m.baud !== 0 && (m.baud < 1200 || m.baud > 921600)) return badValue('baud out of 1200..921600');

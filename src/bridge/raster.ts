@@ -61,7 +61,7 @@ export async function renderText(text: string, style: TextStyle): Promise<Bitmap
 }
 
 /** Threshold a 1-channel grey image (stride `stride`) into MSB-first bits, `width` columns kept. */
-export function packBits(grey: Uint8Array, stride: number, width: number, height: number): Bitmap1 {
+function packBits(grey: Uint8Array, stride: number, width: number, height: number): Bitmap1 {
   const rowBytes = Math.ceil(width / 8);
   const bits = Buffer.alloc(rowBytes * height);
   for (let y = 0; y < height; y++) {

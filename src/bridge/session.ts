@@ -388,7 +388,7 @@ export class Session extends EventEmitter<SessionEvents> {
 export const PANEL_SPI_HZ = 6_000_000;
 
 /** How long the firmware spends drawing one command before it ACKs it (0 for anything that is not drawing). */
-export function panelMs(type: number, payload: Buffer): number {
+function panelMs(type: number, payload: Buffer): number {
   const drawing = type === T.FILL_RECT || type === T.BITMAP1 || type === T.IMAGE_GREY8 || type === T.IMAGE_RGB565;
   if (!drawing || payload.length < 8) return 0;
   const pixels = payload.readUInt16BE(4) * payload.readUInt16BE(6);
@@ -396,7 +396,7 @@ export function panelMs(type: number, payload: Buffer): number {
 }
 
 /** HELLO_OK → what the firmware said. Only the first byte (proto) is promised across versions. */
-export function parseHelloOk(payload: Buffer): FirmwareInfo | null {
+function parseHelloOk(payload: Buffer): FirmwareInfo | null {
   const decoded = decodeMessage(T.HELLO_OK, payload);
   if (decoded.ok && decoded.message.type === 'HELLO_OK') {
     const m = decoded.message;

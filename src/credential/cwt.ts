@@ -5,12 +5,12 @@ import { CredentialError } from './errors.js';
 import { decodeStatus, decodeStatusList, encodeStatus, encodeStatusList, STATUS_CLAIM_KEY, STATUS_LIST_CLAIM_KEY } from './status.js';
 import type { CwtMeta, Identity, StatusClaim, StatusListRef } from './types.js';
 
-export const CLAIM_ISS = 1;
-export const CLAIM_SUB = 2;
-export const CLAIM_EXP = 4;
-export const CLAIM_NBF = 5;
-export const CLAIM_IAT = 6;
-export const CLAIM_169 = 169;
+const CLAIM_ISS = 1;
+const CLAIM_SUB = 2;
+const CLAIM_EXP = 4;
+const CLAIM_NBF = 5;
+const CLAIM_IAT = 6;
+const CLAIM_169 = 169;
 
 export interface CredentialClaims {
   cwt: CwtMeta;
@@ -57,12 +57,6 @@ export function readClaims(map: CborMap): Omit<CredentialClaims, 'cwt'> {
     status: statusValue === undefined ? null : decodeStatus(statusValue),
     statusList: listValue === undefined ? null : decodeStatusList(listValue),
   };
-}
-
-/** Decodes the whole CWT payload at once. */
-export function decodeClaims(payload: Uint8Array): CredentialClaims {
-  const map = decodePayload(payload);
-  return { cwt: readCwtMeta(map), ...readClaims(map) };
 }
 
 export interface ClaimsToEncode {

@@ -12,7 +12,7 @@ export const STATUS_CLAIM_KEY = -65537;
 /** The Token Status List draft's CWT `status` claim. */
 export const STATUS_LIST_CLAIM_KEY = 65535;
 /** Keys from here up inside the status claim are optional extensions, ignored by this version. */
-export const FIRST_EXTENSION_KEY = 100;
+const FIRST_EXTENSION_KEY = 100;
 
 const K = { scheme: 1, statusType: 2, validFrom: 3, validUntil: 4, work: 5, workCondition: 6, rent: 7, publicFunds: 8, purpose: 9, holderRef: 10, document: 11 } as const;
 const KNOWN_KEYS = new Set<CborValue>(Object.values(K));

@@ -3,7 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { IssueError } from './errors.js';
 
 /** Holder files and JWKs are tiny; a source photo may be a camera JPEG. */
-export const MAX_JSON_FILE_BYTES = 1 << 20;
+const MAX_JSON_FILE_BYTES = 1 << 20;
 export const MAX_PHOTO_FILE_BYTES = 32 << 20;
 
 export async function readFileBounded(path: string, maxBytes: number, what: string): Promise<Buffer> {

@@ -53,7 +53,7 @@ const statusSchema = z.strictObject({
   path: ['validUntil'],
 });
 
-export const holderSchema = z.strictObject({
+const holderSchema = z.strictObject({
   /** Free text for people reading the file (e.g. "SYNTHETIC DEMO HOLDER"); not put in the credential. */
   $comment: z.string().optional(),
   id: text.optional(),
@@ -79,8 +79,6 @@ export const holderSchema = z.strictObject({
   /** Absent = an identity-only credential (valid as identity, not for a desk purpose). */
   status: statusSchema.optional(),
 });
-
-export type HolderFile = z.input<typeof holderSchema>;
 
 /** The holder's identity (no photo yet) and status without the per-code purpose. */
 export interface Holder {

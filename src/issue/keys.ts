@@ -16,7 +16,7 @@ export const ISSUER_ALGS: readonly IssuerAlg[] = ['EdDSA', 'ES256'];
  * Default kid length: the first 11 characters (66 bits) of the RFC 7638 thumbprint. The kid travels in every
  * code, and every QR character counts; 66 bits is ample to tell an issuer's keys apart.
  */
-export const DEFAULT_KID_CHARS = 11;
+const DEFAULT_KID_CHARS = 11;
 const MAX_KID_CHARS = 64;
 
 export interface IssuerKeyPair {
@@ -36,7 +36,7 @@ function publicMembers(jwk: JWK): JWK {
   return out;
 }
 
-export function checkKid(kid: string): string {
+function checkKid(kid: string): string {
   if (kid.length === 0 || kid.length > MAX_KID_CHARS || !/^[\x21-\x7e]+$/.test(kid)) {
     throw new IssueError('KEY_INVALID', `kid must be 1–${MAX_KID_CHARS} printable ASCII characters without spaces`);
   }

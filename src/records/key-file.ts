@@ -6,7 +6,7 @@ import { RecordError } from './errors.js';
 import { fsyncDir } from '../storage/files.js';
 import { requireOwnerOnly } from './permissions.js';
 
-export const KEY_BYTES = 32;
+const KEY_BYTES = 32;
 
 export interface RecordKey {
   bytes: Buffer;
@@ -16,7 +16,7 @@ export interface RecordKey {
   created: boolean;
 }
 
-export function keyId(bytes: Uint8Array): Buffer {
+function keyId(bytes: Uint8Array): Buffer {
   return createHash('sha256').update('proofdesk records key id v1\0').update(bytes).digest().subarray(0, 8);
 }
 

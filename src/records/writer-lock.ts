@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { createLockFile, readLockHolder, releaseLockFile, takeOverStaleLock } from '../storage/pid-lock.js';
 import { RecordError } from './errors.js';
 
-export const LOCK_FILE = 'writer.lock';
+const LOCK_FILE = 'writer.lock';
 const LOCK_MODE = 0o600;
 
 export class WriterLock {

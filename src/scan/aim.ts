@@ -29,7 +29,7 @@ export function hasAimId(bytes: Uint8Array): boolean {
   return bytes.length >= 3 && bytes[0] === 0x5d && isLetter(bytes[1]!) && isLetterOrDigit(bytes[2]!);
 }
 
-export function symbologyOfAim(codeChar: number): Symbology {
+function symbologyOfAim(codeChar: number): Symbology {
   return AIM_SYMBOLOGY[String.fromCharCode(codeChar)] ?? 'other';
 }
 

@@ -20,7 +20,7 @@ import { linkSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tempPathFor, unlinkQuiet } from './files.js';
 
 /** A lock whose contents cannot be read as a pid is judged by age: older than this, it is stale. */
-export const UNREADABLE_LOCK_STALE_MS = 5000;
+const UNREADABLE_LOCK_STALE_MS = 5000;
 
 export interface LockHolder {
   /** null: the file is there but holds no pid (being written, or damaged). */

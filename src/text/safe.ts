@@ -23,11 +23,6 @@ const JSON_UNESCAPED = /[\u007f-\u009f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g;
 
 export const REPLACEMENT = '\uFFFD';
 
-/** True when `s` holds a character `safeText` would replace. */
-export function hasUnsafe(s: string): boolean {
-  return UNSAFE.test(s);
-}
-
 /** One field (a name, a kid, a file's value): every unsafe character, line breaks and tabs included, becomes U+FFFD. */
 export function safeText(s: string): string {
   return UNSAFE.test(s) ? s.replace(UNSAFE_ALL, REPLACEMENT) : s;
