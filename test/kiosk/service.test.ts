@@ -81,8 +81,15 @@ function udevGroup(): string {
   return [...groups][0]!;
 }
 
+/** Whether a systemd tool is on PATH. With CI=true a missing one fails the run (npm run setup installs systemd). */
 function onPath(cmd: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+  const found = spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+  if (!found && process.env.CI === 'true') {
+    it(`${cmd} is required (CI=true)`, () => {
+      throw new Error(`CI=true and ${cmd} is missing (Debian package systemd: npm run setup installs it)`);
+    });
+  }
+  return found;
 }
 
 const temps: Array<{ remove(): void }> = [];
