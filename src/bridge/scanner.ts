@@ -62,6 +62,41 @@ export class ScanPieces {
   }
 }
 
+/**
+ * How fast a bridge box may deliver: a burst of FLOOD_BURST distinct scans (or drops), then FLOOD_PER_SECOND. A person
+ * presents one code every few seconds; a box sending more is faulty or tampered with, and every scan it sends
+ * would be a check, a record and log lines. Repeats of the latest code do not count (the hub folds them).
+ */
+export const FLOOD_BURST = 10;
+export const FLOOD_PER_SECOND = 2;
+
+/** A token bucket: `take` says whether one more delivery may go now, and when a flood starts or ends. */
+export class FloodLimit {
+  private tokens: number;
+  private last: number | null = null;
+  private ignored = 0;
+
+  constructor(
+    private readonly burst = FLOOD_BURST,
+    private readonly perSecond = FLOOD_PER_SECOND,
+  ) {
+    this.tokens = burst;
+  }
+
+  take(now: number): { pass: boolean; floodStarted: boolean; floodEnded: number | null } {
+    if (this.last !== null) this.tokens = Math.min(this.burst, this.tokens + (Math.max(0, now - this.last) / 1000) * this.perSecond);
+    this.last = now;
+    if (this.tokens >= 1) {
+      this.tokens -= 1;
+      const ended = this.ignored > 0 ? this.ignored : null;
+      this.ignored = 0;
+      return { pass: true, floodStarted: false, floodEnded: ended };
+    }
+    this.ignored++;
+    return { pass: false, floodStarted: this.ignored === 1, floodEnded: null };
+  }
+}
+
 /** DROPPED reason codes → the scanner layer's reasons. QUEUE_FULL (host too slow, scan lost) asks for a re-scan too. */
 export function dropReason(code: number): DropReason {
   switch (code) {
@@ -88,6 +123,9 @@ export interface BridgeScanSource {
 export class BridgeScanner extends BaseScanner {
   readonly transport = 'bridge' as const;
   private readonly pieces = new ScanPieces();
+  private readonly flood = new FloodLimit();
+  /** The latest text delivered: a repeat passes without counting against the flood limit. */
+  private lastText: string | null = null;
   private delivering = false;
 
   constructor(
@@ -130,17 +168,21 @@ export class BridgeScanner extends BaseScanner {
     if (!this.delivering) return; // UnifiedPOS: a disabled device delivers nothing
     const at = Date.now();
     for (const r of results) {
-      if (r && 'scan' in r) {
-        const scan: Scan = {
-          data: r.scan.data,
-          text: r.scan.data.toString('latin1'),
-          symbology: r.scan.symbology,
-          transport: 'bridge',
-          source: this.name,
-          at,
-        };
+      if (!r) continue;
+      const text = 'scan' in r ? r.scan.data.toString('latin1') : null;
+      if (text === null || text !== this.lastText) {
+        const verdict = this.flood.take(at);
+        if (verdict.floodEnded !== null) this.report(new ScanError('SCAN_FLOOD', `bridge: the box slowed down; ${verdict.floodEnded} scan(s) it sent were ignored`));
+        if (verdict.floodStarted) {
+          this.report(new ScanError('SCAN_FLOOD', `bridge: more than ${FLOOD_BURST} scans at over ${FLOOD_PER_SECOND} a second (no person scans that fast: a faulty or tampered box?); ignoring its scans until it slows down`));
+        }
+        if (!verdict.pass) continue;
+      }
+      if ('scan' in r) {
+        this.lastText = text;
+        const scan: Scan = { data: r.scan.data, text: text!, symbology: r.scan.symbology, transport: 'bridge', source: this.name, at };
         this.emit('scan', scan);
-      } else if (r) {
+      } else {
         this.emit('dropped', { reason: r.dropped, transport: 'bridge', source: this.name, at });
       }
     }

@@ -14,7 +14,9 @@ export type ScanErrorCode =
   /** node-hid (USB HID) could not be loaded, usually because libusb-1.0 is missing. */
   | 'HID_UNAVAILABLE'
   /** The scanner configuration is invalid. */
-  | 'BAD_CONFIG';
+  | 'BAD_CONFIG'
+  /** A bridge box sends scans faster than people can present codes: the excess is ignored (start and end reported). */
+  | 'SCAN_FLOOD';
 
 export class ScanError extends Error {
   override readonly name = 'ScanError';

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Bridge } from '../../src/bridge/bridge.js';
 import { T } from '../../src/bridge/codec.js';
 import { COLOURS, REGIONS } from '../../src/bridge/layout.js';
+import { FLOOD_BURST, FLOOD_PER_SECOND, FloodLimit } from '../../src/bridge/scanner.js';
 import { BuzzerPattern, Caps, LedPattern, decodeMessage, encodeMessage, type Message } from '../../src/bridge/messages.js';
 import type { DroppedScan, Scan } from '../../src/scan/types.js';
 import { idleScreen } from '../../src/screen/state.js';
@@ -84,6 +85,31 @@ describe.skipIf(skip !== null)('bridge box over a real pty pair (scanner, button
     ]);
     expect(scans[1]!.data.equals(long)).toBe(true);
     expect(drops.map((d) => d.reason)).toEqual(['SCAN_TOO_LONG', 'SCAN_INCOMPLETE']);
+  });
+
+  it('a box flooding SCAN frames is limited (burst, then a steady rate), reported once; repeats of the latest code all pass', async () => {
+    const { fw, bridge } = await setUp();
+    const scans: Scan[] = [];
+    const errors: Array<{ code: string; message: string }> = [];
+    bridge.scanner.on('scan', (s: Scan) => scans.push(s));
+    bridge.scanner.on('error', (e: { code: string; message: string }) => errors.push(e));
+    bridge.scanner.enable();
+    const send = (text: string, id: number): void => {
+      const { type, payload } = encodeMessage({ type: 'SCAN', scanId: id & 0xffff, symbology: 1, total: text.length, offset: 0, data: Buffer.from(text) });
+      fw.sendData(type, payload);
+    };
+    const acks = (): number => fw.receptions.filter((r) => r.frame.type === T.ACK).length;
+    const before = acks();
+    const started = Date.now();
+    for (let i = 0; i < 200; i++) send('SAME-CODE-ON-THE-GLASS', i);
+    for (let i = 0; i < 300; i++) send(`DISTINCT-${i}`, 1000 + i);
+    await waitFor(() => acks() - before >= 500, 60_000); // the host has read every frame
+    const elapsedS = (Date.now() - started) / 1000;
+    const distinct = scans.filter((s) => s.text.startsWith('DISTINCT-'));
+    expect(scans.filter((s) => s.text === 'SAME-CODE-ON-THE-GLASS')).toHaveLength(200);
+    expect(distinct.length).toBeGreaterThanOrEqual(FLOOD_BURST - 1);
+    expect(distinct.length).toBeLessThanOrEqual(FLOOD_BURST + Math.ceil(FLOOD_PER_SECOND * elapsedS) + 1);
+    expect(errors.filter((e) => e.code === 'SCAN_FLOOD' && /ignoring/.test(e.message))).toHaveLength(1);
   });
 
   it('turns the YES and NO buttons into likeness answers', async () => {
@@ -221,4 +247,19 @@ describe.skipIf(skip !== null)('bridge box over a real pty pair (scanner, button
       }
     });
   }
+});
+
+describe('FloodLimit', () => {
+  it('lets a burst through, then one per 1/rate; says once when a flood starts and, with the count, when it ends', () => {
+    const limit = new FloodLimit(3, 2);
+    const at = (ms: number) => limit.take(ms);
+    expect([at(0), at(1), at(2)].map((v) => v.pass)).toEqual([true, true, true]);
+    expect(at(3)).toEqual({ pass: false, floodStarted: true, floodEnded: null });
+    expect(at(4)).toEqual({ pass: false, floodStarted: false, floodEnded: null });
+    expect(at(100)).toEqual({ pass: false, floodStarted: false, floodEnded: null });
+    expect(at(600)).toEqual({ pass: true, floodStarted: false, floodEnded: 3 }); // 0.6 s: one more token
+    expect(at(601).pass).toBe(false);
+    expect(at(60_000)).toEqual({ pass: true, floodStarted: false, floodEnded: 1 }); // refilled, capped at the burst
+    expect([at(60_001), at(60_002), at(60_003)].map((v) => v.pass)).toEqual([true, true, false]);
+  });
 });
