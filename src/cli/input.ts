@@ -1,11 +1,11 @@
 /**
  * Where a command's code text comes from: a TEXT argument (the code itself, or a file holding it), `-` (stdin),
- * or `--image FILE` (a PNG/JPEG decoded with zxing-wasm, its .wasm loaded from the package: offline).
+ * or `--image FILE` (a PNG/JPEG picture, even a photo of the printed card: image.ts, zxing-wasm, offline).
  * Also the one place that turns library errors about files into a UsageError (exit 2, one line).
  */
 import { readFile, stat } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { IssueError } from '../issue/errors.js';
+import { decodeQrBytes } from './image.js';
 import { KeySetError } from '../trust/keyset.js';
 import { UsageError } from './usage-error.js';
 
@@ -78,38 +78,14 @@ export async function readCodeText(arg: string | undefined, opts: CodeSourceOpti
   return stripLineEnd(arg);
 }
 
-type Reader = typeof import('zxing-wasm/reader');
-let reader: Promise<Reader> | undefined;
-
-/** Loads zxing-wasm once, with its .wasm read from the installed package (it would otherwise fetch it from a CDN). */
-function loadReader(): Promise<Reader> {
-  reader ??= (async () => {
-    const zxing = await import('zxing-wasm/reader');
-    const require = createRequire(import.meta.url);
-    const wasmBinary = await readFile(require.resolve('zxing-wasm/reader/zxing_reader.wasm'));
-    await zxing.prepareZXingModule({ overrides: { wasmBinary: wasmBinary.buffer.slice(wasmBinary.byteOffset, wasmBinary.byteOffset + wasmBinary.byteLength) as ArrayBuffer }, fireImmediately: true });
-    return zxing;
-  })();
-  return reader;
-}
-
-/** Decodes the single QR code in a PNG/JPEG file. No code, several codes, or an unreadable image → UsageError. */
+/**
+ * Decodes the QR code in a picture file: a clean PNG, or a photo of the printed card (image.ts tries a few prepared
+ * versions). No code, codes with different texts, or an unreadable image → UsageError.
+ */
 export async function decodeQrImage(path: string): Promise<string> {
   const bytes = await readBounded(path, MAX_IMAGE_BYTES, 'image');
   if (!looksLikeImage(bytes)) throw new UsageError(`image ${path} is not a PNG or JPEG picture`);
-  const zxing = await loadReader();
-  let results;
-  try {
-    results = await zxing.readBarcodes(new Uint8Array(bytes), { formats: ['QRCode'], tryHarder: true, maxNumberOfSymbols: 4 });
-  } catch {
-    throw new UsageError(`image ${path} could not be read as PNG or JPEG`);
-  }
-  const found = results.filter((r) => r.isValid);
-  if (found.length === 0) {
-    throw new UsageError(`no readable QR code found in image ${path}`);
-  }
-  if (found.length > 1) throw new UsageError(`image ${path} holds ${found.length} QR codes; crop it to the one to check`);
-  return stripLineEnd(found[0]!.text);
+  return stripLineEnd(await decodeQrBytes(new Uint8Array(bytes), path));
 }
 
 /** PNG or JPEG by their magic bytes (zxing's image loader would also take BMP and GIF: accepted, not advertised). */

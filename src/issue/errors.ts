@@ -11,7 +11,9 @@ export type IssueErrorCode =
   | 'KEY_INVALID'
   | 'OUTPUT_UNSUPPORTED'
   | 'OUTPUT_EXISTS'
-  | 'OUTPUT_FAILED';
+  | 'OUTPUT_FAILED'
+  | 'CARD_UNPRINTABLE'
+  | 'CODE_TOO_LONG_FOR_CARD';
 
 export class IssueError extends Error {
   override readonly name = 'IssueError';

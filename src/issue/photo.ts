@@ -3,6 +3,7 @@
  * encode as AVIF (or WebP when AVIF cannot meet the budget), aiming at ≤ 600 bytes. The budget is the issuer's
  * choice to keep the QR small; the verifier accepts far larger photos.
  */
+import { deflateSync } from 'node:zlib';
 import sharp, { type Sharp } from 'sharp';
 import { IssueError } from './errors.js';
 
@@ -30,6 +31,13 @@ export interface ShrunkPhoto {
   width: number;
   height: number;
   quality: number;
+  /** What it costs in the code: its size after zlib level 9, as the issuer compresses the whole message. */
+  codeBytes: number;
+}
+
+/** The photo's cost in the code. Headers shrink under zlib (JPEG tables, AVIF boxes); coded pixels do not. */
+export function photoCodeBytes(data: Uint8Array): number {
+  return deflateSync(data, { level: 9 }).length;
 }
 
 function encode(raw: Sharp, encoding: PhotoEncoding, quality: number): Promise<Buffer> {
@@ -44,7 +52,7 @@ async function bestFit(raw: Sharp, encoding: PhotoEncoding, maxBytes: number): P
   while (lo <= hi) {
     const quality = Math.floor((lo + hi) / 2);
     const data = await encode(raw, encoding, quality);
-    if (data.length <= maxBytes) {
+    if (photoCodeBytes(data) <= maxBytes) {
       best = { data, quality };
       lo = quality + 1;
     } else hi = quality - 1;
@@ -65,7 +73,7 @@ export async function shrinkPhoto(input: Uint8Array, maxBytes = DEFAULT_PHOTO_BY
     const raw = sharp(source).resize(width, height, { fit: 'cover', position: sharp.strategy.attention });
     for (const encoding of ['avif', 'webp'] as const) {
       const fit = await bestFit(raw, encoding, maxBytes);
-      if (fit) return { data: new Uint8Array(fit.data), encoding, photoFormat: PHOTO_FORMAT[encoding], width, height, quality: fit.quality };
+      if (fit) return { data: new Uint8Array(fit.data), encoding, photoFormat: PHOTO_FORMAT[encoding], width, height, quality: fit.quality, codeBytes: photoCodeBytes(fit.data) };
     }
   }
   throw new IssueError('PHOTO_TOO_LARGE', `${what} cannot be made smaller than ${maxBytes} bytes at a recognisable quality`);

@@ -39,6 +39,17 @@ export function outputKind(path: string): OutputKind {
  */
 export async function checkOutputPath(path: string): Promise<OutputKind> {
   const kind = outputKind(path);
+  await checkWritable(path);
+  return kind;
+}
+
+/** The same checks for `--card FILE.pdf`. */
+export async function checkCardPath(path: string): Promise<void> {
+  if (extname(path).toLowerCase() !== '.pdf') throw new IssueError('OUTPUT_UNSUPPORTED', `--card ${path}: the file name must end in .pdf`);
+  await checkWritable(path);
+}
+
+async function checkWritable(path: string): Promise<void> {
   const dir = dirname(resolve(path));
   const fail = (why: string): never => {
     throw new IssueError('OUTPUT_FAILED', `cannot write ${path}: ${why}`);
@@ -55,7 +66,6 @@ export async function checkOutputPath(path: string): Promise<OutputKind> {
   } catch (err) {
     if (err instanceof IssueError) throw err; // otherwise: does not exist yet, fine
   }
-  return kind;
 }
 
 export async function qrPng(text: string, ecc: EccLevel = DEFAULT_ECC): Promise<Buffer> {
