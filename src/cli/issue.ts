@@ -85,7 +85,8 @@ async function issue(opts: IssueOptions): Promise<void> {
     holder, signer, purpose: opts.purpose, validDays, issuedAt, endOfDay: card,
     ...(photo ? { photo } : {}), ...(statusList ? { statusList } : {}), ...(opts.iss !== undefined ? { iss: opts.iss } : {}),
   });
-  const ecc = opts.ecc ?? DEFAULT_ECC;
+  // The line reports the QR the command writes: the --out image's, else the card's.
+  const ecc = opts.ecc ?? (card && opts.out === undefined ? CARD_ECC : DEFAULT_ECC);
   const qr = qrInfo(text, ecc);
   process.stderr.write(`code: ${text.length} Base45 characters, QR version ${qr.version} (${qr.modules}x${qr.modules} modules) at ECC ${qr.ecc}\n`);
   const expires = new Date(times.exp * 1000).toISOString().replace('.000Z', 'Z');

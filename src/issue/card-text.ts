@@ -22,6 +22,7 @@ export interface CardWords {
   noEndDate: string;
   codeExpires: string;
   issuedBy: (issuer: string) => string;
+  made: (day: string) => string;
   demoIssuer: string;
   keyIssuer: (kid: string) => string;
   status: (s: StatusClaim) => string;
@@ -88,6 +89,7 @@ export const EN: CardWords = {
   noEndDate: 'No end date',
   codeExpires: 'Code expires',
   issuedBy: (issuer) => `Issued by ${issuer}`,
+  made: (day) => `made ${day}`,
   demoIssuer: 'the proofdesk DEMO issuer',
   keyIssuer: (kid) => `issuer key ${kid}`,
   status: statusInWords,

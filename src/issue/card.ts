@@ -16,7 +16,7 @@ import { inspect } from '../verify/inspect.js';
 import { cardWords, formatDay, type CardWords } from './card-text.js';
 import { IssueError } from './errors.js';
 import { londonDate } from './issue.js';
-import type { EccLevel } from './qr.js';
+import { qrInfo, type EccLevel } from './qr.js';
 
 export const MM = 72 / 25.4;
 /** ISO/IEC 7810 ID-1, in mm. */
@@ -51,8 +51,8 @@ export interface CardQrFit {
 
 /** The card QR's version and module size for `text`; CODE_TOO_LONG_FOR_CARD when its modules would be too small. */
 export function cardQrFit(text: string, ecc: EccLevel = CARD_ECC, sizeMm = CARD_QR_MM): CardQrFit {
-  const qr = QRCode.create(text, { errorCorrectionLevel: ecc });
-  const fit = { version: qr.version, modules: qr.modules.size, sizeMm, moduleMm: sizeMm / qr.modules.size };
+  const qr = qrInfo(text, ecc);
+  const fit = { version: qr.version, modules: qr.modules, sizeMm, moduleMm: sizeMm / qr.modules };
   if (fit.moduleMm < MIN_CARD_MODULE_MM) {
     throw new IssueError(
       'CODE_TOO_LONG_FOR_CARD',
@@ -124,6 +124,8 @@ interface CardFacts {
   issuer: string;
   revocable: boolean;
   photo: Uint8Array | null;
+  /** London day the code was signed (iat). */
+  made: string;
 }
 
 
@@ -136,6 +138,7 @@ function factsOf(text: string, words: CardWords, demo: boolean): CardFacts {
   return {
     identity: d.identity, status: d.status, issuer, revocable: d.statusList !== null, photo,
     codeExpires: londonDate(d.cwt.exp - 1),
+    made: londonDate(d.cwt.iat ?? d.cwt.nbf ?? d.cwt.exp),
   };
 }
 
@@ -304,6 +307,10 @@ function drawFront(s: Sheet, g: CardGeometry, f: CardFacts, code: string, ecc: E
   const dob = f.identity.dateOfBirth && /^\d{8}$/.test(f.identity.dateOfBirth) ? `${f.identity.dateOfBirth.slice(0, 4)}-${f.identity.dateOfBirth.slice(4, 6)}-${f.identity.dateOfBirth.slice(6, 8)}` : null;
   y = photoBox.y + photoBox.height + 0.9;
   if (dob) y = s.text(`${words.born} ${formatDay(dob, words, 'short')}`, left, y, 6.5);
+  if (f.status) {
+    const rights = fitLines(words.rights(f.status), s.fonts.regular, 6, 5, (textRight - left) * MM, 2);
+    s.text(rights.lines, left, y + 0.4, rights.size, { leading: 1.15 });
+  }
   const foot = fitLines(`${words.issuedBy(f.issuer)} · ${words.notHomeOffice}`, s.fonts.regular, 5.5, 4.5, (textRight - left) * MM, 2);
   s.text(foot.lines, left, c.y + c.height - 1.6 - foot.lines.length * foot.size * 1.15 / MM, foot.size, { color: GREY, leading: 1.15 });
   if (demo) demoWatermark(s, words, c.x + 20, c.y + 47.5, 22);
@@ -316,10 +323,11 @@ function drawBack(s: Sheet, g: CardGeometry, f: CardFacts, words: CardWords, dem
   let y = c.y + BAND_MM + 1.8;
   if (demo) y = s.text(words.back.title, c.x + 3, y, 7.5, { bold: true }) + 0.6;
   for (const [i, para] of words.back.lines.entries()) {
-    y = s.text(para, c.x + 3, y, 6.9, { bold: i === 1, maxWidthMm: c.width - 6, leading: 1.2 }) + 1.2;
+    y = s.text(para, c.x + 3, y, 7.2, { bold: i === 1, maxWidthMm: c.width - 6, leading: 1.2 }) + 1.3;
   }
-  const foot = `${words.issuedBy(f.issuer)} · ${words.notHomeOffice}`;
-  s.text(wrap(foot, s.fonts.regular, 5.5, (c.width - 6) * MM), c.x + 3, c.y + c.height - 4.2, 5.5, { color: GREY });
+  const foot = `${words.issuedBy(f.issuer)} · ${words.made(formatDay(f.made, words, 'short'))} · ${words.notHomeOffice}`;
+  const lines = wrap(foot, s.fonts.regular, 5.5, (c.width - 6) * MM);
+  s.text(lines, c.x + 3, c.y + c.height - 1.6 - (lines.length * 5.5 * 1.25) / MM, 5.5, { color: GREY });
   if (demo) demoWatermark(s, words, c.x + 48, c.y + 50, 26);
 }
 

@@ -12,6 +12,7 @@ export type IssueErrorCode =
   | 'OUTPUT_UNSUPPORTED'
   | 'OUTPUT_EXISTS'
   | 'OUTPUT_FAILED'
+  | 'CODE_TOO_LONG'
   | 'CARD_UNPRINTABLE'
   | 'CODE_TOO_LONG_FOR_CARD';
 

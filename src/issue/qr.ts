@@ -20,8 +20,14 @@ export interface QrInfo {
   modules: number;
 }
 
+/** The QR symbol `text` needs at `ecc`; CODE_TOO_LONG when no QR version (up to 40) holds it. */
 export function qrInfo(text: string, ecc: EccLevel = DEFAULT_ECC): QrInfo {
-  const qr = QRCode.create(text, { errorCorrectionLevel: ecc });
+  let qr: ReturnType<typeof QRCode.create>;
+  try {
+    qr = QRCode.create(text, { errorCorrectionLevel: ecc });
+  } catch {
+    throw new IssueError('CODE_TOO_LONG', `the code is ${text.length} characters: too long for a QR code at ECC ${ecc}; use a smaller --photo-bytes or a lower --ecc`);
+  }
   return { version: qr.version, ecc, modules: qr.modules.size };
 }
 

@@ -30,15 +30,16 @@ afterAll(tmp.cleanup);
 const issueArgs = (...extra: string[]) => ['issue', '--holder', HOLDER, '--key', privateKey, ...extra];
 
 describe('issue → verify round trip', () => {
-  it('text on stdout with a photo: VALID (exit 0), photo ≤ 600 bytes, sizes reported on stderr', async () => {
+  it('text on stdout with a photo: VALID (exit 0), photo ≤ 420 bytes in the code, sizes reported on stderr', async () => {
     const issued = await runCli(issueArgs('--photo', FACE));
     expect(issued.code).toBe(0);
     const text = issued.stdout.trim();
     expect(text).toMatch(/^[0-9A-Z $%*+\-./:]+$/);
     expect(issued.stdout.split('\n').filter(Boolean)).toHaveLength(1);
-    const photo = /photo: (\d+)x(\d+) (AVIF|WEBP) quality \d+, (\d+) bytes/.exec(issued.stderr);
+    const photo = /photo: (\d+)x(\d+) (WEBP) quality \d+, (\d+) bytes \((\d+) in the code\)/.exec(issued.stderr);
     expect(photo).not.toBeNull();
-    expect(Number(photo![4])).toBeLessThanOrEqual(600);
+    expect(Number(photo![5])).toBeLessThanOrEqual(420);
+    expect(text.length).toBeLessThanOrEqual(1000); // the demo holder with a photo, issuer defaults
     expect(issued.stderr).toMatch(new RegExp(`code: ${text.length} Base45 characters, QR version \\d+`));
 
     const v = await runCli(['verify', '--keys', keys, '--purpose', 'work', text]);
@@ -204,7 +205,7 @@ describe('verify: exit codes and --json on the bundled DEMO codes', () => {
     expect(Object.keys(j.cwt).sort()).toEqual(['exp', 'iat', 'iss', 'nbf']);
     expect(j.cwt.exp - j.cwt.iat).toBeGreaterThanOrEqual(3652 * 86400); // issued for 10 years
     expect(j.identity).toMatchObject({ fullName: 'Jordan Specimen', dateOfBirth: '19900131', photoFormat: 3 });
-    expect(Buffer.from(j.identity.photo, 'base64').length).toBeLessThanOrEqual(600);
+    expect(Buffer.from(j.identity.photo, 'base64').length).toBeLessThanOrEqual(600); // the committed demo code (a 600-byte AVIF, made before the WebP default)
     expect(j.identity.photo).toMatch(/^[A-Za-z0-9+/]+=*$/);
     expect(j.status).toMatchObject({ scheme: 'EUSS', statusType: 'indefinite', purpose: 'all', rent: true, publicFunds: true, work: { kind: 'unrestricted' } });
     expect(r.stderr).toMatch(/DEMO keys/);
