@@ -91,20 +91,20 @@ async function issue(opts: IssueOptions): Promise<void> {
   process.stderr.write(`code: ${text.length} Base45 characters, QR version ${qr.version} (${qr.modules}x${qr.modules} modules) at ECC ${qr.ecc}\n`);
   const expires = new Date(times.exp * 1000).toISOString().replace('.000Z', 'Z');
   process.stderr.write(`code expires ${expires}${times.capped ? ` (before --valid-days ${validDays}: a code never outlives the permission, status.validUntil)` : ''}\n`);
-  if (card) await writeCard(opts.card!, text, opts.ecc ?? CARD_ECC, signer.kid, statusList === undefined, times.exp);
+  if (card) await writeCard(opts.card!, text, opts.ecc ?? CARD_ECC, signer.kid, statusList === undefined, times.exp, issuedAt);
   if (opts.out !== undefined) {
     const kind = await writeCode(opts.out, text, ecc);
     process.stderr.write(`wrote ${opts.out} (${kind})\n`);
   } else if (!card) process.stdout.write(`${text}\n`);
 }
 
-async function writeCard(path: string, text: string, ecc: EccLevel, kid: string | undefined, noStatusList: boolean, exp: number): Promise<void> {
+async function writeCard(path: string, text: string, ecc: EccLevel, kid: string | undefined, noStatusList: boolean, exp: number, issuedAt: Date): Promise<void> {
   const fit = cardQrFit(text, ecc); // refuses a code too long to scan reliably at the card's printed size
   const demo = kid?.toUpperCase().startsWith(DEMO_KID_PREFIX) ?? false;
   if (noStatusList) {
     process.stderr.write(`warning: the card has no status-list reference (--status-idx, --status-uri): the issuer cannot withdraw it before its code expires (${londonDate(exp - 1)})\n`);
   }
-  const pdf = await cardPdf(text, { ecc, demo });
+  const pdf = await cardPdf(text, { ecc, demo, now: issuedAt });
   await writeNewFile(path, pdf, 0o644, true);
   process.stderr.write(`wrote ${path} (A4 card: QR version ${fit.version} at ECC ${ecc}, ${fit.sizeMm} mm, modules ${fit.moduleMm.toFixed(2)} mm${demo ? '; DEMO key: the card says DEMO' : ''})\n`);
 }

@@ -313,7 +313,7 @@ function drawFront(s: Sheet, g: CardGeometry, f: CardFacts, code: string, ecc: E
   }
   const foot = fitLines(`${words.issuedBy(f.issuer)} · ${words.notHomeOffice}`, s.fonts.regular, 5.5, 4.5, (textRight - left) * MM, 2);
   s.text(foot.lines, left, c.y + c.height - 1.6 - foot.lines.length * foot.size * 1.15 / MM, foot.size, { color: GREY, leading: 1.15 });
-  if (demo) demoWatermark(s, words, c.x + 20, c.y + 47.5, 22);
+  if (demo) demoWatermark(s, words, c.x + 17, c.y + 50.5, 20);
   s.qr(code, ecc, g.cardQr);
 }
 

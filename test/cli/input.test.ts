@@ -54,3 +54,38 @@ describe('examples/: every demo PNG holds exactly the code in its .txt (zxing-wa
     });
   }
 });
+
+describe('decodeQrImage: pictures with more than one code, and photos', () => {
+  const sharpImport = import('sharp');
+  async function sideBySide(a: string, b: string, out: string): Promise<void> {
+    const { default: sharp } = await sharpImport;
+    const [left, right] = [readFileSync(join(EXAMPLES, a)), readFileSync(join(EXAMPLES, b))];
+    const meta = await sharp(left).metadata();
+    await sharp({ create: { width: meta.width! * 2 + 40, height: meta.height! + 40, channels: 3, background: '#ffffff' } })
+      .composite([{ input: left, left: 10, top: 20 }, { input: right, left: meta.width! + 30, top: 20 }]).png().toFile(out);
+  }
+
+  it('the same code twice (the card page holds the card code and a larger copy) is one code', async () => {
+    const file = join(tmp.dir, 'twice.png');
+    await sideBySide('demo-valid.png', 'demo-valid.png', file);
+    expect(await decodeQrImage(file)).toBe(readFileSync(join(EXAMPLES, 'demo-valid.txt'), 'utf8').trim());
+  });
+
+  it('two different codes are refused: the operator crops to the one to check', async () => {
+    const file = join(tmp.dir, 'two.png');
+    await sideBySide('demo-valid.png', 'demo-expired.png', file);
+    await expect(decodeQrImage(file)).rejects.toThrow(/holds 2 different QR codes; crop it/);
+  });
+
+  it('a phone-style JPEG: the code small in a large picture, rotated 7°, dim, noisy, with EXIF orientation', async () => {
+    const { default: sharp } = await sharpImport;
+    const code = await sharp(join(EXAMPLES, 'demo-valid.png')).resize(520).rotate(7, { background: '#ddd8cc' }).png().toBuffer();
+    const file = join(tmp.dir, 'photo.jpg');
+    // Stored sideways with EXIF orientation 6 (rotate 90° to view), as phones do.
+    // (one sharp step each: sharp would rotate before compositing in a single pipeline)
+    const scene = await sharp({ create: { width: 2400, height: 1800, channels: 3, background: '#8a7f70' } }).composite([{ input: code, left: 1300, top: 500 }]).png().toBuffer();
+    const dim = await sharp(scene).linear(0.7, 10).png().toBuffer();
+    await sharp(dim).rotate(-90).jpeg({ quality: 45 }).withMetadata({ orientation: 6 }).toFile(file);
+    expect(await decodeQrImage(file)).toBe(readFileSync(join(EXAMPLES, 'demo-valid.txt'), 'utf8').trim());
+  });
+});

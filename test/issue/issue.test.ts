@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { StatusClaim } from '../../src/credential/types.js';
 import { IssueError } from '../../src/issue/errors.js';
 import type { Holder } from '../../src/issue/holder.js';
-import { buildClaims, codeTimes, DEFAULT_VALID_DAYS, issueCredential, permissionEndSeconds } from '../../src/issue/issue.js';
+import { buildClaims, codeTimes, DEFAULT_CARD_VALID_DAYS, DEFAULT_VALID_DAYS, issueCredential, londonDate, permissionEndSeconds } from '../../src/issue/issue.js';
 import { generateIssuerKey, signerFromJwk } from '../../src/issue/keys.js';
 import { loadKeySet } from '../../src/trust/keyset.js';
 import { verify } from '../../src/verify/verify.js';
@@ -28,6 +28,21 @@ describe('permissionEndSeconds: London midnight after the last day', () => {
     expect(permissionEndSeconds('2026-10-25')).toBe(Date.UTC(2026, 9, 26) / 1000); // Sun: next midnight in GMT
     expect(permissionEndSeconds('2026-12-31')).toBe(Date.UTC(2027, 0, 1) / 1000);
     expect(permissionEndSeconds('2028-02-28')).toBe(Date.UTC(2028, 1, 29) / 1000); // leap year
+  });
+});
+
+describe('codeTimes for a card (endOfDay): exp at the end of a London day, so "Code expires <day>" is exact', () => {
+  it('ends at London midnight after the day valid-days later, in GMT and in BST, and is still capped by the permission', () => {
+    expect(DEFAULT_CARD_VALID_DAYS).toBe(730);
+    const winter = codeTimes(new Date('2026-12-01T10:00:00Z'), 730, undefined, { endOfDay: true });
+    expect(new Date(winter.exp * 1000).toISOString()).toBe('2028-12-01T00:00:00.000Z'); // 2028-11-30 ends (GMT)
+    expect(londonDate(winter.exp - 1)).toBe('2028-11-30');
+    const summer = codeTimes(new Date('2026-06-01T10:00:00Z'), 365, undefined, { endOfDay: true });
+    expect(new Date(summer.exp * 1000).toISOString()).toBe('2027-06-01T23:00:00.000Z'); // 2027-06-01 ends at 00:00 BST
+    const late = codeTimes(new Date('2026-06-01T23:30:00Z'), 1, undefined, { endOfDay: true }); // 00:30 on 2 June in London
+    expect(londonDate(late.exp - 1)).toBe('2026-06-03');
+    const capped = codeTimes(new Date('2026-12-01T10:00:00Z'), 730, '2027-06-30', { endOfDay: true });
+    expect(capped).toMatchObject({ exp: permissionEndSeconds('2027-06-30'), capped: true });
   });
 });
 
