@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
- * Makes examples/demo-card.pdf (the DEMO holder's paper card, through the real CLI) and examples/demo-card.png (its
- * page rendered by pdftoppm at 100 dpi, for reading without a PDF viewer). Run after `npm run build`:
+ * Makes examples/demo-card.pdf (the DEMO holder's paper card, through the real CLI), examples/demo-card.txt (its code)
+ * and examples/demo-card.png (its page rendered by pdftoppm at 100 dpi, for reading without a PDF viewer). Run after
+ * `npm run build`:
  *   node scripts/make-demo-card.mjs
  * The other demo codes are made by make-examples.mjs; this script leaves them alone.
  */
@@ -18,8 +19,8 @@ if (!existsSync(cli)) {
   process.exit(2);
 }
 const at = new Date(Math.floor(Date.now() / 86_400_000) * 86_400_000).toISOString(); // today, 00:00 UTC
-const out = execFileSync(process.execPath, [cli, 'issue', '--holder', ex('holder.json'), '--photo', ex('demo-face.jpg'), '--key', ex('demo-issuer.private.jwk'), '--card', ex('demo-card.pdf'), '--at', at], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const out = execFileSync(process.execPath, [cli, 'issue', '--holder', ex('holder.json'), '--photo', ex('demo-face.jpg'), '--key', ex('demo-issuer.private.jwk'), '--card', ex('demo-card.pdf'), '--out', ex('demo-card.txt'), '--at', at], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 process.stdout.write(out);
 execFileSync('pdftoppm', ['-r', '100', '-png', '-singlefile', ex('demo-card.pdf'), ex('demo-card.tmp')]);
 renameSync(ex('demo-card.tmp.png'), ex('demo-card.png'));
-console.log('wrote examples/demo-card.pdf and examples/demo-card.png');
+console.log('wrote examples/demo-card.pdf, .txt and .png');

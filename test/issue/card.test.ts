@@ -286,6 +286,7 @@ describe('examples/demo-card.pdf (committed)', () => {
     expect(texts).toHaveLength(2);
     expect(texts[0]).toBe(texts[1]);
     expect(texts[0]!.length).toBeLessThanOrEqual(1000);
+    expect(texts[0]).toBe(readFileSync(join(EXAMPLES, 'demo-card.txt'), 'utf8').trim());
     const j = JSON.parse((await runCli(['inspect', '--json', texts[0]!])).stdout);
     const at = new Date((j.cwt.iat + 3600) * 1000).toISOString();
     const v = await runCli(['verify', '--keys', DEMO_KEYS, '--at', at, texts[0]!]);
