@@ -5,6 +5,11 @@
  */
 import sharp from 'sharp';
 
+// libvips's operation cache is off: every screen is drawn once (a cache only holds memory, up to 50 MB by default),
+// and one libvips worker thread is plenty for a panel of 320×480 (fewer threads, fewer malloc arenas).
+sharp.cache(false);
+sharp.concurrency(1);
+
 /** One bit per pixel, MSB first, each row padded to a whole byte (the BITMAP1 payload layout). */
 export interface Bitmap1 {
   width: number;
@@ -79,12 +84,22 @@ export function bitAt(bitmap: Bitmap1, x: number, y: number): boolean {
 }
 
 /**
+ * The largest photo the panel decodes, in pixels (512 × 512; the issuer's own photos are 64 × 80, and a QR code
+ * holds a few KB). The panel shows a 96 × 120 box, but libvips decodes an AVIF or PNG at full size before
+ * shrinking it: a 400-byte AVIF whose header says 4096 × 4096 took 1.1 s and 400 MB here, and malloc kept 50–150
+ * MB of it for the life of the process. Past this the panel says the photo cannot be shown; the web page still
+ * shows it (the desk's browser decodes it, not the kiosk).
+ */
+export const PANEL_MAX_PHOTO_PIXELS = 512 * 512;
+
+/**
  * A photo (any format sharp decodes: JPEG, PNG, WebP, AVIF) → grey pixels that fit inside `box`, aspect kept.
- * Returns null when the bytes are not a decodable image, so the caller can say so on screen instead of failing.
+ * Returns null when the bytes are not a decodable image or too large (PANEL_MAX_PHOTO_PIXELS), so the caller can
+ * say so on screen instead of failing.
  */
 export async function renderPhoto(photo: Uint8Array, box: { width: number; height: number }): Promise<Grey8 | null> {
   try {
-    const { data, info } = await sharp(photo, { limitInputPixels: 4096 * 4096, failOn: 'error' })
+    const { data, info } = await sharp(photo, { limitInputPixels: PANEL_MAX_PHOTO_PIXELS, failOn: 'error' })
       .rotate() // EXIF orientation, as the browser draws it
       .resize(box.width, box.height, { fit: 'inside' })
       .greyscale()
@@ -108,7 +123,7 @@ export interface Rgb565Image {
 /** Like renderPhoto, in colour: RGB565 for the panel (twice the bytes of grey). */
 export async function renderPhotoRgb565(photo: Uint8Array, box: { width: number; height: number }): Promise<Rgb565Image | null> {
   try {
-    const { data, info } = await sharp(photo, { limitInputPixels: 4096 * 4096, failOn: 'error' })
+    const { data, info } = await sharp(photo, { limitInputPixels: PANEL_MAX_PHOTO_PIXELS, failOn: 'error' })
       .rotate() // EXIF orientation, as the browser draws it
       .resize(box.width, box.height, { fit: 'inside' })
       .removeAlpha()

@@ -3,6 +3,9 @@ import { MAX_PAYLOAD } from '../../src/bridge/codec.js';
 import { PANEL, REGIONS, layoutScreen, startsRightToLeft, type DrawOp } from '../../src/bridge/layout.js';
 import { encodeMessage } from '../../src/bridge/messages.js';
 import { idleScreen, scanAgainScreen } from '../../src/screen/state.js';
+import sharp from 'sharp';
+import { PANEL_MAX_PHOTO_PIXELS } from '../../src/bridge/raster.js';
+import { preparePhoto } from '../../src/screen/photo.js';
 import { resultState } from './fixtures.js';
 
 const rect = (op: DrawOp): string => `${op.type} ${op.x},${op.y} ${op.w}x${op.h}`;
@@ -72,5 +75,24 @@ describe('bridge screen layout', () => {
     }
     expect(valid.verdict.some((op) => op.type === 'IMAGE_GREY8')).toBe(false); // verdict first, photo after
     expect((await layoutScreen(await resultState('NOT VALID'))).photo).toEqual([]);
+  });
+
+  it('decodes the signed photo bytes in any format the page gets (AVIF here), and refuses one too large to decode on the panel', async () => {
+    const photoOf = async (width: number, height: number) => {
+      const bytes = await sharp({ create: { width, height, channels: 3, background: '#777' } }).avif().toBuffer();
+      const base = await resultState('VALID');
+      return { ...base, person: { ...base.person!, photo: preparePhoto(bytes) } };
+    };
+    const fits = await layoutScreen(await photoOf(400, 500));
+    expect(fits.photo.length).toBeGreaterThan(0);
+    // A few hundred bytes whose header says 4096 × 4096: libvips would decode all of it (hundreds of MB) to draw 96 × 120.
+    const huge = await photoOf(4096, 4096);
+    expect('base64' in huge.person.photo && huge.person.photo.width * huge.person.photo.height).toBeGreaterThan(PANEL_MAX_PHOTO_PIXELS);
+    const refused = await layoutScreen(huge);
+    expect(refused.photo).toEqual([]);
+    // Instead, words in the photo box (why there is no picture), where the photo would have been.
+    const { x, y, w, h } = REGIONS.photo;
+    expect(refused.verdict.some((op) => op.type === 'BITMAP1' && op.x >= x && op.x + op.w <= x + w && op.y >= y && op.y + op.h <= y + h)).toBe(true);
+    expect(fits.verdict.some((op) => op.type === 'BITMAP1' && op.x >= x && op.x + op.w <= x + w && op.y >= y && op.y + op.h <= y + h)).toBe(false);
   });
 });

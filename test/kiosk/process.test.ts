@@ -238,6 +238,24 @@ describe('proofdesk run (process)', () => {
     expect(p.stderr).toContain(`trusting the trust store ${trustStore}`);
   });
 
+  it('a desk without a bridge decodes no photo: the page gets the signed bytes, and libvips is never loaded', async () => {
+    const p = launch('node', [MAIN, 'run', '--port', '0', '--records', path.join(tmp('records'), 'r')]);
+    const { port, token } = await ready(p);
+    const sse = await SseClient.open(port, token);
+    p.child.stdin!.write(`${demoCode('demo-valid')}\n`);
+    const shown = await sse.waitFor((s) => s.kind === 'result');
+    const keys = await loadKeySet(path.join(EXAMPLES, 'demo-issuer.jwks'));
+    const signed = photoBytes(verify(demoCode('demo-valid'), { keys }).identity)!;
+    expect(shown.person?.photo).toMatchObject({ mime: 'image/avif', base64: Buffer.from(signed).toString('base64') });
+    // The process's own memory map: the native image library (sharp's libvips, ~30 MB with what it holds) is absent.
+    const maps = readFileSync(`/proc/${p.child.pid}/maps`, 'utf8');
+    expect(maps).toMatch(/\/node\b/); // the check reads the right process
+    expect(maps).not.toMatch(/libvips/);
+    sse.close();
+    p.child.kill('SIGTERM');
+    expect((await p.exit).code).toBe(0);
+  });
+
   it('logs carry no personal data: names, dates of birth, document numbers, holder ids, photos, code text', async () => {
     const keys = await loadKeySet(path.join(EXAMPLES, 'demo-issuer.jwks'));
     const secrets = new Set<string>();
