@@ -1,7 +1,8 @@
 /**
  * Memory probe for the kiosk benchmark (bench/kiosk.mjs --probe): loaded into the kiosk with `node --import`, it
  * answers SIGUSR2 with one line on stdout, `probe: {json}`, saying where the process's resident memory is:
- *   - heap: process.memoryUsage() and V8's spaces (committed vs used), after two full GCs when --expose-gc is on;
+ *   - heap: process.memoryUsage() and V8's spaces (committed vs used), after two full GCs when --expose-gc is on
+ *     (bench/kiosk.mjs --probe-gc);
  *   - maps: /proc/self/smaps summed by kind — file-backed (the node binary, libvips…), [heap] (glibc's main arena,
  *     brk), [stack], and anonymous mappings split by size (64 MiB-aligned thread arenas of glibc reserve 64 MiB or
  *     132 MiB; V8's pages are 256 KiB chunks; the rest is mmap'd malloc blocks, thread stacks, wasm, …).
