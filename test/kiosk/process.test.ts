@@ -282,6 +282,8 @@ describe('proofdesk run (process)', () => {
     p.child.stdin!.write(codes.join('\n') + '\nnot a code at all\n' + 'Z'.repeat(5000) + '\n');
     await until('every check recorded', () => checkCount(store) === codes.length + 1);
     await sse.waitFor((s) => s.kind === 'scan-again');
+    // The records file can be written before the last screens reach this client (another channel): wait for them.
+    await until('every check on screen', () => sse.states.filter((s) => s.kind === 'result').length === codes.length + 1);
     // The screen did show the personal data (so it was in the process), yet none of it reached the log.
     expect(JSON.stringify(sse.states)).toContain('Jordan Specimen');
     await fetch(`http://127.0.0.1:${port}/likeness?token=${token}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ checkId: 'nope', answer: 'yes' }) });
