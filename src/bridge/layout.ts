@@ -35,6 +35,7 @@ export const COLOURS = {
   red: rgb565(190, 0, 0),
   amber: rgb565(255, 176, 0),
   neutral: rgb565(40, 60, 90),
+  blue: rgb565(20, 80, 200),
   photoBox: rgb565(220, 220, 220),
   prompt: rgb565(230, 236, 245),
 } as const;
@@ -43,10 +44,14 @@ const BANNER: Record<ScreenColour, { bg: number; fg: number }> = {
   green: { bg: COLOURS.green, fg: COLOURS.white },
   red: { bg: COLOURS.red, fg: COLOURS.white },
   amber: { bg: COLOURS.amber, fg: COLOURS.black },
+  blue: { bg: COLOURS.blue, fg: COLOURS.white },
   neutral: { bg: COLOURS.neutral, fg: COLOURS.white },
 };
 
-const SYMBOL = { tick: '✔ ', cross: '✖ ', warning: '⚠ ', none: '' } as const;
+/** One symbol per screen icon: the headline never relies on the banner colour alone. */
+const SYMBOL: Record<ScreenState['icon'], string> = {
+  tick: '✔ ', cross: '✖ ', warning: '⚠ ', mismatch: '≠ ', incomplete: '? ', rescan: '↻ ', 'not-a-code': '∅ ', none: '',
+};
 
 /** Regions, shared with tests that check the framebuffer. */
 export const REGIONS = {
@@ -75,11 +80,14 @@ export interface ScreenPlan {
 
 export function signalsFor(state: ScreenState): Signals {
   if (state.kind === 'idle') return { green: LedPattern.OFF, red: LedPattern.OFF, buzzer: null };
-  if (state.kind === 'scan-again') return { green: LedPattern.OFF, red: LedPattern.FLASH, buzzer: BuzzerPattern.LONG };
-  switch (state.verdict) {
-    case 'VALID':
+  if (state.kind === 'scan-again' || state.kind === 'not-a-code') return { green: LedPattern.OFF, red: LedPattern.FLASH, buzzer: BuzzerPattern.LONG };
+  // By what the desk may do (the outcome), not the code's verdict alone: a photo that does not match is red.
+  switch (state.outcome) {
+    case 'PHOTO_PENDING':
+    case 'CONFIRMED':
       return { green: LedPattern.ON, red: LedPattern.OFF, buzzer: BuzzerPattern.OK };
-    case 'NOT VALID':
+    case 'NOT_VALID':
+    case 'PHOTO_MISMATCH':
       return { green: LedPattern.OFF, red: LedPattern.ON, buzzer: BuzzerPattern.ERROR };
     default:
       return { green: LedPattern.OFF, red: LedPattern.SLOW, buzzer: BuzzerPattern.ATTENTION };
@@ -189,6 +197,8 @@ function likenessLine(state: ScreenState): string | null {
       return 'Photo: matches (answered YES)';
     case 'no':
       return 'Photo: NOT this person (answered NO)';
+    case 'not-asked':
+      return state.outcome === 'PHOTO_NOT_CHECKED' ? 'Photo: not checked — incomplete' : null;
     default:
       return null;
   }
@@ -250,6 +260,13 @@ export async function layoutScreen(shown: ScreenState, options: { photoFormat?: 
     await full.text('DEMO KEYS — NOT A REAL CHECK', 13, { bold: true, bg: COLOURS.amber });
     full.y = banner.h + 24;
   }
+  // The desk's own problems (a scanner not connected) stay on every screen until they are fixed.
+  for (const alert of state.alerts.slice(0, 2)) {
+    const top = full.y;
+    verdict.push({ type: 'FILL_RECT', x: 0, y: top - 2, w: PANEL.width, h: 20, colour: COLOURS.red });
+    await full.text(alert.text, 12, { bold: true, fg: COLOURS.white, bg: COLOURS.red, maxLines: 1 });
+    full.y = top + 20;
+  }
 
   let photo: DrawOp[] = [];
   const person = state.person;
@@ -262,8 +279,8 @@ export async function layoutScreen(shown: ScreenState, options: { photoFormat?: 
     const side = new Column(box.x + box.w + MARGIN, top, PANEL.width - (box.x + box.w + 2 * MARGIN), top + box.h);
     await side.text(`Born ${person.dateOfBirth ?? 'not given'}`, 13);
     if (state.status) {
-      await side.text(state.status.statusLabel, 13, { bold: true });
-      await side.text(state.status.validUntil ? `Until ${state.status.validUntil}` : 'No time limit', 13);
+      await side.text(state.status.label, 13, { bold: true, maxLines: 3 });
+      await side.text(`Permission ends: ${state.status.permissionEndsText}`, 12, { maxLines: 2 });
     }
     verdict.push(...side.ops);
     const rows = await photoOps(state, options.photoFormat ?? 'grey8', box);

@@ -80,7 +80,7 @@ async function runTest(port: string, baud: number, opts: { json?: boolean; showT
     if (opts.json) process.stdout.write(`${safeJson({ at, event, ...fields })}\n`);
     else process.stdout.write(`${at} ${event} ${Object.entries(fields).map(([k, v]) => `${k}=${typeof v === 'string' ? safeText(v) : safeJson(v)}`).join(' ')}\n`);
   };
-  const testScreen = idleScreen({ purpose: 'other', demo: true, worth: 'Bridge test: not a check.' });
+  const testScreen = idleScreen({ purpose: 'other', demo: true, worth: 'Bridge test: not a check.', id: 'bridge-test' });
   bridge.on('ready', (fw) => {
     line('connected', { path, firmware: fw.version, protocol: fw.protocol, caps: capsText(fw.caps) });
     bridge.display.show({ ...testScreen, headline: 'Bridge test', message: 'Scan any code, press YES or NO.' });

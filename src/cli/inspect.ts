@@ -6,7 +6,7 @@ import { Command } from 'commander';
 import { inspect, type Decoded } from '../verify/inspect.js';
 import { decodedToJson } from '../verify/json.js';
 import { REASON_TEXT } from '../verify/messages.js';
-import { personRows, rows } from './describe.js';
+import { decodedRows, rows } from './describe.js';
 import { safeDeep, safeJson } from '../text/safe.js';
 import { action, readCodeText } from './input.js';
 
@@ -48,7 +48,7 @@ export function humanDecoded(decoded: Decoded, chars: number): string {
     entries.push(['Issued at', date(d.cwt.iat)]);
     entries.push(['Code expires', date(d.cwt.exp)]);
   }
-  entries.push(...personRows(d.identity, d.status).map(([k, v]) => [`${k} (unverified)`, v] as const));
+  entries.push(...decodedRows(d.identity, d.status).map(([k, v]) => [`${k} (unverified)`, v] as const));
   if (d.statusList) entries.push(['Status list', `${d.statusList.uri} #${d.statusList.idx}`]);
   return head + rows(entries);
 }

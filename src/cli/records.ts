@@ -10,13 +10,13 @@ import { parseSince } from '../records/dates.js';
 import { RecordError } from '../records/errors.js';
 import { toCsv, toJson } from '../records/export.js';
 import type { ReadProblem } from '../records/log-file.js';
-import { defaultKeyFile, defaultStoreDir } from '../records/paths.js';
+import { defaultDemoStoreDir, defaultKeyFile, defaultStoreDir } from '../records/paths.js';
 import { RecordReader, RecordStore } from '../records/store.js';
 import { loadConfig, type KioskConfig } from '../kiosk/config.js';
 import { safeText } from '../text/safe.js';
 import { UsageError } from './usage-error.js';
 
-interface StoreOpt { store?: string; config?: string }
+interface StoreOpt { store?: string; config?: string; demo?: boolean }
 
 export function register(program: Command): void {
   const records = program
@@ -24,6 +24,7 @@ export function register(program: Command): void {
     .description(`check records: list, export, keep, purge, evidence PDF (default store ${defaultStoreDir()})`);
   const storeOption = () => new Option('--store <path>', 'record store folder (default: the config\'s records.dir, else the per-user one)');
   const configOption = () => new Option('--config <file>', 'the kiosk config (YAML or JSON) naming the store, key file and wording');
+  const demoOption = () => new Option('--demo', `the built-in DEMO desk's own records (${defaultDemoStoreDir()})`).conflicts(['store', 'config']);
 
   records
     .command('list')
@@ -32,6 +33,7 @@ export function register(program: Command): void {
     .option('--json', 'print a JSON array')
     .addOption(storeOption())
     .addOption(configOption())
+    .addOption(demoOption())
     .action(run((opts: StoreOpt & { since?: string; json?: boolean }) => {
       if (opts.since !== undefined) parseSince(opts.since); // a bad date is the error, before any store problem
       const reader = openReader(opts);
@@ -47,6 +49,7 @@ export function register(program: Command): void {
     .option('--since <date>', 'only checks at or after this date (YYYY-MM-DD, UTC) or ISO date-time')
     .addOption(storeOption())
     .addOption(configOption())
+    .addOption(demoOption())
     .action(run((opts: StoreOpt & { since?: string; format: 'csv' | 'json' }) => {
       if (opts.since !== undefined) parseSince(opts.since); // a bad date is the error, before any store problem
       const reader = openReader(opts);
@@ -62,6 +65,7 @@ export function register(program: Command): void {
     .requiredOption('--until <date>', 'new keep-until date, YYYY-MM-DD')
     .addOption(storeOption())
     .addOption(configOption())
+    .addOption(demoOption())
     .action(run(async (checkId: string, opts: StoreOpt & { until: string }) => {
       const done = await RecordStore.maintain({ dir: storeDir(opts) }, { op: 'keep', checkId, until: opts.until });
       process.stdout.write(`check ${checkId} kept until ${opts.until}${byKiosk(done.by)}\n`);
@@ -72,6 +76,7 @@ export function register(program: Command): void {
     .description('remove checks whose keep-until has passed, with their personal copies (rewrites the log)')
     .addOption(storeOption())
     .addOption(configOption())
+    .addOption(demoOption())
     .action(run(async (opts: StoreOpt) => {
       const result = await RecordStore.maintain({ dir: storeDir(opts) }, { op: 'purge' });
       if (result.op !== 'purge') throw new Error('unexpected answer to a purge request');
@@ -89,6 +94,7 @@ export function register(program: Command): void {
     .option('--time-zone <tz>', 'time zone for the local time of check', 'Europe/London')
     .addOption(storeOption())
     .addOption(configOption())
+    .addOption(demoOption())
     .action(run(async (checkId: string, opts: StoreOpt & { out: string; keyFile?: string; statement?: string; timeZone: string }) => {
       const dir = storeDir(opts);
       const plain = RecordReader.openReadOnly({ dir });
@@ -126,6 +132,7 @@ function kioskConfig(opts: StoreOpt): KioskConfig | null {
 }
 
 function storeDir(opts: StoreOpt): string {
+  if (opts.demo) return defaultDemoStoreDir();
   return opts.store ?? kioskConfig(opts)?.records.dir ?? defaultStoreDir();
 }
 
@@ -159,9 +166,10 @@ function warn(problems: ReadProblem[]): void {
 
 function table(checks: FoldedCheck[]): string {
   if (checks.length === 0) return 'no checks recorded\n';
-  const head = ['CHECK ID', 'TIME (UTC)', 'VERDICT', 'REASON', 'LIKENESS', 'FOLLOW-UP', 'KEEP UNTIL'];
+  const head = ['CHECK ID', 'TIME (UTC)', 'VERDICT', 'OUTCOME', 'REASON', 'LIKENESS', 'FOLLOW-UP', 'KEEP UNTIL', ''];
   const rows = checks.map((c) => [
-    c.checkId, c.at.replace('T', ' ').replace(/\.\d+Z$|Z$/, ''), c.verdict, c.reason ?? '-', c.likeness ?? '-', c.followUpDate ?? '-', c.keepUntil,
+    c.checkId, c.at.replace('T', ' ').replace(/\.\d+Z$|Z$/, ''), c.verdict, c.outcome, c.reason ?? '-', c.likeness ?? '-', c.followUpDate ?? '-', c.keepUntil,
+    c.demo ? 'DEMO' : '',
   ].map(safeText));
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)));
   return [head, ...rows].map((r) => r.map((v, i) => v.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n') + '\n';

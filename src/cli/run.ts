@@ -112,7 +112,8 @@ async function run(opts: RunOptions): Promise<void> {
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGHUP', () => void kiosk.reloadTrust());
 
-  if (kiosk.demo) process.stderr.write('proofdesk: DEMO mode: trusting only the DEMO keys from examples/ (never for real checks)\n');
+  if (kiosk.builtInDemo) process.stderr.write('proofdesk: DEMO mode: trusting only the DEMO keys from examples/ (never for real checks)\n');
   else if (opts.keys === undefined && (trustStore ?? config?.trust.store) !== undefined) process.stderr.write(`proofdesk: trusting the trust store ${trustStore ?? config?.trust.store}\n`);
+  if (kiosk.demo && !kiosk.builtInDemo) process.stderr.write('proofdesk: warning: this desk trusts the DEMO keys (anyone can make codes they sign): its screens and the records of such codes say DEMO\n');
   process.stdout.write(kiosk.web ? `proofdesk ready: ${kiosk.url}\n` : 'proofdesk ready: (web screen disabled)\n');
 }

@@ -11,12 +11,13 @@ import { loadKeySet, type KeySet } from '../trust/keyset.js';
 import { TrustError } from '../trust/errors.js';
 import { loadTrustState } from '../trust/state.js';
 import { defaultStoreDir } from '../trust/store.js';
-import { REASON_TEXT, VALID_TEXT } from '../verify/messages.js';
+import { describeCheck, factsFromVerdict, nonAnswerOf, NON_ANSWER_TEXT, HEADLINE } from '../check/index.js';
+import { normaliseCodeText } from '../credential/text.js';
 import { toJson } from '../verify/json.js';
 import type { TrustContext } from '../verify/options.js';
 import type { Verdict, VerdictKind } from '../verify/verdict.js';
 import { verify } from '../verify/verify.js';
-import { personRows, rows } from './describe.js';
+import { checkRows, rows } from './describe.js';
 import { action, parseIsoTime, readCodeText } from './input.js';
 import { safeDeep, safeJson, safeText } from '../text/safe.js';
 import { UsageError } from './usage-error.js';
@@ -100,18 +101,26 @@ async function run(text: string | undefined, opts: VerifyCliOptions): Promise<vo
     // With --at the operator picks the time on purpose: the kiosk-clock check (clock floor) does not apply.
     ...(resolved.trust !== undefined ? { trust: now === undefined ? resolved.trust : withoutClockFloor(resolved.trust) } : {}),
   });
-  process.stdout.write(opts.json ? `${safeJson(toJson(verdict), 2)}\n` : humanVerdict(verdict, opts.purpose));
+  process.stdout.write(opts.json ? `${safeJson(toJson(verdict), 2)}\n` : humanVerdict(verdict, opts.purpose, code, now === undefined ? new Date() : new Date(now)));
   process.exitCode = EXIT_CODE[verdict.verdict];
 }
 
-export function humanVerdict(verdict: Verdict, purpose: DeskPurpose | undefined): string {
+/**
+ * The check in words: its one description (src/check/), as the desk would show it. A text that is not a code at
+ * all, or a damaged scan, says so instead (the exit code stays 1: nothing was verified).
+ */
+export function humanVerdict(verdict: Verdict, purpose: DeskPurpose | undefined, text = '', now: Date = new Date()): string {
   const v = safeDeep(verdict); // names and kids come from the code: nothing in them may drive the terminal
-  const text = v.reason === null ? VALID_TEXT : REASON_TEXT[v.reason];
-  const head = `${v.verdict}: ${v.message}\n`;
-  const entries: Array<readonly [string, string | undefined]> = [...personRows(v.identity, v.status)];
+  const nonAnswer = nonAnswerOf(normaliseCodeText(text), v.reason);
+  if (nonAnswer !== null) {
+    const words = NON_ANSWER_TEXT[nonAnswer];
+    const headline = nonAnswer === 'SCAN_AGAIN' ? HEADLINE.SCAN_AGAIN : HEADLINE.NOT_A_STATUS_CODE;
+    return `${headline}: ${words.message}\n${rows([['Reason', v.reason ?? undefined], ['Next step', words.nextStep]])}`;
+  }
+  const d = describeCheck(factsFromVerdict(v, { purpose: purpose ?? 'other', checkedAt: now, likeness: 'ask', demo: false }));
+  const entries = [...checkRows(d, v.identity, purpose !== undefined)];
   entries.push(['Reason', v.reason ?? undefined]);
-  entries.push(['Next step', text.nextStep]);
-  entries.push(['Checked for', purpose ?? 'identity only (no --purpose)']);
+  entries.push(['Next step', d.nextStep]);
   entries.push(['Signed by key', v.verifiedBy === null ? undefined : `${v.verifiedBy}${v.alg ? ` (${v.alg})` : ''}`]);
-  return head + rows(entries);
+  return `${d.headline}: ${d.message}\n${rows(entries)}`;
 }

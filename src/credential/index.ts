@@ -1,5 +1,6 @@
 /** The credential codec: bytes <-> claims. Pure: no I/O, no trust decisions (those are in verify/). */
 export { base45Decode, base45Encode, isBase45Alphabet } from './base45.js';
+export { normaliseCodeText, beginsWithZlibHeader } from './text.js';
 export { CborTag, decodeCbor, encodeCbor, type CborLimits, type CborMap, type CborValue } from './cbor.js';
 export { zlibCompress, zlibInflate } from './compress.js';
 export { parseSign1, sigStructure, signSign1, verifySignature, type CoseAlg, type CoseSign1 } from './cose.js';

@@ -13,24 +13,25 @@ import { fstatSync, readFileSync, realpathSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
-import { defaultStoreDir as defaultRecordsDir, newCheckId, RecordStore, credentialSha256, type PersonalCopy } from '../records/index.js';
+import { defaultDemoStoreDir, defaultStoreDir as defaultRecordsDir, newCheckId, RecordStore, credentialSha256, type PersonalCopy } from '../records/index.js';
 import { createScanner, discoverScanners, ScanHub, StdinScanner, type Scan, type DroppedScan } from '../scan/index.js';
 import type { ScannerStateEvent } from '../scan/hub.js';
 import type { ScreenDisplay } from '../screen/display.js';
 import { photoBytes } from '../screen/photo.js';
-import { DEFAULT_WORTH, idleScreen, type DeskView, type LikenessAnswer } from '../screen/state.js';
+import { DEFAULT_WORTH, idleScreen, type DeskAlert, type DeskView, type LikenessAnswer } from '../screen/state.js';
 import { terminalDisplay } from '../screen/terminal.js';
 import { startWebDisplay, type WebDisplay } from '../screen/web/server.js';
 import { loadKeySet, type KeySet } from '../trust/keyset.js';
 import { watchTrustStore, type TrustWatcher } from '../trust/state.js';
 import type { TrustContext } from '../verify/options.js';
+import { REASON_TEXT } from '../verify/messages.js';
 import { verify } from '../verify/verify.js';
 import type { Verdict } from '../verify/verdict.js';
 import { MAX_STATUS_LIST_URI } from '../records/entries.js';
 import type { KioskConfig } from './config.js';
 import { DEFAULT_CLEAR_AFTER_SECONDS, DEFAULT_DUPLICATE_WINDOW_MS, DEFAULT_MAX_STATUS_AGE_DAYS, DEFAULT_PORT, DEFAULT_RETENTION_DAYS, DEFAULT_SKEW_SECONDS, deskPurposeOf, type ConfigPurpose } from './defaults.js';
 import { likenessKeyFilter } from './terminal-input.js';
-import { Desk, type CheckRecorder } from './wiring.js';
+import { Desk, type CheckRecorder } from './desk.js';
 
 export const DEMO_KEYS_FILE = fileURLToPath(new URL('../../examples/demo-issuer.jwks', import.meta.url));
 
@@ -61,7 +62,10 @@ export interface KioskOptions {
 export interface Kiosk {
   readonly url: string;
   readonly port: number;
+  /** The desk trusts the DEMO keys (the built-in desk, or a config naming them): its screens say DEMO. */
   readonly demo: boolean;
+  /** The built-in DEMO desk (no config, no --keys / --store). */
+  readonly builtInDemo: boolean;
   readonly desk: Desk;
   readonly web: WebDisplay | null;
   /** Re-read the keys file or trust store now (SIGHUP). */
@@ -130,35 +134,48 @@ async function storeTrust(dir: string, cfg: Pick<KioskConfig['trust'], 'skewSeco
   return source;
 }
 
+/**
+ * The record of a check is the check's description (src/check/), the same one every screen shows: its outcome and
+ * follow-up date in the log; the holder's details only in the sealed personal copy, and only for a code whose
+ * signature verified (the description shows a person only then).
+ */
+/** RFC 7638 thumbprints of the bundled DEMO issuer keys. */
+async function demoThumbprints(): Promise<ReadonlySet<string>> {
+  const set = await loadKeySet(DEMO_KEYS_FILE);
+  return new Set(set.keys.map((k) => k.thumbprint));
+}
+
 function storeRecorder(store: RecordStore, keepPersonal: boolean): CheckRecorder {
   return {
-    recordCheck({ checkId, at, text, verdict, state }) {
+    recordCheck({ checkId, at, text, verdict, description }) {
       let personal: PersonalCopy | undefined;
-      if (keepPersonal && state.person) {
+      if (keepPersonal && description.person) {
         const photo = photoBytes(verdict.identity);
         personal = {
           credentialText: text,
-          fullName: state.person.name,
-          ...(state.person.dateOfBirth ? { dateOfBirth: state.person.dateOfBirth } : {}),
+          fullName: description.person.name,
+          ...(description.person.dateOfBirth ? { dateOfBirth: description.person.dateOfBirth } : {}),
           ...(photo ? { photo: { data: photo, ...(verdict.identity?.photoFormat !== undefined ? { subFormat: verdict.identity.photoFormat } : {}) } } : {}),
-          ...(state.status ? { statusSummary: `${state.status.schemeLabel}: ${state.status.statusLabel}`, rightChecked: state.status.rights.map((r) => r.text).join('; ') } : {}),
+          ...(verdict.reason !== null && verdict.message !== REASON_TEXT[verdict.reason].message ? { message: verdict.message } : {}),
         };
       }
       store.appendCheck({
         checkId,
         at: at.toISOString(),
-        purpose: state.purpose,
+        purpose: description.purpose,
         verdict: verdict.verdict,
         reason: verdict.reason,
         kid: verdict.kid,
         credentialSha256: credentialSha256(text),
-        followUpDate: state.status?.followUpDate ?? null,
+        followUpDate: description.followUp.date,
+        outcome: description.outcome,
+        ...(description.demo ? { demo: true as const } : {}),
         ...statusListRefOf(verdict),
         ...(verdict.credentialId !== null && { credentialId: verdict.credentialId }),
       }, personal);
     },
-    recordLikeness(checkId, answer, at) {
-      store.appendLikeness(checkId, answer, at);
+    recordLikeness(checkId, answer, at, description) {
+      store.appendLikeness(checkId, answer, at, description.outcome);
     },
   };
 }
@@ -167,6 +184,19 @@ function storeRecorder(store: RecordStore, keepPersonal: boolean): CheckRecorder
 function statusListRefOf(verdict: Verdict): { statusListUri?: string; statusListIdx?: number } {
   const ref = verdict.verifiedBy !== null ? verdict.statusList : null;
   return ref && ref.uri.length <= MAX_STATUS_LIST_URI ? { statusListUri: ref.uri, statusListIdx: ref.idx } : {};
+}
+
+/**
+ * The desk's own problems from the scanners' states: each configured scanner that is not connected, by name, and
+ * "no scanner" when none at all can be read (a desk started with none, or every one unplugged).
+ */
+export function scannerAlerts(scanners: ReadonlyArray<{ name: string; state: string }>): DeskAlert[] {
+  const missing = scanners.filter((s) => s.state !== 'connected');
+  const alerts: DeskAlert[] = missing.map((s) => ({ code: 'SCANNER_NOT_CONNECTED', text: `Scanner not connected: ${s.name}` }));
+  if (missing.length === scanners.length) {
+    alerts.unshift({ code: 'NO_SCANNER', text: scanners.length === 0 ? 'No scanner is set up on this desk: no code can be scanned.' : 'No scanner is connected: no code can be scanned.' });
+  }
+  return alerts;
 }
 
 /**
@@ -192,9 +222,8 @@ function isTty(s: { isTTY?: boolean } | undefined): boolean {
 
 export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
   const { config, log } = opts;
-  const demo = config === null && opts.keysFile === undefined && opts.trustStore === undefined;
+  const builtInDemo = config === null && opts.keysFile === undefined && opts.trustStore === undefined;
   const purposeName: ConfigPurpose = opts.purpose ?? config?.desk.purpose ?? 'any';
-  const desk: DeskView = { purpose: deskPurposeOf(purposeName), demo, worth: config?.screen.worth ?? DEFAULT_WORTH };
   const skewSeconds = config?.trust.skewSeconds ?? DEFAULT_SKEW_SECONDS;
   const cleanups: Array<() => Promise<void> | void> = [];
   // In reverse order of start: scanners stop, the desk blanks every display, then the displays close. Runs once.
@@ -215,14 +244,23 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
     else if (config?.trust.store !== undefined) trust = await storeTrust(config.trust.store, config.trust, log);
     else trust = await keysFileTrust(DEMO_KEYS_FILE, log, 'DEMO keys');
     cleanups.push(() => trust.close());
+    // A desk that trusts the DEMO keys (the built-in desk, or a config naming them) says DEMO on every screen, and
+    // every check a DEMO key signed is marked DEMO in its record, export row and PDF.
+    const demoKeys = await demoThumbprints();
+    const isDemoSigned = (v: Verdict): boolean =>
+      v.verifiedBy !== null && trust.keys.keys.some((k) => (k.kid ?? k.thumbprint) === v.verifiedBy && demoKeys.has(k.thumbprint));
+    const demo = builtInDemo || trust.keys.keys.some((k) => demoKeys.has(k.thumbprint));
+    const desk: DeskView = { purpose: deskPurposeOf(purposeName), demo, worth: config?.screen.worth ?? DEFAULT_WORTH, id: config?.desk.id ?? (builtInDemo ? 'demo-desk' : 'desk') };
+    if (demo && !builtInDemo) log.warn({ event: 'demo-keys-trusted', trust: trust.describe }, 'this desk trusts the DEMO keys: anyone can make codes they accept; checks they sign are marked DEMO');
 
     // Records.
     let store: RecordStore;
-    const recordsDir = opts.records ?? config?.records.dir ?? defaultRecordsDir();
+    // The built-in DEMO desk keeps its own folder: demonstration checks never mix into a real desk's records.
+    const recordsDir = opts.records ?? config?.records.dir ?? (builtInDemo ? defaultDemoStoreDir() : defaultRecordsDir());
     try {
       store = await RecordStore.open({
         dir: recordsDir,
-        deskId: config?.desk.id ?? (demo ? 'demo-desk' : 'desk'),
+        deskId: desk.id,
         retentionDays: config?.records.retentionDays ?? DEFAULT_RETENTION_DAYS,
         ...(config?.records.personalCopy ? { personalCopy: config.records.personalCopy } : {}),
       });
@@ -242,13 +280,28 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
     hub.on('state', (e: ScannerStateEvent) => log.info({ event: 'scanner-state', scanner: e.name, transport: e.transport, state: e.state }, 'scanner state'));
     const input = opts.input ?? process.stdin;
     const output = opts.output ?? process.stdout;
-    const typing = opts.stdin && isTty(input);
     let answerFromKey: ((a: LikenessAnswer) => void) | null = null;
     const stdinWanted = opts.stdin && (config?.scanners.stdin ?? true);
-    if (stdinWanted && opts.input === undefined && !stdinCanScan()) {
+    const stdinRead = stdinWanted && (opts.input !== undefined || stdinCanScan());
+    // Keys typed at the kiosk's own terminal answer the likeness question only where standard input is read.
+    const typing = stdinRead && isTty(input);
+    if (stdinWanted && !stdinRead) {
       log.info({ event: 'stdin-not-read', why: 'standard input is not a terminal, pipe or socket' }, 'not reading scans from standard input');
     } else if (stdinWanted) {
-      const stdinInput = typing ? input.pipe(likenessKeyFilter((a) => answerFromKey?.(a))) : input;
+      // At its own terminal the clerk answers with one key press; the terminal goes to raw mode so each key arrives
+      // with its timing (terminal-input.ts tells a key press from a scanner's burst). Restored at close.
+      let stdinInput: NodeJS.ReadableStream = input;
+      if (typing) {
+        const tty = input as NodeJS.ReadableStream & { setRawMode?: (raw: boolean) => unknown };
+        if (typeof tty.setRawMode === 'function') {
+          tty.setRawMode(true);
+          cleanups.push(() => void tty.setRawMode?.(false));
+        }
+        stdinInput = input.pipe(likenessKeyFilter({
+          onAnswer: (a) => answerFromKey?.(a),
+          onInterrupt: () => process.kill(process.pid, 'SIGINT'),
+        }));
+      }
       hub.add(new StdinScanner({ type: 'stdin', input: stdinInput }));
     }
     for (const dev of config?.scanners.devices ?? []) hub.add(createScanner(dev));
@@ -272,7 +325,11 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
         token,
         version: packageVersion(),
         initial: idleScreen(desk),
-        scanners: () => hub.scanners(),
+        health: () => {
+          const scanners = hub.scanners();
+          const problems = scannerAlerts(scanners).map((a) => a.text);
+          return { ok: problems.length === 0, problems, scanners, counters: deskRef ? { ...deskRef.counters } : null };
+        },
         onLikeness: (checkId, answer) => deskRef?.answerLikeness(checkId, answer, 'web') ?? false,
       });
       displays.push(web);
@@ -295,12 +352,13 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
       cleanups.push(() => attached.close());
     }
     const terminalMode = config?.displays.terminal ?? 'auto';
-    if (terminalMode === 'on' || (terminalMode === 'auto' && isTty(output))) displays.push(terminalDisplay(output, typing, web !== null));
+    if (terminalMode === 'on' || (terminalMode === 'auto' && isTty(output))) displays.push(terminalDisplay(output, typing, web !== null, (config?.bridges.length ?? 0) > 0));
 
     const deskPipeline = new Desk({
       desk,
       check: (text, now) => verify(text, { keys: trust.keys, now, purpose: desk.purpose, skewSeconds, ...(trust.context ? { trust: trust.context } : {}) }),
       newCheckId,
+      isDemoSigned,
       displays,
       recorder: storeRecorder(store, config?.records.personalCopy !== undefined),
       clearAfterMs: (config?.screen.clearAfterSeconds ?? DEFAULT_CLEAR_AFTER_SECONDS) * 1000,
@@ -321,12 +379,17 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
     hub.on('scan', (scan: Scan) => void deskPipeline.onScan(scan));
     hub.on('duplicate', (scan: Scan) => deskPipeline.onDuplicate(scan));
     hub.on('dropped', (drop: DroppedScan) => deskPipeline.onDropped(drop));
+    // Every screen says which scanner is not connected, until it is again.
+    hub.on('state', () => deskPipeline.setAlerts(scannerAlerts(hub.scanners())));
     try {
       await hub.start();
     } catch (err) {
       throw new KioskError('SCANNERS_FAILED', `cannot start scanners: ${(err as Error).message}`);
     }
     cleanups.push(() => hub.close());
+    const alerts = scannerAlerts(hub.scanners());
+    deskPipeline.setAlerts(alerts);
+    for (const alert of alerts) log.warn({ event: 'desk-alert', code: alert.code }, alert.text);
 
     log.info({
       event: 'ready', demo, purpose: desk.purpose, trust: trust.describe, keys: trust.keys.keys.length,
@@ -338,6 +401,7 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
       url: web?.url ?? '',
       port: web?.port ?? 0,
       demo,
+      builtInDemo,
       desk: deskPipeline,
       web,
       reloadTrust: () => trust.reload(),

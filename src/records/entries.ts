@@ -2,6 +2,7 @@
  * The lines of the check log. One JSON object per line; a check is written once, and later lines with
  * the same check id add the likeness answer or extend keep-until. No line ever holds personal data in clear.
  */
+import { OUTCOMES, type Outcome } from '../check/outcome.js';
 import type { DeskPurpose } from '../credential/types.js';
 import { REASON_CODES, type ReasonCode, type VerdictKind } from '../verify/verdict.js';
 import { isCalendarDate, isInstant } from './dates.js';
@@ -37,6 +38,10 @@ export interface CheckRecord {
    * Absent on older lines, and for a text that was not a COSE_Sign1.
    */
   credentialId?: string;
+  /** The outcome when written (NOT_VALID, CHECK_MANUALLY or PHOTO_PENDING); absent on lines written before outcomes. */
+  outcome?: Outcome;
+  /** Present (true) only on a check made with the DEMO keys. */
+  demo?: true;
 }
 
 export interface LikenessEntry {
@@ -45,6 +50,8 @@ export interface LikenessEntry {
   at: string;
   likeness: Likeness;
   seq?: number;
+  /** The check's outcome after this answer; absent on lines written before outcomes. */
+  outcome?: Outcome;
 }
 
 export interface KeepEntry {
@@ -57,8 +64,12 @@ export interface KeepEntry {
 
 export type LogEntry = CheckRecord | LikenessEntry | KeepEntry;
 
-/** A check as read back: the check line folded with its follow-up lines. */
-export type FoldedCheck = CheckRecord & { likeness?: Likeness };
+/**
+ * A check as read back: the check line folded with its follow-up lines. `outcome` is the latest (from the verdict
+ * and the latest likeness answer, the same rule for old lines); `followUpDate` is kept only where the outcome lets
+ * the right stand (a photo that did not match, or was never compared, sets no follow-up).
+ */
+export type FoldedCheck = Omit<CheckRecord, 'outcome'> & { likeness?: Likeness; outcome: Outcome };
 
 /** Check ids name personal-copy files too, so they are kept to a filename-safe alphabet. */
 export const CHECK_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -74,6 +85,7 @@ const VERDICT_KINDS: ReadonlySet<unknown> = new Set(['VALID', 'NOT VALID', 'CHEC
 const REASONS: ReadonlySet<unknown> = new Set(REASON_CODES);
 export const LIKENESS_ANSWERS = ['yes', 'no', 'not-asked'] as const satisfies readonly Likeness[];
 const LIKENESS: ReadonlySet<unknown> = new Set(LIKENESS_ANSWERS);
+const OUTCOME_VALUES: ReadonlySet<unknown> = new Set(OUTCOMES);
 
 /*
  * Hand-written checks rather than a schema library: a log holds years of lines and is read whole on every
@@ -108,6 +120,8 @@ const SHAPES: Record<LogEntry['type'], Record<string, Rule>> = {
     statusListUri: optional(statusListUri),
     statusListIdx: optional(index),
     credentialId: optional(str(SHA256_HEX)),
+    outcome: optional(oneOf(OUTCOME_VALUES)),
+    demo: optional((v) => v === true),
   },
   likeness: {
     type: (v) => v === 'likeness',
@@ -115,6 +129,7 @@ const SHAPES: Record<LogEntry['type'], Record<string, Rule>> = {
     at: instant,
     likeness: oneOf(LIKENESS),
     seq: optional(positiveInt),
+    outcome: optional(oneOf(OUTCOME_VALUES)),
   },
   keep: {
     type: (v) => v === 'keep',

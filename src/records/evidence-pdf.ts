@@ -7,13 +7,12 @@ import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import QRCode from 'qrcode';
 import sharp from 'sharp';
-import { REASON_TEXT, VALID_TEXT } from '../verify/messages.js';
-import type { FoldedCheck, Likeness } from './entries.js';
+import { describeCheck, longDate, type CheckDescription } from '../check/index.js';
+import { inspect } from '../verify/inspect.js';
+import type { FoldedCheck } from './entries.js';
 import type { PersonalCopy } from './personal-copy.js';
 import { capField, wrap } from './pdf-text.js';
 import { DEFAULT_WORTH_STATEMENT } from './worth.js';
-
-
 
 export interface EvidencePdfOptions {
   /** Replaces DEFAULT_WORTH_STATEMENT (e.g. for a deployment where the law says otherwise). */
@@ -35,16 +34,33 @@ export const FONT_CANDIDATES: ReadonlyArray<{ regular: string; bold: string }> =
   { regular: '/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf', bold: '/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf' },
 ];
 
-const LIKENESS_TEXT: Record<Likeness, string> = {
-  yes: 'Yes - the checker confirmed the photo is of the person present.',
-  no: 'NO - the checker said the photo is NOT of the person present.',
-  'not-asked': 'Not asked - the photo was not compared with the person.',
-};
+/**
+ * The check as described at the desk (src/check/), from the record and the personal copy: the holder's facts come
+ * from the sealed credential text itself (a copy is kept only for a code whose signature verified), the verdict,
+ * purpose and the clerk's answer from the record. The screen, the CSV and this PDF therefore say the same thing.
+ */
+export function describeRecordedCheck(check: FoldedCheck, copy: PersonalCopy): CheckDescription {
+  const decoded = inspect(copy.credentialText);
+  return describeCheck({
+    verdict: check.verdict,
+    reason: check.reason,
+    ...(copy.message !== undefined ? { message: copy.message } : {}),
+    trusted: decoded.decoded,
+    identity: decoded.identity,
+    status: decoded.status,
+    purpose: check.purpose ?? 'other',
+    checkedAt: new Date(check.at),
+    likeness: check.likeness ?? 'ask',
+    demo: check.demo === true,
+  });
+}
 
 const A4: [number, number] = [595.28, 841.89];
 /** The deployment's statement is boxed at the top: room for about twenty lines. */
 const MAX_STATEMENT_CHARS = 1200;
 const MARGIN = 48;
+/** Nothing but the footer below this line. */
+const FOOTER_TOP = MARGIN + 4;
 
 export async function evidencePdf(check: FoldedCheck, copy: PersonalCopy, opts: EvidencePdfOptions = {}): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
@@ -52,7 +68,8 @@ export async function evidencePdf(check: FoldedCheck, copy: PersonalCopy, opts: 
   doc.setProducer('proofdesk');
   doc.setCreator('proofdesk records pdf');
   if (opts.now) doc.setCreationDate(opts.now);
-  const page = doc.addPage(A4);
+  const first = doc.addPage(A4);
+  let page = first;
   const { regular, bold } = await embedFonts(doc, opts.fonts === undefined ? FONT_CANDIDATES.find((f) => fs.existsSync(f.regular) && fs.existsSync(f.bold)) : opts.fonts);
   const width = A4[0] - 2 * MARGIN;
   const inBold = new Set(bold.getCharacterSet());
@@ -64,7 +81,13 @@ export async function evidencePdf(check: FoldedCheck, copy: PersonalCopy, opts: 
     return out;
   };
 
+  const d = describeRecordedCheck(check, copy);
   let y = A4[1] - MARGIN;
+  if (check.demo) {
+    page.drawRectangle({ x: MARGIN, y: y - 24, width, height: 24, color: rgb(0.13, 0.13, 0.13) });
+    page.drawText('DEMO - made with demonstration keys: this is not a real check', { x: MARGIN + 8, y: y - 17, size: 12, font: bold, color: rgb(1, 0.92, 0.23) });
+    y -= 32;
+  }
   page.drawText('Immigration status check - record', { x: MARGIN, y: y - 18, size: 18, font: bold });
   y -= 30;
   page.drawText(text(`Check ${check.checkId} at desk ${check.deskId}`), { x: MARGIN, y: y - 11, size: 11, font: regular, color: rgb(0.3, 0.3, 0.3) });
@@ -75,7 +98,12 @@ export async function evidencePdf(check: FoldedCheck, copy: PersonalCopy, opts: 
   const boxHeight = statementLines.length * 14 + 16;
   page.drawRectangle({ x: MARGIN, y: y - boxHeight, width, height: boxHeight, borderColor: rgb(0.1, 0.1, 0.1), borderWidth: 1.2, color: rgb(0.96, 0.96, 0.9) });
   statementLines.forEach((line, i) => page.drawText(line, { x: MARGIN + 10, y: y - 20 - i * 14, size: 10.5, font: bold }));
-  y -= boxHeight + 18;
+  y -= boxHeight + 14;
+
+  // The result as the desk showed it, in its own words (not by colour alone).
+  const resultColour = d.colour === 'green' ? rgb(0.1, 0.43, 0.13) : d.colour === 'red' ? rgb(0.72, 0.11, 0.11) : rgb(0.55, 0.36, 0);
+  page.drawText(text(d.headline), { x: MARGIN, y: y - 16, size: 16, font: bold, color: resultColour });
+  y -= 26;
 
   // Photo on the left, the facts on the right.
   const photoWidth = 150;
@@ -92,45 +120,65 @@ export async function evidencePdf(check: FoldedCheck, copy: PersonalCopy, opts: 
     lines.forEach((line, i) => page.drawText(line, { x: MARGIN, y: photoTop - 12 - i * 13, size: 10, font: regular }));
   }
 
-  const verdictText = check.reason ? `${check.verdict}: ${REASON_TEXT[check.reason].message}` : `${check.verdict}: ${VALID_TEXT.message}`;
   const facts: Array<[string, string]> = [
-    ['Name', copy.fullName ?? '(not in the credential)'],
-    ['Date of birth', copy.dateOfBirth ?? '(not in the credential)'],
-    ['Status', copy.statusSummary ?? '(not shown)'],
-    ['Right checked', copy.rightChecked || (check.purpose ? `purpose: ${check.purpose}` : '(not recorded)')],
-    ['Result shown', verdictText],
-    ...(check.reason ? [['What the checker was told to do', REASON_TEXT[check.reason].nextStep] as [string, string]] : []),
+    // As the desk showed them (the copy keeps the words shown); the credential itself when an older copy lacks them.
+    ['Name', copy.fullName ?? d.person?.name ?? '(not in the credential)'],
+    ['Date of birth', longDate(copy.dateOfBirth ?? d.person?.dateOfBirth ?? '(not in the credential)')],
+    ...(d.status?.document ? [['Identity document named in the code', `${d.status.document.type} ${d.status.document.reference}`] as [string, string]] : []),
+    ['Status, as the signed code states it', d.status?.label ?? 'Not established by this check'],
+    ...(d.status ? [['Permission ends', d.status.permissionEndsText] as [string, string]] : []),
+    ['Right checked', d.rightChecked],
+    ['Result shown', `${d.headline}: ${d.message}`],
+    ["The code's verdict", `${d.verdict}${d.reason ? ` (${d.reason})` : ''}`],
+    ['What the checker was told to do', d.nextStep],
     ['Date and time', checkTime(check.at, opts.timeZone ?? 'Europe/London')],
-    ['Photo matches person', check.likeness ? LIKENESS_TEXT[check.likeness] : 'No answer recorded.'],
+    ['Photo matches person', check.likeness === undefined || d.likenessText === null
+      ? (check.verdict === 'NOT VALID' ? 'Not asked: the code did not pass its check.' : 'No answer recorded.')
+      : d.likenessText],
+    ...(copy.checkerName ? [['Checked by', copy.checkerName] as [string, string]] : []),
+    ...(copy.reference ? [[copy.referenceLabel ?? 'Reference', copy.reference] as [string, string]] : []),
     ['Desk', check.deskId],
-    ['Follow-up check due', check.followUpDate ?? 'none recorded (permission not time-limited)'],
+    ['Follow-up check due', d.followUp.text],
     ['Signing key (kid)', check.kid ?? '(none)'],
     ['Keep this record until', check.keepUntil],
   ];
-  const factsX = MARGIN + photoWidth + 20;
-  const factsWidth = A4[0] - MARGIN - factsX;
+  // The facts beside the photo, then across the page below it, and on to another page when they need it.
+  const photoBottom = photoTop - (photo.png ? 200 : 60);
+  let fx = MARGIN + photoWidth + 20;
   let fy = photoTop;
   for (const [label, value] of facts) {
-    page.drawText(label, { x: factsX, y: fy - 9, size: 8.5, font: regular, color: rgb(0.35, 0.35, 0.35) });
-    fy -= 11;
+    if (fx !== MARGIN && fy < photoBottom - 6) fx = MARGIN;
     // A field longer than MAX_FIELD_CHARS is printed in part, and says so (capField).
-    for (const line of wrap(text(capField(value).text), bold, 11, factsWidth)) {
-      page.drawText(line, { x: factsX, y: fy - 11, size: 11, font: bold });
+    const lines = wrap(text(capField(value).text), bold, 11, A4[0] - MARGIN - fx);
+    if (fy - 16 - lines.length * 14 < FOOTER_TOP) {
+      page = doc.addPage(A4);
+      fy = A4[1] - MARGIN;
+      fx = MARGIN;
+      page.drawText(text(`Check ${check.checkId} - continued`), { x: MARGIN, y: fy - 12, size: 12, font: bold });
+      fy -= 26;
+    }
+    page.drawText(label, { x: fx, y: fy - 9, size: 8.5, font: regular, color: rgb(0.35, 0.35, 0.35) });
+    fy -= 11;
+    for (const line of lines) {
+      page.drawText(line, { x: fx, y: fy - 11, size: 11, font: bold });
       fy -= 14;
     }
     fy -= 5;
   }
-  y = Math.min(fy, photoTop - 210) - 10;
+  y = Math.min(fy, page === first ? photoBottom : fy) - 10;
 
   await drawQr(page, doc, copy.credentialText, y, regular, text, check.checkId);
 
-  const footer = `Credential SHA-256: ${check.credentialSha256}` + (opts.now ? `   PDF made ${opts.now.toISOString()}` : '');
-  page.drawText(footer, { x: MARGIN, y: MARGIN - 20, size: 7, font: regular, color: rgb(0.4, 0.4, 0.4) });
-  if (simplified) {
-    page.drawText('Some characters could not be printed in this PDF\'s font and were simplified; the QR code holds the exact text.', {
-      x: MARGIN, y: MARGIN - 10, size: 7, font: regular, color: rgb(0.4, 0.4, 0.4),
-    });
-  }
+  // Every page names the check, the credential's hash and (a DEMO check) that it is not a real check.
+  const pages = doc.getPages();
+  const footer = `Check ${check.checkId}   Credential SHA-256: ${check.credentialSha256}` + (opts.now ? `   PDF made ${opts.now.toISOString()}` : '');
+  pages.forEach((p, i) => {
+    const grey = rgb(0.4, 0.4, 0.4);
+    p.drawText(text(`${check.demo ? 'DEMO - not a real check.   ' : ''}${footer}   Page ${i + 1} of ${pages.length}`), { x: MARGIN, y: MARGIN - 20, size: 6.5, font: regular, color: grey });
+    if (simplified) {
+      p.drawText('Some characters could not be printed in this PDF\'s font and were simplified; the QR code holds the exact text.', { x: MARGIN, y: MARGIN - 10, size: 7, font: regular, color: grey });
+    }
+  });
   return doc.save();
 }
 

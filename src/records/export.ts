@@ -3,19 +3,20 @@ import { safeJson, safeText } from '../text/safe.js';
 import type { FoldedCheck } from './entries.js';
 
 export const CSV_COLUMNS = [
-  'checkId', 'at', 'deskId', 'purpose', 'verdict', 'reason', 'kid', 'likeness', 'followUpDate', 'keepUntil', 'credentialSha256',
-  'credentialId',
+  'checkId', 'at', 'deskId', 'purpose', 'verdict', 'outcome', 'reason', 'kid', 'likeness', 'followUpDate', 'keepUntil', 'credentialSha256',
+  'credentialId', 'demo',
 ] as const satisfies ReadonlyArray<keyof FoldedCheck>;
 
 /** The check line's own entry number (`seq`) is left out: it numbers a line, not the folded check. */
 export function toJson(checks: readonly FoldedCheck[]): string {
-  return `${safeJson(checks.map(({ type: _type, seq: _seq, ...rest }) => ({ ...rest, likeness: rest.likeness ?? null })), 2)}
+  return `${safeJson(checks.map(({ type: _type, seq: _seq, ...rest }) => ({ ...rest, likeness: rest.likeness ?? null, demo: rest.demo === true })), 2)}
 `;
 }
 
 export function toCsv(checks: readonly FoldedCheck[]): string {
   const rows = [CSV_COLUMNS.join(',')];
-  for (const c of checks) rows.push(CSV_COLUMNS.map((col) => csvField(c[col] ?? '')).join(','));
+  // `demo` says DEMO on a check a DEMO key signed, so no export row of one can pass for a real check.
+  for (const c of checks) rows.push(CSV_COLUMNS.map((col) => csvField(col === 'demo' ? (c.demo ? 'DEMO' : '') : (c[col] ?? ''))).join(','));
   return `${rows.join('\r\n')}\r\n`;
 }
 

@@ -1,22 +1,41 @@
 /** Fold log lines into one view per check: the check line, its latest likeness answer, its latest keep-until. */
-import type { FoldedCheck, LogEntry } from './entries.js';
+import { followUpStands, outcomeOf } from '../check/outcome.js';
+import type { CheckRecord, FoldedCheck, LogEntry } from './entries.js';
 import type { ReadProblem } from './log-file.js';
 
 export class CheckFold {
-  readonly checks = new Map<string, FoldedCheck>();
+  readonly checks = new Map<string, FoldedCheck & { record: CheckRecord }>();
   readonly problems: ReadProblem[] = [];
 
   add(line: number, entry: LogEntry): void {
     if (entry.type === 'check') {
       if (this.checks.has(entry.checkId)) this.problems.push({ line, problem: `check ${entry.checkId} recorded twice; later line ignored`, torn: false });
-      else this.checks.set(entry.checkId, { ...entry });
+      else this.checks.set(entry.checkId, folded(entry, undefined));
       return;
     }
     const check = this.checks.get(entry.checkId);
     if (!check) this.problems.push({ line, problem: `${entry.type} entry for unknown check ${entry.checkId}; ignored`, torn: false });
-    else if (entry.type === 'likeness') check.likeness = entry.likeness;
+    else if (entry.type === 'likeness') this.checks.set(entry.checkId, { ...folded(check.record, entry.likeness), keepUntil: check.keepUntil });
     else if (entry.until > check.keepUntil) check.keepUntil = entry.until;
   }
+
+  /** The folded checks, in log order. */
+  list(): FoldedCheck[] {
+    return [...this.checks.values()].map(({ record: _record, ...check }) => check);
+  }
+}
+
+/** A check line with its latest likeness answer; the line itself is kept to fold a later answer from. */
+function folded(record: CheckRecord, likeness: FoldedCheck['likeness']): FoldedCheck & { record: CheckRecord } {
+  const { outcome: _written, ...rest } = record;
+  const outcome = outcomeOf(record.verdict, likeness ?? 'ask');
+  return {
+    ...rest,
+    ...(likeness !== undefined ? { likeness } : {}),
+    outcome,
+    followUpDate: followUpStands(outcome) ? record.followUpDate : null,
+    record,
+  };
 }
 
 /** Only what the writer needs: each check's keep-until, with the same rules as CheckFold. */

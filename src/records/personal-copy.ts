@@ -9,46 +9,45 @@ import { RecordError } from './errors.js';
 import type { RecordKey } from './key-file.js';
 
 export interface PersonalCopy {
-  /** The scanned text exactly as read: the evidence PDF prints it as a QR so anyone can re-verify it. */
+  /** The scanned text exactly as verified: the evidence PDF prints it as a QR and reads the holder's facts from it. */
   credentialText: string;
   fullName?: string;
   dateOfBirth?: string;
   photo?: { data: Uint8Array; subFormat?: number };
-  /** e.g. "EU Settlement Scheme: settled status". */
+  /** Written by earlier versions (the PDF now words the status and the right from the credential itself). */
   statusSummary?: string;
-  /** e.g. "Right to work: unrestricted". */
   rightChecked?: string;
+  /** The verdict's message at the time of check, when it said more than the reason's words (a stale list's age). */
+  message?: string;
+  /** Who made the check, when the desk asks for it. */
+  checkerName?: string;
+  /** The organisation's reference for the check (tenancy, employee or case number), when the desk asks for it. */
+  reference?: string;
+  /** What the reference is ("Tenancy reference"). */
+  referenceLabel?: string;
 }
+
+/** The optional text members, in the order they are sealed. Field names are fixed: a copy is read back years later. */
+const TEXT_FIELDS = ['fullName', 'dateOfBirth', 'statusSummary', 'rightChecked', 'message', 'checkerName', 'reference', 'referenceLabel'] as const;
+type TextField = (typeof TEXT_FIELDS)[number];
 
 const MAGIC = Buffer.from('PDPC', 'ascii');
 const VERSION = 1;
 const HEADER_BYTES = MAGIC.length + 1 + 8 + 12;
 const TAG_BYTES = 16;
 
-/** JSON form of a copy; photo bytes as base64. Field names are fixed: the format is read back years later. */
-interface SealedJson {
-  credentialText: string;
-  fullName?: string;
-  dateOfBirth?: string;
-  photo?: { data: string; subFormat?: number };
-  statusSummary?: string;
-  rightChecked?: string;
-}
+/** JSON form of a copy; photo bytes as base64. */
+type SealedJson = { credentialText: string; photo?: { data: string; subFormat?: number } } & Partial<Record<TextField, string>>;
 
 export function sealPersonalCopy(checkId: string, copy: PersonalCopy, key: RecordKey): Buffer {
-  const json: SealedJson = {
-    credentialText: copy.credentialText,
-    ...(copy.fullName !== undefined && { fullName: copy.fullName }),
-    ...(copy.dateOfBirth !== undefined && { dateOfBirth: copy.dateOfBirth }),
-    ...(copy.photo && {
-      photo: {
-        data: Buffer.from(copy.photo.data).toString('base64'),
-        ...(copy.photo.subFormat !== undefined && { subFormat: copy.photo.subFormat }),
-      },
-    }),
-    ...(copy.statusSummary !== undefined && { statusSummary: copy.statusSummary }),
-    ...(copy.rightChecked !== undefined && { rightChecked: copy.rightChecked }),
-  };
+  const json: SealedJson = { credentialText: copy.credentialText };
+  for (const field of TEXT_FIELDS) if (copy[field] !== undefined) json[field] = copy[field];
+  if (copy.photo) {
+    json.photo = {
+      data: Buffer.from(copy.photo.data).toString('base64'),
+      ...(copy.photo.subFormat !== undefined && { subFormat: copy.photo.subFormat }),
+    };
+  }
   const iv = randomBytes(12);
   const header = Buffer.concat([MAGIC, Buffer.of(VERSION), key.id, iv]);
   const cipher = createCipheriv('aes-256-gcm', key.bytes, iv);
@@ -96,17 +95,13 @@ export function openPersonalCopy(checkId: string, blob: Uint8Array, key: RecordK
     // Authentic but unreadable: written by something that is not this code.
     throw new RecordError('PERSONAL_COPY_TAMPERED', `personal copy of check ${checkId} opened but is not in the expected form`);
   }
-  return {
-    credentialText: json.credentialText,
-    ...(json.fullName !== undefined && { fullName: json.fullName }),
-    ...(json.dateOfBirth !== undefined && { dateOfBirth: json.dateOfBirth }),
-    ...(json.photo && {
-      photo: {
-        data: new Uint8Array(Buffer.from(json.photo.data, 'base64')),
-        ...(json.photo.subFormat !== undefined && { subFormat: json.photo.subFormat }),
-      },
-    }),
-    ...(json.statusSummary !== undefined && { statusSummary: json.statusSummary }),
-    ...(json.rightChecked !== undefined && { rightChecked: json.rightChecked }),
-  };
+  const copy: PersonalCopy = { credentialText: json.credentialText };
+  for (const field of TEXT_FIELDS) if (typeof json[field] === 'string') copy[field] = json[field];
+  if (json.photo) {
+    copy.photo = {
+      data: new Uint8Array(Buffer.from(json.photo.data, 'base64')),
+      ...(json.photo.subFormat !== undefined && { subFormat: json.photo.subFormat }),
+    };
+  }
+  return copy;
 }

@@ -10,6 +10,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { Outcome } from '../check/outcome.js';
 import { addDays, parseSince, requireCalendarDate, requireInstant, utcDate } from './dates.js';
 import { CHECK_ID, DESK_ID, LIKENESS_ANSWERS, checkRecordProblem, type CheckRecord, type FoldedCheck, type KeepEntry, type Likeness, type LikenessEntry, type LogEntry } from './entries.js';
 import { RecordError } from './errors.js';
@@ -145,7 +146,7 @@ export class RecordReader {
     const fold = new CheckFold();
     const scan = scanLog(this.logFile, ({ line, entry }) => entry && fold.add(line, entry));
     this.problemsSeen = [...scan.problems, ...fold.problems].sort((a, b) => a.line - b.line);
-    const all = [...fold.checks.values()];
+    const all = fold.list();
     return since === null ? all : all.filter((c) => Date.parse(c.at) >= since);
   }
 
@@ -407,6 +408,8 @@ export class RecordStore extends RecordReader {
       ...(rec.statusListUri !== undefined && { statusListUri: rec.statusListUri }),
       ...(rec.statusListIdx !== undefined && { statusListIdx: rec.statusListIdx }),
       ...(rec.credentialId !== undefined && { credentialId: rec.credentialId }),
+      ...(rec.outcome !== undefined ? { outcome: rec.outcome } : {}),
+      ...(rec.demo === true ? { demo: true as const } : {}),
     };
     const problem = checkRecordProblem(record);
     if (problem) throw new RecordError('BAD_ARGUMENT', `check record not valid: ${problem}`);
@@ -429,14 +432,32 @@ export class RecordStore extends RecordReader {
     return record;
   }
 
-  appendLikeness(checkId: string, likeness: Likeness, now: Date = new Date()): void {
+  /** Record the clerk's answer about the photo, with the check's outcome after it (src/check/outcome.ts). */
+  appendLikeness(checkId: string, likeness: Likeness, now: Date = new Date(), outcome?: Outcome): void {
     this.requireOpen();
     this.requireKnown(checkId);
     if (!(LIKENESS_ANSWERS as readonly string[]).includes(likeness)) {
       throw new RecordError('BAD_ARGUMENT', `likeness must be one of ${LIKENESS_ANSWERS.join(', ')}, got ${JSON.stringify(likeness)}`);
     }
-    const entry: LikenessEntry = { type: 'likeness', checkId, at: now.toISOString(), likeness };
+    const entry: LikenessEntry = { type: 'likeness', checkId, at: now.toISOString(), likeness, ...(outcome !== undefined ? { outcome } : {}) };
     this.appendEntry(entry);
+  }
+
+  /**
+   * Add who checked and the organisation's reference to a check's personal copy: it is opened, extended and sealed
+   * again, atomically. These details live only in the sealed copy, never in the log.
+   */
+  addPersonalDetails(checkId: string, details: Pick<PersonalCopy, 'checkerName' | 'reference' | 'referenceLabel'>): void {
+    this.requireOpen();
+    this.requireKnown(checkId);
+    if (!this.key) throw new RecordError('NO_PERSONAL_COPY', `check ${checkId} has no personal copy (copies are kept only when the desk's config turns them on)`);
+    const copy = this.readPersonal(checkId);
+    const next: PersonalCopy = { ...copy };
+    for (const field of ['checkerName', 'reference', 'referenceLabel'] as const) {
+      const value = details[field];
+      if (value !== undefined) next[field] = value;
+    }
+    this.writeBlob(checkId, sealPersonalCopy(checkId, next, this.key));
   }
 
   /** Extend a check's keep-until (never shorten it). */

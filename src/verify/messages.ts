@@ -38,7 +38,7 @@ export const REASON_TEXT: Record<ReasonCode, ReasonText> = {
   SUSPENDED: { message: 'The issuer has suspended this code.', nextStep: ONLINE },
   REVOCATION_DATA_STALE: { message: 'The code verified, but this desk\'s revocation list is out of date.', nextStep: 'Update the desk\'s status list, or confirm with the Home Office online service.' },
   CLOCK_SUSPECT: { message: 'The desk clock appears to be wrong, so dates cannot be trusted.', nextStep: 'Fix the desk clock; meanwhile confirm with the Home Office online service.' },
-  PENDING_APPLICATION: { message: 'The person has an application pending (certificate of application): the right is temporary.', nextStep: 'Use the Employer or Landlord Checking Service to confirm the right.' },
+  PENDING_APPLICATION: { message: 'The person has an application pending (certificate of application): their rights are protected while it is decided, but this code cannot confirm them.', nextStep: 'Confirm the right with the Home Office checking service for this check (Employer Checking Service for work, Landlord Checking Service for rent).' },
   RIGHT_TO_RESIDE_ASSESSMENT: { message: 'Right-to-reside assessment needed (pre-settled or pending status): this does not mean ineligible.', nextStep: 'Carry out a right-to-reside assessment before deciding eligibility.' },
 };
 

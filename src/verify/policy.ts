@@ -25,8 +25,10 @@ export function permissionReason(status: StatusClaim, nowMs: number, skewSeconds
 }
 
 /**
- * Order: NOT VALID reasons first (missing claim, purpose, permission not in force, right not granted), then the
- * CHECK MANUALLY ones (pending application, right-to-reside assessment).
+ * Order: NOT VALID reasons first (missing claim, purpose, permission not in force), then a pending application
+ * (certificate of application), which is never VALID nor NOT VALID for its rights: the Home Office checking service for
+ * the desk confirms them, and at a housing desk the council assesses (right to reside). Then the right not granted,
+ * and pre-settled status at a housing desk (a right-to-reside assessment).
  * @param nowMs the desk time (ms); `skewSeconds` as in VerifyOptions (permission dates: see permissionReason).
  */
 export function deskPolicy(status: StatusClaim | null, desk: DeskPurpose, nowMs: number, skewSeconds = DEFAULT_SKEW_SECONDS): ReasonCode | null {
@@ -34,13 +36,12 @@ export function deskPolicy(status: StatusClaim | null, desk: DeskPurpose, nowMs:
   if (!purposeAccepted(status.purpose, desk)) return 'PURPOSE_MISMATCH';
   const dates = permissionReason(status, nowMs, skewSeconds);
   if (dates !== null) return dates;
+  // A pending application's rights are decided by the checking service (or the council), whatever the code says.
+  if (status.statusType === 'pending') return desk === 'housing' ? 'RIGHT_TO_RESIDE_ASSESSMENT' : 'PENDING_APPLICATION';
   if (desk === 'work' && status.work.kind === 'none') return 'RIGHT_NOT_GRANTED';
   if (desk === 'rent' && !status.rent) return 'RIGHT_NOT_GRANTED';
   if (desk === 'housing' && !status.publicFunds) return 'RIGHT_NOT_GRANTED';
-  if ((desk === 'work' || desk === 'rent') && status.statusType === 'pending') return 'PENDING_APPLICATION';
-  if (desk === 'housing' && (status.statusType === 'pending' || (status.scheme === 'EUSS' && status.statusType === 'limited'))) {
-    return 'RIGHT_TO_RESIDE_ASSESSMENT';
-  }
+  if (desk === 'housing' && status.scheme === 'EUSS' && status.statusType === 'limited') return 'RIGHT_TO_RESIDE_ASSESSMENT';
   return null;
 }
 

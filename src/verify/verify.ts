@@ -9,6 +9,7 @@ import { zlibInflate } from '../credential/compress.js';
 import { credentialId, parseSign1, sigStructure, verifySignature, type CoseSign1 } from '../credential/cose.js';
 import { decodePayload, readClaims, readCwtMeta } from '../credential/cwt.js';
 import { CredentialError } from '../credential/errors.js';
+import { normaliseCodeText } from '../credential/text.js';
 import { DEFAULT_SKEW_SECONDS, MAX_KEYS_TRIED_WITHOUT_KID, MAX_TEXT_CHARS } from '../credential/limits.js';
 import type { CwtMeta, DeskPurpose, Identity, StatusClaim, StatusListRef } from '../credential/types.js';
 import type { KeySet, TrustedKey } from '../trust/keyset.js';
@@ -75,15 +76,6 @@ function looksLikeCredential(text: string): boolean {
   return text.length > 0 && isBase45Alphabet(text);
 }
 
-/** Strips the CR/LF a scanner or a file may add; the Base45 alphabet has no control characters. */
-function stripLineEnds(text: string): string {
-  let start = 0;
-  let end = text.length;
-  while (start < end && (text.charCodeAt(start) === 10 || text.charCodeAt(start) === 13)) start++;
-  while (end > start && (text.charCodeAt(end - 1) === 10 || text.charCodeAt(end - 1) === 13)) end--;
-  return start === 0 && end === text.length ? text : text.slice(start, end);
-}
-
 /** The COSE kid as the JWK kid string (its UTF-8 bytes), or null when it is not UTF-8 (matches no JWK kid). */
 export function kidToString(kid: Uint8Array): string | null {
   try {
@@ -95,7 +87,7 @@ export function kidToString(kid: Uint8Array): string | null {
 
 /** Base45 → zlib → COSE_Sign1 (throws CredentialError with the stage's reason). */
 export function decodeText(input: string): CoseSign1 {
-  const text = stripLineEnds(input);
+  const text = normaliseCodeText(input);
   if (text.length > MAX_TEXT_CHARS) throw new CredentialError('INPUT_TOO_LONG', `${text.length} characters`);
   let compressed: Uint8Array;
   try {
@@ -237,8 +229,9 @@ function run(text: string, opts: VerifyOptions, p: Progress): Verdict {
     const reason = deskPolicy(claims.status, opts.purpose, nowMs, skew);
     if (reason !== null) return outcome(p, reason);
   } else if (claims.status !== null) {
-    // No desk purpose: an identity check. A status claim it carries must still be in force to show VALID.
-    const reason = permissionReason(claims.status, nowMs, skew);
+    // No desk purpose: an identity check. A status claim it carries must still be in force to show VALID, and a
+    // pending application is never VALID anywhere.
+    const reason = permissionReason(claims.status, nowMs, skew) ?? (claims.status.statusType === 'pending' ? 'PENDING_APPLICATION' : null);
     if (reason !== null) return outcome(p, reason);
   }
   if (staleDetails !== undefined) return staleOutcome(p, staleDetails);

@@ -101,7 +101,7 @@ describe.skipIf(skip !== null)('path auto keeps watching (real ptys; the port li
     const probes: string[] = [];
     const attached = await attachBridge({ path: 'auto', name: 'box' }, {
       hub, displays, log, onLikeness: () => undefined,
-      current: () => idleScreen({ purpose: 'work', demo: false, worth: 'Supporting evidence only.' }),
+      current: () => idleScreen({ purpose: 'work', demo: false, worth: 'Supporting evidence only.', id: 'desk-test' }),
       watch: {
         useSymlink: false,
         pollMs: 100,

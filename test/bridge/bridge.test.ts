@@ -181,7 +181,7 @@ describe.skipIf(skip !== null)('bridge box over a real pty pair (scanner, button
     fw.options.holdAcksFrom = (frame) => frame.type === T.IMAGE_GREY8; // the photo is still on its way…
     bridge.display.show(valid);
     await waitFor(() => messages(fw).some((m) => m.type === 'IMAGE_GREY8'));
-    bridge.display.show(idleScreen({ purpose: 'work', demo: false, worth: '' })); // …when the next screen comes
+    bridge.display.show(idleScreen({ purpose: 'work', demo: false, worth: '', id: 'desk-test' })); // …when the next screen comes
     fw.options.holdAcksFrom = undefined;
     fw.options.holdAcks = false;
     fw.releaseAcks();

@@ -1,5 +1,6 @@
 /** Screen states for bridge display tests, made by the real screen model (src/screen/state.ts) from verdicts. */
 import sharp from 'sharp';
+import { factsFromVerdict } from '../../src/check/index.js';
 import { resultScreen, type ScreenState } from '../../src/screen/state.js';
 import type { Verdict, VerdictKind } from '../../src/verify/verdict.js';
 
@@ -29,9 +30,8 @@ export async function resultState(kind: VerdictKind, name = 'Zażółć Gęślą
   };
   const png = await testPhotoPng();
   return resultScreen({
-    verdict,
-    desk: { purpose: 'work', demo: false, worth: 'Supporting evidence only.' },
-    checkedAt: new Date('2026-11-23T12:00:00Z'),
+    facts: factsFromVerdict(verdict, { purpose: 'work', checkedAt: new Date('2026-11-23T12:00:00Z'), likeness: 'ask', demo: false }),
+    desk: { purpose: 'work', demo: false, worth: 'Supporting evidence only.', id: 'desk-test' },
     checkId: `check-${kind}`,
     photo: trusted ? { mime: 'image/png', base64: png.toString('base64'), width: 96, height: 120 } : null,
   });

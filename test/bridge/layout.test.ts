@@ -19,7 +19,7 @@ function inkAtEdges(op: Extract<DrawOp, { type: 'BITMAP1' }>): boolean[] {
 }
 
 describe('bridge screen layout', () => {
-  const desk = { purpose: 'work' as const, demo: false, worth: 'Supporting evidence only.' };
+  const desk = { purpose: 'work' as const, demo: false, worth: 'Supporting evidence only.', id: 'desk-test' };
   const cases = [
     ['VALID', () => resultState('VALID')],
     ['CHECK MANUALLY', () => resultState('CHECK MANUALLY')],

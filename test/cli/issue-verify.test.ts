@@ -46,9 +46,11 @@ describe('issue → verify round trip', () => {
     expect(v.code).toBe(0);
     expect(v.stdout).toMatch(/^VALID: /);
     expect(v.stdout).toMatch(/Name: +Jordan Specimen/);
-    expect(v.stdout).toMatch(/Status: +settled status \(EU Settlement Scheme\)/);
-    expect(v.stdout).toMatch(/Rights: +work: yes; rent: yes; public funds: yes/);
-    expect(v.stdout).toMatch(/Permission valid until: +no end date/);
+    expect(v.stdout).toMatch(/Status: +Settled status \(EU Settlement Scheme\)/);
+    expect(v.stdout).toMatch(/Checked for: +Right to work\n/);
+    expect(v.stdout).toMatch(/Rights: +✔ Work: may work, no restriction\n/);
+    expect(v.stdout).toMatch(/Permission ends: +No end date \(indefinite\)/);
+    expect(v.stdout).toMatch(/Follow-up check: +None needed: the permission has no end date/);
     expect(v.stdout).toMatch(/Signed by key: +test-issuer \(EdDSA\)/);
     expect(v.stderr).toBe(''); // not a DEMO key: no warning
   });
@@ -123,8 +125,8 @@ describe('issue → verify round trip', () => {
     expect(j.cwt.exp).toBe(Date.UTC(2026, 3, 10, 23) / 1000);
     const human = await runCli(['verify', '--keys', keys, '--at', '2026-04-10T22:00:00Z', '--purpose', 'work', text]);
     expect(human.code).toBe(0);
-    expect(human.stdout).toMatch(/Permission valid from: +2026-02-01/);
-    expect(human.stdout).toMatch(/Permission valid until: +2026-04-10/);
+    expect(human.stdout).toMatch(/Permission starts: +1 February 2026/);
+    expect(human.stdout).toMatch(/Permission ends: +10 April 2026/);
     const after = await runCli(['verify', '--keys', keys, '--at', '2026-04-11T09:00:00+01:00', '--json', text]);
     expect(after.code).toBe(1);
     expect(JSON.parse(after.stdout).reason).toBe('PERMISSION_EXPIRED');
@@ -150,7 +152,7 @@ describe('issue → verify round trip', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^NOT VALID: The permission shown in this code has not started yet/);
     expect(r.stdout).toMatch(/Reason: +PERMISSION_NOT_STARTED/);
-    expect(r.stdout).toMatch(/Permission valid from: +2026-06-01/);
+    expect(r.stdout).toMatch(/Permission starts: +1 June 2026/);
     expect((await runCli(['verify', '--keys', keys, '--at', '2026-05-31T23:00:00Z', text])).code).toBe(0); // 00:00 in London
   });
 
@@ -187,13 +189,22 @@ describe('verify: exit codes and --json on the bundled DEMO codes', () => {
   it('human output names verdict, status, rights, permission end and reason', async () => {
     const r = await verifyDemo('demo-pre-settled', '--purpose', 'housing');
     expect(r.stdout).toMatch(/^CHECK MANUALLY: /);
-    expect(r.stdout).toMatch(/Status: +pre-settled status \(EU Settlement Scheme\)/);
-    expect(r.stdout).toMatch(/Permission valid until: +2034-04-30/);
+    expect(r.stdout).toMatch(/Status: +Pre-settled status \(EU Settlement Scheme\)/);
+    expect(r.stdout).toMatch(/Permission ends: +30 April 2034/);
     expect(r.stdout).toMatch(/Reason: +RIGHT_TO_RESIDE_ASSESSMENT/);
+    expect(r.stdout).toMatch(/Rights: +\? Public funds: right-to-reside assessment needed/);
+    expect(r.stdout).not.toMatch(/✔/);
     const tampered = await verifyDemo('demo-tampered');
     expect(tampered.stdout).toMatch(/^NOT VALID: .*altered/);
     expect(tampered.stdout).toMatch(/Reason: +SIGNATURE_INVALID/);
     expect(tampered.stdout).not.toMatch(/Name:/); // nothing from an unverified payload is shown
+    expect(tampered.stdout).not.toMatch(/✔/);
+    const url = await runCli(['verify', '--keys', DEMO_KEYS, 'https://example.org/']);
+    expect(url.code).toBe(1);
+    expect(url.stdout).toMatch(/^NOT A STATUS CODE: /);
+    const half = await runCli(['verify', '--keys', DEMO_KEYS, readFileSync(join(EXAMPLES, 'demo-valid.txt'), 'utf8').slice(0, 500)]);
+    expect(half.code).toBe(1);
+    expect(half.stdout).toMatch(/^SCAN AGAIN: /);
   });
 
   it('--json: exactly one JSON document on stdout, in the documented shape; the DEMO warning goes to stderr', async () => {

@@ -8,7 +8,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PHOTO_UNREADABLE } from '../../src/screen/photo.js';
-import { demoCode, demoSigned, EXAMPLES, startTestKiosk, type TestKiosk } from './helpers.js';
+import { demoCode, demoSigned, EXAMPLES, records, startTestKiosk, type TestKiosk } from './helpers.js';
 import { CHROMIUM, CHROMIUM_ARGS, guardTool } from './tools.js';
 
 const why = guardTool('chromium');
@@ -71,9 +71,29 @@ describe.skipIf(why !== null)(`status page in headless Chromium${why ? ` (SKIPPE
     expect(await p.isVisible('#demo')).toBe(true);
     // A screen without a person leaves nothing of this one in the page, not even hidden.
     k.scan('not a status code');
-    await shows(p, 'NOT VALID');
+    await shows(p, 'NOT A STATUS CODE');
     expect(await p.content()).not.toContain('Specimen');
     expect(await p.getAttribute('#photo', 'src')).toBeNull();
+  });
+
+  it('"No, not them": the VALID screen becomes PHOTO DOES NOT MATCH, red, its own icon, no tick anywhere', async () => {
+    k = await startTestKiosk({ purpose: 'rent' });
+    const p = await openPage(k);
+    k.scan(demoCode('demo-valid'));
+    await shows(p, 'VALID');
+    expect(await p.$$eval('#likeness button', (bs) => bs.map((b) => `${b.tagName}:${b.textContent}`))).toEqual(['BUTTON:Yes, it is them', 'BUTTON:No, not them', 'BUTTON:Not checked']);
+    await p.click('#likeness-no');
+    await shows(p, 'PHOTO DOES NOT MATCH');
+    expect(await p.getAttribute('body', 'data-colour')).toBe('red');
+    expect(await p.getAttribute('#icon', 'data-icon')).toBe('mismatch');
+    expect(await p.textContent('#message')).toMatch(/Do not accept this code for this person/);
+    expect(await p.textContent('#next-step')).not.toMatch(/Check the photo/);
+    // No tick in the text or drawn by CSS.
+    const marks = await p.$$eval('#rights li', (lis) => lis.map((li) => `${getComputedStyle(li, '::before').content} ${li.textContent}`));
+    expect(marks.join(' ')).not.toContain('✔');
+    expect(await p.textContent('body')).not.toContain('✔');
+    const lines = records(k.dir);
+    expect(lines.find((l) => l.type === 'likeness')).toMatchObject({ likeness: 'no', outcome: 'PHOTO_MISMATCH' });
   });
 
   it('NOT VALID: words, cross icon, red, no person from an unverified code', async () => {
@@ -97,7 +117,8 @@ describe.skipIf(why !== null)(`status page in headless Chromium${why ? ` (SKIPPE
     expect(await p.getAttribute('body', 'data-colour')).toBe('amber');
     expect(await p.getAttribute('#icon', 'data-icon')).toBe('warning');
     expect(await p.textContent('#message')).toMatch(/certificate of application/);
-    expect(await p.textContent('#next-step')).toMatch(/Employer or Landlord Checking Service/);
+    expect(await p.textContent('#next-step')).toMatch(/Employer Checking Service/);
+    expect(await p.content()).not.toMatch(/Landlord Checking Service|no time limit/);
     expect(await photoWidth(p)).toBeGreaterThan(16);
   });
 
@@ -116,7 +137,8 @@ describe.skipIf(why !== null)(`status page in headless Chromium${why ? ` (SKIPPE
     const p = await openPage(k);
     k.scan('A'.repeat(5000)); // longer than any QR: the scanner drops it
     await shows(p, 'SCAN AGAIN');
-    expect(await p.getAttribute('#icon', 'data-icon')).toBe('warning');
+    expect(await p.getAttribute('#icon', 'data-icon')).toBe('rescan');
+    expect(await p.getAttribute('body', 'data-colour')).toBe('blue');
     expect(await p.textContent('#message')).toMatch(/more than a QR code can hold/);
   });
 

@@ -5,8 +5,8 @@ import { EventEmitter } from 'node:events';
 import { deflateSync } from 'node:zlib';
 import { pino, type Logger } from 'pino';
 import sharp from 'sharp';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { Desk, type CheckRecorder } from '../../src/kiosk/wiring.js';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { Desk, type CheckRecorder } from '../../src/kiosk/desk.js';
 import { DEMO_KEYS_FILE } from '../../src/kiosk/kiosk.js';
 import { base45Decode, base45Encode } from '../../src/credential/base45.js';
 import { encodeCbor } from '../../src/credential/cbor.js';
@@ -56,7 +56,7 @@ function makeDesk(o: { clearAfterMs?: number; recorder?: CheckRecorder; maxQueue
     recordLikeness: (id, a) => void likeness.push([id, a]),
   };
   const desk = new Desk({
-    desk: { purpose: 'work', demo: true, worth: DEFAULT_WORTH },
+    desk: { purpose: 'work', demo: true, worth: DEFAULT_WORTH, id: 'desk-t' },
     check: (text, now) => verify(text, { keys, now, purpose: 'work' }),
     newCheckId: () => `check-${++n}`,
     displays: [{ name: 'sink', show: (s) => void shown.push(s), close: async () => {} }],
@@ -68,15 +68,19 @@ function makeDesk(o: { clearAfterMs?: number; recorder?: CheckRecorder; maxQueue
   return { desk, shown, checks, likeness };
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('Desk pipeline', () => {
+  afterEach(() => vi.useRealTimers());
+
   it('a duplicate after auto-clear re-shows the same check without a second record', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const { desk, shown, checks } = makeDesk({ clearAfterMs: 50 });
     const code = demoCode('demo-valid');
     await desk.onScan(scanOf(code));
     expect(shown.at(-1)).toMatchObject({ kind: 'result', checkId: 'check-1' });
-    await sleep(150);
+    vi.advanceTimersByTime(49);
+    expect(shown.at(-1)?.kind).toBe('result');
+    vi.advanceTimersByTime(1);
     expect(shown.at(-1)?.kind).toBe('idle');
     desk.onDuplicate(scanOf(code));
     expect(shown.at(-1)).toMatchObject({ kind: 'result', checkId: 'check-1', verdict: 'VALID' });
@@ -174,8 +178,49 @@ describe('Desk pipeline', () => {
   it('a dropped scan shows SCAN AGAIN and makes no record', () => {
     const { desk, shown, checks } = makeDesk();
     desk.onDropped({ reason: 'SCAN_TOO_LONG', transport: 'serial', source: '/dev/ttyACM0', at: Date.now() });
-    expect(shown.at(-1)).toMatchObject({ kind: 'scan-again', headline: 'SCAN AGAIN', icon: 'warning' });
+    expect(shown.at(-1)).toMatchObject({ kind: 'scan-again', headline: 'SCAN AGAIN', icon: 'rescan', colour: 'blue' });
     expect(checks).toEqual([]);
+    expect(desk.counters.dropped).toBe(1);
+    desk.close();
+  });
+
+  it('text that is not a check (a web link, half a code) shows its own screen, is counted, and makes no record', async () => {
+    const { desk, shown, checks } = makeDesk();
+    await desk.onScan(scanOf('https://example.org/menu'));
+    expect(shown.at(-1)).toMatchObject({ kind: 'not-a-code', headline: 'NOT A STATUS CODE', checkId: null });
+    await desk.onScan(scanOf(demoCode('demo-valid').slice(0, 300)));
+    expect(shown.at(-1)).toMatchObject({ kind: 'scan-again', headline: 'SCAN AGAIN', checkId: null });
+    await desk.onScan(scanOf(`\r\n ${demoCode('demo-valid')} \n`)); // stray line breaks and spaces around a code
+    expect(shown.at(-1)).toMatchObject({ kind: 'result', verdict: 'VALID' });
+    expect(checks).toEqual(['check-1']);
+    expect(desk.counters).toMatchObject({ checks: 1, notAStatusCode: 1, scanAgain: 1 });
+    desk.close();
+  });
+
+  it('"No, not them" turns VALID into PHOTO DOES NOT MATCH, and the record carries the outcome', async () => {
+    const outcomes: string[] = [];
+    const { desk, shown } = makeDesk({
+      recorder: { recordCheck: ({ description }) => void outcomes.push(description.outcome), recordLikeness: (_id, _a, _at, d) => void outcomes.push(d.outcome) },
+    });
+    await desk.onScan(scanOf(demoCode('demo-valid')));
+    expect(shown.at(-1)).toMatchObject({ headline: 'VALID', outcome: 'PHOTO_PENDING' });
+    expect(desk.answerLikeness('check-1', 'no', 'test')).toBe(true);
+    expect(shown.at(-1)).toMatchObject({ headline: 'PHOTO DOES NOT MATCH', colour: 'red', icon: 'mismatch', outcome: 'PHOTO_MISMATCH', verdict: 'VALID' });
+    expect(shown.at(-1)?.rights.some((r) => r.answer === 'yes' || r.answer === 'restricted')).toBe(false);
+    expect(shown.at(-1)?.nextStep).not.toMatch(/Check the photo/);
+    expect(outcomes).toEqual(['PHOTO_PENDING', 'PHOTO_MISMATCH']);
+    desk.close();
+  });
+
+  it('the desk\'s alerts reach every display at once, on whatever screen is showing, and clear again', async () => {
+    const { desk, shown } = makeDesk();
+    await desk.onScan(scanOf(demoCode('demo-valid')));
+    const alert = { code: 'SCANNER_NOT_CONNECTED' as const, text: 'Scanner not connected: serial:/dev/ttyACM0' };
+    desk.setAlerts([alert]);
+    expect(shown.at(-1)).toMatchObject({ kind: 'result', checkId: 'check-1', alerts: [alert] });
+    desk.setAlerts([]);
+    expect(shown.at(-1)).toMatchObject({ kind: 'result', checkId: 'check-1', alerts: [] });
+    expect(shown.at(-1)?.clearsAt).not.toBeNull();
     desk.close();
   });
 
@@ -217,6 +262,7 @@ describe('Desk pipeline', () => {
     await desk.onScan(scanOf(demoCode('demo-student')));
     await desk.onScan(scanOf('not a code'));
     expect(likeness).toEqual([['check-1', 'no'], ['check-2', 'not-asked']]);
+    expect(desk.state.kind).toBe('not-a-code');
     desk.close();
   });
 });

@@ -147,3 +147,8 @@ export class SseClient {
     this.req?.destroy();
   }
 }
+
+/** The record lines a test kiosk wrote (its record folder is `<dir>/records`). */
+export function records(dir: string): Array<Record<string, unknown>> {
+  return readFileSync(path.join(dir, 'records', 'checks.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+}

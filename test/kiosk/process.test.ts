@@ -116,7 +116,11 @@ describe('proofdesk run (process)', () => {
     child.stderr!.on('data', (c: Buffer) => (p.stderr += c.toString()));
     procs.push(p);
     const { port } = await ready(p);
-    expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
+    // The screen is served, and says (as /health does) that no scanner can be read.
+    const health = await fetch(`http://127.0.0.1:${port}/health`);
+    expect(health.status).toBe(503);
+    expect(await health.json()).toMatchObject({ ok: false, problems: [expect.stringMatching(/No scanner is set up/)], scanners: [] });
+    expect(p.stderr).toMatch(/"event":"desk-alert".*No scanner is set up/);
     await new Promise((r) => setTimeout(r, 1000));
     child.kill('SIGTERM');
     expect((await p.exit).code).toBe(0);
@@ -280,10 +284,12 @@ describe('proofdesk run (process)', () => {
     const { port, token } = await ready(p);
     const sse = await SseClient.open(port, token);
     p.child.stdin!.write(codes.join('\n') + '\nnot a code at all\n' + 'Z'.repeat(5000) + '\n');
-    await until('every check recorded', () => checkCount(store) === codes.length + 1);
+    // The codes are checks; "not a code at all" is NOT A STATUS CODE and the over-long read SCAN AGAIN: neither is recorded.
     await sse.waitFor((s) => s.kind === 'scan-again');
-    // The records file can be written before the last screens reach this client (another channel): wait for them.
-    await until('every check on screen', () => sse.states.filter((s) => s.kind === 'result').length === codes.length + 1);
+    // The records file can be written before the last screens reach this client (another channel): wait for both.
+    await until('every check on screen', () => sse.states.filter((s) => s.kind === 'result').length === codes.length);
+    await until('every check recorded', () => checkCount(store) === codes.length);
+    expect(sse.states.some((s) => s.kind === 'not-a-code')).toBe(true);
     // The screen did show the personal data (so it was in the process), yet none of it reached the log.
     expect(JSON.stringify(sse.states)).toContain('Jordan Specimen');
     await fetch(`http://127.0.0.1:${port}/likeness?token=${token}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ checkId: 'nope', answer: 'yes' }) });

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { likenessKeyFilter } from '../../src/kiosk/terminal-input.js';
 import { DEFAULT_WORTH, idleScreen, resultScreen } from '../../src/screen/state.js';
 import { renderTerminal } from '../../src/screen/terminal.js';
@@ -13,7 +13,7 @@ import { demoCode, ROOT, tempDir } from './helpers.js';
 import { guardTool } from './tools.js';
 import { describeUnsafe } from '../text/unsafe.js';
 
-const desk = { purpose: 'work' as const, demo: true, worth: DEFAULT_WORTH };
+const desk = { purpose: 'work' as const, demo: true, worth: DEFAULT_WORTH, id: 'desk-t' };
 
 function verdict(name: string): Verdict {
   return {
@@ -31,19 +31,45 @@ describe('terminal display', () => {
     const plain = renderTerminal(s, { colour: false, likenessKeys: true });
     expect(plain).toContain('== [✔] VALID ==');
     expect(plain).toContain('DEMO');
-    expect(plain).toContain('Name:          Ada Example');
-    expect(plain).toContain('Date of birth: 1990-01-31');
-    expect(plain).toContain('Type y (yes), n (no) or x (not checked)');
+    expect(plain).toMatch(/Name: +Ada Example/);
+    expect(plain).toMatch(/Date of birth: +31 January 1990/);
+    expect(plain).toMatch(/Checked for: +Right to work/);
+    expect(plain).toContain('✔ Work: may work, no restriction');
+    expect(plain).toContain('Press y (yes), n (no) or x (not checked)');
     expect(plain).toContain(DEFAULT_WORTH);
     expect(plain).not.toContain('\x1b[');
     expect(renderTerminal(s, { colour: true, likenessKeys: false })).toContain('\x1b[1;97;42m');
     expect(renderTerminal(idleScreen(desk), { colour: false, likenessKeys: false })).toContain('Ready to scan');
     // Without a web screen the terminal does not send the checker to one.
     const withPhoto = resultScreen({ verdict: verdict('Ada Example'), desk, checkedAt: new Date('2026-11-23T10:00:00Z'), checkId: 'c1', photo: { mime: 'image/png', base64: 'iVBORw0K', width: 1, height: 1 } });
-    expect(renderTerminal(withPhoto, { colour: false, likenessKeys: false })).toContain('Photo:         shown on the web screen');
+    expect(renderTerminal(withPhoto, { colour: false, likenessKeys: false })).toMatch(/Photo: +shown on the web screen/);
     const noWeb = renderTerminal(withPhoto, { colour: false, likenessKeys: false, web: false });
     expect(noWeb).not.toContain('web screen');
     expect(noWeb).toMatch(/compare the person with their identity document/);
+  });
+
+  it('asks for typed keys only when the terminal takes them; says where else the answer can be given', () => {
+    const s = resultScreen({ verdict: verdict('Ada Example'), desk, checkedAt: new Date(), checkId: 'c1' });
+    expect(renderTerminal(s, { colour: false, likenessKeys: false })).toMatch(/Answer on the web screen\./);
+    expect(renderTerminal(s, { colour: false, likenessKeys: false, web: false, bridgeKeys: true })).toMatch(/Answer with the bridge box's YES \/ NO keys/);
+    const nowhere = renderTerminal(s, { colour: false, likenessKeys: false, web: false });
+    expect(nowhere).not.toMatch(/type|press/i);
+    expect(nowhere).toMatch(/recorded as "not checked"/);
+  });
+
+  it('"No, not them", NOT VALID rights and the desk\'s alerts', () => {
+    const no = resultScreen({ verdict: verdict('Ada Example'), desk, checkedAt: new Date(), checkId: 'c1', likeness: 'no' });
+    const out = renderTerminal(no, { colour: false, likenessKeys: true });
+    expect(out).toContain('== [≠] PHOTO DOES NOT MATCH ==');
+    expect(out).not.toContain('✔');
+    expect(out).toMatch(/Photo check: +NO/);
+    const revoked = resultScreen({ verdict: { ...verdict('Ada Example'), verdict: 'NOT VALID', valid: false, reason: 'REVOKED' }, desk, checkedAt: new Date(), checkId: 'c2' }, {
+      alerts: [{ code: 'SCANNER_NOT_CONNECTED', text: 'Scanner not connected: serial:/dev/ttyACM0' }],
+    });
+    const r = renderTerminal(revoked, { colour: false, likenessKeys: true });
+    expect(r).not.toContain('✔');
+    expect(r).toContain('– Right to work: not established by this check');
+    expect(r).toContain('!! Scanner not connected: serial:/dev/ttyACM0');
   });
 
   it('text from a code cannot drive the terminal or reorder it (control and bidi characters are replaced)', () => {
@@ -55,30 +81,62 @@ describe('terminal display', () => {
   });
 });
 
-describe('likeness keys at the terminal', () => {
-  async function through(input: string[]): Promise<{ out: string; answers: LikenessAnswer[] }> {
+describe('likeness keys at the terminal: a lone key press answers, a scanner\'s burst never does', () => {
+  afterEach(() => vi.useRealTimers());
+
+  /** Feed timed chunks ([ms after the previous, text]) through the filter on a fake clock. */
+  async function typed(chunks: Array<[number, string]>): Promise<{ out: string; answers: LikenessAnswer[] }> {
+    vi.useFakeTimers();
     const answers: LikenessAnswer[] = [];
-    const filter = likenessKeyFilter((a) => answers.push(a));
-    const src = new PassThrough();
+    const filter = likenessKeyFilter({ onAnswer: (a) => answers.push(a), clock: () => Date.now() });
     let out = '';
-    src.pipe(filter).on('data', (c: Buffer) => (out += c.toString('latin1')));
-    for (const chunk of input) src.write(chunk);
-    src.end();
-    await new Promise((r) => filter.on('end', r));
+    filter.on('data', (c: Buffer) => (out += c.toString('latin1')));
+    for (const [after, text] of chunks) {
+      await vi.advanceTimersByTimeAsync(after);
+      filter.write(Buffer.from(text, 'latin1'));
+    }
+    await vi.advanceTimersByTimeAsync(1000);
+    filter.end();
     return { out, answers };
   }
 
-  it('a line that is exactly y, n or x answers; every other line passes through unchanged, across chunk borders', async () => {
-    const { out, answers } = await through(['HC1:ABC\ny\n', 'n', '\nYES\n x \nxx\n', 'NCF', 'OX\r\nx\r\n', 'LAST']);
-    expect(answers).toEqual(['yes', 'no', 'not-asked', 'not-asked']);
-    expect(out).toBe('HC1:ABC\nYES\nxx\nNCFOX\r\nLAST');
+  it('a y, n or x typed on its own answers, and is not passed on as a scan', async () => {
+    const { out, answers } = await typed([[500, 'y'], [300, '\r'], [2000, 'n'], [2000, 'X']]);
+    expect(answers).toEqual(['yes', 'no', 'not-asked']);
+    expect(out).toBe('\n'); // the Enter after an answer is an empty line, which the scanner ignores
   });
 
-  it('a long line is never held back (it streams on after a few characters)', async () => {
+  it('a QR holding "y" (y and the scanner\'s Enter in one burst) is a scan, not an answer', async () => {
+    const { out, answers } = await typed([[500, 'y'], [3, '\r']]);
+    expect(answers).toEqual([]);
+    expect(out).toBe('y\n');
+  });
+
+  it('a credential, a line break and a "y" typed by a wedge in one burst never answer', async () => {
+    const burst = 'NCFOXN%TS3DH\ry\r'.split('').map((c): [number, string] => [4, c]);
+    const { out, answers } = await typed([[500, 'N'], ...burst.slice(1)]);
+    expect(answers).toEqual([]);
+    expect(out).toBe('NCFOXN%TS3DH\ny\n');
+  });
+
+  it('a paste arrives in one chunk and passes through; a key in the middle of a line is text', async () => {
+    const { out, answers } = await typed([[500, 'HC1:ABC\r\nyes\r\n'], [500, 'AB'], [500, 'y'], [500, '\r']]);
+    expect(answers).toEqual([]);
+    expect(out).toBe('HC1:ABC\n\nyes\n\nABy\n');
+  });
+
+  it('a long line is never held back', async () => {
     const long = 'A'.repeat(10_000);
-    const { out, answers } = await through([long.slice(0, 5000), long.slice(5000), '\n']);
+    const { out, answers } = await typed([[0, long.slice(0, 5000)], [1, long.slice(5000)], [1, '\r']]);
     expect(out).toBe(`${long}\n`);
     expect(answers).toEqual([]);
+  });
+
+  it('Ctrl-C is reported (raw mode does not make it a signal)', () => {
+    let interrupted = 0;
+    const filter = likenessKeyFilter({ onAnswer: () => undefined, onInterrupt: () => interrupted++ });
+    filter.write('\x03');
+    expect(interrupted).toBe(1);
   });
 });
 
@@ -105,15 +163,24 @@ describe.skipIf(why !== null)(`typing at the kiosk's own terminal (a real pty vi
     };
     try {
       await until('ready', () => /proofdesk ready: http:\/\/127\.0\.0\.1:\d+\/\?token=/.test(screen));
-      child.stdin.write(`${demoCode('demo-valid')}\n`);
-      await until('the verdict', () => screen.includes('Type y (yes), n (no) or x (not checked)'));
+      child.stdin.write(`${demoCode('demo-valid')}\r`);
+      await until('the verdict', () => screen.includes('Press y (yes), n (no) or x (not checked)'));
       expect(screen).toMatch(/\[✔\] VALID/);
       expect(screen).toContain('Jordan Specimen');
-      child.stdin.write('y\n');
-      await until('the answer', () => screen.includes('Likeness: yes'));
+      // A scanned "y" and its Enter, in one burst, is a scan (NOT A STATUS CODE), never the clerk's answer…
+      child.stdin.write('y\r');
+      await until('the scanned y', () => screen.includes('NOT A STATUS CODE'));
+      // …and the clerk's own key press, alone, is.
+      child.stdin.write(`${demoCode('demo-pre-settled')}\r`);
+      await until('the next verdict', () => screen.lastIndexOf('[✔] VALID') > screen.lastIndexOf('NOT A STATUS CODE'));
+      child.stdin.write('y');
+      await until('the answer', () => /Photo check: +Yes/.test(screen));
       const lines = readFileSync(path.join(store, 'checks.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-      expect(lines.map((l) => l.type)).toEqual(['check', 'likeness']);
-      expect(lines[1]).toMatchObject({ checkId: lines[0]!.checkId, likeness: 'yes' });
+      // The first check was left unanswered when the scanned "y" replaced it (recorded as not checked); the second
+      // was answered by the key press. The scanned "y" made no record at all.
+      expect(lines.map((l) => l.type)).toEqual(['check', 'likeness', 'check', 'likeness']);
+      expect(lines[1]).toMatchObject({ checkId: lines[0]!.checkId, likeness: 'not-asked', outcome: 'PHOTO_NOT_CHECKED' });
+      expect(lines[3]).toMatchObject({ checkId: lines[2]!.checkId, likeness: 'yes', outcome: 'CONFIRMED' });
     } finally {
       const pid = existsSync(`/proc/${child.pid}/task/${child.pid}/children`) ? readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/)[0] : '';
       if (pid) process.kill(Number(pid), 'SIGTERM');

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { demoCode, request, SseClient, startTestKiosk, type TestKiosk } from './helpers.js';
+import { demoCode, records, request, SseClient, startTestKiosk, type TestKiosk } from './helpers.js';
 
 let k: TestKiosk | null = null;
 const clients: SseClient[] = [];
@@ -18,9 +18,6 @@ async function open(token?: string, host?: string): Promise<SseClient> {
   return c;
 }
 
-function records(dir: string): Array<Record<string, unknown>> {
-  return readFileSync(path.join(dir, 'records', 'checks.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-}
 
 describe('web display API', () => {
   it('prints a ready URL on 127.0.0.1 with a fresh token each start', async () => {
@@ -61,10 +58,14 @@ describe('web display API', () => {
   it('--no-stdin: no stdin scanner in /health, and text on stdin is not read', async () => {
     k = await startTestKiosk({ stdin: false });
     const sse = await open();
-    expect(JSON.parse((await request(k.kiosk.port, '/health')).body)).toMatchObject({ ok: true, scanners: [] });
+    // No scanner at all: the desk says so, and /health is not ok (503) with the reason.
+    const health = await request(k.kiosk.port, '/health');
+    expect(health.status).toBe(503);
+    expect(JSON.parse(health.body)).toMatchObject({ ok: false, scanners: [], problems: [expect.stringMatching(/No scanner/)] });
+    expect(sse.states.at(-1)).toMatchObject({ kind: 'idle', headline: 'Scanner not connected', alerts: [expect.objectContaining({ code: 'NO_SCANNER' })] });
     k.scan(demoCode('demo-valid'));
     await new Promise((r) => setTimeout(r, 300));
-    expect(sse.states.map((s) => s.kind)).toEqual(['idle']);
+    expect(sse.states.map((s) => s.kind).every((kind) => kind === 'idle')).toBe(true);
   });
 
   it('/health is JSON with ok, version and scanners, and neither it nor the page holds personal data', async () => {
@@ -104,12 +105,17 @@ describe('web display API', () => {
     const tampered = await sse.waitFor((s) => s.reason === 'SIGNATURE_INVALID');
     expect(tampered).toMatchObject({ verdict: 'NOT VALID', icon: 'cross', person: null });
     k.scan('https://example.com/not-a-status-code');
-    const notOurs = await sse.waitFor((s) => s.reason === 'NOT_A_CREDENTIAL');
-    expect(notOurs.message).toBe('This is not a status QR code.');
-    // Every non-empty scan made a record, in order.
+    const notOurs = await sse.waitFor((s) => s.kind === 'not-a-code');
+    expect(notOurs).toMatchObject({ headline: 'NOT A STATUS CODE', icon: 'not-a-code', colour: 'neutral', checkId: null, verdict: null });
+    k.scan(demoCode('demo-valid').slice(0, 600)); // half a code: one of ours, cut off
+    const half = await sse.waitFor((s) => s.kind === 'scan-again');
+    expect(half).toMatchObject({ headline: 'SCAN AGAIN', icon: 'rescan', colour: 'blue', checkId: null });
+    // Every check made a record, in order; the web link and the half code are not checks and made none.
     const checks = records(k.dir).filter((r) => r.type === 'check');
-    expect(checks.map((r) => r.reason)).toEqual(['PENDING_APPLICATION', 'SIGNATURE_INVALID', 'NOT_A_CREDENTIAL']);
-    expect(checks[0]).toMatchObject({ checkId: pending.checkId, verdict: 'CHECK MANUALLY', purpose: 'work', deskId: 'demo-desk' });
+    expect(checks.map((r) => r.reason)).toEqual(['PENDING_APPLICATION', 'SIGNATURE_INVALID']);
+    expect(checks[0]).toMatchObject({ checkId: pending.checkId, verdict: 'CHECK MANUALLY', outcome: 'CHECK_MANUALLY', purpose: 'work', deskId: 'demo-desk', demo: true });
+    // …and /health counts them.
+    expect(JSON.parse((await request(k.kiosk.port, '/health')).body).counters).toMatchObject({ checks: 2, notAStatusCode: 1, scanAgain: 1 });
   });
 
   it('a likeness answer POSTed with the token updates the screen and is appended to the record', async () => {
@@ -146,7 +152,7 @@ describe('web display API', () => {
     const sse = await open();
     k.scan(demoCode('demo-valid'));
     const shown = await sse.waitFor((s) => s.kind === 'result');
-    expect(shown.demo).toBe(false); // a config's own keys: no DEMO banner even though they are the demo keys
+    expect(shown.demo).toBe(true); // a config that names the DEMO keys: the desk says DEMO all the same
     const late = await open();
     expect((await late.waitFor(() => true)).checkId).toBe(shown.checkId); // before clear: the current state
     const cleared = await sse.waitFor((s) => s.kind === 'idle', sse.states.indexOf(shown) + 1);

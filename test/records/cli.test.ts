@@ -57,17 +57,18 @@ describe('proofdesk records', () => {
     const table = proofdesk(['records', 'list', '--store', store]);
     expectOk(table);
     const lines = table.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^CHECK ID\s+TIME \(UTC\)\s+VERDICT\s+REASON\s+LIKENESS\s+FOLLOW-UP\s+KEEP UNTIL$/);
+    expect(lines[0]).toMatch(/^CHECK ID\s+TIME \(UTC\)\s+VERDICT\s+OUTCOME\s+REASON\s+LIKENESS\s+FOLLOW-UP\s+KEEP UNTIL$/);
     expect(lines.slice(1).map((l) => l.split(/\s{2,}/))).toEqual([
-      ['a1', '2026-01-05 09:00:00', 'VALID', '-', 'yes', '-', '2026-02-04'],
-      ['b2', '2026-11-20 10:30:00', 'NOT VALID', 'SIGNATURE_INVALID', '-', '-', '2026-12-20'],
-      ['c3', '2026-11-21 11:00:00', 'CHECK MANUALLY', 'PENDING_APPLICATION', 'not-asked', '2027-05-21', '2026-12-21'],
+      ['a1', '2026-01-05 09:00:00', 'VALID', 'CONFIRMED', '-', 'yes', '-', '2026-02-04'],
+      ['b2', '2026-11-20 10:30:00', 'NOT VALID', 'NOT_VALID', 'SIGNATURE_INVALID', '-', '-', '2026-12-20'],
+      ['c3', '2026-11-21 11:00:00', 'CHECK MANUALLY', 'CHECK_MANUALLY', 'PENDING_APPLICATION', 'not-asked', '2027-05-21', '2026-12-21'],
     ]);
     const json = proofdesk(['records', 'list', '--json', '--since', '2026-11-21', '--store', store]);
     expectOk(json);
     expect(JSON.parse(json.stdout)).toEqual([{
       checkId: 'c3', at: '2026-11-21T11:00:00Z', deskId: 'desk-cli', purpose: 'rent', verdict: 'CHECK MANUALLY', reason: 'PENDING_APPLICATION',
       kid: 'demo-2026', credentialSha256: newCheck('x', '').credentialSha256, followUpDate: '2027-05-21', keepUntil: '2026-12-21', likeness: 'not-asked',
+      outcome: 'CHECK_MANUALLY', demo: false,
     }]);
     expect(JSON.parse(proofdesk(['records', 'list', '--json', '--since', '2027-01-01', '--store', store]).stdout)).toEqual([]);
     expectOneLineError(proofdesk(['records', 'list', '--since', 'yesterday', '--store', store]), /^proofdesk: --since must be a date/);
@@ -83,8 +84,8 @@ describe('proofdesk records', () => {
     const csv = proofdesk(['records', 'export', '--format', 'csv', '--store', store]);
     expectOk(csv);
     const rows = csv.stdout.split('\r\n');
-    expect(rows[0]).toBe('checkId,at,deskId,purpose,verdict,reason,kid,likeness,followUpDate,keepUntil,credentialSha256');
-    expect(rows[2]).toBe(`b2,2026-11-20T10:30:00Z,desk-cli,rent,NOT VALID,SIGNATURE_INVALID,"'=HYPERLINK(""http://x"",""y"")",,,2026-12-20,${newCheck('x', '').credentialSha256}`);
+    expect(rows[0]).toBe('checkId,at,deskId,purpose,verdict,outcome,reason,kid,likeness,followUpDate,keepUntil,credentialSha256,demo');
+    expect(rows[2]).toBe(`b2,2026-11-20T10:30:00Z,desk-cli,rent,NOT VALID,NOT_VALID,SIGNATURE_INVALID,"'=HYPERLINK(""http://x"",""y"")",,,2026-12-20,${newCheck('x', '').credentialSha256},`);
     expect(rows).toHaveLength(5); // header, three rows, final CRLF
     const json = proofdesk(['records', 'export', '--format', 'json', '--store', store]);
     expect(json.stdout).toBe(proofdesk(['records', 'list', '--json', '--store', store]).stdout);

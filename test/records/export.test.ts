@@ -26,7 +26,7 @@ function parseCsv(text: string): string[][] {
 
 const check = (kid: string): FoldedCheck => ({
   type: 'check', checkId: 'c1', at: '2026-11-23T10:00:00Z', deskId: 'desk-1', purpose: 'work', verdict: 'NOT VALID', reason: 'KEY_UNKNOWN',
-  kid, credentialSha256: 'a'.repeat(64), followUpDate: null, keepUntil: '2032-11-23',
+  kid, credentialSha256: 'a'.repeat(64), followUpDate: null, keepUntil: '2032-11-23', outcome: 'NOT_VALID',
 });
 
 /** A spreadsheet in a `;` locale opening the same file: splits at `;`, and honours a quote only at a cell's start. */
@@ -97,5 +97,11 @@ describe('CSV export', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it('carries the outcome, and says DEMO on every row a DEMO key signed', () => {
+    const rows = parseCsv(toCsv([check('k1'), { ...check('DEMO-1'), checkId: 'c2', verdict: 'VALID', reason: null, outcome: 'PHOTO_MISMATCH', likeness: 'no', demo: true }]));
+    const col = (name: string) => rows[0]!.indexOf(name);
+    expect(rows.slice(1).map((r) => [r[col('outcome')], r[col('demo')]])).toEqual([['NOT_VALID', ''], ['PHOTO_MISMATCH', 'DEMO']]);
   });
 });

@@ -37,10 +37,12 @@ describe.runIf(pdfToolsPresent)(`evidence PDF${pdfSkipNote}`, () => {
     expect(await qrTextsOnPage(out)).toEqual([credentialText()]);
     const text = pdfText(out);
     for (const expected of [
-      'Zofia Kowalczyk-Brennan', '1988-04-17', 'EU Settlement Scheme: settled status', 'Right to rent: yes',
+      'Zofia Kowalczyk-Brennan', '17 April 1988', 'Settled status (EU Settlement Scheme)', 'No end date (indefinite)', 'passport *4821',
+      'Right to rent in England: shown by the signed code (Rent: may rent in England), and the checker confirmed the photo.',
       DEFAULT_WORTH_STATEMENT, 'lettings-desk-2', '23 November 2026', '14:05:09', '2026-11-23T14:05:09Z',
-      'Yes - the checker confirmed the photo is of the person present.', 'VALID', '2027-11-23', 'proofdesk verify --image',
+      'Yes — the checker confirmed the photo is of the person present.', 'VALID', 'None needed: the permission has no end date.', 'proofdesk verify --image',
     ]) expect(text).toContain(expected);
+    expect(text).not.toContain('DEMO');
 
     const doc = await PDFDocument.load(fs.readFileSync(out));
     expect(doc.getPageCount()).toBeLessThanOrEqual(2); // the QR moves to page 2 when page 1 would print it too small
@@ -92,17 +94,22 @@ describe.runIf(pdfToolsPresent)(`evidence PDF${pdfSkipNote}`, () => {
   });
 
   it('a pending application (certificate of application) says the right is temporary and points to the checking service', async () => {
-    const copy = { ...(await personalCopy()), rightChecked: '' };
+    const copy = await personalCopy();
+    const pendingText = fs.readFileSync(path.join(import.meta.dirname, '../../examples/demo-pending.txt'), 'utf8').trim();
     const dir = path.join(tmp.dir, 'store');
     const store = await RecordStore.open({ dir, deskId: 'hr-desk', retentionDays: 400, personalCopy: { keyFile: path.join(tmp.dir, 'k') } });
-    store.appendCheck({ ...newCheck('coa-1', '2026-11-23T14:05:09Z', copy.credentialText), verdict: 'CHECK MANUALLY', reason: 'PENDING_APPLICATION', purpose: 'work' }, copy);
+    store.appendCheck({ ...newCheck('coa-1', '2026-11-23T14:05:09Z', pendingText), verdict: 'CHECK MANUALLY', reason: 'PENDING_APPLICATION', purpose: 'work' }, { ...copy, credentialText: pendingText });
     const out = path.join(tmp.dir, 'coa.pdf');
     fs.writeFileSync(out, await evidencePdf(store.get('coa-1')!, store.readPersonal('coa-1')));
     store.close();
     const text = pdfText(out);
-    expect(text).toContain('CHECK MANUALLY: The person has an application pending (certificate of application): the right is temporary.');
-    expect(text).toContain('Use the Employer or Landlord Checking Service to confirm the right.');
-    expect(text).toContain('purpose: work'); // an empty "right checked" falls back to the desk's purpose
+    expect(text).toContain('CHECK MANUALLY: The person has an application pending (certificate of application)');
+    expect(text).toContain('Confirm the right with the Home Office Employer Checking Service');
+    expect(text).not.toContain('Landlord Checking Service');
+    expect(text).toContain('Right to work: NOT established by this check');
+    expect(text).toContain('Not fixed: rights continue while the application is pending');
+    expect(text).toContain("6 months after the Employer Checking Service's positive answer");
+    expect(text).not.toMatch(/no time limit|not time-limited/);
     expect(text).toContain(DEFAULT_WORTH_STATEMENT);
   });
 
@@ -113,5 +120,37 @@ describe.runIf(pdfToolsPresent)(`evidence PDF${pdfSkipNote}`, () => {
     fs.writeFileSync(out, await evidencePdf(check, stored));
     expect(pdfText(out)).toContain('Photo format not supported');
     expect(await qrTextsOnPage(out)).toEqual([credentialText()]);
+  });
+
+  it('a revoked check asserts no right, no status and no follow-up; a DEMO check says DEMO on every page', async () => {
+    const copy = await personalCopy();
+    const dir = path.join(tmp.dir, 'store');
+    const store = await RecordStore.open({ dir, deskId: 'lettings-desk-2', retentionDays: 400, personalCopy: { keyFile: path.join(tmp.dir, 'k') } });
+    store.appendCheck({ ...newCheck('rev-1', '2026-11-23T14:05:09Z', copy.credentialText), verdict: 'NOT VALID', reason: 'REVOKED', outcome: 'NOT_VALID', demo: true }, copy);
+    const out = path.join(tmp.dir, 'revoked.pdf');
+    fs.writeFileSync(out, await evidencePdf(store.get('rev-1')!, store.readPersonal('rev-1')));
+    store.close();
+    const text = pdfText(out);
+    expect(text).toContain('Right to rent in England: asked, NOT established. The issuer has revoked this code.');
+    expect(text).toContain('Not established by this check');
+    expect(text).toContain('None: this check did not establish a right.');
+    expect(text).toContain('Not asked: the code did not pass its check.');
+    expect(text).not.toMatch(/may rent|Settled status|Check again/);
+    const pages = (await PDFDocument.load(fs.readFileSync(out))).getPageCount();
+    expect(text.match(/DEMO - not a real check/g)?.length).toBe(pages);
+    expect(text).toContain('DEMO - made with demonstration keys: this is not a real check');
+  });
+
+  it('"No, not them": PHOTO DOES NOT MATCH, the right not established, and the checker\'s name and reference from the sealed copy', async () => {
+    const copy = { ...(await personalCopy()), checkerName: 'Priya Shah', reference: 'TEN-2026-0042', referenceLabel: 'Tenancy reference' };
+    const { check, stored } = await makeRecord(copy, 'no');
+    const out = path.join(tmp.dir, 'mismatch.pdf');
+    fs.writeFileSync(out, await evidencePdf(check, stored));
+    const text = pdfText(out);
+    for (const expected of ['PHOTO DOES NOT MATCH', 'Do not accept this code for this person', 'NOT established — the checker said the photo is not of the person',
+      'NO — the checker said the photo is NOT of the person present.', 'Checked by', 'Priya Shah', 'Tenancy reference', 'TEN-2026-0042']) {
+      expect(text).toContain(expected);
+    }
+    expect(text).not.toContain('Check the photo is of the person');
   });
 });

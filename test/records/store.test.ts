@@ -28,7 +28,7 @@ describe('append, fold, list', () => {
     expect(lines).toHaveLength(2);
     expect(lines[1]).toBe('');
     expect(JSON.parse(lines[0]!)).toEqual(written);
-    expect(store.list()).toEqual([written]);
+    expect(store.list()).toEqual([{ ...written, outcome: 'PHOTO_PENDING' }]); // a line from before outcomes: derived
     store.close();
   });
 

@@ -121,7 +121,7 @@ describe('revocation through the store', () => {
     expect(v).toMatchObject({ reason: 'REVOCATION_DATA_STALE', details: { ageDays: 9 } });
     expect(v.message).toBe("The code verified, but this desk's revocation list is out of date. The list is 9 days old.");
     // The desk screen shows that message (the age included).
-    const screen = resultScreen({ verdict: v, desk: { purpose: 'rent', demo: false, worth: DEFAULT_WORTH }, checkedAt: new Date(ms(T0 + 9 * 86400 + 5)), checkId: 'c1' });
+    const screen = resultScreen({ verdict: v, desk: { purpose: 'rent', demo: false, worth: DEFAULT_WORTH, id: 'desk-t' }, checkedAt: new Date(ms(T0 + 9 * 86400 + 5)), checkId: 'c1' });
     expect(screen).toMatchObject({ headline: 'CHECK MANUALLY', message: v.message });
   });
 

@@ -51,12 +51,15 @@ describe('policy table', () => {
     ['pending application at a work desk', s({ statusType: 'pending' }), 'work', 'PENDING_APPLICATION'],
     ['pending application at a rent desk', s({ statusType: 'pending' }), 'rent', 'PENDING_APPLICATION'],
     ['pending application at a housing desk', s({ statusType: 'pending' }), 'housing', 'RIGHT_TO_RESIDE_ASSESSMENT'],
-    ['pending application at the other desk', s({ statusType: 'pending' }), 'other', null],
+    ['pending application at the other desk: never VALID', s({ statusType: 'pending' }), 'other', 'PENDING_APPLICATION'],
     ['EUSS pre-settled at a housing desk', s({ statusType: 'limited' }), 'housing', 'RIGHT_TO_RESIDE_ASSESSMENT'],
     ['EUSS pre-settled at a work desk', s({ statusType: 'limited' }), 'work', null],
     ['points-based limited leave at a housing desk', s({ scheme: 'points-based', statusType: 'limited' }), 'housing', null],
     ['refugee status at a housing desk', s({ scheme: 'protection', statusType: 'protection' }), 'housing', null],
-    ['pending without right to rent: NOT VALID beats CHECK MANUALLY', s({ statusType: 'pending', rent: false }), 'rent', 'RIGHT_NOT_GRANTED'],
+    // A certificate of application: the checking service decides the rights, whatever the code says of them.
+    ['pending without right to rent: the Landlord Checking Service decides', s({ statusType: 'pending', rent: false }), 'rent', 'PENDING_APPLICATION'],
+    ['pending without right to work: the Employer Checking Service decides', s({ statusType: 'pending', work: { kind: 'none' } }), 'work', 'PENDING_APPLICATION'],
+    ['pending with no recourse to public funds at a housing desk: the council assesses', s({ statusType: 'pending', publicFunds: false }), 'housing', 'RIGHT_TO_RESIDE_ASSESSMENT'],
     ['pre-settled without public funds at housing', s({ statusType: 'limited', publicFunds: false }), 'housing', 'RIGHT_NOT_GRANTED'],
     ['a work code at a rent desk, even with every right', s({ purpose: 'work' }), 'rent', 'PURPOSE_MISMATCH'],
     ['an other code at a housing desk', s({ purpose: 'other' }), 'housing', null],
@@ -79,10 +82,11 @@ describe('policy table', () => {
     expect(v.identity).not.toBeNull(); // signed: whose code it is can be shown
   });
 
-  it('without a purpose, a signed current credential is VALID whatever its rights (identity credential)', () => {
-    for (const status of [null, s({ work: { kind: 'none' }, rent: false, publicFunds: false }), s({ statusType: 'pending' })]) {
+  it('without a purpose, a signed current credential is VALID whatever its rights (identity credential), but a pending application is not', () => {
+    for (const status of [null, s({ work: { kind: 'none' }, rent: false, publicFunds: false })]) {
       expect(verify(issue(key, { status: status ?? undefined }), { keys, now: NOW_MS }).verdict).toBe('VALID');
     }
+    expect(verify(issue(key, { status: s({ statusType: 'pending' }) }), { keys, now: NOW_MS })).toMatchObject({ verdict: 'CHECK MANUALLY', reason: 'PENDING_APPLICATION' });
   });
 
   it('without a purpose, a permission not yet started or already ended is still NOT VALID', () => {

@@ -18,6 +18,7 @@ export const PAGE_HTML = `<!doctype html>
 </head>
 <body data-kind="idle" data-colour="neutral">
 <div id="demo" hidden>DEMO — demonstration keys only, not a real check</div>
+<div id="alerts" role="alert" hidden></div>
 <header id="banner" role="status" aria-live="assertive">
   <span id="icon" data-icon="none" aria-hidden="true"></span>
   <h1 id="headline">Connecting…</h1>
@@ -32,8 +33,9 @@ export const PAGE_HTML = `<!doctype html>
       <dt>Name</dt><dd id="name" dir="auto"></dd>
       <dt>Date of birth</dt><dd id="dob"></dd>
       <dt id="status-label-dt">Status</dt><dd id="status-label"></dd>
-      <dt>Valid until</dt><dd id="valid-until"></dd>
-      <dt id="follow-up-dt">Check again by</dt><dd id="follow-up"></dd>
+      <dt>Permission ends</dt><dd id="valid-until"></dd>
+      <dt id="document-dt">Document</dt><dd id="document"></dd>
+      <dt id="follow-up-dt">Follow-up check</dt><dd id="follow-up"></dd>
     </dl>
   </section>
   <ul id="rights"></ul>
@@ -48,7 +50,7 @@ export const PAGE_HTML = `<!doctype html>
   <p id="likeness-answer" hidden></p>
   <p id="worth"></p>
 </main>
-<footer><span id="checked-at"></span> <span id="check-id"></span></footer>
+<footer><span id="desk"></span> <span id="checked-at"></span> <span id="check-id"></span> <span id="clears"></span></footer>
 </body>
 </html>
 `;
@@ -63,6 +65,8 @@ header { display: flex; align-items: center; gap: .6em; padding: .4em .8em; colo
 body[data-colour=green] header { background: #1b6e20; }
 body[data-colour=red] header { background: #b71c1c; }
 body[data-colour=amber] header { background: #e8a200; color: #111; }
+body[data-colour=blue] header { background: #1546a0; }
+#alerts { background: #b71c1c; color: #fff; font-weight: 700; padding: .3em .8em; }
 h1 { margin: 0; font-size: 2.2em; letter-spacing: .03em; }
 #icon { width: 2.6em; height: 2.6em; flex: none; }
 #icon svg { width: 100%; height: 100%; }
@@ -80,6 +84,7 @@ dt { color: #555; } dd { margin: 0; font-weight: 700; }
 #rights li[data-answer=restricted]::before { content: "!"; color: #8a4b00; }
 #rights li[data-answer=assess]::before { content: "?"; color: #8a4b00; }
 #rights li[data-answer=no]::before { content: "✖"; color: #b71c1c; }
+#rights li[data-answer=not-established]::before { content: "–"; color: #555; }
 #message { font-size: 1.15em; font-weight: 700; margin: .4em 0 .2em; }
 #next-step { margin: .2em 0; }
 #likeness { border: 2px solid #333; padding: .4em .6em; margin: .5em 0; }
@@ -102,6 +107,10 @@ export const PAGE_JS = `'use strict';
     tick: { shape: 'circle', bg: '#fff', stroke: '#1b6e20', d: 'M24 52 L42 70 L78 30' },
     cross: { shape: 'circle', bg: '#fff', stroke: '#b71c1c', d: 'M30 30 L70 70 M70 30 L30 70' },
     warning: { shape: 'triangle', bg: '#111', stroke: '#ffd54f', d: 'M50 34 L50 62 M50 76 L50 78' },
+    mismatch: { shape: 'circle', bg: '#fff', stroke: '#b71c1c', d: 'M28 40 L72 40 M28 60 L72 60 M62 24 L38 76' },
+    incomplete: { shape: 'circle', bg: '#111', stroke: '#ffd54f', d: 'M36 38 Q36 24 50 24 Q64 24 64 38 Q64 48 50 54 L50 62 M50 74 L50 76' },
+    rescan: { shape: 'circle', bg: '#fff', stroke: '#1546a0', d: 'M72 50 A22 22 0 1 1 62 31 M62 18 L62 32 L48 32' },
+    'not-a-code': { shape: 'circle', bg: '#fff', stroke: '#555', d: 'M50 30 L50 32 M50 44 L50 72' },
   };
   var current = null;
 
@@ -129,7 +138,6 @@ export const PAGE_JS = `'use strict';
   }
 
   var PHOTO_UNREADABLE = ${JSON.stringify(PHOTO_UNREADABLE)};
-  var LIKENESS_WORDS = { yes: 'Photo confirmed as the person in front.', no: 'Photo does NOT match the person in front.', 'not-asked': 'Photo not compared.' };
 
   function render(s) {
     current = s;
@@ -137,6 +145,9 @@ export const PAGE_JS = `'use strict';
     document.body.dataset.colour = s.colour;
     document.body.dataset.verdict = s.verdict || '';
     show('demo', !!s.demo);
+    var alerts = $('alerts'); alerts.textContent = '';
+    (s.alerts || []).forEach(function (a) { var p = document.createElement('div'); p.textContent = a.text; alerts.appendChild(p); });
+    show('alerts', !!(s.alerts && s.alerts.length));
     drawIcon(s.icon);
     text('headline', s.headline);
     text('message', s.message);
@@ -160,16 +171,19 @@ export const PAGE_JS = `'use strict';
     }
     var st = s.status, rights = $('rights');
     rights.textContent = '';
-    text('status-label', st ? st.statusLabel + ' (' + st.schemeLabel + ')' : '');
-    text('valid-until', st ? (st.validUntil ? day(st.validUntil) : 'no time limit') : '');
-    text('follow-up', st && st.followUpDate ? day(st.followUpDate) : '');
-    show('follow-up-dt', !!(st && st.followUpDate)); show('follow-up', !!(st && st.followUpDate));
-    if (st) st.rights.forEach(function (r) { var li = document.createElement('li'); li.dataset.right = r.right; li.dataset.answer = r.answer; li.textContent = r.text; rights.appendChild(li); });
+    text('status-label', st ? st.label : '');
+    text('valid-until', st ? st.permissionEndsText : '');
+    text('document', st && st.document ? st.document : ''); show('document-dt', !!(st && st.document)); show('document', !!(st && st.document));
+    var fu = s.followUp && s.kind === 'result' ? s.followUp.text : '';
+    text('follow-up', fu); show('follow-up-dt', !!fu); show('follow-up', !!fu);
+    (s.rights || []).forEach(function (r) { var li = document.createElement('li'); li.dataset.right = r.right; li.dataset.answer = r.answer; li.textContent = r.text; rights.appendChild(li); });
     show('likeness', s.likeness === 'ask');
-    var answered = s.likeness === 'yes' || s.likeness === 'no' || (s.likeness === 'not-asked' && s.kind === 'result' && !!s.person);
-    text('likeness-answer', answered ? LIKENESS_WORDS[s.likeness] : ''); show('likeness-answer', answered);
+    var answered = s.likeness !== 'ask' && !!s.likenessText;
+    text('likeness-answer', answered ? s.likenessText : ''); show('likeness-answer', answered);
+    text('desk', s.deskId ? 'Desk ' + s.deskId + ' · ' + (s.purposeLabel || '') : '');
     text('checked-at', s.checkedAt ? 'Checked ' + new Date(s.checkedAt).toLocaleString('en-GB') : '');
     text('check-id', s.checkId ? 'Check ' + s.checkId : '');
+    text('clears', s.clearsAt ? 'Clears at ' + new Date(s.clearsAt).toLocaleTimeString('en-GB') : '');
   }
 
   function answer(value) {

@@ -3,7 +3,7 @@
  *
  *   GET  /                  the status page (static, no personal data)
  *   GET  /app.js, /app.css  its script and style
- *   GET  /health            {"ok","version","scanners":[…]} (no personal data)
+ *   GET  /health            {"ok","version","problems","scanners","counters"} (no personal data); 503 when not ok
  *   GET  /events?token=T    SSE: one `data:` JSON ScreenState per change; a new client gets the current state
  *   POST /likeness?token=T  {"checkId","answer":"yes"|"no"|"not-asked"}
  *
@@ -24,13 +24,22 @@ export interface ScannerHealth {
   state: string;
 }
 
+/** What GET /health reports (no personal data): 200 when `ok`, else 503 with the problems in words. */
+export interface HealthReport {
+  ok: boolean;
+  problems: string[];
+  scanners: ScannerHealth[];
+  /** Scans that were not checks and other counts (src/kiosk/desk.ts DeskCounters). */
+  counters: Readonly<Record<string, number>> | null;
+}
+
 export interface WebDisplayOptions {
   /** 0 = any free port. */
   port: number;
   token: string;
   version: string;
   initial: ScreenState;
-  scanners(): ScannerHealth[];
+  health(): HealthReport;
   /** The checker answered on the page; returns false when that check is not the one asking. */
   onLikeness(checkId: string, answer: LikenessAnswer): boolean;
   /** Most event-stream clients at once (each holds a socket). */
@@ -94,6 +103,13 @@ export async function startWebDisplay(opts: WebDisplayOptions): Promise<WebDispl
     const text = typeof body === 'number' ? `${http.STATUS_CODES[body] ?? 'error'}\n` : body;
     res.writeHead(typeof body === 'number' ? body : 200, { ...SECURITY_HEADERS, 'content-type': type, 'content-length': Buffer.byteLength(text) });
     res.end(text);
+  }
+
+  function health(res: http.ServerResponse): void {
+    const report = opts.health();
+    const body = JSON.stringify({ ok: report.ok, version: opts.version, problems: report.problems, scanners: report.scanners, counters: report.counters });
+    res.writeHead(report.ok ? 200 : 503, { ...SECURITY_HEADERS, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+    res.end(body);
   }
 
   function writeEvent(res: http.ServerResponse, json: string): void {
@@ -162,7 +178,7 @@ export async function startWebDisplay(opts: WebDisplayOptions): Promise<WebDispl
       case 'GET /app.js': return send(res, PAGE_JS, 'text/javascript; charset=utf-8');
       case 'GET /app.css': return send(res, PAGE_CSS, 'text/css; charset=utf-8');
       case 'GET /health':
-        return send(res, JSON.stringify({ ok: true, version: opts.version, scanners: opts.scanners() }), 'application/json');
+        return health(res);
       case 'GET /events':
         if (!sameToken(tokenOf(req, url), opts.token)) return send(res, 401);
         return openEvents(req, res);
