@@ -35,7 +35,7 @@ export interface FollowUp {
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-export function isCalendarDate(s: string): boolean {
+function isCalendarDate(s: string): boolean {
   if (!DATE.test(s)) return false;
   const d = new Date(`${s}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;

@@ -6,7 +6,7 @@
  */
 import type { DeskPurpose, Scheme, StatusClaim, WorkRight } from '../credential/types.js';
 
-export const SCHEME_WORDS: Record<Scheme, string> = {
+const SCHEME_WORDS: Record<Scheme, string> = {
   EUSS: 'EU Settlement Scheme',
   'points-based': 'Points-based system',
   family: 'Family route',
@@ -16,7 +16,7 @@ export const SCHEME_WORDS: Record<Scheme, string> = {
 };
 
 /** The status in words, as GOV.UK names it for this scheme. */
-export function statusWords(s: Pick<StatusClaim, 'scheme' | 'statusType'>): string {
+function statusWords(s: Pick<StatusClaim, 'scheme' | 'statusType'>): string {
   switch (s.statusType) {
     case 'indefinite': return s.scheme === 'EUSS' ? 'Settled status' : 'Indefinite leave';
     case 'limited': return s.scheme === 'EUSS' ? 'Pre-settled status' : 'Limited leave';

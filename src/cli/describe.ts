@@ -9,7 +9,7 @@ export type Row = readonly [string, string | undefined];
 
 const PHOTO_FORMAT: Record<number, string> = { 1: 'JPEG', 2: 'JPEG 2000', 3: 'AVIF', 4: 'WebP' };
 /** A right the check did not establish is never marked as granted. */
-export const ANSWER_MARK: Record<RightAnswer, string> = { yes: '✔', restricted: '!', no: '✖', assess: '?', 'not-established': '–' };
+const ANSWER_MARK: Record<RightAnswer, string> = { yes: '✔', restricted: '!', no: '✖', assess: '?', 'not-established': '–' };
 
 /** `label: value` rows, aligned; rows without a value are left out. */
 export function rows(entries: ReadonlyArray<Row>): string {

@@ -190,7 +190,7 @@ function statusListRefOf(verdict: Verdict): { statusListUri?: string; statusList
  * The desk's own problems from the scanners' states: each configured scanner that is not connected, by name, and
  * "no scanner" when none at all can be read (a desk started with none, or every one unplugged).
  */
-export function scannerAlerts(scanners: ReadonlyArray<{ name: string; state: string }>): DeskAlert[] {
+function scannerAlerts(scanners: ReadonlyArray<{ name: string; state: string }>): DeskAlert[] {
   const missing = scanners.filter((s) => s.state !== 'connected');
   const alerts: DeskAlert[] = missing.map((s) => ({ code: 'SCANNER_NOT_CONNECTED', text: `Scanner not connected: ${s.name}` }));
   if (missing.length === scanners.length) {

@@ -17,7 +17,7 @@ const KEYS: Record<string, LikenessAnswer> = { y: 'yes', n: 'no', x: 'not-asked'
  * 100 ms or more apart. A scanner must end its reads with a suffix (Enter or Tab, the factory default): a QR code
  * holding a lone "y" and no suffix cannot be told from a key press.
  */
-export const DEFAULT_QUIET_MS = 40;
+const DEFAULT_QUIET_MS = 40;
 
 export interface LoneKeyOptions {
   onAnswer(answer: LikenessAnswer): void;
