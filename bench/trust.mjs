@@ -102,7 +102,7 @@ async function main() {
     const state = await loadTrustState({ storeDir: dir });
     // An index the list leaves VALID, so the whole pipeline runs to a VALID verdict in both cases.
     let idx = 48213;
-    while (state.context.statusOf({ uri: URI, idx }).status !== 'VALID') idx++;
+    while (state.context.statusOf({ uri: URI, idx }, state.keys.keys[0]).status !== 'VALID') idx++;
     const text = encodeCredential({ ...PHOTO_CREDENTIAL, statusList: { uri: URI, idx } }, { key: issuer.privateKey, alg: 'EdDSA', kid: 'bench-issuer' });
     const now = Date.now();
     const off = { keys: state.keys, now, purpose: 'rent' };
@@ -111,10 +111,11 @@ async function main() {
     let sink = 0;
     const probes = [...indexes(4096, 99)];
     let p = 0;
+    const signer = state.keys.keys[0]; // the key that signed the list (a list answers for its issuer's codes)
     const cases = {
       off: () => { sink ^= verify(text, off).valid ? 1 : 0; },
       on: () => { sink ^= verify(text, on).valid ? 1 : 0; },
-      lookup: () => { sink ^= state.context.statusOf({ uri: URI, idx: probes[p++ & 4095] }).listIssuedAt & 1; },
+      lookup: () => { sink ^= state.context.statusOf({ uri: URI, idx: probes[p++ & 4095] }, signer).listIssuedAt & 1; },
     };
     if (caseName === 'ab') return ab(cases.off, cases.on, () => sink);
     if (caseName === 'aa') return ab(cases.off, cases.off, () => sink); // calibration: the same function twice
@@ -179,7 +180,7 @@ async function sizes() {
         let sink = 0;
         const n = 4_000_000;
         const t1 = performance.now();
-        for (let i = 0; i < n; i++) sink ^= state.context.statusOf({ uri: URI, idx: probes[i & 4095] }).listIssuedAt & 1;
+        for (let i = 0; i < n; i++) sink ^= state.context.statusOf({ uri: URI, idx: probes[i & 4095] }, state.keys.keys[0]).listIssuedAt & 1;
         const lookupNs = ((performance.now() - t1) * 1e6) / n;
         row[format] = { fileBytes: token.length, loadMs: +loadMs.toFixed(1), lookupNs: +lookupNs.toFixed(1), sink: sink & 1 };
       } finally {

@@ -9,6 +9,7 @@ import { extname } from 'node:path';
 import { Command, Option } from 'commander';
 import { TrustError } from '../trust/errors.js';
 import { readFileCapped } from '../trust/files.js';
+import { parseTrustJson } from '../trust/json.js';
 import { writeFileAtomic } from '../storage/files.js';
 import { signingKeyFromJwk } from '../trust/jwk.js';
 import { MAX_LIST_STATE_FILE_BYTES, MAX_ROOT_FILE_BYTES, MAX_STATUS_LIST_BYTES } from '../trust/limits.js';
@@ -43,9 +44,9 @@ function readListState(path: string): ListState {
   const raw = readFileCapped(path, MAX_LIST_STATE_FILE_BYTES, 'list state');
   let f: Partial<ListStateFile>;
   try {
-    f = JSON.parse(raw.toString('utf8')) as Partial<ListStateFile>;
-  } catch {
-    throw new TrustError('LIST_STATE_INVALID', `list state ${path} is not valid JSON`);
+    f = parseTrustJson(raw.toString('utf8'), `list state ${path}`) as Partial<ListStateFile>;
+  } catch (err) {
+    throw new TrustError('LIST_STATE_INVALID', (err as Error).message);
   }
   if (f.type !== STATE_TYPE || f.v !== 1) throw new TrustError('LIST_STATE_INVALID', `${path} is not a status-list state file (make one with \`proofdesk status-list init\`)`);
   if (typeof f.uri !== 'string' || (f.bits !== 1 && f.bits !== 2) || !Number.isSafeInteger(f.size) || typeof f.lst !== 'string' || typeof f.allocated !== 'string') {

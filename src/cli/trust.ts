@@ -8,6 +8,7 @@ import { buildBundle, isoOf } from '../trust/bundle.js';
 import { writeFileAtomic } from '../storage/files.js';
 import { DEFAULT_MAX_STATUS_AGE_SECONDS, MAX_BUNDLE_FILE_BYTES, MAX_ROOT_FILE_BYTES } from '../trust/limits.js';
 import { readFileCapped } from '../trust/files.js';
+import { parseTrustJson } from '../trust/json.js';
 import { defaultStoreDir, importTrustFile, initStore, readStore, type ImportKind } from '../trust/store.js';
 import { summarize, type TrustSummary } from '../trust/state.js';
 import { safeDeep, safeJson, safeText } from '../text/safe.js';
@@ -18,12 +19,7 @@ export const STORE_HELP = `trust store folder (default ${defaultStoreDir()}; the
 
 /** Reads a small JSON file (a JWK or JWKS) with a one-line error. */
 export function readJson(path: string, maxBytes: number, what: string): unknown {
-  const bytes = readFileCapped(path, maxBytes, what);
-  try {
-    return JSON.parse(bytes.toString('utf8'));
-  } catch {
-    throw new UsageError(`${what} ${path} is not valid JSON`);
-  }
+  return parseTrustJson(readFileCapped(path, maxBytes, what).toString('utf8'), `${what} ${path}`);
 }
 
 export function positiveInt(value: string, option: string): number {
@@ -133,7 +129,7 @@ export function humanStatus(summary: TrustSummary): string {
     for (const k of a.keys) {
       const from = k.notBefore === null ? '(open)' : isoOf(k.notBefore);
       const to = k.notAfter === null ? '(open)' : isoOf(k.notAfter);
-      out.push(`  ${k.kid ?? k.thumbprint}  ${k.alg}  window ${from} → ${to}  purposes ${k.purposes?.join(',') ?? 'any'}`);
+      out.push(`  ${k.kid ?? k.thumbprint}  ${k.alg}  window ${from} → ${to}  purposes ${k.purposes?.join(',') ?? 'any'}  status lists ${k.statusLists?.join(' ') ?? '(its own codes only)'}`);
     }
   } else {
     out.push('bundle:     none active — `proofdesk verify` needs --keys until a bundle is imported');
@@ -146,14 +142,17 @@ export function humanStatus(summary: TrustSummary): string {
       const flags = [
         l.expired ? ` EXPIRED at ${isoOf(l.expiresAt!)} — STALE: would-be VALID codes are CHECK MANUALLY` : l.stale ? ` STALE (older than ${Math.round(r.maxAgeSeconds / 86400)} days): would-be VALID codes are CHECK MANUALLY` : '',
         l.refreshDue ? ` refresh due (the issuer's ttl of ${ago(l.ttl!).replace(' ago', '')} has passed)` : '',
+        l.fromFuture ? ' FROM THE FUTURE (issued after this clock): check the clock' : '',
       ].join('');
       out.push(`  ${l.uri}  issued ${isoOf(l.issuedAt)} (${ago(l.ageSeconds)})${flags}  ${l.entries.toLocaleString('en-GB')} entries, ${l.revoked} revoked, ${l.suspended} suspended  [${l.format}, key ${l.signer}]`);
     }
   }
+  for (const uri of r.unavailable) out.push(`  ${uri}  UNAVAILABLE: accepted before, but no usable copy is in the store — its codes are CHECK MANUALLY until a current list is imported`);
   const c = s.clock;
   if (c.floor === null) out.push('clock:      not checked (no bundle accepted yet)');
-  else if (c.suspect) out.push(`clock:      SUSPECT — this clock (${isoOf(c.now)}) is ${ago(c.behindSeconds).replace(' ago', '')} behind the newest bundle (${isoOf(c.floor)}): verdicts are CHECK MANUALLY until it is fixed`);
-  else out.push(`clock:      ok (not before the newest bundle, ${isoOf(c.floor)})`);
+  else if (c.suspect) out.push(`clock:      SUSPECT — this clock (${isoOf(c.now)}) is ${ago(c.behindSeconds).replace(' ago', '')} behind the newest bundle or status list (${isoOf(c.floor)}): verdicts are CHECK MANUALLY until it is fixed`);
+  else out.push(`clock:      ok (not before the newest bundle or status list, ${isoOf(c.floor)})`);
+  for (const p of s.rollbacks) out.push(`ROLLBACK:   ${p} — verify and the kiosk refuse this store until it is fixed`);
   for (const p of s.problems) out.push(`problem:    ${p}`);
   return out.join('\n') + '\n';
 }

@@ -10,6 +10,7 @@
  */
 import { CompactSign, compactVerify } from 'jose';
 import { TrustError } from './errors.js';
+import { shown } from './json.js';
 import { checkIssuerJwk, signingKeyFromJwk, thumbprintOf, type IssuerJwk, type RootKey } from './jwk.js';
 import { checkedJwsHeader, jwsText, parseJsonPayload } from './jws.js';
 import { DEFAULT_TRUST_SKEW_SECONDS, MAX_BUNDLE_FILE_BYTES, MAX_BUNDLE_KEYS, type TrustAlg } from './limits.js';
@@ -67,7 +68,7 @@ export async function verifyBundle(bytes: Uint8Array, root: RootKey, opts: Bundl
   const text = jwsText(bytes);
   const header = checkedJwsHeader(text, 'bundle');
   if (header.typ === STATUS_LIST_JWT_TYP) throw new TrustError('WRONG_TYPE', 'this file is a status list, not a trust bundle');
-  if (header.typ !== BUNDLE_TYP) throw new TrustError('WRONG_TYPE', `not a trust bundle (typ ${JSON.stringify(header.typ ?? null)}, expected "${BUNDLE_TYP}")`);
+  if (header.typ !== BUNDLE_TYP) throw new TrustError('WRONG_TYPE', `not a trust bundle (typ ${shown(header.typ)}, expected "${BUNDLE_TYP}")`);
   if (header.alg !== root.alg) throw new TrustError('WRONG_ROOT', `bundle is signed with ${header.alg} but the pinned root is an ${root.alg} key: not signed by the pinned root`);
   if (header.kid !== undefined && header.kid !== root.thumbprint) {
     throw new TrustError('WRONG_ROOT', `bundle was signed by a different root (${header.kid.slice(0, 12)}…), not the pinned root (${root.thumbprint.slice(0, 12)}…)`);

@@ -1,7 +1,8 @@
 /**
- * Clock sanity. An offline kiosk's clock drifts or resets; a trusted bundle proves what time it was at least.
- * The floor is the newest bundle `iat` ever accepted (kept in state.json, so it survives a bundle being replaced).
- * A clock earlier than floor − skew is suspect: the verifier then answers CHECK MANUALLY `CLOCK_SUSPECT`.
+ * Clock sanity. An offline kiosk's clock drifts or resets; a trusted bundle or status list proves what time it was
+ * at least. The floor is the newest `iat` of any bundle or status list ever accepted (kept in state.json, so it
+ * survives a file being replaced) or now loaded. A clock earlier than floor − skew is suspect: the verifier then
+ * answers CHECK MANUALLY `CLOCK_SUSPECT`.
  */
 import type { StoreSnapshot } from './store.js';
 
@@ -15,8 +16,10 @@ export interface ClockState {
   behindSeconds: number;
 }
 
-export function clockFloorOf(snapshot: Pick<StoreSnapshot, 'highestIat' | 'bundle'>): number | null {
-  const floor = Math.max(snapshot.highestIat, snapshot.bundle?.iat ?? 0);
+export function clockFloorOf(snapshot: Pick<StoreSnapshot, 'highestIat' | 'bundle'> & Partial<Pick<StoreSnapshot, 'statusLists' | 'listMarks'>>): number | null {
+  let floor = Math.max(snapshot.highestIat, snapshot.bundle?.iat ?? 0);
+  for (const t of snapshot.statusLists ?? []) floor = Math.max(floor, t.iat);
+  for (const iat of Object.values(snapshot.listMarks ?? {})) floor = Math.max(floor, iat);
   return floor > 0 ? floor : null;
 }
 

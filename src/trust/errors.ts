@@ -7,6 +7,8 @@ export type TrustErrorCode =
   | 'FILE_TOO_LARGE'
   | 'WRONG_TYPE'
   | 'MALFORMED'
+  /** JSON nested deeper than MAX_TRUST_JSON_DEPTH. */
+  | 'NESTED_TOO_DEEP'
   | 'ALG_NOT_ALLOWED'
   | 'HEADER_NOT_ALLOWED'
   | 'WRONG_ROOT'
@@ -24,9 +26,13 @@ export type TrustErrorCode =
   | 'NO_ACTIVE_BUNDLE'
   | 'STORE_BUSY'
   | 'STORE_CORRUPT'
+  /** A symbolic link inside the store (a planted link could redirect reads, writes and chmods). */
+  | 'STORE_SYMLINK'
   | 'LIST_STATE_INVALID'
   | 'INDEX_OUT_OF_RANGE'
-  | 'STATUS_CHANGE_NOT_ALLOWED';
+  | 'STATUS_CHANGE_NOT_ALLOWED'
+  /** A status list signed by a key the bundle does not let sign that list URI. */
+  | 'STATUS_LIST_NOT_ALLOWED';
 
 export class TrustError extends Error {
   override readonly name = 'TrustError';

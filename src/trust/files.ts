@@ -2,16 +2,21 @@
  * Bounded reads for the trust store (refusals worded as TrustErrors). Atomic replacement and the other durable-file
  * helpers are shared with the record store in src/storage/files.ts.
  */
-import { closeSync, openSync, fstatSync, readSync } from 'node:fs';
+import { closeSync, constants, openSync, fstatSync, readSync } from 'node:fs';
 import { TrustError } from './errors.js';
 
-/** Reads a whole file, refusing (FILE_TOO_LARGE) before reading when it is bigger than `maxBytes`. */
-export function readFileCapped(path: string, maxBytes: number, what = 'file'): Buffer {
+/**
+ * Reads a whole file, refusing (FILE_TOO_LARGE) before reading when it is bigger than `maxBytes`. `noFollow`
+ * (files inside the trust store): a symbolic link is refused (STORE_SYMLINK) by the open itself (O_NOFOLLOW).
+ */
+export function readFileCapped(path: string, maxBytes: number, what = 'file', opts: { noFollow?: boolean } = {}): Buffer {
   let fd: number;
   try {
-    fd = openSync(path, 'r');
+    fd = openSync(path, opts.noFollow ? constants.O_RDONLY | constants.O_NOFOLLOW : constants.O_RDONLY);
   } catch (err) {
-    throw new TrustError('FILE_UNREADABLE', `cannot read ${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+    const code = (err as NodeJS.ErrnoException).code;
+    if (opts.noFollow && code === 'ELOOP') throw symlinkRefused(path);
+    throw new TrustError('FILE_UNREADABLE', `cannot read ${what} ${path}: ${code ?? 'error'}`);
   }
   try {
     const st = fstatSync(fd);
@@ -31,4 +36,9 @@ export function readFileCapped(path: string, maxBytes: number, what = 'file'): B
   } finally {
     closeSync(fd);
   }
+}
+
+/** The refusal for a symbolic link found inside the trust store. */
+export function symlinkRefused(path: string): TrustError {
+  return new TrustError('STORE_SYMLINK', `${path} is a symbolic link: the trust store holds only plain files and folders (remove it, and check who can write to the store)`);
 }

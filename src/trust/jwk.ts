@@ -6,8 +6,9 @@ import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { calculateJwkThumbprint } from 'jose';
 import type { CodePurpose } from '../credential/types.js';
 import { TrustError } from './errors.js';
+import { shown } from './json.js';
 import { jwkPointProblem } from './points.js';
-import type { TrustAlg } from './limits.js';
+import { MAX_KEY_STATUS_LISTS, type TrustAlg } from './limits.js';
 
 /** A public issuer JWK as carried in a bundle: the JWK members plus our signing window and allowed purposes. */
 export interface IssuerJwk {
@@ -24,6 +25,11 @@ export interface IssuerJwk {
   notAfter?: number;
   /** Code purposes this key may sign. Absent = any. */
   purposes?: CodePurpose[];
+  /**
+   * The status-list URIs of this key's issuer: the lists it may sign, and the lists whose answers count for the codes
+   * it signs. Absent: its lists answer only for codes it signed itself, and it may not sign a URI another key names.
+   */
+  statusLists?: string[];
 }
 
 const CODE_PURPOSES: readonly CodePurpose[] = ['work', 'rent', 'other', 'all'];
@@ -59,7 +65,7 @@ export function checkIssuerJwk(value: unknown, where: string): IssuerJwk {
   const point = jwkPointProblem(jwk);
   if (point !== null) throw new TrustError('KEY_POINT_INVALID', `${where}: ${point}`);
   if (jwk.alg !== undefined && jwk.alg !== alg && !(alg === 'EdDSA' && jwk.alg === 'Ed25519')) bad(`"alg" ${String(jwk.alg)} does not match the key type (${alg})`);
-  if (jwk.use !== undefined && jwk.use !== 'sig') bad(`"use" is ${JSON.stringify(jwk.use)}, not "sig"`);
+  if (jwk.use !== undefined && jwk.use !== 'sig') bad(`"use" is ${shown(jwk.use)}, not "sig"`);
   if (jwk.kid !== undefined && (typeof jwk.kid !== 'string' || jwk.kid.length === 0 || jwk.kid.length > 256)) bad('"kid" must be a non-empty string');
   if (jwk.notBefore !== undefined && !isNumericDate(jwk.notBefore)) bad('"notBefore" must be a NumericDate (whole seconds)');
   if (jwk.notAfter !== undefined && !isNumericDate(jwk.notAfter)) bad('"notAfter" must be a NumericDate (whole seconds)');
@@ -69,6 +75,13 @@ export function checkIssuerJwk(value: unknown, where: string): IssuerJwk {
       bad(`"purposes" must be a non-empty list of ${CODE_PURPOSES.join(', ')}`);
     }
   }
+  if (jwk.statusLists !== undefined) {
+    const l = jwk.statusLists;
+    if (!Array.isArray(l) || l.length === 0 || l.length > MAX_KEY_STATUS_LISTS || !l.every((u) => typeof u === 'string' && u.length > 0 && u.length <= 2048)) {
+      bad(`"statusLists" must be a non-empty list (at most ${MAX_KEY_STATUS_LISTS}) of status-list URIs`);
+    }
+    if (new Set(l as string[]).size !== (l as string[]).length) bad('"statusLists" names a URI twice');
+  }
   const out: IssuerJwk = { kty: jwk.kty as IssuerJwk['kty'], crv: jwk.crv as IssuerJwk['crv'], x: jwk.x as string };
   if (jwk.kty === 'EC') out.y = jwk.y as string;
   if (jwk.kid !== undefined) out.kid = jwk.kid as string;
@@ -77,6 +90,7 @@ export function checkIssuerJwk(value: unknown, where: string): IssuerJwk {
   if (jwk.notBefore !== undefined) out.notBefore = jwk.notBefore as number;
   if (jwk.notAfter !== undefined) out.notAfter = jwk.notAfter as number;
   if (jwk.purposes !== undefined) out.purposes = [...(jwk.purposes as CodePurpose[])];
+  if (jwk.statusLists !== undefined) out.statusLists = [...(jwk.statusLists as string[])];
   try {
     publicKeyOf(out);
   } catch {

@@ -4,6 +4,7 @@
  * outside the allow-list.
  */
 import { TrustError } from './errors.js';
+import { parseTrustJson, shown } from './json.js';
 import { ALLOWED_ALGS, type TrustAlg } from './limits.js';
 
 export interface JwsHeader {
@@ -28,21 +29,16 @@ export function looksLikeCompactJws(text: string): boolean {
 export function checkedJwsHeader(text: string, what: string): JwsHeader {
   if (!COMPACT.test(text)) throw new TrustError('MALFORMED', `${what} is not a complete compact JWS (truncated or damaged)`);
   const headerPart = text.slice(0, text.indexOf('.'));
-  let header: unknown;
-  try {
-    header = JSON.parse(Buffer.from(headerPart, 'base64url').toString('utf8'));
-  } catch {
-    throw new TrustError('MALFORMED', `${what} header is not valid JSON (damaged file)`);
-  }
+  const header = parseTrustJson(Buffer.from(headerPart, 'base64url').toString('utf8'), `${what} header`);
   if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new TrustError('MALFORMED', `${what} header is not a JSON object`);
   const h = header as Record<string, unknown>;
   for (const member of Object.keys(h)) {
     if (!ALLOWED_HEADER_MEMBERS.has(member)) {
-      throw new TrustError('HEADER_NOT_ALLOWED', `${what} header carries "${member}": keys and certificates are never taken from a file, only from the pinned trust`);
+      throw new TrustError('HEADER_NOT_ALLOWED', `${what} header carries ${shown(member)}: keys and certificates are never taken from a file, only from the pinned trust`);
     }
   }
   if (typeof h.alg !== 'string' || !(ALLOWED_ALGS as readonly string[]).includes(h.alg)) {
-    throw new TrustError('ALG_NOT_ALLOWED', `${what} is signed with alg ${JSON.stringify(h.alg ?? null)}; only ${ALLOWED_ALGS.join(' and ')} are accepted`);
+    throw new TrustError('ALG_NOT_ALLOWED', `${what} is signed with alg ${shown(h.alg)}; only ${ALLOWED_ALGS.join(' and ')} are accepted`);
   }
   if (h.typ !== undefined && typeof h.typ !== 'string') throw new TrustError('MALFORMED', `${what} header "typ" is not a string`);
   if (h.kid !== undefined && typeof h.kid !== 'string') throw new TrustError('MALFORMED', `${what} header "kid" is not a string`);
@@ -54,12 +50,13 @@ export function checkedJwsHeader(text: string, what: string): JwsHeader {
 
 /** The payload of a compact JWS as JSON (call only after the signature verified). */
 export function parseJsonPayload(payload: Uint8Array, what: string): Record<string, unknown> {
-  let value: unknown;
+  let text: string;
   try {
-    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(payload));
+    text = new TextDecoder('utf-8', { fatal: true }).decode(payload);
   } catch {
-    throw new TrustError('MALFORMED', `${what} payload is not valid JSON`);
+    throw new TrustError('MALFORMED', `${what} payload is not valid UTF-8`);
   }
+  const value = parseTrustJson(text, `${what} payload`);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new TrustError('MALFORMED', `${what} payload is not a JSON object`);
   return value as Record<string, unknown>;
 }

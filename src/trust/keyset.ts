@@ -8,6 +8,7 @@ import { KeyObject, type JsonWebKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { calculateJwkThumbprint, importJWK, type JWK } from 'jose';
 import type { CodePurpose } from '../credential/types.js';
+import { parseTrustJson } from './json.js';
 import { jwkPointProblem } from './points.js';
 
 export type KeyAlg = 'EdDSA' | 'ES256';
@@ -25,6 +26,8 @@ export interface TrustedKey {
   notAfter?: number;
   /** Code purposes this key may sign; absent = any. */
   purposes?: CodePurpose[];
+  /** Status-list URIs the bundle gives this key's issuer (docs/trust.md, "Which key may sign which status list"). */
+  statusLists?: string[];
 }
 
 export interface KeySet {
@@ -99,9 +102,10 @@ export async function loadKeySet(jwksObjectOrPath: unknown): Promise<KeySet> {
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new KeySetError('KEYSET_MALFORMED', `key file ${path} is not JSON`);
+    parsed = parseTrustJson(text, `key file ${path}`);
+  } catch (err) {
+    const tooDeep = (err as { code?: string }).code === 'NESTED_TOO_DEEP';
+    throw new KeySetError('KEYSET_MALFORMED', tooDeep ? (err as Error).message : `key file ${path} is not JSON`);
   }
   try {
     return await keySetFromJwks(parsed);
@@ -176,6 +180,13 @@ export async function trustedKeyFromJwk(input: unknown, index = 0): Promise<Trus
       throw new KeySetError('JWK_INVALID', `${label}: purposes must be a non-empty list of ${PURPOSES.join(', ')}`);
     }
     entry.purposes = [...p];
+  }
+  if (src.statusLists !== undefined) {
+    const l = src.statusLists;
+    if (!Array.isArray(l) || l.length === 0 || !l.every((u): u is string => typeof u === 'string' && u.length > 0)) {
+      throw new KeySetError('JWK_INVALID', `${label}: statusLists must be a non-empty list of status-list URIs`);
+    }
+    entry.statusLists = [...l];
   }
   return entry;
 }

@@ -4,6 +4,8 @@
 export const MAX_BUNDLE_FILE_BYTES = 1024 * 1024;
 /** Most issuer keys in one bundle. */
 export const MAX_BUNDLE_KEYS = 4096;
+/** Most status-list URIs one bundle key may name (`statusLists`). */
+export const MAX_KEY_STATUS_LISTS = 256;
 /**
  * Largest inflated status list: 4 MiB = 16,777,216 entries at 2 bits (16 × the 1,000,000 a national list needs).
  * Inflating stops here, so a zlib bomb — even one signed by a trusted issuer key, since lists are inflated only after
@@ -22,6 +24,10 @@ export const MAX_STATUS_LIST_FILE_BYTES = 8 * 1024 * 1024;
  * large as its file.
  */
 export const MAX_STATUS_LIST_CBOR_STRING_BYTES = MAX_STATUS_LIST_FILE_BYTES;
+/** Deepest nesting of arrays/objects accepted in any trust JSON (JWS headers and payloads, JWKs, state files); ours nest 4 deep. */
+export const MAX_TRUST_JSON_DEPTH = 16;
+/** Largest store state file (state.json): the counters plus one high-water mark per status-list URI. */
+export const MAX_STATE_FILE_BYTES = 1024 * 1024;
 /** Largest pinned root JWK file. */
 export const MAX_ROOT_FILE_BYTES = 16 * 1024;
 /** Largest issuer-side status-list state file. */

@@ -134,16 +134,16 @@ export function canonicalBase64url(s: string): Uint8Array | null {
  */
 export function jwkPointProblem(jwk: { kty?: unknown; crv?: unknown; x?: unknown; y?: unknown }): string | null {
   const x = typeof jwk.x === 'string' ? canonicalBase64url(jwk.x) : null;
-  if (x === null) return '"x" is not canonical base64url';
+  if (x === null) return 'not a valid public key: "x" is not canonical base64url';
   if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519') {
     const why = ed25519KeyProblem(x);
-    return why === null ? null : `Ed25519 public key ${why} (RFC 8032 §5.1.3)`;
+    return why === null ? null : `not a valid Ed25519 public key (RFC 8032 §5.1.3): it ${why}`;
   }
   if (jwk.kty === 'EC' && jwk.crv === 'P-256') {
     const y = typeof jwk.y === 'string' ? canonicalBase64url(jwk.y) : null;
-    if (y === null) return '"y" is not canonical base64url';
+    if (y === null) return 'not a valid public key: "y" is not canonical base64url';
     const why = p256KeyProblem(x, y);
-    return why === null ? null : `P-256 public key ${why} (SEC 1 §3.2.2.1)`;
+    return why === null ? null : `not a valid P-256 public key (SEC 1 §3.2.2.1): it ${why}`;
   }
-  return `${String(jwk.kty)}/${String(jwk.crv)} is not a supported key type`;
+  return `not a valid public key: ${String(jwk.kty)}/${String(jwk.crv)} is not a supported key type`;
 }

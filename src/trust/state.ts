@@ -7,7 +7,7 @@ import { existsSync, watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 import type { StatusListRef } from '../credential/types.js';
 import type { TrustContext } from '../verify/options.js';
-import { keySetFromJwks, type KeySet } from './keyset.js';
+import { keySetFromJwks, type KeySet, type TrustedKey } from './keyset.js';
 import { clockFloorOf, judgeClock, type ClockState } from './clock.js';
 import { TrustError } from './errors.js';
 import { DEFAULT_MAX_STATUS_AGE_SECONDS, DEFAULT_TRUST_SKEW_SECONDS, type TrustAlg } from './limits.js';
@@ -22,6 +22,8 @@ export interface TrustKeySummary {
   notBefore: number | null;
   notAfter: number | null;
   purposes: string[] | null;
+  /** Status-list URIs the bundle gives this key, or null (its lists answer only for its own codes). */
+  statusLists: string[] | null;
 }
 
 export interface StatusListSummary {
@@ -43,6 +45,8 @@ export interface StatusListSummary {
   revoked: number;
   suspended: number;
   signer: string;
+  /** Issued after this clock (+ skew): the clock is behind, or the list's issuer clock was ahead. */
+  fromFuture: boolean;
 }
 
 /** What `trust status --json` prints and the kiosk shows. */
@@ -58,9 +62,17 @@ export interface TrustSummary {
     keys: TrustKeySummary[];
   } | null;
   highestSeq: number;
-  revocation: { mode: 'on' | 'off'; maxAgeSeconds: number; lists: StatusListSummary[] };
+  revocation: {
+    mode: 'on' | 'off';
+    maxAgeSeconds: number;
+    /** URIs the store accepted a list for but holds no usable copy of (damaged, signer gone): their codes are CHECK MANUALLY. */
+    unavailable: string[];
+    lists: StatusListSummary[];
+  };
   clock: ClockState;
   problems: string[];
+  /** Rollbacks found (a bundle or list older than accepted, a list gone): verifiers refuse the store until fixed. */
+  rollbacks: string[];
 }
 
 export interface TrustState {
@@ -87,8 +99,13 @@ export interface LoadTrustOptions {
 
 type StatusEntry = { status: StatusName; listIssuedAt: number; listExpiresAt?: number };
 
-/** Revocation lookup over the loaded lists: a map lookup, a bounds check, one byte read. No allocation. */
-function makeStatusOf(lists: readonly StatusListToken[]): (ref: StatusListRef) => StatusEntry | undefined {
+/**
+ * Revocation lookup over the loaded lists: a map lookup, a bounds check, one byte read. No allocation. A list
+ * answers only for codes of its own issuer: the code's key signed the list, or the bundle names the list URI for
+ * both keys (`statusLists`). Otherwise — or with no usable list for the URI — the answer is unknown, and the
+ * verifier says CHECK MANUALLY: never silently valid.
+ */
+function makeStatusOf(lists: readonly StatusListToken[]): (ref: StatusListRef, signer?: TrustedKey) => StatusEntry | undefined {
   const byUri = new Map<string, { token: StatusListToken; answers: StatusEntry[] }>();
   for (const token of lists) {
     const answers = [0, 1, 2, 3].map((v): StatusEntry => {
@@ -98,12 +115,20 @@ function makeStatusOf(lists: readonly StatusListToken[]): (ref: StatusListRef) =
     });
     byUri.set(token.uri, { token, answers });
   }
-  return (ref) => {
+  return (ref, signer) => {
     const hit = byUri.get(ref.uri);
     // An index outside the list is not a status we know: undefined → the verifier says CHECK MANUALLY.
     if (!hit || !Number.isSafeInteger(ref.idx) || ref.idx < 0 || ref.idx >= hit.token.list.size) return undefined;
+    if (!speaksFor(hit.token, ref.uri, signer)) return undefined;
     return hit.answers[hit.token.list.get(ref.idx)];
   };
+}
+
+/** Whether a list may answer for a code signed by `signer` (see makeStatusOf). */
+function speaksFor(token: StatusListToken, uri: string, signer: TrustedKey | undefined): boolean {
+  if (signer === undefined) return false;
+  if (signer.thumbprint === token.signerThumbprint) return true;
+  return (signer.statusLists?.includes(uri) ?? false) && (token.signerStatusLists?.includes(uri) ?? false);
 }
 
 function countStatuses(token: StatusListToken): { revoked: number; suspended: number } {
@@ -122,12 +147,16 @@ function countStatuses(token: StatusListToken): { revoked: number; suspended: nu
   return { revoked, suspended };
 }
 
+function revocationOn(snap: StoreSnapshot): boolean {
+  return snap.statusLists.length > 0 || Object.keys(snap.listMarks).length > 0;
+}
+
 /** Summarises a snapshot (works without an active bundle: `trust status` on a fresh store). */
 export async function summarize(snap: StoreSnapshot, opts: { now?: number; skewSeconds?: number; maxStatusAgeSeconds?: number } = {}): Promise<TrustSummary> {
   const keys: TrustKeySummary[] = [];
   if (snap.bundle) {
     for (const k of snap.bundle.keys) {
-      keys.push({ kid: k.kid ?? null, thumbprint: await thumbprintOf(k), alg: k.alg!, notBefore: k.notBefore ?? null, notAfter: k.notAfter ?? null, purposes: k.purposes ?? null });
+      keys.push({ kid: k.kid ?? null, thumbprint: await thumbprintOf(k), alg: k.alg!, notBefore: k.notBefore ?? null, notAfter: k.notAfter ?? null, purposes: k.purposes ?? null, statusLists: k.statusLists ?? null });
     }
   }
   return summaryFrom(snap, keys, lazyCounts(snap.statusLists), opts);
@@ -164,8 +193,9 @@ function summaryFrom(
       : null,
     highestSeq: snap.highestSeq,
     revocation: {
-      mode: snap.statusLists.length > 0 ? 'on' : 'off',
+      mode: revocationOn(snap) ? 'on' : 'off',
       maxAgeSeconds: maxAge,
+      unavailable: Object.keys(snap.listMarks).filter((uri) => !snap.statusLists.some((t) => t.uri === uri)).sort(),
       lists: snap.statusLists.map((t) => ({
         uri: t.uri,
         format: t.format,
@@ -182,16 +212,20 @@ function summaryFrom(
         revoked: c.get(t)?.revoked ?? 0,
         suspended: c.get(t)?.suspended ?? 0,
         signer: t.signer,
+        fromFuture: t.iat > nowS + skew,
       })),
     },
     clock: judgeClock(clockFloorOf(snap), nowS, skew),
     problems: [...snap.problems],
+    rollbacks: [...snap.rollbacks],
   };
 }
 
 /** Builds the in-memory state from a verified snapshot. Throws NO_ROOT / NO_ACTIVE_BUNDLE when there is nothing to trust. */
 export async function trustStateFrom(snap: StoreSnapshot, opts: Omit<LoadTrustOptions, 'storeDir'> = {}): Promise<TrustState> {
   if (!snap.root) throw new TrustError('NO_ROOT', `no root is pinned in ${snap.dir}`);
+  // A rolled-back store is refused as a whole, loudly: starting on it could undo a revocation.
+  if (snap.rollbacks.length > 0) throw new TrustError('ROLLBACK', `trust store ${snap.dir} was rolled back: ${snap.rollbacks.join('; ')}`);
   if (!snap.bundle) {
     throw new TrustError('NO_ACTIVE_BUNDLE', snap.problems[0] ?? `no trust bundle has been imported into ${snap.dir}`);
   }
@@ -199,8 +233,9 @@ export async function trustStateFrom(snap: StoreSnapshot, opts: Omit<LoadTrustOp
   const floor = clockFloorOf(snap);
   const context: TrustContext = { maxStatusAgeSeconds: opts.maxStatusAgeSeconds ?? DEFAULT_MAX_STATUS_AGE_SECONDS };
   if (floor !== null) context.clockFloor = floor;
-  // No list at all: revocation is off — a stated mode (trust status says so), not an error.
-  if (snap.statusLists.length > 0) context.statusOf = makeStatusOf(snap.statusLists);
+  // No list ever accepted: revocation is off — a stated mode (trust status says so), not an error. Once the store
+  // knows a list, revocation stays on even when no copy of it can be used (its codes are then CHECK MANUALLY).
+  if (revocationOn(snap)) context.statusOf = makeStatusOf(snap.statusLists);
   const keySummaries: TrustKeySummary[] = keys.keys.map((k) => ({
     kid: k.kid,
     thumbprint: k.thumbprint,
@@ -208,6 +243,7 @@ export async function trustStateFrom(snap: StoreSnapshot, opts: Omit<LoadTrustOp
     notBefore: k.notBefore ?? null,
     notAfter: k.notAfter ?? null,
     purposes: k.purposes ?? null,
+    statusLists: k.statusLists ?? null,
   }));
   const counts = lazyCounts(snap.statusLists);
   return {

@@ -16,6 +16,7 @@ import { inflateSync, deflateSync } from 'node:zlib';
 import { CompactSign, compactVerify } from 'jose';
 import { CborTag, encodeCbor, parseSign1, sigStructure, verifySignature, decodeCbor, CredentialError, type CborMap, type CborValue } from '../credential/index.js';
 import { TrustError } from './errors.js';
+import { shown } from './json.js';
 import { publicKeyOf, thumbprintOf, type IssuerJwk, type SigningKey } from './jwk.js';
 import { checkedJwsHeader, jwsText, looksLikeCompactJws, parseJsonPayload } from './jws.js';
 import { DEFAULT_TRUST_SKEW_SECONDS, MAX_STATUS_LIST_BYTES, MAX_STATUS_LIST_CBOR_STRING_BYTES, MAX_STATUS_LIST_FILE_BYTES, type TrustAlg } from './limits.js';
@@ -101,6 +102,10 @@ export interface StatusListToken {
   list: StatusList;
   /** kid (or thumbprint) of the issuer key that signed it. */
   signer: string;
+  /** RFC 7638 thumbprint of that key: a list answers for the codes this key signed. */
+  signerThumbprint: string;
+  /** The signer's `statusLists` in the bundle, if it names any: then the list also answers for codes of keys naming its URI. */
+  signerStatusLists?: string[];
   /** The exact file bytes (what the store keeps). */
   raw: Uint8Array;
 }
@@ -125,7 +130,7 @@ export function statusListFormatOf(bytes: Uint8Array): 'jwt' | 'cwt' | null {
 function findIssuerKey(keys: readonly IssuerKeyRef[], kid: string | undefined): IssuerKeyRef {
   if (kid === undefined) throw new TrustError('ISSUER_KEY_UNKNOWN', 'status list names no signing key (kid); it cannot be checked');
   const key = keys.find((k) => k.jwk.kid === kid || k.thumbprint === kid);
-  if (!key) throw new TrustError('ISSUER_KEY_UNKNOWN', `status list is signed by key "${kid}", which is not in the active trust bundle`);
+  if (!key) throw new TrustError('ISSUER_KEY_UNKNOWN', `status list is signed by key ${shown(kid)}, which is not in the active trust bundle`);
   return key;
 }
 
@@ -147,6 +152,29 @@ function checkTimes(t: { iat: number; exp?: number }, signer: IssuerKeyRef, opts
   if ((notBefore !== undefined && t.iat < notBefore) || (notAfter !== undefined && t.iat >= notAfter)) {
     throw new TrustError('ISSUER_KEY_NOT_IN_WINDOW', `status list was signed at ${isoOf(t.iat)}, outside the signing window of key "${signer.jwk.kid ?? signer.thumbprint}"`);
   }
+}
+
+/**
+ * The bundle binds lists to issuers: a key naming `statusLists` signs only those URIs; a key naming none may not
+ * sign a URI that some key of the bundle names (it belongs to that key's issuer).
+ */
+function checkBinding(uri: string, signer: IssuerKeyRef, keys: readonly IssuerKeyRef[]): void {
+  const name = signer.jwk.kid ?? signer.thumbprint;
+  const named = signer.jwk.statusLists;
+  if (named !== undefined && !named.includes(uri)) {
+    throw new TrustError('STATUS_LIST_NOT_ALLOWED', `status list for ${uri} is signed by key "${name}", which the trust bundle allows to sign only ${named.length === 1 ? named[0] : `${named.length} other lists`}`);
+  }
+  if (named === undefined) {
+    const owner = keys.find((k) => k.jwk.statusLists?.includes(uri));
+    if (owner) throw new TrustError('STATUS_LIST_NOT_ALLOWED', `status list for ${uri} is signed by key "${name}", but the trust bundle gives that list to key "${owner.jwk.kid ?? owner.thumbprint}"`);
+  }
+}
+
+function withSigner(token: Omit<StatusListToken, 'signerThumbprint'>, signer: IssuerKeyRef, keys: readonly IssuerKeyRef[]): StatusListToken {
+  checkBinding(token.uri, signer, keys);
+  const out: StatusListToken = { ...token, signerThumbprint: signer.thumbprint };
+  if (signer.jwk.statusLists !== undefined) out.signerStatusLists = [...signer.jwk.statusLists];
+  return out;
 }
 
 function isNumericDate(v: unknown): v is number {
@@ -172,7 +200,7 @@ async function verifyJwt(bytes: Uint8Array, keys: readonly IssuerKeyRef[], opts:
   if (!looksLikeCompactJws(text)) throw new TrustError('MALFORMED', 'status list is not a complete compact JWS (truncated or damaged)');
   const header = checkedJwsHeader(text, 'status list');
   if (header.typ === BUNDLE_TYP) throw new TrustError('WRONG_TYPE', 'this file is a trust bundle, not a status list');
-  if (header.typ !== STATUS_LIST_JWT_TYP) throw new TrustError('WRONG_TYPE', `not a status list (typ ${JSON.stringify(header.typ ?? null)}, expected "${STATUS_LIST_JWT_TYP}")`);
+  if (header.typ !== STATUS_LIST_JWT_TYP) throw new TrustError('WRONG_TYPE', `not a status list (typ ${shown(header.typ)}, expected "${STATUS_LIST_JWT_TYP}")`);
   const signer = findIssuerKey(keys, header.kid);
   if (signer.jwk.alg !== header.alg) throw new TrustError('SIGNATURE_INVALID', `status list claims ${header.alg} but key "${header.kid}" is an ${signer.jwk.alg} key`);
   let payload: Uint8Array;
@@ -191,11 +219,11 @@ async function verifyJwt(bytes: Uint8Array, keys: readonly IssuerKeyRef[], opts:
     throw new TrustError('MALFORMED', 'status list has no valid "status_list" {bits, lst}');
   }
   const list = StatusList.decompress(sl.bits, Buffer.from(sl.lst, 'base64url'));
-  const token: StatusListToken = { format: 'jwt', uri, iat: p.iat, list, signer: header.kid!, raw: bytes };
+  const token: Omit<StatusListToken, 'signerThumbprint'> = { format: 'jwt', uri, iat: p.iat, list, signer: header.kid!, raw: bytes };
   if (p.exp !== undefined) token.exp = p.exp as number;
   if (p.ttl !== undefined) token.ttl = p.ttl as number;
   checkTimes(token, signer, opts);
-  return token;
+  return withSigner(token, signer, keys);
 }
 
 const COSE_ALG: Record<TrustAlg, number> = { EdDSA: -8, ES256: -7 };
@@ -213,7 +241,7 @@ async function verifyCwt(bytes: Uint8Array, keys: readonly IssuerKeyRef[], opts:
   }
   if (cose.alg === null) throw new TrustError('ALG_NOT_ALLOWED', 'status-list CWT is not signed with EdDSA or ES256 in its protected header');
   const typ = cose.protectedHeader.get(HEADER_TYP);
-  if (typ !== STATUS_LIST_CWT_TYP) throw new TrustError('WRONG_TYPE', `not a status list (COSE typ ${JSON.stringify(typ ?? null)}, expected "${STATUS_LIST_CWT_TYP}")`);
+  if (typ !== STATUS_LIST_CWT_TYP) throw new TrustError('WRONG_TYPE', `not a status list (COSE typ ${shown(typ)}, expected "${STATUS_LIST_CWT_TYP}")`);
   const kid = cose.kid === null ? undefined : Buffer.from(cose.kid).toString('utf8');
   const signer = findIssuerKey(keys, kid);
   if (signer.jwk.alg !== cose.alg) throw new TrustError('SIGNATURE_INVALID', `status list claims ${cose.alg} but key "${kid}" is an ${signer.jwk.alg} key`);
@@ -239,11 +267,11 @@ async function verifyCwt(bytes: Uint8Array, keys: readonly IssuerKeyRef[], opts:
     throw new TrustError('MALFORMED', 'status list has no valid status_list (65533) {bits, lst}');
   }
   const list = StatusList.decompress(sl.get('bits') as number, sl.get('lst') as Uint8Array);
-  const token: StatusListToken = { format: 'cwt', uri, iat, list, signer: kid!, raw: bytes };
+  const token: Omit<StatusListToken, 'signerThumbprint'> = { format: 'cwt', uri, iat, list, signer: kid!, raw: bytes };
   if (exp !== undefined) token.exp = exp;
   if (ttl !== undefined) token.ttl = ttl;
   checkTimes(token, signer, opts);
-  return token;
+  return withSigner(token, signer, keys);
 }
 
 export interface BuildStatusListOptions {

@@ -13,18 +13,19 @@
  * and a crash before the rename leaves the old bundle in force. Nothing here trusts a file because it is in the
  * store: every load re-verifies the bundle against the pinned root and each status list against the bundle.
  */
-import { chmodSync, existsSync, mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
+import { chmodSync, closeSync, constants, existsSync, fchmodSync, lstatSync, mkdirSync, openSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { verifyBundle, type TrustBundle, BUNDLE_TYP } from './bundle.js';
+import { isoOf, verifyBundle, type TrustBundle, BUNDLE_TYP } from './bundle.js';
 import { TrustError } from './errors.js';
 import { fsyncDir, TEMP_PREFIX, unlinkQuiet, writeFileAtomic } from '../storage/files.js';
 import { createLockFile, readLockHolder, releaseLockFile, takeOverStaleLock } from '../storage/pid-lock.js';
-import { readFileCapped } from './files.js';
+import { readFileCapped, symlinkRefused } from './files.js';
+import { parseTrustJson } from './json.js';
 import { rootFromJwk, type RootKey } from './jwk.js';
 import { checkedJwsHeader, jwsText, looksLikeCompactJws } from './jws.js';
-import { DEFAULT_TRUST_SKEW_SECONDS, MAX_BUNDLE_FILE_BYTES, MAX_ROOT_FILE_BYTES, MAX_STATUS_LIST_FILE_BYTES } from './limits.js';
+import { DEFAULT_TRUST_SKEW_SECONDS, MAX_BUNDLE_FILE_BYTES, MAX_ROOT_FILE_BYTES, MAX_STATE_FILE_BYTES, MAX_STATUS_LIST_FILE_BYTES } from './limits.js';
 import { issuerKeyRefs, statusListFormatOf, verifyStatusListToken, type StatusListToken } from './status-list.js';
 
 export const ROOT_FILE = 'root.jwk';
@@ -51,6 +52,8 @@ interface StoreState {
   highestSeq: number;
   /** Newest bundle iat ever accepted: the clock floor. */
   highestIat: number;
+  /** Per status-list URI, the newest list iat ever accepted: a list on disk may not be older, or missing. */
+  lists: Record<string, number>;
 }
 
 /** Everything the store holds, verified. `problems` lists what was on disk but could not be trusted (one line each). */
@@ -60,23 +63,49 @@ export interface StoreSnapshot {
   bundle: TrustBundle | null;
   highestSeq: number;
   highestIat: number;
+  /** The newest verified list per URI (never two for one URI). */
   statusLists: StatusListToken[];
+  /** Per URI, the newest list iat the store ever accepted (state.json). */
+  listMarks: Record<string, number>;
   problems: string[];
+  /**
+   * Rollbacks found: the bundle older than the newest accepted, a known status list gone or older. Non-empty
+   * means the store cannot be trusted as it stands: loadTrustState refuses (ROLLBACK); `trust status` shows them.
+   */
+  rollbacks: string[];
 }
 
-function readState(dir: string): StoreState {
+const EMPTY_STATE = (): StoreState => ({ v: 1, highestSeq: 0, highestIat: 0, lists: {} });
+
+function readState(dir: string, bundleInstalled: boolean): StoreState {
   const path = join(dir, STATE_FILE);
-  if (!present(path)) return { v: 1, highestSeq: 0, highestIat: 0 };
+  if (!present(path)) {
+    // init writes state.json and every import keeps it, so a bundle without it means the record was deleted:
+    // starting from zero would re-open every old bundle and list.
+    if (bundleInstalled) {
+      throw new TrustError('STORE_CORRUPT', `store state ${path} is missing but a bundle is installed: the anti-rollback record was deleted; restore it from a backup, or run \`trust init --force\` and import the current bundle and status lists`);
+    }
+    return EMPTY_STATE();
+  }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileCapped(path, 4096, 'store state').toString('utf8'));
+    parsed = parseTrustJson(readFileCapped(path, MAX_STATE_FILE_BYTES, 'store state', { noFollow: true }).toString('utf8'), `store state ${path}`);
   } catch (err) {
+    if (err instanceof TrustError && err.code === 'STORE_SYMLINK') throw err;
     if (err instanceof TrustError) throw new TrustError('STORE_CORRUPT', err.message);
     throw new TrustError('STORE_CORRUPT', `store state ${path} is damaged; refusing to guess the anti-rollback counter`);
   }
   const s = parsed as Partial<StoreState>;
   if (!Number.isSafeInteger(s.highestSeq) || !Number.isSafeInteger(s.highestIat)) throw new TrustError('STORE_CORRUPT', `store state ${path} is damaged`);
-  return { v: 1, highestSeq: s.highestSeq!, highestIat: s.highestIat! };
+  const lists: Record<string, number> = {};
+  if (s.lists !== undefined) {
+    if (typeof s.lists !== 'object' || s.lists === null || Array.isArray(s.lists)) throw new TrustError('STORE_CORRUPT', `store state ${path} is damaged ("lists")`);
+    for (const [uri, iat] of Object.entries(s.lists)) {
+      if (!Number.isSafeInteger(iat)) throw new TrustError('STORE_CORRUPT', `store state ${path} is damaged ("lists")`);
+      lists[uri] = iat as number;
+    }
+  }
+  return { v: 1, highestSeq: s.highestSeq!, highestIat: s.highestIat!, lists };
 }
 
 function writeState(dir: string, state: StoreState, beforeRename?: () => void): void {
@@ -84,29 +113,67 @@ function writeState(dir: string, state: StoreState, beforeRename?: () => void): 
 }
 
 /**
- * Whether a store file or folder is there. Unlike existsSync, a permission problem is not "absent": a store the
- * service user cannot read must say so, not "no root is pinned".
+ * Whether a file or folder inside the store is there. Unlike existsSync, a permission problem is not "absent": a
+ * store the service user cannot read must say so, not "no root is pinned". A symbolic link is refused
+ * (STORE_SYMLINK): it could point reads, writes and chmods anywhere.
  */
 function present(path: string): boolean {
+  let st;
   try {
-    statSync(path);
+    st = lstatSync(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return false;
+    throw unreadable(path, code);
+  }
+  if (st.isSymbolicLink()) throw symlinkRefused(path);
+  return true;
+}
+
+/** The store folder itself may be a link an administrator made (e.g. /var/lib/proofdesk → /srv/…); what is inside may not. */
+function storePresent(dir: string): boolean {
+  try {
+    statSync(dir);
     return true;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return false;
-    throw new TrustError('FILE_UNREADABLE', `cannot read ${path}: ${code === 'EACCES' ? 'permission denied (the store must be readable by this user: folders 0755, files 0644)' : (code ?? 'error')}`);
+    throw unreadable(dir, code);
   }
+}
+
+function unreadable(path: string, code: string | undefined): TrustError {
+  return new TrustError('FILE_UNREADABLE', `cannot read ${path}: ${code === 'EACCES' ? 'permission denied (the store must be readable by this user: folders 0755, files 0644)' : (code ?? 'error')}`);
+}
+
+/** The status folder, or null when there is none. Refuses a link or a non-folder in its place. */
+function statusFolder(dir: string): string | null {
+  const statusDir = join(dir, STATUS_DIR);
+  if (!present(statusDir)) return null;
+  if (!lstatSync(statusDir).isDirectory()) throw new TrustError('STORE_CORRUPT', `${statusDir} is not a folder`);
+  return statusDir;
+}
+
+/** Names in the status folder (temp files left out); a link among them is refused. */
+function statusEntries(statusDir: string): string[] {
+  const names: string[] = [];
+  for (const entry of readdirSync(statusDir, { withFileTypes: true })) {
+    if (entry.name.startsWith(TEMP_PREFIX)) continue;
+    if (entry.isSymbolicLink()) throw symlinkRefused(join(statusDir, entry.name));
+    names.push(entry.name);
+  }
+  return names.sort();
 }
 
 export async function readRoot(dir: string): Promise<RootKey | null> {
   const path = join(dir, ROOT_FILE);
   if (!present(path)) return null;
-  const bytes = readFileCapped(path, MAX_ROOT_FILE_BYTES, 'pinned root');
+  const bytes = readFileCapped(path, MAX_ROOT_FILE_BYTES, 'pinned root', { noFollow: true });
   let jwk: unknown;
   try {
-    jwk = JSON.parse(bytes.toString('utf8'));
-  } catch {
-    throw new TrustError('STORE_CORRUPT', `pinned root ${path} is not valid JSON`);
+    jwk = parseTrustJson(bytes.toString('utf8'), `pinned root ${path}`);
+  } catch (err) {
+    throw new TrustError('STORE_CORRUPT', (err as Error).message);
   }
   return rootFromJwk(jwk, 'pinned root');
 }
@@ -115,46 +182,81 @@ export function statusListFileName(uri: string, format: 'jwt' | 'cwt'): string {
   return `${createHash('sha256').update(uri, 'utf8').digest('hex').slice(0, 32)}.${format === 'jwt' ? 'jws' : 'cwt'}`;
 }
 
-/** Loads and re-verifies everything in the store. Throws only for a missing/damaged root or state; other problems are listed. */
+const bothNames = (uri: string): string[] => [statusListFileName(uri, 'jwt'), statusListFileName(uri, 'cwt')];
+
+/**
+ * Loads and re-verifies everything in the store. Throws only for a missing/damaged root or state, or a link in the
+ * store; other problems are listed, and rollbacks (which make the store untrustworthy) in `rollbacks`.
+ */
 export async function readStore(dir: string, opts: { now: number; skewSeconds?: number }): Promise<StoreSnapshot> {
-  const snap: StoreSnapshot = { dir, root: null, bundle: null, highestSeq: 0, highestIat: 0, statusLists: [], problems: [] };
-  if (!present(dir)) return snap;
+  const snap: StoreSnapshot = { dir, root: null, bundle: null, highestSeq: 0, highestIat: 0, statusLists: [], listMarks: {}, problems: [], rollbacks: [] };
+  if (!storePresent(dir)) return snap;
   snap.root = await readRoot(dir);
-  const state = readState(dir);
+  const bundlePath = join(dir, BUNDLE_FILE);
+  const bundleInstalled = present(bundlePath);
+  const state = readState(dir, bundleInstalled);
   snap.highestSeq = state.highestSeq;
   snap.highestIat = state.highestIat;
+  snap.listMarks = { ...state.lists };
   if (!snap.root) return snap;
-  const bundlePath = join(dir, BUNDLE_FILE);
-  if (present(bundlePath)) {
+  if (bundleInstalled) {
     try {
       // No time checks on reload: a bundle "from the future" after the clock went back stays in force and the clock
       // floor flags the clock (CLOCK_SUSPECT) instead of trust silently disappearing.
-      const bundle = await verifyBundle(readFileCapped(bundlePath, MAX_BUNDLE_FILE_BYTES, 'active bundle'), snap.root, { now: opts.now, timeChecks: false });
+      const bundle = await verifyBundle(readFileCapped(bundlePath, MAX_BUNDLE_FILE_BYTES, 'active bundle', { noFollow: true }), snap.root, { now: opts.now, timeChecks: false });
       if (bundle.seq < state.highestSeq) {
-        snap.problems.push(`active bundle seq ${bundle.seq} is older than seq ${state.highestSeq} already accepted: the store was rolled back; import a current bundle`);
+        snap.rollbacks.push(`active bundle seq ${bundle.seq} is older than seq ${state.highestSeq} already accepted: the store was rolled back; import a current bundle`);
       } else {
         snap.bundle = bundle;
         snap.highestSeq = Math.max(state.highestSeq, bundle.seq);
         snap.highestIat = Math.max(state.highestIat, bundle.iat);
       }
     } catch (err) {
+      if (err instanceof TrustError && err.code === 'STORE_SYMLINK') throw err;
       snap.problems.push(`active bundle in ${bundlePath} cannot be trusted: ${(err as Error).message}`);
     }
   }
-  if (snap.bundle) {
+  const statusDir = statusFolder(dir);
+  const names = statusDir === null ? [] : statusEntries(statusDir);
+  if (snap.bundle && statusDir !== null) {
     const keys = await issuerKeyRefs(snap.bundle.keys);
-    const statusDir = join(dir, STATUS_DIR);
-    if (present(statusDir)) {
-      for (const name of readdirSync(statusDir).sort()) {
-        if (name.startsWith(TEMP_PREFIX) || !/\.(jws|cwt)$/.test(name)) continue;
-        try {
-          const bytes = readFileCapped(join(statusDir, name), MAX_STATUS_LIST_FILE_BYTES, 'status list');
-          // On reload only signature, signer and shape are checked; the verifier judges staleness by age.
-          snap.statusLists.push(await verifyStatusListToken(bytes, keys, { now: opts.now, timeChecks: false }));
-        } catch (err) {
-          snap.problems.push(`status list ${name} ignored: ${(err as Error).message}`);
-        }
+    const newest = new Map<string, StatusListToken>();
+    for (const name of names) {
+      if (!/\.(jws|cwt)$/.test(name)) continue;
+      let token: StatusListToken;
+      try {
+        const bytes = readFileCapped(join(statusDir, name), MAX_STATUS_LIST_FILE_BYTES, 'status list', { noFollow: true });
+        // On reload only signature, signer and shape are checked; the verifier judges staleness by age.
+        token = await verifyStatusListToken(bytes, keys, { now: opts.now, timeChecks: false });
+      } catch (err) {
+        snap.problems.push(`status list ${name} ignored: ${(err as Error).message}`);
+        continue;
       }
+      if (!bothNames(token.uri).includes(name)) {
+        snap.problems.push(`status list ${name} ignored: it holds the list for ${token.uri}, which is kept as ${statusListFileName(token.uri, token.format)}`);
+        continue;
+      }
+      const other = newest.get(token.uri);
+      // The newest per URI wins, whatever the order the files are read in; the older copy is named.
+      if (other === undefined || token.iat > other.iat) {
+        if (other) snap.problems.push(`status list ${statusListFileName(other.uri, other.format)} ignored: an older copy (issued ${isoOf(other.iat)}) of the list for ${other.uri}`);
+        newest.set(token.uri, token);
+      } else {
+        snap.problems.push(`status list ${name} ignored: ${token.iat === other.iat ? 'a second copy' : `an older copy (issued ${isoOf(token.iat)})`} of the list for ${token.uri}`);
+      }
+    }
+    snap.statusLists = [...newest.values()].sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0));
+  }
+  if (snap.bundle) {
+    // A list the store accepted must still be there, and not older: a swapped or deleted file must not undo a revocation.
+    for (const [uri, mark] of Object.entries(state.lists)) {
+      const loaded = snap.statusLists.find((t) => t.uri === uri);
+      if (loaded !== undefined) {
+        if (loaded.iat < mark) snap.rollbacks.push(`status list for ${uri} on disk was issued ${isoOf(loaded.iat)}, older than the one already accepted (${isoOf(mark)}): the file was replaced by an older copy; import the current list`);
+      } else if (!bothNames(uri).some((n) => names.includes(n))) {
+        snap.rollbacks.push(`status list for ${uri} (accepted, issued ${isoOf(mark)}) has disappeared from the store: import the current list`);
+      }
+      // Present but unusable (damaged, signer no longer in the bundle): listed in problems; its codes are CHECK MANUALLY.
     }
   }
   return snap;
@@ -166,17 +268,22 @@ export async function initStore(dir: string, rootJwk: unknown, opts: { force?: b
   mkdirSync(dir, { recursive: true, mode: 0o755 });
   chmodSync(dir, STORE_DIR_MODE); // whatever the umask: the kiosk's service user reads the store
   return withLock(dir, async () => {
-    const existing = await readRoot(dir).catch(() => 'damaged' as const);
+    const existing = await readRoot(dir).catch((err: unknown) => {
+      if (err instanceof TrustError && err.code === 'STORE_SYMLINK') throw err;
+      return 'damaged' as const;
+    });
     if (existing && !opts.force) {
       const what = existing === 'damaged' ? 'a damaged root' : `root ${existing.thumbprint.slice(0, 12)}…`;
       throw new TrustError('ROOT_EXISTS', `store ${dir} already pins ${what}; use --force to replace it (this drops the active bundle and status lists)`);
     }
+    const statusDir = statusFolder(dir); // refuses a planted link before anything is removed through it
     if (existing && opts.force) {
       // A new root starts a new trust history: the old bundle and lists cannot verify under it.
       unlinkQuiet(join(dir, BUNDLE_FILE));
-      const statusDir = join(dir, STATUS_DIR);
-      if (existsSync(statusDir)) for (const name of readdirSync(statusDir)) unlinkQuiet(join(statusDir, name));
-      writeState(dir, { v: 1, highestSeq: 0, highestIat: 0 });
+      if (statusDir !== null) for (const name of statusEntries(statusDir)) unlinkQuiet(join(statusDir, name));
+      writeState(dir, EMPTY_STATE());
+    } else if (!present(join(dir, STATE_FILE))) {
+      writeState(dir, EMPTY_STATE()); // from now on a missing state.json means it was deleted
     }
     writeFileAtomic(join(dir, ROOT_FILE), JSON.stringify(root.jwk, null, 2) + '\n', { mode: STORE_FILE_MODE });
     return root;
@@ -213,7 +320,8 @@ export function detectKind(bytes: Uint8Array): ImportKind | null {
     if (!looksLikeCompactJws(text)) return 'bundle'; // judged (and refused as truncated) by the bundle checks
     try {
       return checkedJwsHeader(text, 'file').typ === BUNDLE_TYP ? 'bundle' : 'status-list';
-    } catch {
+    } catch (err) {
+      if (err instanceof TrustError && err.code === 'NESTED_TOO_DEEP') throw err; // not worth guessing a kind for
       return 'bundle';
     }
   }
@@ -239,34 +347,47 @@ export async function importTrustBytes(dir: string, bytes: Uint8Array, opts: Imp
   }
   if (kind === 'bundle' && bytes.length > MAX_BUNDLE_FILE_BYTES) throw new TrustError('FILE_TOO_LARGE', `bundle is ${bytes.length} bytes; the limit is ${MAX_BUNDLE_FILE_BYTES}`);
   const skewSeconds = opts.skewSeconds ?? DEFAULT_TRUST_SKEW_SECONDS;
-  if (!present(join(dir, ROOT_FILE))) throw new TrustError('NO_ROOT', `no root is pinned in ${dir}: run \`proofdesk trust init --root ROOT.public.jwk\` first`);
+  if (!storePresent(dir) || !present(join(dir, ROOT_FILE))) throw new TrustError('NO_ROOT', `no root is pinned in ${dir}: run \`proofdesk trust init --root ROOT.public.jwk\` first`);
   return withLock(dir, async () => {
     const root = await readRoot(dir);
     if (!root) throw new TrustError('NO_ROOT', `no root is pinned in ${dir}`);
-    const state = readState(dir);
+    const current = await readStore(dir, { now: opts.now, skewSeconds });
+    const state = readState(dir, current.bundle !== null || present(join(dir, BUNDLE_FILE)));
+    // Every import records the newest iat of each list in force, so marks exist for lists imported before marks did.
+    const lists = { ...state.lists };
+    for (const t of current.statusLists) lists[t.uri] = Math.max(lists[t.uri] ?? 0, t.iat);
     if (kind === 'bundle') {
-      const current = await readStore(dir, { now: opts.now, skewSeconds });
       const highestSeq = Math.max(state.highestSeq, current.highestSeq);
       const bundle = await verifyBundle(bytes, root, { now: opts.now, skewSeconds, highestSeq, refuseExpired: true });
       writeFileAtomic(join(dir, BUNDLE_FILE), bundle.text + '\n', { mode: STORE_FILE_MODE, ...(opts.beforeCommit ? { beforeRename: opts.beforeCommit } : {}) });
-      writeState(dir, { v: 1, highestSeq: bundle.seq, highestIat: Math.max(state.highestIat, current.highestIat, bundle.iat) });
+      writeState(dir, { v: 1, highestSeq: bundle.seq, highestIat: Math.max(state.highestIat, current.highestIat, bundle.iat), lists });
       return { kind, seq: bundle.seq, previousSeq: current.bundle?.seq ?? 0 };
     }
-    const current = await readStore(dir, { now: opts.now, skewSeconds });
     if (!current.bundle) throw new TrustError('NO_ACTIVE_BUNDLE', 'no active trust bundle: import a bundle before its status lists');
     const token = await verifyStatusListToken(bytes, await issuerKeyRefs(current.bundle.keys), { now: opts.now, skewSeconds });
     const existing = current.statusLists.find((t) => t.uri === token.uri);
+    const mark = lists[token.uri] ?? 0;
+    // The same list again is a replay, unless the store lost its copy or holds an older one (then it restores it).
     if (existing && token.iat <= existing.iat) {
       throw new TrustError(
         'ROLLBACK',
         token.iat === existing.iat ? `status list for ${token.uri} issued at the same time is already installed (replay refused)` : `status list for ${token.uri} is older than the installed one: rollback refused`,
       );
     }
-    const statusDir = join(dir, STATUS_DIR);
+    if (token.iat < mark) throw new TrustError('ROLLBACK', `status list for ${token.uri} is older than the newest already accepted (${isoOf(mark)}): rollback refused`);
+    if (existing && existing.signerThumbprint !== token.signerThumbprint && token.signerStatusLists === undefined) {
+      throw new TrustError(
+        'STATUS_LIST_NOT_ALLOWED',
+        `status list for ${token.uri} is signed by key "${token.signer}", but the list in force was signed by "${existing.signer}": a key may take over another key's list only when the bundle names the list for it ("statusLists")`,
+      );
+    }
+    const statusDir = statusFolder(dir) ?? join(dir, STATUS_DIR);
     mkdirSync(statusDir, { recursive: true, mode: 0o755 });
-    chmodSync(statusDir, STORE_DIR_MODE); // whatever the umask: the kiosk's service user reads the store
+    chmodFolder(statusDir); // whatever the umask: the kiosk's service user reads the store
     const name = statusListFileName(token.uri, token.format);
     writeFileAtomic(join(statusDir, name), token.raw, { mode: STORE_FILE_MODE, ...(opts.beforeCommit ? { beforeRename: opts.beforeCommit } : {}) });
+    // The list file first, then its mark: a crash between the two leaves a list newer than its mark, which loads.
+    writeState(dir, { v: 1, highestSeq: Math.max(state.highestSeq, current.highestSeq), highestIat: Math.max(state.highestIat, current.highestIat), lists: { ...lists, [token.uri]: token.iat } });
     // A list that changed form (JWS ↔ CWT) leaves an older twin behind; remove it after the commit.
     const twin = statusListFileName(token.uri, token.format === 'jwt' ? 'cwt' : 'jwt');
     if (existsSync(join(statusDir, twin))) {
@@ -275,6 +396,23 @@ export async function importTrustBytes(dir: string, bytes: Uint8Array, opts: Imp
     }
     return { kind, uri: token.uri, iat: token.iat, entries: token.list.size };
   });
+}
+
+/** chmod a store folder through a descriptor opened without following links, so a link swapped in is not followed. */
+function chmodFolder(path: string): void {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP' || code === 'ENOTDIR') throw symlinkRefused(path);
+    throw err;
+  }
+  try {
+    fchmodSync(fd, STORE_DIR_MODE);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /* ------------------------------------------------------------------ lock */

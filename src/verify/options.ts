@@ -1,10 +1,13 @@
 import type { DeskPurpose, StatusListRef } from '../credential/types.js';
-import type { KeySet } from '../trust/keyset.js';
+import type { KeySet, TrustedKey } from '../trust/keyset.js';
 
 /** What the trust layer (bundles, status lists) supplies; the verifier applies the policy. */
 export interface TrustContext {
-  /** Revocation lookup; undefined = no status list this desk holds covers the credential's list uri. */
-  statusOf?(ref: StatusListRef): { status: 'VALID' | 'INVALID' | 'SUSPENDED'; listIssuedAt: number; listExpiresAt?: number } | undefined;
+  /**
+   * Revocation lookup for a code signed by `signer`; undefined = no status list this desk holds answers for that
+   * code's list uri (none held, or the list is not the code's issuer's).
+   */
+  statusOf?(ref: StatusListRef, signer: TrustedKey): { status: 'VALID' | 'INVALID' | 'SUSPENDED'; listIssuedAt: number; listExpiresAt?: number } | undefined;
   /**
    * Max age (s) of status-list data before a would-be VALID becomes CHECK MANUALLY (REVOCATION_DATA_STALE). A list
    * past its own `exp` (`listExpiresAt`, NumericDate) is stale too, whatever its age.

@@ -208,7 +208,7 @@ function run(text: string, opts: VerifyOptions, p: Progress): Verdict {
   if (claims.statusList !== null && trust?.statusOf !== undefined) {
     let entry: ReturnType<NonNullable<typeof trust.statusOf>>;
     try {
-      entry = trust.statusOf(claims.statusList);
+      entry = trust.statusOf(claims.statusList, key);
     } catch {
       // A broken lookup must not decide the verdict either way: a person checks.
       return outcome(p, 'REVOCATION_DATA_STALE', { error: 'status lookup failed' });

@@ -226,17 +226,18 @@ describe('proofdesk trust / status-list (CLI)', () => {
 describe('trust status (human text)', () => {
   const base: TrustSummary = {
     store: '/s', root: { thumbprint: 'tp', alg: 'EdDSA' },
-    active: { seq: 3, issuedAt: 1_790_000_000, ageSeconds: 60, expiresAt: null, expired: false, keys: [{ kid: 'k1', thumbprint: 't', alg: 'EdDSA', notBefore: 1_789_000_000, notAfter: null, purposes: null }] },
+    active: { seq: 3, issuedAt: 1_790_000_000, ageSeconds: 60, expiresAt: null, expired: false, keys: [{ kid: 'k1', thumbprint: 't', alg: 'EdDSA', notBefore: 1_789_000_000, notAfter: null, purposes: null, statusLists: null }] },
     highestSeq: 3,
-    revocation: { mode: 'on', maxAgeSeconds: 7 * 86400, lists: [] },
+    revocation: { mode: 'on', maxAgeSeconds: 7 * 86400, unavailable: [], lists: [] },
     clock: { floor: 1_790_000_000, now: 1_790_000_060, suspect: false, behindSeconds: 0 },
     problems: [],
+    rollbacks: [],
   };
-  const list = { uri: 'u:1', format: 'jwt' as const, issuedAt: 1_790_000_000, ageSeconds: 3 * 86400, stale: false, ttl: 3600, refreshDue: true, expiresAt: 1_790_900_000, expired: false, entries: 1000, bits: 2, revoked: 1, suspended: 0, signer: 'k1' };
+  const list = { uri: 'u:1', format: 'jwt' as const, issuedAt: 1_790_000_000, ageSeconds: 3 * 86400, stale: false, ttl: 3600, refreshDue: true, expiresAt: 1_790_900_000, expired: false, entries: 1000, bits: 2, revoked: 1, suspended: 0, signer: 'k1', fromFuture: false };
 
   it('says when the clock is suspect, how far behind, and what it does to verdicts', () => {
     const text = humanStatus({ ...base, clock: { floor: 1_790_000_000, now: 1_789_000_000, suspect: true, behindSeconds: 1_000_000 } });
-    expect(text).toMatch(/clock: +SUSPECT — this clock \(2026-09-10T\S+\) is 11 days behind the newest bundle \(2026-09-21T\S+\): verdicts are CHECK MANUALLY/);
+    expect(text).toMatch(/clock: +SUSPECT — this clock \(2026-09-10T\S+\) is 11 days behind the newest bundle or status list \(2026-09-21T\S+\): verdicts are CHECK MANUALLY/);
     expect(humanStatus(base)).toMatch(/clock: +ok/);
   });
 
@@ -244,6 +245,6 @@ describe('trust status (human text)', () => {
     expect(humanStatus({ ...base, revocation: { ...base.revocation, lists: [list] } })).toMatch(/u:1 .* refresh due \(the issuer's ttl of 1 h has passed\)/);
     expect(humanStatus({ ...base, revocation: { ...base.revocation, lists: [{ ...list, stale: true, refreshDue: false }] } })).toMatch(/STALE \(older than 7 days\)/);
     expect(humanStatus({ ...base, revocation: { ...base.revocation, lists: [{ ...list, stale: true, expired: true }] } })).toMatch(/EXPIRED at 2026-10-02T\S+ — STALE/);
-    expect(humanStatus({ ...base, revocation: { mode: 'off', maxAgeSeconds: 604800, lists: [] } })).toMatch(/revocation: off \(no status list imported\): revoked codes cannot be detected/);
+    expect(humanStatus({ ...base, revocation: { mode: 'off', maxAgeSeconds: 604800, unavailable: [], lists: [] } })).toMatch(/revocation: off \(no status list imported\): revoked codes cannot be detected/);
   });
 });
