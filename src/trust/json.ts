@@ -7,7 +7,7 @@ import { TrustError } from './errors.js';
 import { MAX_TRUST_JSON_DEPTH } from './limits.js';
 
 /** How deep `text` nests arrays and objects, stopping as soon as it passes `limit` (strings are skipped). */
-export function jsonDepth(text: string, limit = MAX_TRUST_JSON_DEPTH): number {
+function jsonDepth(text: string, limit = MAX_TRUST_JSON_DEPTH): number {
   let depth = 0;
   let deepest = 0;
   let inString = false;

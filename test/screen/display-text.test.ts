@@ -39,7 +39,7 @@ describe('every display shows the same text for a hostile name', () => {
     expect(describeUnsafe(webName)).toEqual([]);
     expect(webName).toBe('Ada\uFFFDLovelace \uFFFDyraM\uFFFD\uFFFD[2J\uFFFDByron\uFFFD');
 
-    expect(renderTerminal(state, { colour: false, likenessKeys: false })).toContain(`Name:          ${webName}\n`);
+    expect(renderTerminal(state, { colour: false, likenessKeys: false })).toContain(`Name:            ${webName}\n`);
 
     // The panel draws what the page shows: all of it (not just "Ada"), and exactly as the page's text.
     const panel = await nameOps(HOSTILE);
