@@ -76,7 +76,7 @@ function rightsInWords(s: StatusClaim): string {
   return `${work} · Rent: ${s.rent ? 'yes' : 'no'} · Public funds: ${s.publicFunds ? 'yes' : 'no'}`;
 }
 
-export const EN: CardWords = {
+const EN: CardWords = {
   lang: 'en-GB',
   months: ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'],
   monthsShort: ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'],

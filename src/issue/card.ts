@@ -18,7 +18,7 @@ import { IssueError } from './errors.js';
 import { londonDate } from './issue.js';
 import { qrInfo, type EccLevel } from './qr.js';
 
-export const MM = 72 / 25.4;
+const MM = 72 / 25.4;
 /** ISO/IEC 7810 ID-1, in mm. */
 export const ID1 = { width: 85.6, height: 53.98 } as const;
 export const A4_MM = { width: 210, height: 297 } as const;
@@ -33,11 +33,11 @@ const QUIET_MODULES = 4;
 export const CARD_QR_MM = 36;
 export const CARD_ECC: EccLevel = 'M';
 /** Below this module size a card's code no longer reads reliably after a home print and a photocopy (bench/print.mjs). */
-export const MIN_CARD_MODULE_MM = 0.3;
+const MIN_CARD_MODULE_MM = 0.3;
 /** The large copy on the page. */
-export const PAGE_QR_MM = 64;
+const PAGE_QR_MM = 64;
 
-export const FONT_FILES = {
+const FONT_FILES = {
   regular: new URL('../../assets/fonts/NotoSans-Regular.ttf', import.meta.url),
   bold: new URL('../../assets/fonts/NotoSans-Bold.ttf', import.meta.url),
 } as const;
