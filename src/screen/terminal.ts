@@ -85,9 +85,16 @@ export interface TerminalDisplay {
 export function terminalDisplay(out: NodeJS.WritableStream & { isTTY?: boolean }, likenessKeys: boolean, web = true, bridgeKeys = false): TerminalDisplay {
   const colour = out.isTTY === true;
   let last = '';
+  // The terminal can go away under a running kiosk (its window closed, an ssh session dropped: EIO / EPIPE). The
+  // desk keeps working on its other screens; this one stops writing instead of crashing the process.
+  let gone = false;
+  out.on('error', () => {
+    gone = true;
+  });
   return {
     name: 'terminal',
     show(state) {
+      if (gone) return;
       const text = renderTerminal(state, { colour, likenessKeys, web, bridgeKeys });
       // An alert that comes or goes re-sends the same screen: print it only when what it says has changed.
       if (text === last) return;

@@ -173,6 +173,10 @@ describe.skipIf(why !== null)(`typing at the kiosk's own terminal (a real pty vi
       // …and the clerk's own key press, alone, is.
       child.stdin.write(`${demoCode('demo-pre-settled')}\r`);
       await until('the next verdict', () => screen.lastIndexOf('[✔] VALID') > screen.lastIndexOf('NOT A STATUS CODE'));
+      // A person reads the screen before pressing a key; the key counts only after a quiet spell with no other input
+      // (terminal-input.ts). The kiosk read the code's Enter before it drew the verdict we waited for, so a pause
+      // here is at least that long on the kiosk's clock, however busy the machine.
+      await new Promise((r) => setTimeout(r, 250));
       child.stdin.write('y');
       await until('the answer', () => /Photo check: +Yes/.test(screen));
       const lines = readFileSync(path.join(store, 'checks.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
