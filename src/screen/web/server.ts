@@ -44,7 +44,27 @@ export interface WebDisplayOptions {
   onLikeness(checkId: string, answer: LikenessAnswer): boolean;
   /** Most event-stream clients at once (each holds a socket). */
   maxClients?: number;
+  /** Most TCP connections at once, event streams included; more are closed as they arrive. */
+  maxConnections?: number;
+  /** How long a client may keep a connection without finishing its part (defaults: WEB_TIMEOUTS; tests shorten them). */
+  timeouts?: Partial<WebTimeouts>;
 }
+
+/** Milliseconds. An event stream is exempt from `idleMs` and `requestMs`: its liveness is the heartbeat. */
+interface WebTimeouts {
+  /** A connection that sends nothing (before a request, or stalled in one) is closed after this long. */
+  idleMs: number;
+  /** All request headers must arrive within this (a slow-loris sending a header a byte at a time). */
+  headersMs: number;
+  /** The whole request, body included, must arrive within this (at least headersMs: Node needs headers ≤ request). */
+  requestMs: number;
+  /** An idle kept-alive connection between two requests is closed after this. */
+  keepAliveMs: number;
+  /** A comment line on every event stream this often, so a dead page is noticed and proxies keep it open. */
+  heartbeatMs: number;
+}
+
+const WEB_TIMEOUTS: WebTimeouts = { idleMs: 30_000, headersMs: 10_000, requestMs: 30_000, keepAliveMs: 5_000, heartbeatMs: 15_000 };
 
 export interface WebDisplay {
   readonly name: 'web';
@@ -58,7 +78,6 @@ export interface WebDisplay {
 const MAX_BODY_BYTES = 1024;
 /** A client that has not read this much of what we sent is stuck; it is dropped rather than buffered for. */
 const MAX_CLIENT_BACKLOG = 4 * 1024 * 1024;
-const HEARTBEAT_MS = 15_000;
 const LIKENESS_ANSWERS: readonly LikenessAnswer[] = ['yes', 'no', 'not-asked'];
 
 const SECURITY_HEADERS = {
@@ -92,6 +111,7 @@ function tokenOf(req: http.IncomingMessage, url: URL): string | null {
 
 export async function startWebDisplay(opts: WebDisplayOptions): Promise<WebDisplay> {
   const maxClients = opts.maxClients ?? 32;
+  const t: WebTimeouts = { ...WEB_TIMEOUTS, ...opts.timeouts };
   const clients = new Set<http.ServerResponse>();
   // Every display shows the same sanitised text (src/text/safe.ts): what the page shows, the panel and terminal do.
   let current = JSON.stringify(safeDeep(opts.initial));
@@ -112,13 +132,17 @@ export async function startWebDisplay(opts: WebDisplayOptions): Promise<WebDispl
     res.end(body);
   }
 
-  function writeEvent(res: http.ServerResponse, json: string): void {
+  function writeToClient(res: http.ServerResponse, text: string): void {
     if (res.writableLength > MAX_CLIENT_BACKLOG) {
       clients.delete(res);
       res.destroy();
       return;
     }
-    res.write(`data: ${json}\n\n`);
+    res.write(text);
+  }
+
+  function writeEvent(res: http.ServerResponse, json: string): void {
+    writeToClient(res, `data: ${json}\n\n`);
   }
 
   function openEvents(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -126,6 +150,7 @@ export async function startWebDisplay(opts: WebDisplayOptions): Promise<WebDispl
     if (clients.size >= maxClients) return send(res, 503);
     res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'text/event-stream; charset=utf-8', connection: 'keep-alive' });
     res.socket?.setNoDelay(true);
+    res.socket?.setTimeout(0); // a stream is quiet between screens; the heartbeat finds a page that went away
     res.write('retry: 2000\n\n');
     clients.add(res);
     writeEvent(res, current);
@@ -167,7 +192,10 @@ export async function startWebDisplay(opts: WebDisplayOptions): Promise<WebDispl
     });
   }
 
-  const server = http.createServer((req, res) => {
+  // Node checks headersMs / requestMs only every connectionsCheckingInterval (default 30 s): check often enough
+  // that a slow client is closed near its deadline, not up to 30 s after it.
+  const checkEvery = Math.max(10, Math.min(1000, Math.floor(Math.min(t.headersMs, t.requestMs) / 4)));
+  const server = http.createServer({ connectionsCheckingInterval: checkEvery }, (req, res) => {
     if (!allowedHosts.has(req.headers.host ?? '')) return send(res, 421);
     const origin = req.headers.origin;
     if (origin !== undefined && !allowedHosts.has(origin.replace(/^http:\/\//, ''))) return send(res, 403);
@@ -189,8 +217,14 @@ export async function startWebDisplay(opts: WebDisplayOptions): Promise<WebDispl
         return send(res, ['/', '/app.js', '/app.css', '/health', '/events', '/likeness'].includes(url.pathname) ? 405 : 404);
     }
   });
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 0; // event streams stay open
+  server.headersTimeout = t.headersMs;
+  // Counts until the request is fully received, so an event stream (a bodiless GET) is not cut by it.
+  server.requestTimeout = Math.max(t.requestMs, t.headersMs);
+  server.keepAliveTimeout = t.keepAliveMs;
+  // Socket inactivity: without it a connection that never sends a byte stays open for ever (the headers timeout
+  // starts only with a request's first byte). With no 'timeout' listener Node destroys the socket.
+  server.timeout = t.idleMs;
+  server.maxConnections = opts.maxConnections ?? maxClients + 32;
   server.maxHeadersCount = 50;
 
   await new Promise<void>((resolve, reject) => {
@@ -205,8 +239,8 @@ export async function startWebDisplay(opts: WebDisplayOptions): Promise<WebDispl
   allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
 
   const heartbeat = setInterval(() => {
-    for (const res of clients) res.write(': keep-alive\n\n');
-  }, HEARTBEAT_MS);
+    for (const res of clients) writeToClient(res, ': keep-alive\n\n');
+  }, t.heartbeatMs);
   heartbeat.unref();
 
   return {
