@@ -9,7 +9,12 @@ import { readFileBounded, MAX_PHOTO_FILE_BYTES } from '../issue/files.js';
 import { readHolder } from '../issue/holder.js';
 import { cardPdf, cardQrFit, CARD_ECC } from '../issue/card.js';
 import { codeTimes, DEFAULT_CARD_VALID_DAYS, DEFAULT_VALID_DAYS, issueCredential, londonDate, MAX_VALID_DAYS } from '../issue/issue.js';
+import { createPublicKey } from 'node:crypto';
+import type { CredentialSigner } from '../credential/encode.js';
+import { IssueError } from '../issue/errors.js';
 import { readSigner, writeNewFile } from '../issue/keys.js';
+import { thumbprintOf } from '../trust/jwk.js';
+import { defaultStoreDir, readRoot, SYSTEM_STORE_DIR } from '../trust/store.js';
 import { DEFAULT_PHOTO_BYTES, shrinkPhoto, type ShrunkPhoto } from '../issue/photo.js';
 import { checkCardPath, checkOutputPath, DEFAULT_ECC, qrInfo, writeCode, type EccLevel } from '../issue/qr.js';
 import { action, parseIsoTime } from './input.js';
@@ -52,6 +57,20 @@ export function register(program: Command): void {
     .action(action(issue));
 }
 
+/**
+ * A signer whose public key is the root pinned in a trust store this machine can read (the per-user one, the
+ * system one) is a root, whatever its file says: codes are signed by issuer keys only.
+ */
+async function refusePinnedRoot(signer: CredentialSigner, file: string): Promise<void> {
+  const thumbprint = await thumbprintOf(createPublicKey(signer.key).export({ format: 'jwk' }) as { kty: string; crv: string; x: string; y?: string });
+  for (const dir of new Set([defaultStoreDir(), SYSTEM_STORE_DIR])) {
+    const root = await readRoot(dir).catch(() => null);
+    if (root?.thumbprint === thumbprint) {
+      throw new IssueError('ROOT_KEY_AS_ISSUER', `key file ${file} is the root pinned in the trust store ${dir}: the root only signs trust bundles; sign codes with an issuer key`);
+    }
+  }
+}
+
 function wholeNumber(value: string, option: string, min: number, max: number): number {
   if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) throw new UsageError(`${option} must be a whole number from ${min} to ${max}`);
   return Number(value);
@@ -76,6 +95,7 @@ async function issue(opts: IssueOptions): Promise<void> {
   // Before any photo work: a permission already ended is refused; otherwise exp may be capped at its end.
   const times = codeTimes(issuedAt, validDays, holder.status?.validUntil, { endOfDay: card });
   const signer = await readSigner(opts.key);
+  await refusePinnedRoot(signer, opts.key);
   let photo: ShrunkPhoto | undefined;
   if (opts.photo !== undefined) {
     photo = await shrinkPhoto(await readFileBounded(opts.photo, MAX_PHOTO_FILE_BYTES, 'photo'), photoBytes, `photo ${opts.photo}`);

@@ -169,7 +169,7 @@ export function register(program: Command): void {
     .action(
       action(async (opts: { list: string; key: string; out: string; format?: 'jwt' | 'cwt'; ttl?: string; expiresDays?: string }) => {
         const s = readListState(opts.list);
-        const signer = await signingKeyFromJwk(readJson(opts.key, MAX_ROOT_FILE_BYTES, 'issuer private key'), 'issuer private key');
+        const signer = await signingKeyFromJwk(readJson(opts.key, MAX_ROOT_FILE_BYTES, 'issuer private key'), `issuer private key ${opts.key}`, 'issuer');
         const format = opts.format ?? (extname(opts.out).toLowerCase() === '.cwt' ? 'cwt' : 'jwt');
         const iat = Math.floor(Date.now() / 1000);
         const bytes = await buildStatusListToken({

@@ -51,13 +51,13 @@ export function register(program: Command): void {
   trust
     .command('init')
     .description('pin the root public key on a fresh install (refuses to replace one without --force)')
-    .requiredOption('--root <file>', 'the root PUBLIC key (ROOT.public.jwk)')
+    .requiredOption('--root <file>', 'the root PUBLIC key (ROOT.public.jwk); a private key or an issuer key is refused')
     .option('--force', 'replace an existing root (drops the active bundle and status lists)')
     .option('--store <path>', STORE_HELP)
     .action(
       action(async (opts: { root: string; force?: boolean; store?: string }) => {
         const dir = storeDir(opts);
-        const root = await initStore(dir, readJson(opts.root, MAX_ROOT_FILE_BYTES, 'root key'), { force: opts.force === true });
+        const root = await initStore(dir, readJson(opts.root, MAX_ROOT_FILE_BYTES, 'root key'), { force: opts.force === true, where: `root key ${opts.root}` });
         process.stdout.write(`pinned root ${root.alg} ${root.thumbprint} in ${dir}\n`);
       }),
     );
@@ -101,6 +101,8 @@ export function register(program: Command): void {
         const text = await buildBundle({
           rootPrivateJwk: readJson(opts.root, MAX_ROOT_FILE_BYTES, 'root private key'),
           issuers: readJson(opts.keys, MAX_BUNDLE_FILE_BYTES, 'issuer keys'),
+          rootWhere: `root private key ${opts.root}`,
+          issuersWhere: `issuer keys ${opts.keys}`,
           seq,
           iat,
           ...(exp !== undefined ? { exp } : {}),

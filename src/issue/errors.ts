@@ -9,6 +9,8 @@ export type IssueErrorCode =
   | 'PHOTO_UNSUPPORTED'
   | 'PHOTO_TOO_LARGE'
   | 'KEY_INVALID'
+  /** `issue` given a root key (marked root, or the root pinned in a trust store it can see): roots sign bundles only. */
+  | 'ROOT_KEY_AS_ISSUER'
   | 'OUTPUT_UNSUPPORTED'
   | 'OUTPUT_EXISTS'
   | 'OUTPUT_FAILED'

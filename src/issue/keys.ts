@@ -6,6 +6,7 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject 
 import { chmod, open, rename, unlink } from 'node:fs/promises';
 import { calculateJwkThumbprint, type JWK } from 'jose';
 import type { CredentialSigner } from '../credential/encode.js';
+import { ROLE_MEMBER, type KeyRole } from '../trust/jwk.js';
 import { IssueError } from './errors.js';
 import { readJsonFile } from './files.js';
 
@@ -43,12 +44,16 @@ function checkKid(kid: string): string {
   return kid;
 }
 
-export async function generateIssuerKey(alg: IssuerAlg = 'EdDSA', kid?: string): Promise<IssuerKeyPair> {
+/**
+ * A new key pair, marked with its role in both files (`"proofdesk_role": "issuer"` or `"root"`, docs/trust.md): the
+ * trust commands and `issue` refuse a key marked for the other role.
+ */
+export async function generateIssuerKey(alg: IssuerAlg = 'EdDSA', kid?: string, role: KeyRole = 'issuer'): Promise<IssuerKeyPair> {
   const { privateKey } = alg === 'EdDSA' ? generateKeyPairSync('ed25519') : generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const priv = exportJwk(privateKey);
   const pub = publicMembers(priv);
   const chosenKid = kid === undefined ? (await calculateJwkThumbprint(pub, 'sha256')).slice(0, DEFAULT_KID_CHARS) : checkKid(kid);
-  const meta = { kid: chosenKid, alg, use: 'sig' };
+  const meta = { kid: chosenKid, alg, use: 'sig', [ROLE_MEMBER]: role };
   return { alg, kid: chosenKid, publicJwk: { ...pub, ...meta }, privateJwk: { ...pub, d: priv.d, ...meta } };
 }
 
@@ -94,6 +99,9 @@ export function signerFromJwk(value: unknown, where = 'private key'): Credential
   const jwk = value as Record<string, unknown>;
   if ('keys' in jwk) throw new IssueError('KEY_INVALID', `${where} is a key set; give one private JWK (PREFIX.private.jwk)`);
   if (typeof jwk.d !== 'string') throw new IssueError('KEY_INVALID', `${where} is not a private JWK (no "d"): use the *.private.jwk file`);
+  if (jwk[ROLE_MEMBER] === 'root') {
+    throw new IssueError('ROOT_KEY_AS_ISSUER', `${where} is a ROOT key ("${ROLE_MEMBER}": "root"): the root only signs trust bundles; sign codes with an issuer key (proofdesk keys generate, without --root)`);
+  }
   let alg: IssuerAlg;
   if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519') alg = 'EdDSA';
   else if (jwk.kty === 'EC' && jwk.crv === 'P-256') alg = 'ES256';

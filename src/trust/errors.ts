@@ -17,6 +17,12 @@ export type TrustErrorCode =
   | 'ISSUED_IN_FUTURE'
   | 'EXPIRED'
   | 'KEY_INVALID'
+  /** A private key given where keys are trusted (a root to pin, issuer keys to bundle): only public keys are trusted. */
+  | 'PRIVATE_KEY_AS_TRUST'
+  /** A key marked, or seen, as a root used where an issuer key belongs (bundled as an issuer, signing a status list). */
+  | 'ROOT_KEY_AS_ISSUER'
+  /** A key marked, or seen, as an issuer key used as the root (pinned by trust init, signing a bundle). */
+  | 'ISSUER_KEY_AS_ROOT'
   /** A public key whose point is unsafe: small-order or non-canonical Ed25519, P-256 off the curve or at infinity. */
   | 'KEY_POINT_INVALID'
   | 'ISSUER_KEY_UNKNOWN'

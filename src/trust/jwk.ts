@@ -33,7 +33,46 @@ export interface IssuerJwk {
 }
 
 const CODE_PURPOSES: readonly CodePurpose[] = ['work', 'rent', 'other', 'all'];
-const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'];
+/** JWK members that hold secret key material (RFC 7518 §6.2.2, §6.3.2, §6.4.1): a key holding any is private. */
+export const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const;
+
+/** The private members a JWK holds (none for a public key). */
+export function privateMembersOf(jwk: unknown): string[] {
+  return isObject(jwk) ? PRIVATE_MEMBERS.filter((m) => m in jwk) : [];
+}
+
+/**
+ * What a key is for, as `proofdesk keys generate` marks it in both JWK files (our own member, which other JWK
+ * readers ignore, RFC 7517 §4): a root signs trust bundles only, an issuer key signs codes and status lists only.
+ * Keys made before the marking, or by other tools, carry none; then only what the store can see tells (docs/trust.md).
+ */
+export type KeyRole = 'root' | 'issuer';
+export const ROLE_MEMBER = 'proofdesk_role';
+const ROLES: readonly KeyRole[] = ['root', 'issuer'];
+
+/** The role a JWK is marked with, or null when it carries none. An unknown marking is refused (KEY_INVALID). */
+export function markedRole(jwk: unknown, where: string): KeyRole | null {
+  if (!isObject(jwk) || jwk[ROLE_MEMBER] === undefined) return null;
+  const role = jwk[ROLE_MEMBER];
+  if (!ROLES.includes(role as KeyRole)) throw new TrustError('KEY_INVALID', `${where}: "${ROLE_MEMBER}" is ${shown(role)}, not "root" or "issuer"`);
+  return role as KeyRole;
+}
+
+/** Refuses a key marked root where an issuer key belongs, and a key marked issuer where the root belongs. */
+export function refuseWrongRole(jwk: unknown, wanted: KeyRole, where: string): void {
+  const role = markedRole(jwk, where);
+  if (role === null || role === wanted) return;
+  if (role === 'root') {
+    throw new TrustError('ROOT_KEY_AS_ISSUER', `${where} is marked as a ROOT key ("${ROLE_MEMBER}": "root"): a root only signs trust bundles; use an issuer key here (proofdesk keys generate without --root)`);
+  }
+  throw new TrustError('ISSUER_KEY_AS_ROOT', `${where} is marked as an ISSUER key ("${ROLE_MEMBER}": "issuer"): the root must be a key of its own (proofdesk keys generate --root), never an issuer's`);
+}
+
+/** The one-line refusal of a private key given where public keys are trusted; `file` is named when known. */
+export function privateKeyAsTrust(where: string, members: readonly string[], file?: string): string {
+  const instead = file !== undefined && /\.private\.jwk$/i.test(file) ? ` (e.g. ${file.replace(/\.private\.jwk$/i, '.public.jwk')})` : '';
+  return `${where} is a PRIVATE key (it holds "${members.join('", "')}"): only public keys may be trusted. Use the public key file, *.public.jwk or *.jwks${instead}, and keep the private key with the issuer`;
+}
 const B64URL = /^[A-Za-z0-9_-]+$/;
 
 export function algOfJwk(jwk: { kty?: unknown; crv?: unknown }): TrustAlg | null {
@@ -57,7 +96,8 @@ export function checkIssuerJwk(value: unknown, where: string): IssuerJwk {
   };
   if (!isObject(value)) bad('not a JWK object');
   const jwk = value as Record<string, unknown>;
-  for (const m of PRIVATE_MEMBERS) if (m in jwk) bad(`holds a private key member "${m}" (only public keys belong here)`);
+  const secret = privateMembersOf(jwk);
+  if (secret.length > 0) throw new TrustError('PRIVATE_KEY_AS_TRUST', privateKeyAsTrust(where, secret));
   const alg = algOfJwk(jwk);
   if (!alg) bad(`unsupported key type ${String(jwk.kty)}/${String(jwk.crv)} (need OKP/Ed25519 or EC/P-256)`);
   if (typeof jwk.x !== 'string' || !B64URL.test(jwk.x)) bad('missing or malformed "x"');
@@ -120,10 +160,15 @@ export interface RootKey {
   thumbprint: string;
 }
 
-/** Parses a root PUBLIC JWK (refuses a private one: only the public half is ever pinned). */
+/**
+ * Parses a root PUBLIC JWK. Refuses a private one (only the public half is ever pinned: PRIVATE_KEY_AS_TRUST) and
+ * one marked as an issuer key (ISSUER_KEY_AS_ROOT).
+ */
 export async function rootFromJwk(value: unknown, where = 'root key'): Promise<RootKey> {
-  if (isObject(value) && 'd' in value) throw new TrustError('KEY_INVALID', `${where} is a PRIVATE key: pin the root's public key (*.public.jwk)`);
+  const secret = privateMembersOf(value);
+  if (secret.length > 0) throw new TrustError('PRIVATE_KEY_AS_TRUST', `${privateKeyAsTrust(where, secret)} — pin the root's public key (ROOT.public.jwk)`);
   if (isObject(value) && Array.isArray(value.keys)) throw new TrustError('KEY_INVALID', `${where} is a key set: give the single root public JWK`);
+  refuseWrongRole(value, 'root', where);
   const jwk = checkIssuerJwk(value, where);
   const root: RootKey['jwk'] = { kty: jwk.kty, crv: jwk.crv, x: jwk.x, alg: jwk.alg! };
   if (jwk.y !== undefined) root.y = jwk.y;
@@ -140,8 +185,10 @@ export interface SigningKey {
   publicJwk: IssuerJwk;
 }
 
-export async function signingKeyFromJwk(value: unknown, where = 'private key'): Promise<SigningKey> {
+/** A private JWK → signer; with `role`, a key marked for the other role is refused (refuseWrongRole). */
+export async function signingKeyFromJwk(value: unknown, where = 'private key', role?: KeyRole): Promise<SigningKey> {
   if (!isObject(value) || typeof value.d !== 'string') throw new TrustError('KEY_INVALID', `${where} is not a private JWK (no "d"): use the *.private.jwk file`);
+  if (role !== undefined) refuseWrongRole(value, role, where);
   const { d, ...pub } = value;
   const publicJwk = checkIssuerJwk(pub, where);
   let key: KeyObject;

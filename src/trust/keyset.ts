@@ -1,6 +1,7 @@
 /**
- * Pinned issuer keys: a JWKS (or one JWK) → the public keys the verifier may trust. Only public members are kept;
- * private members (`d`, …) are dropped before import. OKP/Ed25519 (EdDSA) and EC/P-256 (ES256) only.
+ * Pinned issuer keys: a JWKS (or one JWK) → the public keys the verifier may trust. A private key is refused
+ * (PRIVATE_KEY_AS_TRUST: a private key handed to a desk as trust has leaked from its issuer), and so is a key marked
+ * as a root (ROOT_KEY_AS_ISSUER: a root signs bundles, never codes). OKP/Ed25519 (EdDSA) and EC/P-256 (ES256) only.
  * Optional JWK members (ours): `notBefore` / `notAfter` (NumericDate seconds: the key's signing window, checked
  * against a credential's `iat`) and `purposes` (the code purposes this key may issue).
  */
@@ -9,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { calculateJwkThumbprint, importJWK, type JWK } from 'jose';
 import type { CodePurpose } from '../credential/types.js';
 import { parseTrustJson } from './json.js';
+import { privateKeyAsTrust, privateMembersOf, ROLE_MEMBER } from './jwk.js';
 import { jwkPointProblem } from './points.js';
 
 export type KeyAlg = 'EdDSA' | 'ES256';
@@ -43,7 +45,11 @@ export type KeySetErrorCode =
   | 'JWK_INVALID'
   /** A public key whose point is unsafe to trust (small-order or non-canonical Ed25519; P-256 off the curve). */
   | 'KEY_POINT_INVALID'
-  | 'KID_DUPLICATE';
+  | 'KID_DUPLICATE'
+  /** A private key where public keys are trusted; the message names the file and says to use the public one. */
+  | 'PRIVATE_KEY_AS_TRUST'
+  /** A key marked as a root ("proofdesk_role": "root"): roots sign trust bundles, not codes. */
+  | 'ROOT_KEY_AS_ISSUER';
 
 export class KeySetError extends Error {
   override readonly name = 'KeySetError';
@@ -108,15 +114,20 @@ export async function loadKeySet(jwksObjectOrPath: unknown): Promise<KeySet> {
     throw new KeySetError('KEYSET_MALFORMED', tooDeep ? (err as Error).message : `key file ${path} is not JSON`);
   }
   try {
-    return await keySetFromJwks(parsed);
+    return await keysFrom(parsed, path);
   } catch (err) {
-    if (err instanceof KeySetError) throw new KeySetError(err.code, `${path}: ${err.message}`);
+    if (err instanceof KeySetError) throw new KeySetError(err.code, `key file ${path}: ${err.message}`);
     throw err;
   }
 }
 
 /** A JWKS object or a single JWK → KeySet. */
 export async function keySetFromJwks(jwks: unknown): Promise<KeySet> {
+  return keysFrom(jwks);
+}
+
+/** `file`: where the keys came from, for the refusal of a private key (it names the public file to use instead). */
+async function keysFrom(jwks: unknown, file?: string): Promise<KeySet> {
   if (typeof jwks !== 'object' || jwks === null || Array.isArray(jwks)) throw new KeySetError('KEYSET_MALFORMED', 'not a JWKS or JWK object');
   const record = jwks as Record<string, unknown>;
   let list: unknown[];
@@ -127,8 +138,17 @@ export async function keySetFromJwks(jwks: unknown): Promise<KeySet> {
   else throw new KeySetError('KEYSET_MALFORMED', 'neither a JWKS ({"keys": [...]}) nor a JWK ("kty")');
   if (list.length === 0) throw new KeySetError('KEYSET_EMPTY', 'the key set has no keys');
   const keys: TrustedKey[] = [];
-  for (let i = 0; i < list.length; i++) keys.push(await trustedKeyFromJwk(list[i], i));
+  for (let i = 0; i < list.length; i++) {
+    const secret = privateMembersOf(list[i]);
+    if (secret.length > 0) throw new KeySetError('PRIVATE_KEY_AS_TRUST', privateKeyAsTrust(labelOf(list[i], i), secret, file));
+    keys.push(await trustedKeyFromJwk(list[i], i));
+  }
   return indexKeys(keys);
+}
+
+function labelOf(jwk: unknown, index: number): string {
+  const kid = (jwk as { kid?: unknown }).kid;
+  return typeof kid === 'string' && kid.length > 0 ? `key "${kid}"` : `key ${index}`;
 }
 
 /** One JWK → TrustedKey (public part only). `index` only labels error messages. */
@@ -136,6 +156,11 @@ export async function trustedKeyFromJwk(input: unknown, index = 0): Promise<Trus
   const where = `key ${index}`;
   if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new KeySetError('KEYSET_MALFORMED', `${where} is not a JSON object`);
   const src = input as Record<string, unknown>;
+  const secret = privateMembersOf(src);
+  if (secret.length > 0) throw new KeySetError('PRIVATE_KEY_AS_TRUST', privateKeyAsTrust(labelOf(src, index), secret));
+  if (src[ROLE_MEMBER] === 'root') {
+    throw new KeySetError('ROOT_KEY_AS_ISSUER', `${labelOf(src, index)} is marked as a ROOT key ("${ROLE_MEMBER}": "root"): a root signs trust bundles, never codes; pin it with \`proofdesk trust init --root\` and trust the issuer's public keys here`);
+  }
   const jwk: JWK = {};
   for (const name of PUBLIC_MEMBERS) if (src[name] !== undefined) (jwk as Record<string, unknown>)[name] = src[name];
   const label = typeof jwk.kid === 'string' ? `key "${jwk.kid}"` : where;

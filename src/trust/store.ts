@@ -23,7 +23,7 @@ import { fsyncDir, TEMP_PREFIX, unlinkQuiet, writeFileAtomic } from '../storage/
 import { createLockFile, readLockHolder, releaseLockFile, takeOverStaleLock } from '../storage/pid-lock.js';
 import { readFileCapped, symlinkRefused } from './files.js';
 import { parseTrustJson } from './json.js';
-import { rootFromJwk, type RootKey } from './jwk.js';
+import { rootFromJwk, thumbprintOf, type RootKey } from './jwk.js';
 import { checkedJwsHeader, jwsText, looksLikeCompactJws } from './jws.js';
 import { DEFAULT_TRUST_SKEW_SECONDS, MAX_BUNDLE_FILE_BYTES, MAX_ROOT_FILE_BYTES, MAX_STATE_FILE_BYTES, MAX_STATUS_LIST_FILE_BYTES } from './limits.js';
 import { issuerKeyRefs, statusListFormatOf, verifyStatusListToken, type StatusListToken } from './status-list.js';
@@ -263,8 +263,9 @@ export async function readStore(dir: string, opts: { now: number; skewSeconds?: 
 }
 
 /** `trust init`: pins the root public key. Refuses to replace an existing root unless `force`. */
-export async function initStore(dir: string, rootJwk: unknown, opts: { force?: boolean } = {}): Promise<RootKey> {
-  const root = await rootFromJwk(rootJwk, 'root key');
+export async function initStore(dir: string, rootJwk: unknown, opts: { force?: boolean; where?: string } = {}): Promise<RootKey> {
+  const where = opts.where ?? 'root key';
+  const root = await rootFromJwk(rootJwk, where);
   mkdirSync(dir, { recursive: true, mode: 0o755 });
   chmodSync(dir, STORE_DIR_MODE); // whatever the umask: the kiosk's service user reads the store
   return withLock(dir, async () => {
@@ -277,6 +278,7 @@ export async function initStore(dir: string, rootJwk: unknown, opts: { force?: b
       throw new TrustError('ROOT_EXISTS', `store ${dir} already pins ${what}; use --force to replace it (this drops the active bundle and status lists)`);
     }
     const statusDir = statusFolder(dir); // refuses a planted link before anything is removed through it
+    if (existing && existing !== 'damaged') await refuseActiveIssuerAsRoot(dir, root, where);
     if (existing && opts.force) {
       // A new root starts a new trust history: the old bundle and lists cannot verify under it.
       unlinkQuiet(join(dir, BUNDLE_FILE));
@@ -288,6 +290,16 @@ export async function initStore(dir: string, rootJwk: unknown, opts: { force?: b
     writeFileAtomic(join(dir, ROOT_FILE), JSON.stringify(root.jwk, null, 2) + '\n', { mode: STORE_FILE_MODE });
     return root;
   });
+}
+
+/** A new root that is an issuer key of the bundle in force is an issuer key, not a root (ISSUER_KEY_AS_ROOT). */
+async function refuseActiveIssuerAsRoot(dir: string, root: RootKey, where: string): Promise<void> {
+  const snap = await readStore(dir, { now: Math.floor(Date.now() / 1000) }).catch(() => null);
+  for (const k of snap?.bundle?.keys ?? []) {
+    if ((await thumbprintOf(k)) === root.thumbprint) {
+      throw new TrustError('ISSUER_KEY_AS_ROOT', `${where} is issuer key${k.kid === undefined ? '' : ` "${k.kid}"`} of the active bundle in ${dir}: an issuer key must never be the root; pin the root's public key (ROOT.public.jwk)`);
+    }
+  }
 }
 
 export type ImportKind = 'bundle' | 'status-list';

@@ -149,7 +149,7 @@ describe('trust bundle', () => {
       [{ seq: 0, iat: T0, keys: [issuer.publicJwk] }, 'MALFORMED'],
       [{ seq: 1, iat: 'now', keys: [issuer.publicJwk] }, 'MALFORMED'],
       [{ seq: 1, iat: T0, keys: [] }, 'MALFORMED'],
-      [{ seq: 1, iat: T0, keys: [issuer.privateJwk] }, 'KEY_INVALID'],
+      [{ seq: 1, iat: T0, keys: [issuer.privateJwk] }, 'PRIVATE_KEY_AS_TRUST'],
       [{ seq: 1, iat: T0, keys: [{ kty: 'RSA', n: 'x', e: 'AQAB' }] }, 'KEY_INVALID'],
       [{ seq: 1, iat: T0, keys: [{ ...issuer.publicJwk, notBefore: 10, notAfter: 5 }] }, 'KEY_INVALID'],
       [{ seq: 1, iat: T0, keys: [{ ...issuer.publicJwk, purposes: ['everything'] }] }, 'KEY_INVALID'],
@@ -162,7 +162,7 @@ describe('trust bundle', () => {
   });
 
   it('the builder refuses a private issuer key (it would leak on the USB stick) and a public root key', async () => {
-    expect((await refusal(buildBundle({ rootPrivateJwk: root.privateJwk, issuers: { keys: [issuer.privateJwk] }, seq: 1, iat: T0 }))).code).toBe('KEY_INVALID');
+    expect((await refusal(buildBundle({ rootPrivateJwk: root.privateJwk, issuers: { keys: [issuer.privateJwk] }, seq: 1, iat: T0 }))).code).toBe('PRIVATE_KEY_AS_TRUST');
     expect((await refusal(buildBundle({ rootPrivateJwk: root.publicJwk, issuers: issuer.publicJwk, seq: 1, iat: T0 }))).code).toBe('KEY_INVALID');
   });
 

@@ -57,7 +57,8 @@ beforeAll(() => {
   // The issuer side: a root, an issuer key, another root's key; bundles seq 1 and 2, one signed by the wrong root.
   ok(['keys', 'generate', '--root', '--kid', 'root-2026', '--out', 'root']);
   ok(['keys', 'generate', '--kid', 'issuer-a', '--out', 'issuer-a']);
-  ok(['keys', 'generate', '--kid', 'other-root', '--out', 'other-root']);
+  ok(['keys', 'generate', '--root', '--kid', 'other-root', '--out', 'other-root']);
+  ok(['keys', 'generate', '--kid', 'stranger', '--out', 'stranger']);
   const jwks = { keys: [{ ...JSON.parse(readFileSync(join(work, 'issuer-a.public.jwk'), 'utf8')), purposes: ['all', 'rent'] }] };
   writeFileSync(join(work, 'issuers.jwks'), JSON.stringify(jwks));
   ok(['trust', 'build', '--root', 'root.private.jwk', '--keys', 'issuers.jwks', '--seq', '1', '--out', 'b1.jws']);
@@ -74,7 +75,7 @@ describe('proofdesk trust / status-list (CLI)', () => {
     const store = join(flow, 'store');
     expect(ok(['keys', 'generate', '--root', '--kid', 'root-2026', '--out', 'root'], flow)).toContain('trust init --root');
     ok(['keys', 'generate', '--kid', 'issuer-a', '--out', 'issuer-a'], flow);
-    ok(['keys', 'generate', '--kid', 'other-root', '--out', 'other-root'], flow);
+    ok(['keys', 'generate', '--root', '--kid', 'other-root', '--out', 'other-root'], flow);
     expect(statSync(join(flow, 'root.private.jwk')).mode & 0o777).toBe(0o600);
     expect(ok(['trust', 'init', '--root', 'root.public.jwk', '--store', store], flow)).toContain('pinned root EdDSA');
     refused(store, ['trust', 'init', '--root', 'other-root.public.jwk', '--store', store], /already pins root .*--force/, flow);
@@ -219,7 +220,7 @@ describe('proofdesk trust / status-list (CLI)', () => {
     const v = run(['verify', '--purpose', 'rent', 'code.txt'], env);
     expect(v.code, v.err).toBe(0);
     // --keys given: only those keys (here: the wrong ones) — the store is not consulted.
-    expect(run(['verify', '--keys', 'other-root.public.jwk', 'code.txt'], env).code).toBe(1);
+    expect(run(['verify', '--keys', 'stranger.public.jwk', 'code.txt'], env).code).toBe(1);
   });
 });
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { calculateJwkThumbprint } from 'jose';
 import { afterAll, describe, expect, it } from 'vitest';
-import { keySetFromJwks, KeySetError, loadKeySet, makeKeySet } from '../../src/trust/keyset.js';
+import { keySetFromJwks, KeySetError, loadKeySet, makeKeySet, trustedKeyFromJwk } from '../../src/trust/keyset.js';
 import { codeOfAsync } from '../code-of.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'proofdesk-keyset-'));
@@ -27,12 +27,25 @@ describe('loadKeySet', () => {
     expect(set.keys[0]!.thumbprint).toBe(await calculateJwkThumbprint(a.pub as never));
   });
 
-  it('accepts a single JWK, and keeps only the public part of a private one', async () => {
+  it('accepts a single public JWK', async () => {
     const a = pair('ed25519');
-    const set = await loadKeySet({ ...a.priv, kid: 'signer' });
+    const set = await loadKeySet({ ...a.pub, kid: 'signer' });
     expect(set.keys).toHaveLength(1);
     expect(set.keys[0]!.key.type).toBe('public');
     expect(set.keys[0]!.thumbprint).toBe(await calculateJwkThumbprint(a.pub as never));
+  });
+
+  it('refuses a private JWK, alone or in a set, naming the key (PRIVATE_KEY_AS_TRUST): a private key is never trust', async () => {
+    const a = pair('ed25519');
+    for (const input of [{ ...a.priv, kid: 'signer' }, { keys: [{ ...pair('p256').pub, kid: 'fine' }, { ...a.priv, kid: 'signer' }] }]) {
+      const err = await loadKeySet(input).then(() => null, (e: unknown) => e);
+      expect(err).toBeInstanceOf(KeySetError);
+      expect((err as KeySetError).code).toBe('PRIVATE_KEY_AS_TRUST');
+      expect((err as KeySetError).message).toMatch(/key "signer" is a PRIVATE key .*"d".*\.public\.jwk or \*\.jwks/);
+    }
+    // trustedKeyFromJwk is the library's one-key door: the same refusal.
+    const one = await trustedKeyFromJwk({ ...pair('p256').priv }).then(() => null, (e: unknown) => e);
+    expect((one as KeySetError).code).toBe('PRIVATE_KEY_AS_TRUST');
   });
 
   it('reads a file path', async () => {
