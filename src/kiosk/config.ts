@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { DETAIL_FIELDS } from '../screen/state.js';
 import { CONFIG_PURPOSES, DEFAULT_CLEAR_AFTER_SECONDS, DEFAULT_DUPLICATE_WINDOW_MS, DEFAULT_MAX_STATUS_AGE_DAYS, DEFAULT_PORT, DEFAULT_RETENTION_DAYS, DEFAULT_SKEW_SECONDS } from './defaults.js';
 
 export { DEFAULT_PORT, DEFAULT_CLEAR_AFTER_SECONDS, DEFAULT_DUPLICATE_WINDOW_MS, DEFAULT_SKEW_SECONDS, DEFAULT_MAX_STATUS_AGE_DAYS, DEFAULT_RETENTION_DAYS, CONFIG_PURPOSES, deskPurposeOf, type ConfigPurpose } from './defaults.js';
@@ -47,6 +48,10 @@ export const configSchema = z.strictObject({
     /** Printed on every record. */
     id: z.string().regex(/^[\x21-\x7e](?:[\x20-\x7e]{0,62}[\x21-\x7e])?$/, 'must be 1-64 printable ASCII characters').default('desk'),
     purpose: z.enum(CONFIG_PURPOSES),
+    /** Details the page asks the checker for, before or after a check; kept only in the sealed personal copy. */
+    askFor: z.array(z.enum(DETAIL_FIELDS)).refine((a) => new Set(a).size === a.length, { error: 'lists a field twice' }).default([]),
+    /** What the reference is ("Tenancy reference", "Employee number"), on the page and the evidence PDF. */
+    referenceLabel: z.string().regex(/^[^\x00-\x1f\x7f]{1,40}$/, 'must be 1-40 characters, no control characters').optional(),
   }),
   trust: z.strictObject({
     /** A JWKS file of pinned issuer keys. */
@@ -87,6 +92,9 @@ export const configSchema = z.strictObject({
     retentionDays: z.int().min(1).max(36_600).default(DEFAULT_RETENTION_DAYS),
     personalCopy: z.strictObject({ keyFile: nonEmpty }).optional(),
   }).default({ retentionDays: DEFAULT_RETENTION_DAYS }),
+}).refine((c) => c.desk.askFor.length === 0 || c.records.personalCopy !== undefined, {
+  error: 'desk.askFor needs records.personalCopy.keyFile: the checker\'s name and the reference are kept only in the encrypted personal copy',
+  path: ['desk', 'askFor'],
 });
 
 export type KioskConfig = z.infer<typeof configSchema>;

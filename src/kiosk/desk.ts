@@ -42,6 +42,15 @@ export interface CheckToRecord {
 export interface CheckRecorder {
   recordCheck(check: CheckToRecord): void;
   recordLikeness(checkId: string, answer: LikenessAnswer, at: Date, description: CheckDescription): void;
+  /** Who checked and the organisation's reference, into the check's sealed personal copy only (never the log). */
+  recordDetails(checkId: string, details: CheckDetails): void;
+}
+
+/** What the checker gave on the page (desk.askFor); each present one replaces what the copy held. */
+export interface CheckDetails {
+  checkerName?: string;
+  reference?: string;
+  referenceLabel?: string;
 }
 
 export interface DeskOptions {
@@ -193,6 +202,24 @@ export class Desk {
     const description = describeCheck(check.facts);
     this.record(() => this.opts.recorder?.recordLikeness(checkId, answer, new Date(this.clock()), description));
     this.opts.log.info({ event: 'likeness', checkId, answer, outcome: description.outcome, via }, 'likeness answered');
+    return true;
+  }
+
+  /**
+   * The checker's name and reference for a check the desk showed (on screen now, or one of the last few: the
+   * screen may have cleared while they typed). Only a check with a person (a verified code) has a personal copy to
+   * hold them. False when the desk does not know that check or cannot keep them; the log says why, never the values.
+   */
+  addDetails(checkId: string, details: CheckDetails, via: string): boolean {
+    const check = this.recent.find((c) => c.checkId === checkId);
+    if (this.closed || !check || describeCheck(check.facts).person === null || !this.opts.recorder) return false;
+    try {
+      this.opts.recorder.recordDetails(checkId, details);
+    } catch (err) {
+      this.opts.log.error({ event: 'details-failed', checkId, err: { message: (err as Error).message, code: (err as { code?: string }).code } }, 'checker details NOT kept');
+      return false;
+    }
+    this.opts.log.info({ event: 'details', checkId, fields: Object.keys(details).filter((k) => details[k as keyof CheckDetails] !== undefined), via }, 'checker details kept');
     return true;
   }
 

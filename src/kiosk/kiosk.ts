@@ -18,7 +18,7 @@ import { createScanner, discoverScanners, ScanHub, StdinScanner, type Scan, type
 import type { ScannerStateEvent } from '../scan/hub.js';
 import type { ScreenDisplay } from '../screen/display.js';
 import { photoBytes } from '../screen/photo.js';
-import { DEFAULT_WORTH, idleScreen, type DeskAlert, type DeskView, type LikenessAnswer } from '../screen/state.js';
+import { DEFAULT_REFERENCE_LABEL, DEFAULT_WORTH, idleScreen, type DeskAlert, type DeskView, type LikenessAnswer } from '../screen/state.js';
 import { terminalDisplay } from '../screen/terminal.js';
 import { startWebDisplay, type WebDisplay } from '../screen/web/server.js';
 import { loadKeySet, type KeySet } from '../trust/keyset.js';
@@ -177,6 +177,9 @@ function storeRecorder(store: RecordStore, keepPersonal: boolean): CheckRecorder
     recordLikeness(checkId, answer, at, description) {
       store.appendLikeness(checkId, answer, at, description.outcome);
     },
+    recordDetails(checkId, details) {
+      store.addPersonalDetails(checkId, details); // the sealed copy only: the log never holds them
+    },
   };
 }
 
@@ -250,7 +253,8 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
     const isDemoSigned = (v: Verdict): boolean =>
       v.verifiedBy !== null && trust.keys.keys.some((k) => (k.kid ?? k.thumbprint) === v.verifiedBy && demoKeys.has(k.thumbprint));
     const demo = builtInDemo || trust.keys.keys.some((k) => demoKeys.has(k.thumbprint));
-    const desk: DeskView = { purpose: deskPurposeOf(purposeName), demo, worth: config?.screen.worth ?? DEFAULT_WORTH, id: config?.desk.id ?? (builtInDemo ? 'demo-desk' : 'desk') };
+    const desk: DeskView = { purpose: deskPurposeOf(purposeName), demo, worth: config?.screen.worth ?? DEFAULT_WORTH, id: config?.desk.id ?? (builtInDemo ? 'demo-desk' : 'desk'),
+      askFor: config?.desk.askFor ?? [], ...(config?.desk.referenceLabel !== undefined ? { referenceLabel: config.desk.referenceLabel } : {}) };
     if (demo && !builtInDemo) log.warn({ event: 'demo-keys-trusted', trust: trust.describe }, 'this desk trusts the DEMO keys: anyone can make codes they accept; checks they sign are marked DEMO');
 
     // Records.
@@ -331,6 +335,8 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
           return { ok: problems.length === 0, problems, scanners, counters: deskRef ? { ...deskRef.counters } : null };
         },
         onLikeness: (checkId, answer) => deskRef?.answerLikeness(checkId, answer, 'web') ?? false,
+        askFor: desk.askFor ?? [],
+        onDetails: (checkId, details) => deskRef?.addDetails(checkId, { ...details, ...(details.reference !== undefined ? { referenceLabel: desk.referenceLabel ?? DEFAULT_REFERENCE_LABEL } : {}) }, 'web') ?? false,
       });
       displays.push(web);
       const w = web;

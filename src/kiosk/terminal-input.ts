@@ -10,14 +10,14 @@
  */
 import { Transform } from 'node:stream';
 import type { LikenessAnswer } from '../check/outcome.js';
+import { LONE_KEY_QUIET_MS } from '../scan/limits.js';
 
 const KEYS: Record<string, LikenessAnswer> = { y: 'yes', n: 'no', x: 'not-asked', Y: 'yes', N: 'no', X: 'not-asked' };
 /**
- * A wedge scanner types a character every 1–20 ms (USB keyboard reports); a person's separate keystrokes are
- * 100 ms or more apart. A scanner must end its reads with a suffix (Enter or Tab, the factory default): a QR code
- * holding a lone "y" and no suffix cannot be told from a key press.
+ * LONE_KEY_QUIET_MS (scan/limits.ts). A scanner must end its reads with a suffix (Enter or Tab, the factory
+ * default): a QR code holding a lone "y" and no suffix cannot be told from a key press.
  */
-const DEFAULT_QUIET_MS = 40;
+const DEFAULT_QUIET_MS = LONE_KEY_QUIET_MS;
 
 export interface LoneKeyOptions {
   onAnswer(answer: LikenessAnswer): void;

@@ -13,6 +13,12 @@ export const DEFAULT_SERIAL_GAP_MS = 100;
 export const DEFAULT_HID_POS_IDLE_MS = 1000;
 /** Keyboard wedge: silence this long ends (suffix 'none') or cuts off (with a suffix) a scan; wedges type slowly. */
 export const DEFAULT_KEYBOARD_IDLE_MS = 300;
+/**
+ * A lone key (the clerk's y / n / x, at the kiosk's terminal or on the status page) has no other key this long before
+ * it and after it. A wedge scanner types a character every 1–20 ms (USB keyboard reports); a person's separate
+ * keystrokes are 100 ms or more apart.
+ */
+export const LONE_KEY_QUIET_MS = 40;
 /** Room for an AIM symbology identifier (`]Q1`) on top of the data limit while framing. */
 export const AIM_ID_LENGTH = 3;
 /** Reconnect back-off after an unplug: first retry, growth factor, ceiling. */

@@ -91,6 +91,9 @@ export interface ScreenState {
   likenessText: string | null;
   /** When this screen clears itself (ISO instant); null when it stays (idle). */
   clearsAt: string | null;
+  /** Details the page asks for (idle: for the next check; a result with a person: for this one). Never their values. */
+  askFor: DetailField[];
+  referenceLabel: string;
 }
 
 export interface DeskView {
@@ -99,7 +102,16 @@ export interface DeskView {
   worth: string;
   /** The desk id of the records (config `desk.id`). */
   id: string;
+  /** Details the page asks the checker for (config `desk.askFor`); kept only in the sealed personal copy. */
+  askFor?: readonly DetailField[];
+  /** What the reference is, as the page and the PDF name it (config `desk.referenceLabel`). */
+  referenceLabel?: string;
 }
+
+/** Details a desk can ask the checker for, before or after a check: who checked, and the organisation's reference. */
+export const DETAIL_FIELDS = ['checkerName', 'reference'] as const;
+export type DetailField = (typeof DETAIL_FIELDS)[number];
+export const DEFAULT_REFERENCE_LABEL = 'Reference';
 
 export const DEFAULT_WORTH =
   'Supporting evidence only: an offline QR check is not a statutory excuse. ' +
@@ -113,10 +125,11 @@ export interface ScreenContext {
   clearsAt?: Date | null;
 }
 
-function base(desk: DeskView, ctx: ScreenContext): Pick<ScreenState, 'demo' | 'purpose' | 'purposeLabel' | 'deskId' | 'alerts' | 'worth' | 'clearsAt'> {
+function base(desk: DeskView, ctx: ScreenContext): Pick<ScreenState, 'demo' | 'purpose' | 'purposeLabel' | 'deskId' | 'alerts' | 'worth' | 'clearsAt' | 'askFor' | 'referenceLabel'> {
   return {
     demo: desk.demo, purpose: desk.purpose, purposeLabel: RIGHT_ASKED[desk.purpose], deskId: desk.id,
     alerts: ctx.alerts ?? [], worth: desk.worth, clearsAt: ctx.clearsAt ? ctx.clearsAt.toISOString() : null,
+    askFor: [...(desk.askFor ?? [])], referenceLabel: desk.referenceLabel ?? DEFAULT_REFERENCE_LABEL,
   };
 }
 

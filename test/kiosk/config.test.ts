@@ -34,7 +34,7 @@ describe('kiosk config', () => {
     const yaml = /## Example[^\n]*\n+```yaml\n([\s\S]*?)```/.exec(doc)?.[1];
     expect(yaml).toBeDefined();
     const cfg = loadConfig(write('kiosk.yaml', yaml!));
-    expect(cfg.desk).toEqual({ id: 'lettings-front-desk', purpose: 'rent' });
+    expect(cfg.desk).toEqual({ id: 'lettings-front-desk', purpose: 'rent', askFor: ['checkerName', 'reference'], referenceLabel: 'Tenancy reference' });
     expect(cfg.trust).toMatchObject({ store: '/var/lib/proofdesk', keys: undefined, skewSeconds: 300, maxStatusAgeDays: 7 });
     expect(cfg.scanners.devices).toEqual([
       { type: 'serial', path: '/dev/ttyACM0', eol: 'cr' },
@@ -78,6 +78,17 @@ describe('kiosk config', () => {
     [{ ...minimal, records: { retentionDays: 0 } }, /^records\.retentionDays: .*>=1/m],
   ])('names the field and what is allowed: %j', (raw, message) => {
     expect(errorOf(raw)).toMatch(message);
+  });
+
+  it('desk.askFor: the details the page asks for, only with a personal copy to keep them in', () => {
+    expect(parseConfig(minimal).desk.askFor).toEqual([]);
+    expect(errorOf({ ...minimal, desk: { purpose: 'work', askFor: ['checkerName'] } })).toMatch(/^desk\.askFor: .*records\.personalCopy\.keyFile/);
+    const withCopy = { ...minimal, records: { personalCopy: { keyFile: 'r.key' } } };
+    expect(parseConfig({ ...withCopy, desk: { purpose: 'work', askFor: ['reference', 'checkerName'], referenceLabel: 'Employee number' } }).desk)
+      .toMatchObject({ askFor: ['reference', 'checkerName'], referenceLabel: 'Employee number' });
+    expect(errorOf({ ...withCopy, desk: { purpose: 'work', askFor: ['email'] } })).toMatch(/desk\.askFor\[0\]/);
+    expect(errorOf({ ...withCopy, desk: { purpose: 'work', askFor: ['reference', 'reference'] } })).toMatch(/desk\.askFor: lists a field twice/);
+    expect(errorOf({ ...withCopy, desk: { purpose: 'work', referenceLabel: 'a\nb' } })).toMatch(/desk\.referenceLabel/);
   });
 
   it('reports every problem at once, one per line', () => {

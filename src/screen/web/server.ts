@@ -6,15 +6,16 @@
  *   GET  /health            {"ok","version","problems","scanners","counters"} (no personal data); 503 when not ok
  *   GET  /events?token=T    SSE: one `data:` JSON ScreenState per change; a new client gets the current state
  *   POST /likeness?token=T  {"checkId","answer":"yes"|"no"|"not-asked"}
+ *   POST /details?token=T   {"checkId","checkerName"?,"reference"?}: only the fields the desk asks for (desk.askFor)
  *
  * Every request's Host must be 127.0.0.1:PORT or localhost:PORT (DNS-rebinding defence) → else 421.
- * /events and /likeness need the per-start token (query `token` or `Authorization: Bearer`) → else 401.
+ * /events, /likeness and /details need the per-start token (query `token` or `Authorization: Bearer`) → else 401.
  * The server keeps only the current state: once the screen is cleared, nothing older can be replayed.
  */
 import { timingSafeEqual } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { LikenessAnswer, ScreenState } from '../state.js';
+import { DETAIL_FIELDS, type DetailField, type LikenessAnswer, type ScreenState } from '../state.js';
 import { safeDeep } from '../../text/safe.js';
 import { PAGE_CSS, PAGE_HTML, PAGE_JS } from './page.js';
 
@@ -42,6 +43,10 @@ export interface WebDisplayOptions {
   health(): HealthReport;
   /** The checker answered on the page; returns false when that check is not the one asking. */
   onLikeness(checkId: string, answer: LikenessAnswer): boolean;
+  /** The details the desk asks for (desk.askFor); a field not asked for is refused (400). Default: none. */
+  askFor?: readonly DetailField[];
+  /** The checker gave details for a check; false when that check cannot take them (not recent, no personal copy). */
+  onDetails?(checkId: string, details: Partial<Record<DetailField, string>>): boolean;
   /** Most event-stream clients at once (each holds a socket). */
   maxClients?: number;
   /** Most TCP connections at once, event streams included; more are closed as they arrive. */
@@ -76,6 +81,12 @@ export interface WebDisplay {
 }
 
 const MAX_BODY_BYTES = 1024;
+/** Two fields of MAX_DETAIL_CHARS characters, each up to 4 bytes in UTF-8, and the check id. */
+const MAX_DETAILS_BODY_BYTES = 4096;
+/** A name or a tenancy / employee / case number; a scan typed into the field by mistake is far longer. */
+const MAX_DETAIL_CHARS = 100;
+/** C0 and C1 controls, bidi overrides and isolates, line and paragraph separators (as src/text/safe.ts neutralises). */
+const DETAIL_UNSAFE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u2028\u2029]|\p{Cs}/u;
 /** A client that has not read this much of what we sent is stuck; it is dropped rather than buffered for. */
 const MAX_CLIENT_BACKLOG = 4 * 1024 * 1024;
 const LIKENESS_ANSWERS: readonly LikenessAnswer[] = ['yes', 'no', 'not-asked'];
@@ -159,14 +170,15 @@ export async function startWebDisplay(opts: WebDisplayOptions): Promise<WebDispl
     res.on('error', drop);
   }
 
-  function readLikeness(req: http.IncomingMessage, res: http.ServerResponse): void {
+  /** A small JSON body, or an answer already sent (415 / 413 / 400). */
+  function readJson(req: http.IncomingMessage, res: http.ServerResponse, maxBytes: number, then: (body: Record<string, unknown>) => void): void {
     if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) return send(res, 415);
     let size = 0;
     const chunks: Buffer[] = [];
     let aborted = false;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
+      if (size > maxBytes) {
         aborted = true;
         send(res, 413);
         req.destroy();
@@ -182,11 +194,38 @@ export async function startWebDisplay(opts: WebDisplayOptions): Promise<WebDispl
       } catch {
         return send(res, 400);
       }
-      const { checkId, answer } = (body ?? {}) as { checkId?: unknown; answer?: unknown };
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) return send(res, 400);
+      then(body as Record<string, unknown>);
+    });
+  }
+
+  function readLikeness(req: http.IncomingMessage, res: http.ServerResponse): void {
+    readJson(req, res, MAX_BODY_BYTES, ({ checkId, answer }) => {
       if (typeof checkId !== 'string' || typeof answer !== 'string' || !(LIKENESS_ANSWERS as readonly string[]).includes(answer)) {
         return send(res, 400);
       }
       if (!opts.onLikeness(checkId, answer as LikenessAnswer)) return send(res, 409);
+      res.writeHead(204, SECURITY_HEADERS);
+      res.end();
+    });
+  }
+
+  /** Each field is a line of plain text (trimmed; empty = not given); anything else is refused whole (400). */
+  function readDetails(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const askFor = opts.askFor ?? [];
+    readJson(req, res, MAX_DETAILS_BODY_BYTES, (body) => {
+      const { checkId, ...fields } = body;
+      if (typeof checkId !== 'string') return send(res, 400);
+      const details: Partial<Record<DetailField, string>> = {};
+      for (const [name, value] of Object.entries(fields)) {
+        const field = DETAIL_FIELDS.find((f) => f === name);
+        if (field === undefined || !askFor.includes(field) || typeof value !== 'string') return send(res, 400);
+        const text = value.trim();
+        if ([...text].length > MAX_DETAIL_CHARS || DETAIL_UNSAFE.test(text)) return send(res, 400);
+        if (text !== '') details[field] = text;
+      }
+      if (Object.keys(details).length === 0) return send(res, 400);
+      if (!opts.onDetails?.(checkId, details)) return send(res, 409);
       res.writeHead(204, SECURITY_HEADERS);
       res.end();
     });
@@ -213,8 +252,11 @@ export async function startWebDisplay(opts: WebDisplayOptions): Promise<WebDispl
       case 'POST /likeness':
         if (!sameToken(tokenOf(req, url), opts.token)) return send(res, 401);
         return readLikeness(req, res);
+      case 'POST /details':
+        if (!sameToken(tokenOf(req, url), opts.token)) return send(res, 401);
+        return readDetails(req, res);
       default:
-        return send(res, ['/', '/app.js', '/app.css', '/health', '/events', '/likeness'].includes(url.pathname) ? 405 : 404);
+        return send(res, ['/', '/app.js', '/app.css', '/health', '/events', '/likeness', '/details'].includes(url.pathname) ? 405 : 404);
     }
   });
   server.headersTimeout = t.headersMs;
