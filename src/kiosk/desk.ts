@@ -43,7 +43,7 @@ export interface CheckRecorder {
   recordCheck(check: CheckToRecord): void;
   recordLikeness(checkId: string, answer: LikenessAnswer, at: Date, description: CheckDescription): void;
   /** Who checked and the organisation's reference, into the check's sealed personal copy only (never the log). */
-  recordDetails(checkId: string, details: CheckDetails): void;
+  recordDetails?(checkId: string, details: CheckDetails): void;
 }
 
 /** What the checker gave on the page (desk.askFor); each present one replaces what the copy held. */
@@ -212,9 +212,10 @@ export class Desk {
    */
   addDetails(checkId: string, details: CheckDetails, via: string): boolean {
     const check = this.recent.find((c) => c.checkId === checkId);
-    if (this.closed || !check || describeCheck(check.facts).person === null || !this.opts.recorder) return false;
+    const recorder = this.opts.recorder;
+    if (this.closed || !check || describeCheck(check.facts).person === null || !recorder?.recordDetails) return false;
     try {
-      this.opts.recorder.recordDetails(checkId, details);
+      recorder.recordDetails(checkId, details);
     } catch (err) {
       this.opts.log.error({ event: 'details-failed', checkId, err: { message: (err as Error).message, code: (err as { code?: string }).code } }, 'checker details NOT kept');
       return false;

@@ -19,7 +19,7 @@ afterEach(async () => {
 
 function configWith(trust: Partial<KioskConfig['trust']>): KioskConfig {
   return {
-    desk: { id: 'desk-t', purpose: 'any' },
+    desk: { id: 'desk-t', purpose: 'any', askFor: [] },
     trust: { skewSeconds: 300, maxStatusAgeDays: 7, ...trust },
     scanners: { stdin: true, discover: false, devices: [], duplicateWindowMs: 1500 },
     bridges: [],

@@ -140,7 +140,7 @@ describe('web display API', () => {
   it('after auto-clear a new connection gets the idle screen, never the last person', async () => {
     k = await startTestKiosk({
       config: {
-        desk: { id: 'desk-t', purpose: 'any' },
+        desk: { id: 'desk-t', purpose: 'any', askFor: [] },
         trust: { keys: path.join(import.meta.dirname, '../../examples/demo-issuer.jwks'), skewSeconds: 300, maxStatusAgeDays: 7 },
         scanners: { stdin: true, discover: false, devices: [], duplicateWindowMs: 1500 },
         bridges: [],
