@@ -5,7 +5,6 @@
  * A config that fails to load is exit 2 — never a fallback to the DEMO keys.
  * `--store DIR` is the trust store (as on `verify` and `trust`); the check-record folder is `--records DIR`.
  */
-import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
 import { pino } from 'pino';
@@ -14,7 +13,7 @@ import { CONFIG_PURPOSES, type ConfigPurpose } from '../kiosk/defaults.js';
 import { KioskError, startKiosk, type Kiosk } from '../kiosk/kiosk.js';
 import { defaultStoreDir as defaultRecordsDir } from '../records/paths.js';
 import { WebDisplayError } from '../screen/web/server.js';
-import { BUNDLE_FILE, defaultStoreDir as defaultTrustStoreDir } from '../trust/store.js';
+import { defaultStoreDir as defaultTrustStoreDir } from '../trust/store.js';
 import { UsageError } from './usage-error.js';
 
 interface RunOptions {
@@ -65,11 +64,6 @@ async function run(opts: RunOptions): Promise<void> {
       throw err;
     }
   }
-  // Where keys come from, in order: --keys; the trust store (--store, the config's trust.store, else the per-user
-  // store once a bundle has been imported into it); the config's trust.keys; with no config only, the DEMO keys.
-  let trustStore = opts.store !== undefined ? path.resolve(opts.store) : undefined;
-  const storeImplicit = trustStore === undefined && opts.keys === undefined && config?.trust.store === undefined;
-  if (storeImplicit && existsSync(path.join(defaultTrustStoreDir(), BUNDLE_FILE))) trustStore = defaultTrustStoreDir();
   let kiosk: Kiosk;
   try {
     kiosk = await startKiosk({
@@ -77,7 +71,9 @@ async function run(opts: RunOptions): Promise<void> {
       ...(opts.port !== undefined ? { port: opts.port } : {}),
       ...(opts.keys !== undefined ? { keysFile: opts.keys } : {}),
       ...(opts.purpose !== undefined ? { purpose: opts.purpose === 'other' ? 'any' : opts.purpose } : {}),
-      ...(trustStore !== undefined ? { trustStore } : {}),
+      ...(opts.store !== undefined ? { trustStore: path.resolve(opts.store) } : {}),
+      // Where keys come from: src/trust/source.ts (the per-user store counts once a bundle is imported into it).
+      perUserStore: defaultTrustStoreDir(),
       ...(opts.records !== undefined ? { records: path.resolve(opts.records) } : {}),
       stdin: opts.stdin,
       log,
@@ -113,7 +109,7 @@ async function run(opts: RunOptions): Promise<void> {
   process.on('SIGHUP', () => void kiosk.reloadTrust());
 
   if (kiosk.builtInDemo) process.stderr.write('proofdesk: DEMO mode: trusting only the DEMO keys from examples/ (never for real checks)\n');
-  else if (opts.keys === undefined && (trustStore ?? config?.trust.store) !== undefined) process.stderr.write(`proofdesk: trusting the trust store ${trustStore ?? config?.trust.store}\n`);
+  else if (kiosk.trust.kind === 'store') process.stderr.write(`proofdesk: trusting the ${kiosk.trustDescription}\n`);
   if (kiosk.demo && !kiosk.builtInDemo) process.stderr.write('proofdesk: warning: this desk trusts the DEMO keys (anyone can make codes they sign): its screens and the records of such codes say DEMO\n');
   process.stdout.write(kiosk.web ? `proofdesk ready: ${kiosk.url}\n` : 'proofdesk ready: (web screen disabled)\n');
 }

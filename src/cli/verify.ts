@@ -1,15 +1,12 @@
 /**
  * `proofdesk verify`: check one code against pinned issuer keys. Exit 0 VALID, 1 NOT VALID, 3 CHECK MANUALLY,
- * 2 usage or configuration error. Keys come only from resolveVerifyKeys: never from the message, and never the
+ * 2 usage or configuration error. Keys come only from src/trust/source.ts: never from the message, and never the
  * bundled DEMO keys unless the operator names them.
  */
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { DeskPurpose } from '../credential/types.js';
-import { loadKeySet, type KeySet } from '../trust/keyset.js';
-import { TrustError } from '../trust/errors.js';
-import { loadTrustState } from '../trust/state.js';
+import { chooseTrust, describeTrust, openTrust, type TrustSource } from '../trust/source.js';
 import { defaultStoreDir } from '../trust/store.js';
 import { isoOf } from '../trust/bundle.js';
 import { describeCheck, factsFromVerdict, nonAnswerOf, NON_ANSWER_TEXT, HEADLINE } from '../check/index.js';
@@ -35,39 +32,24 @@ export interface VerifyCliOptions {
   image?: string;
 }
 
-/** The keys (and trust data) a verification uses, and where they came from (for the stderr banner). */
-export interface ResolvedKeys {
-  keys: KeySet;
-  trust?: TrustContext;
-  source: string;
-}
-
 /** Kids of the bundled example keys start with this; such keys get a loud warning. */
 export const DEMO_KID_PREFIX = 'DEMO';
 
 /**
- * Where verification keys come from, in order: `--keys FILE` (a JWKS or one public JWK: only those, no trust
- * store hooks); else the trust store's active bundle (`--store PATH`, default the per-user store) with its
- * revocation lists and clock floor; else `fallback` (the kiosk passes its config key set). Nothing else is
- * implicit: with no source at all this refuses ("no trusted keys"). DEMO keys are never a fallback here.
+ * The keys (and revocation data) a verification uses, by the one rule of src/trust/source.ts: `--keys FILE` (only
+ * those keys: revocation not checked), else `--store DIR`, else the per-user trust store once a bundle is imported
+ * into it. With none of them this refuses ("no trusted keys"); the DEMO keys are never a fallback here.
  */
-export async function resolveVerifyKeys(
-  opts: Pick<VerifyCliOptions, 'keys' | 'store'>,
-  fallback?: () => Promise<ResolvedKeys | undefined>,
-): Promise<ResolvedKeys> {
-  if (opts.keys !== undefined) return { keys: await loadKeySet(opts.keys), source: opts.keys };
-  const dir = resolve(opts.store ?? defaultStoreDir());
+async function verifyTrust(opts: Pick<VerifyCliOptions, 'keys' | 'store'>): Promise<TrustSource> {
+  const perUser = defaultStoreDir();
+  const choice = chooseTrust({ ...(opts.keys !== undefined ? { keysFile: opts.keys } : {}), ...(opts.store !== undefined ? { store: opts.store } : {}), perUserStore: perUser });
+  if (choice === null) throw new UsageError(`no trusted keys: pass --keys FILE (a JWKS or a public JWK of the issuer), or import a trust bundle (proofdesk trust import; store ${resolve(perUser)})`);
   try {
-    const state = await loadTrustState({ storeDir: dir });
-    return { keys: state.keys, trust: state.context, source: `trust store ${dir} (bundle seq ${state.bundleSeq})` };
+    return await openTrust(choice);
   } catch (err) {
-    const nothingThere = err instanceof TrustError && (err.code === 'NO_ROOT' || err.code === 'NO_ACTIVE_BUNDLE') && !existsSync(`${dir}/bundle.jws`);
-    // A store named on the command line, or one holding a bundle that no longer verifies, is an error to report.
-    if (!nothingThere || opts.store !== undefined) throw new UsageError(`trust store ${dir}: ${(err as Error).message}`);
+    if (choice.kind === 'store') throw new UsageError(`${describeTrust(choice)}: ${(err as Error).message}`);
+    throw err;
   }
-  const fromConfig = await fallback?.();
-  if (fromConfig) return fromConfig;
-  throw new UsageError(`no trusted keys: pass --keys FILE (a JWKS or a public JWK of the issuer), or import a trust bundle (proofdesk trust import; store ${dir})`);
 }
 
 function withoutClockFloor(trust: TrustContext): TrustContext {
@@ -91,16 +73,16 @@ export function register(program: Command): void {
 
 async function run(text: string | undefined, opts: VerifyCliOptions): Promise<void> {
   const now = opts.at === undefined ? undefined : parseIsoTime(opts.at).getTime();
-  const resolved = await resolveVerifyKeys(opts);
+  const resolved = await verifyTrust(opts);
   const code = await readCodeText(text, opts);
   const demo = resolved.keys.keys.filter((k) => k.kid?.toUpperCase().startsWith(DEMO_KID_PREFIX));
-  if (demo.length > 0) process.stderr.write(`warning: ${resolved.source} holds DEMO keys (${safeText(demo.map((k) => k.kid).join(', '))}): for trying proofdesk only, never for real checks\n`);
+  if (demo.length > 0) process.stderr.write(`warning: ${resolved.choice.kind === 'keys' ? resolved.choice.file : resolved.describe} holds DEMO keys (${safeText(demo.map((k) => k.kid).join(', '))}): for trying proofdesk only, never for real checks\n`);
   const verdict = verify(code, {
     keys: resolved.keys,
     ...(now !== undefined ? { now } : {}),
     ...(opts.purpose !== undefined ? { purpose: opts.purpose } : {}),
     // With --at the operator picks the time on purpose: the kiosk-clock check (clock floor) does not apply.
-    ...(resolved.trust !== undefined ? { trust: now === undefined ? resolved.trust : withoutClockFloor(resolved.trust) } : {}),
+    ...(resolved.context !== undefined ? { trust: now === undefined ? resolved.context : withoutClockFloor(resolved.context) } : {}),
   });
   const revocation = revocationOf(verdict, resolved, opts.keys !== undefined);
   process.stdout.write(opts.json ? `${safeJson({ ...toJson(verdict), revocation }, 2)}\n` : humanVerdict(verdict, opts.purpose, code, now === undefined ? new Date() : new Date(now), revocation));

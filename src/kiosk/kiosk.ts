@@ -22,8 +22,7 @@ import { DEFAULT_REFERENCE_LABEL, DEFAULT_WORTH, idleScreen, type DeskAlert, typ
 import { terminalDisplay } from '../screen/terminal.js';
 import { startWebDisplay, type WebDisplay } from '../screen/web/server.js';
 import { loadKeySet, type KeySet } from '../trust/keyset.js';
-import { watchTrustStore, type TrustWatcher } from '../trust/state.js';
-import type { TrustContext } from '../verify/options.js';
+import { chooseTrust, describeTrust, openTrust, trustKind, type TrustChoice, type TrustSource } from '../trust/source.js';
 import { REASON_TEXT } from '../verify/messages.js';
 import { verify } from '../verify/verify.js';
 import type { Verdict } from '../verify/verdict.js';
@@ -49,6 +48,8 @@ export interface KioskOptions {
   stdin: boolean;
   /** A trust store folder (`--store`): overrides the config's trust; without a config, replaces the DEMO keys. */
   trustStore?: string;
+  /** The per-user trust store, used when it holds a bundle and neither an option nor the config's trust.store names one. */
+  perUserStore?: string;
   /** Check-record folder (`--records`; overrides the config's `records.dir`). */
   records?: string;
   log: Logger;
@@ -68,6 +69,9 @@ export interface Kiosk {
   readonly builtInDemo: boolean;
   readonly desk: Desk;
   readonly web: WebDisplay | null;
+  /** Where the desk's trust came from (src/trust/source.ts) and that in words. */
+  readonly trust: TrustChoice;
+  readonly trustDescription: string;
   /** Re-read the keys file or trust store now (SIGHUP). */
   reloadTrust(): Promise<void>;
   close(): Promise<void>;
@@ -78,60 +82,6 @@ export class KioskError extends Error {
   constructor(readonly code: 'TRUST_UNAVAILABLE' | 'RECORDS_UNAVAILABLE' | 'SCANNERS_FAILED', message: string) {
     super(message);
   }
-}
-
-interface TrustSource {
-  keys: KeySet;
-  context: TrustContext | undefined;
-  reload(): Promise<void>;
-  close(): void;
-  describe: string;
-}
-
-async function keysFileTrust(file: string, log: Logger, what: string): Promise<TrustSource> {
-  let keys: KeySet;
-  try {
-    keys = await loadKeySet(file);
-  } catch (err) {
-    throw new KioskError('TRUST_UNAVAILABLE', `cannot load ${what} ${file}: ${(err as Error).message}`);
-  }
-  const source: TrustSource = {
-    keys,
-    context: undefined,
-    describe: what,
-    async reload() {
-      try {
-        source.keys = await loadKeySet(file);
-        log.info({ event: 'trust-reloaded', source: what, keys: source.keys.keys.length }, 'keys reloaded');
-      } catch (err) {
-        log.error({ event: 'trust-reload-failed', source: what, err: { message: (err as Error).message } }, 'keys NOT reloaded; previous keys stay in force');
-      }
-    },
-    close() {},
-  };
-  return source;
-}
-
-async function storeTrust(dir: string, cfg: Pick<KioskConfig['trust'], 'skewSeconds' | 'maxStatusAgeDays'>, log: Logger): Promise<TrustSource> {
-  let watcher: TrustWatcher;
-  const opts = { skewSeconds: cfg.skewSeconds, maxStatusAgeSeconds: Math.round(cfg.maxStatusAgeDays * 86_400) };
-  const source = { describe: 'trust store' } as TrustSource;
-  try {
-    watcher = await watchTrustStore(dir, (state) => {
-      source.keys = state.keys;
-      source.context = state.context;
-      log.info({ event: 'trust-reloaded', source: 'trust store', bundleSeq: state.bundleSeq, keys: state.keys.keys.length }, 'trust store reloaded');
-    }, { ...opts, onError: (err) => log.error({ event: 'trust-reload-refused', err: { message: err.message, code: (err as { code?: string }).code } }, 'trust store change refused; previous state stays in force') });
-  } catch (err) {
-    throw new KioskError('TRUST_UNAVAILABLE', `cannot load the trust store ${dir}: ${(err as Error).message}`);
-  }
-  source.keys = watcher.current.keys;
-  source.context = watcher.current.context;
-  source.reload = async () => {
-    await watcher.reload();
-  };
-  source.close = () => watcher.close();
-  return source;
 }
 
 /**
@@ -225,7 +175,6 @@ function isTty(s: { isTTY?: boolean } | undefined): boolean {
 
 export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
   const { config, log } = opts;
-  const builtInDemo = config === null && opts.keysFile === undefined && opts.trustStore === undefined;
   const purposeName: ConfigPurpose = opts.purpose ?? config?.desk.purpose ?? 'any';
   const skewSeconds = config?.trust.skewSeconds ?? DEFAULT_SKEW_SECONDS;
   const cleanups: Array<() => Promise<void> | void> = [];
@@ -239,13 +188,28 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
   };
 
   try {
-    // Trust: --keys, else --store, else the config's keys or store, else (no config only) the DEMO keys.
+    // Trust: one rule (src/trust/source.ts) for the kiosk and verify.
+    const choice = chooseTrust({
+      ...(opts.keysFile !== undefined ? { keysFile: opts.keysFile } : {}),
+      ...(opts.trustStore !== undefined ? { store: opts.trustStore } : {}),
+      ...(config ? { config: config.trust } : {}),
+      ...(opts.perUserStore !== undefined ? { perUserStore: opts.perUserStore } : {}),
+      demoKeysFile: DEMO_KEYS_FILE,
+    });
+    if (choice === null) throw new KioskError('TRUST_UNAVAILABLE', 'no trusted keys: the config names neither trust.keys nor trust.store');
+    const builtInDemo = choice.why === 'demo';
     let trust: TrustSource;
-    if (opts.keysFile !== undefined) trust = await keysFileTrust(opts.keysFile, log, 'keys file');
-    else if (opts.trustStore !== undefined) trust = await storeTrust(opts.trustStore, config?.trust ?? { skewSeconds: DEFAULT_SKEW_SECONDS, maxStatusAgeDays: DEFAULT_MAX_STATUS_AGE_DAYS }, log);
-    else if (config?.trust.keys !== undefined) trust = await keysFileTrust(config.trust.keys, log, 'keys file');
-    else if (config?.trust.store !== undefined) trust = await storeTrust(config.trust.store, config.trust, log);
-    else trust = await keysFileTrust(DEMO_KEYS_FILE, log, 'DEMO keys');
+    try {
+      trust = await openTrust(choice, {
+        watch: true,
+        skewSeconds,
+        maxStatusAgeSeconds: Math.round((config?.trust.maxStatusAgeDays ?? DEFAULT_MAX_STATUS_AGE_DAYS) * 86_400),
+        onReload: (t) => log.info({ event: 'trust-reloaded', source: trustKind(t.choice), keys: t.keys.keys.length, ...(t.bundleSeq !== undefined ? { bundleSeq: t.bundleSeq } : {}) }, 'trust reloaded'),
+        onError: (err) => log.error({ event: 'trust-reload-failed', err: { message: err.message, code: (err as { code?: string }).code } }, 'trust NOT reloaded; the previous trust stays in force'),
+      });
+    } catch (err) {
+      throw new KioskError('TRUST_UNAVAILABLE', `cannot load ${choice.kind === 'store' ? 'the ' : ''}${describeTrust(choice)}: ${(err as Error).message}`);
+    }
     cleanups.push(() => trust.close());
     // A desk that trusts the DEMO keys (the built-in desk, or a config naming them) says DEMO on every screen, and
     // every check a DEMO key signed is marked DEMO in its record, export row and PDF.
@@ -255,7 +219,7 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
     const demo = builtInDemo || trust.keys.keys.some((k) => demoKeys.has(k.thumbprint));
     const desk: DeskView = { purpose: deskPurposeOf(purposeName), demo, worth: config?.screen.worth ?? DEFAULT_WORTH, id: config?.desk.id ?? (builtInDemo ? 'demo-desk' : 'desk'),
       askFor: config?.desk.askFor ?? [], ...(config?.desk.referenceLabel !== undefined ? { referenceLabel: config.desk.referenceLabel } : {}) };
-    if (demo && !builtInDemo) log.warn({ event: 'demo-keys-trusted', trust: trust.describe }, 'this desk trusts the DEMO keys: anyone can make codes they accept; checks they sign are marked DEMO');
+    if (demo && !builtInDemo) log.warn({ event: 'demo-keys-trusted', trust: trustKind(choice) }, 'this desk trusts the DEMO keys: anyone can make codes they accept; checks they sign are marked DEMO');
 
     // Records.
     let store: RecordStore;
@@ -398,7 +362,7 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
     for (const alert of alerts) log.warn({ event: 'desk-alert', code: alert.code }, alert.text);
 
     log.info({
-      event: 'ready', demo, purpose: desk.purpose, trust: trust.describe, keys: trust.keys.keys.length,
+      event: 'ready', demo, purpose: desk.purpose, trust: trustKind(choice), keys: trust.keys.keys.length,
       scanners: hub.scanners().map((s: { name: string; transport: string }) => ({ name: s.name, transport: s.transport })),
       displays: displays.map((d) => d.name), port: web?.port ?? null,
     }, 'kiosk ready');
@@ -408,6 +372,8 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
       port: web?.port ?? 0,
       demo,
       builtInDemo,
+      trust: choice,
+      trustDescription: trust.describe,
       desk: deskPipeline,
       web,
       reloadTrust: () => trust.reload(),
