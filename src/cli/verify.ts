@@ -110,13 +110,13 @@ export interface RevocationCheck {
 
 const LIST_ANSWER: Record<'VALID' | 'INVALID' | 'SUSPENDED', string> = { VALID: 'not revoked', INVALID: 'REVOKED', SUSPENDED: 'SUSPENDED' };
 
-export function revocationOf(verdict: Verdict, resolved: ResolvedKeys, keysOnly: boolean): RevocationCheck {
+export function revocationOf(verdict: Verdict, resolved: Pick<TrustSource, 'keys' | 'context' | 'describe'>, keysOnly: boolean): RevocationCheck {
   if (verdict.verifiedBy === null) return { checked: false, reason: 'NOT_REACHED', message: 'not checked: the signature did not verify against a trusted key' };
-  const statusOf = resolved.trust?.statusOf;
+  const statusOf = resolved.context?.statusOf;
   if (statusOf === undefined) {
     const why = keysOnly
       ? '--keys gives keys only, no status lists: a revoked code would still show VALID here. Verify against the trust store, with the issuer\'s status lists imported, to check revocation'
-      : `${resolved.source} holds no status list (proofdesk status-list import): a revoked code would still show VALID here`;
+      : `${resolved.describe} holds no status list (proofdesk status-list import): a revoked code would still show VALID here`;
     return { checked: false, reason: 'NO_STATUS_LISTS', message: `NOT CHECKED: ${why}` };
   }
   const ref = verdict.statusList;
