@@ -210,3 +210,23 @@ describe('verify says whether revocation was checked', () => {
     expect(JSON.parse(r.out).revocation).toMatchObject({ checked: false, reason: 'NOT_REACHED' });
   });
 });
+
+describe('docs/trust.md stays true', () => {
+  const doc = readFileSync(join(ROOT, 'docs/trust.md'), 'utf8');
+
+  it('the private-key refusal it quotes is the one verify --keys prints', () => {
+    const quoted = /^proofdesk: key file examples\/demo-issuer\.private\.jwk: .*$/m.exec(doc)?.[0];
+    expect(quoted, 'docs/trust.md quotes the refusal').toBeDefined();
+    const r = spawnSync(process.execPath, [CLI, 'verify', '--keys', 'examples/demo-issuer.private.jwk', 'examples/demo-valid.txt'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trimEnd()).toBe(quoted);
+  });
+
+  it('every code in the roles table is a real error code, and every key-safety code is in the table', async () => {
+    const section = /## Private keys, roots and issuer keys[\s\S]*?\n## /.exec(doc)?.[0] ?? '';
+    const codes = new Set([...section.matchAll(/`([A-Z][A-Z_]+)`/g)].map((m) => m[1]!));
+    for (const c of ['PRIVATE_KEY_AS_TRUST', 'ROOT_KEY_AS_ISSUER', 'ISSUER_KEY_AS_ROOT', 'KEY_INVALID']) expect(codes.has(c), c).toBe(true);
+    const errors = readFileSync(join(ROOT, 'src/trust/errors.ts'), 'utf8') + readFileSync(join(ROOT, 'src/trust/keyset.ts'), 'utf8') + readFileSync(join(ROOT, 'src/issue/errors.ts'), 'utf8');
+    for (const c of codes) expect(errors, c).toContain(`'${c}'`);
+  });
+});
