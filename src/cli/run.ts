@@ -1,16 +1,20 @@
 /**
- * `proofdesk run`: the kiosk. Prints exactly one line on stdout when ready:
+ * `proofdesk run`: the kiosk. Prints exactly one line on stdout when ready. On a terminal, the page's link:
  *   proofdesk ready: http://127.0.0.1:PORT/?token=TOKEN
- * Logs (pino JSON, no personal data) go to stderr. SIGINT/SIGTERM: shut down within ~2 s, exit 0. SIGHUP: reload trust.
+ * Elsewhere (a service: a journal keeps stdout) the token lasts across restarts, so the line names the owner-only
+ * file that holds the link instead (src/kiosk/page-link.ts):
+ *   proofdesk ready: http://127.0.0.1:PORT/ — the page's link (with its token) is in FILE
+ * Logs (pino JSON, no personal data) go to stderr, or to a file when stderr is the terminal the screen is drawn on
+ * (src/kiosk/logs.ts). SIGINT/SIGTERM: shut down within ~2 s, exit 0. SIGHUP: reload trust.
  * A config that fails to load is exit 2 — never a fallback to the DEMO keys.
  * `--store DIR` is the trust store (as on `verify` and `trust`); the check-record folder is `--records DIR`.
  */
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
-import { pino } from 'pino';
 import type { KioskConfig } from '../kiosk/config.js';
 import { CONFIG_PURPOSES, type ConfigPurpose } from '../kiosk/defaults.js';
 import { KioskError, startKiosk, type Kiosk } from '../kiosk/kiosk.js';
+import { kioskLogger } from '../kiosk/logs.js';
 import { defaultStoreDir as defaultRecordsDir } from '../records/paths.js';
 import { WebDisplayError } from '../screen/web/server.js';
 import { defaultStoreDir as defaultTrustStoreDir } from '../trust/store.js';
@@ -24,6 +28,7 @@ interface RunOptions {
   stdin: boolean;
   store?: string;
   records?: string;
+  newToken?: boolean;
 }
 
 /** Longest a shutdown may take before the process exits anyway. */
@@ -46,13 +51,13 @@ export function register(program: Command): void {
     .addOption(new Option('--purpose <purpose>', 'the check this desk makes').choices([...CONFIG_PURPOSES, 'other']))
     .option('--no-stdin', 'do not read scans from standard input')
     .option('--records <dir>', `check-record folder; overrides the config's records.dir (default ${defaultRecordsDir()})`)
+    .option('--new-token', 'make a new status page token (the old link stops working); the token is kept in the record folder\'s status-page-link.html')
     .action(async (opts: RunOptions) => {
       await run(opts);
     });
 }
 
 async function run(opts: RunOptions): Promise<void> {
-  const log = pino({ level: process.env.PROOFDESK_LOG_LEVEL ?? 'info', base: { pid: process.pid } }, pino.destination({ dest: 2, sync: true }));
   let config: KioskConfig | null = null;
   if (opts.config !== undefined) {
     // The config parser (zod, yaml) is loaded only for a config file: the built-in DEMO desk does without it.
@@ -64,6 +69,11 @@ async function run(opts: RunOptions): Promise<void> {
       throw err;
     }
   }
+  // Logs: standard error, or a file when standard error is the terminal the screen is drawn on.
+  const logs = kioskLogger(config?.displays.terminal ?? 'auto');
+  const { log } = logs;
+  if (logs.file !== null) process.stderr.write(`proofdesk: logs go to ${logs.file}\n`);
+  if (logs.problem !== null) process.stderr.write(`proofdesk: logs stay on this terminal: ${logs.problem}\n`);
   let kiosk: Kiosk;
   try {
     kiosk = await startKiosk({
@@ -76,6 +86,7 @@ async function run(opts: RunOptions): Promise<void> {
       perUserStore: defaultTrustStoreDir(),
       ...(opts.records !== undefined ? { records: path.resolve(opts.records) } : {}),
       stdin: opts.stdin,
+      ...(opts.newToken === true ? { newToken: true } : {}),
       log,
     });
   } catch (err) {
@@ -111,5 +122,8 @@ async function run(opts: RunOptions): Promise<void> {
   if (kiosk.builtInDemo) process.stderr.write('proofdesk: DEMO mode: trusting only the DEMO keys from examples/ (never for real checks)\n');
   else if (kiosk.trust.kind === 'store') process.stderr.write(`proofdesk: trusting the ${kiosk.trustDescription}\n`);
   if (kiosk.demo && !kiosk.builtInDemo) process.stderr.write('proofdesk: warning: this desk trusts the DEMO keys (anyone can make codes they sign): its screens and the records of such codes say DEMO\n');
-  process.stdout.write(kiosk.web ? `proofdesk ready: ${kiosk.url}\n` : 'proofdesk ready: (web screen disabled)\n');
+  // The token lasts: it is printed only to a terminal, never into a journal (a service's stdout).
+  if (!kiosk.web) process.stdout.write('proofdesk ready: (web screen disabled)\n');
+  else if (process.stdout.isTTY) process.stdout.write(`proofdesk ready: ${kiosk.url}\n`);
+  else process.stdout.write(`proofdesk ready: ${kiosk.address} — the page's link (with its token) is in ${kiosk.pageLink}\n`);
 }

@@ -8,7 +8,6 @@
  * `--keys FILE` (exactly those keys) and `--store DIR` (that trust store) override the config's trust, and either one
  * also replaces the DEMO keys of the built-in default.
  */
-import { randomBytes } from 'node:crypto';
 import { fstatSync, readFileSync, realpathSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +30,7 @@ import type { KioskConfig } from './config.js';
 import { DEFAULT_CLEAR_AFTER_SECONDS, DEFAULT_DUPLICATE_WINDOW_MS, DEFAULT_MAX_STATUS_AGE_DAYS, DEFAULT_PORT, DEFAULT_RETENTION_DAYS, DEFAULT_SKEW_SECONDS, deskPurposeOf, type ConfigPurpose } from './defaults.js';
 import { likenessKeyFilter } from './terminal-input.js';
 import { Desk, type CheckRecorder } from './desk.js';
+import { deskToken, pageAddress, writePageLink } from './page-link.js';
 
 export const DEMO_KEYS_FILE = fileURLToPath(new URL('../../examples/demo-issuer.jwks', import.meta.url));
 
@@ -58,10 +58,17 @@ export interface KioskOptions {
   output?: NodeJS.WritableStream & { isTTY?: boolean };
   /** Skip device discovery (tests). */
   discover?: boolean;
+  /** Replace the status page's lasting token (`--new-token`): every page holding the old one is refused. */
+  newToken?: boolean;
 }
 
 export interface Kiosk {
+  /** The status page's link, with its token (never printed where a journal keeps it: see pageLink). */
   readonly url: string;
+  /** The page's address without the token. */
+  readonly address: string;
+  /** The owner-only file in the record folder that holds the link (src/kiosk/page-link.ts); null without a web page. */
+  readonly pageLink: string | null;
   readonly port: number;
   /** The desk trusts the DEMO keys (the built-in desk, or a config naming them): its screens say DEMO. */
   readonly demo: boolean;
@@ -286,8 +293,10 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
     const displays: ScreenDisplay[] = [];
     let deskRef: Desk | null = null;
     let web: WebDisplay | null = null;
-    const token = randomBytes(24).toString('base64url');
-    if (config?.displays.web.enabled ?? true) {
+    // The page's token lasts across restarts (kept in the record folder): an open page reconnects by itself.
+    const pageToken = (config?.displays.web.enabled ?? true) ? deskToken(store.dir, opts.newToken === true) : null;
+    if (pageToken) {
+      const { token } = pageToken;
       web = await startWebDisplay({
         port: opts.port ?? config?.displays.web.port ?? DEFAULT_PORT,
         token,
@@ -305,6 +314,10 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
       displays.push(web);
       const w = web;
       cleanups.push(() => w.close());
+      writePageLink(pageToken.file, web.port, token);
+      const level = pageToken.origin === 'replaced' ? 'warn' : 'info';
+      log[level]({ event: 'page-token', origin: pageToken.origin, file: pageToken.file, ...(pageToken.why ? { why: pageToken.why } : {}) },
+        pageToken.origin === 'replaced' ? 'the status page link file was not usable: a new token replaces it' : 'status page token');
     }
     const bridgeAnswers: Array<(answer: LikenessAnswer) => void> = [];
     // The bridge code (and its text rendering) is loaded only for a desk that has a bridge box.
@@ -369,6 +382,8 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
 
     return {
       url: web?.url ?? '',
+      address: web ? pageAddress(web.port) : '',
+      pageLink: web ? pageToken!.file : null,
       port: web?.port ?? 0,
       demo,
       builtInDemo,

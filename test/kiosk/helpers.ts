@@ -40,7 +40,8 @@ export interface TestKiosk {
   stop(): Promise<void>;
 }
 
-export async function startTestKiosk(opts: { config?: KioskConfig | null; purpose?: 'work' | 'rent' | 'housing' | 'any'; keysFile?: string; stdin?: boolean } = {}): Promise<TestKiosk> {
+/** `records`: a record folder of the test's own (kept at stop), e.g. to start again on the same desk. */
+export async function startTestKiosk(opts: { config?: KioskConfig | null; purpose?: 'work' | 'rent' | 'housing' | 'any'; keysFile?: string; stdin?: boolean; records?: string; newToken?: boolean } = {}): Promise<TestKiosk> {
   const tmp = tempDir('kiosk');
   const input = new PassThrough();
   const logs: string[] = [];
@@ -56,8 +57,9 @@ export async function startTestKiosk(opts: { config?: KioskConfig | null; purpos
     stdin: opts.stdin ?? true,
     input,
     output: new PassThrough(),
-    records: path.join(tmp.dir, 'records'),
+    records: opts.records ?? path.join(tmp.dir, 'records'),
     discover: false,
+    ...(opts.newToken ? { newToken: true } : {}),
     log: pino({ level: 'debug' }, sink),
     ...(opts.purpose ? { purpose: opts.purpose } : {}),
     ...(opts.keysFile ? { keysFile: opts.keysFile } : {}),
@@ -151,4 +153,16 @@ export class SseClient {
 /** The record lines a test kiosk wrote (its record folder is `<dir>/records`). */
 export function records(dir: string): Array<Record<string, unknown>> {
   return readFileSync(path.join(dir, 'records', 'checks.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+/**
+ * `proofdesk run`'s ready line when stdout is not a terminal (a service, a test's pipe): the page's address and the
+ * owner-only file that holds its link; the token is read from that file, never from the line. Null: not ready yet.
+ */
+export function parseReady(stdout: string): { port: number; address: string; linkFile: string; token: string; url: string } | null {
+  const m = /^proofdesk ready: (http:\/\/127\.0\.0\.1:(\d+)\/) — the page's link \(with its token\) is in (.+)\n/m.exec(stdout);
+  if (!m) return null;
+  const token = /[?&]token=([A-Za-z0-9_-]{32})/.exec(readFileSync(m[3]!, 'utf8'))?.[1];
+  if (!token) throw new Error(`no token in ${m[3]}`);
+  return { port: Number(m[2]), address: m[1]!, linkFile: m[3]!, token, url: `${m[1]}?token=${token}` };
 }

@@ -13,7 +13,7 @@ import { loadKeySet } from '../../src/trust/keyset.js';
 import { importTrustBytes, initStore } from '../../src/trust/store.js';
 import { verify } from '../../src/verify/verify.js';
 import { bundleOf, credential, makeKeyPair } from '../trust/helpers.js';
-import { demoCode, EXAMPLES, ROOT, SseClient, tempDir } from './helpers.js';
+import { demoCode, EXAMPLES, parseReady, ROOT, SseClient, tempDir } from './helpers.js';
 import { guardTool } from './tools.js';
 
 const MAIN = path.join(ROOT, 'dist/cli/main.js');
@@ -68,11 +68,8 @@ async function until<T>(what: string, probe: () => T | undefined | null | false,
   }
 }
 
-const READY = /^proofdesk ready: (http:\/\/127\.0\.0\.1:(\d+)\/\?token=([A-Za-z0-9_-]+))\n$/;
-
-async function ready(p: Proc): Promise<{ url: string; port: number; token: string }> {
-  const m = await until('the ready line', () => (p.child.exitCode !== null ? (() => { throw new Error(`exited ${p.child.exitCode}: ${p.stderr}`); })() : READY.exec(p.stdout)));
-  return { url: m[1]!, port: Number(m[2]), token: m[3]! };
+async function ready(p: Proc): Promise<{ url: string; port: number; token: string; linkFile: string }> {
+  return until('the ready line', () => (p.child.exitCode !== null ? (() => { throw new Error(`exited ${p.child.exitCode}: ${p.stderr}`); })() : parseReady(p.stdout)));
 }
 
 /**
@@ -95,8 +92,13 @@ describe('proofdesk run (process)', () => {
   it('prints exactly one ready line on the fixed default port, and stops on SIGTERM with exit 0 while SSE clients are connected', async () => {
     const store = tmp('run');
     const p = launch('node', [MAIN, 'run', '--records', store]);
-    const { port, token } = await ready(p);
+    const { port, token, linkFile } = await ready(p);
     expect(port).toBe(DEFAULT_PORT);
+    // The token lasts, so it is never printed where a journal keeps it, nor in the kiosk's command line (ps).
+    expect(p.stdout).not.toContain(token);
+    expect(p.stderr).not.toContain(token);
+    expect(readFileSync(`/proc/${p.child.pid}/cmdline`, 'utf8')).not.toContain(token);
+    expect(linkFile).toBe(path.join(store, 'status-page-link.html'));
     const clients = [await SseClient.open(port, token), await SseClient.open(port, token), await SseClient.open(port, token)];
     await Promise.all(clients.map((c) => c.waitFor((s) => s.kind === 'idle')));
     p.child.kill('SIGTERM');

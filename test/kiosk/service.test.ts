@@ -333,12 +333,16 @@ describe('the kiosk started as the unit starts it', () => {
     const exit = new Promise<{ code: number | null; at: number }>((resolve) => child.on('exit', (code) => resolve({ code, at: Date.now() })));
     try {
       const deadline = Date.now() + 30_000;
-      while (!/^proofdesk ready: http:\/\/127\.0\.0\.1:\d+\/\?token=/.test(stdout)) {
+      // A service's stdout goes to the journal: the ready line names the link file, and holds no token.
+      while (!/^proofdesk ready: http:\/\/127\.0\.0\.1:\d+\/ — the page's link \(with its token\) is in .*status-page-link\.html$/m.test(stdout)) {
         if (child.exitCode !== null) throw new Error(`kiosk exited ${child.exitCode}: ${stderr}`);
         if (Date.now() > deadline) throw new Error(`no ready line: ${stderr}`);
         await new Promise((r) => setTimeout(r, 25));
       }
       const port = Number(/127\.0\.0\.1:(\d+)/.exec(stdout)![1]);
+      // The lasting token is in the record folder's link file (owner-only: checked below), never in the journal.
+      const token = /[?&]token=([A-Za-z0-9_-]{32})/.exec(readFileSync(path.join(records, 'status-page-link.html'), 'utf8'))![1]!;
+      expect(stdout + stderr).not.toContain(token);
       // Standard error: pino's JSON lines, one plain line naming the trust store in use, and (this store holds the
       // example bundle) one saying the desk trusts the DEMO keys.
       const lines = stderr.split('\n').filter(Boolean);

@@ -1,8 +1,8 @@
 /** The web display's local API against a real kiosk (in-process, real sockets): tokens, Host header, SSE, likeness, no replay. */
-import { readFileSync } from 'node:fs';
+import { chmodSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { demoCode, records, request, SseClient, startTestKiosk, type TestKiosk } from './helpers.js';
+import { demoCode, records, request, SseClient, startTestKiosk, tempDir, type TestKiosk } from './helpers.js';
 
 let k: TestKiosk | null = null;
 const clients: SseClient[] = [];
@@ -20,13 +20,50 @@ async function open(token?: string, host?: string): Promise<SseClient> {
 
 
 describe('web display API', () => {
-  it('prints a ready URL on 127.0.0.1 with a fresh token each start', async () => {
-    k = await startTestKiosk();
-    const first = k.kiosk.url;
-    expect(first).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{32}$/);
-    await k.stop();
-    k = await startTestKiosk();
-    expect(new URL(k.kiosk.url).searchParams.get('token')).not.toBe(new URL(first).searchParams.get('token'));
+  it('the page token lasts: kept owner-only in the record folder, the same at the next start, new with newToken', async () => {
+    const desk = tempDir('desk');
+    try {
+      const records = path.join(desk.dir, 'records');
+      const linkFile = path.join(records, 'status-page-link.html');
+      k = await startTestKiosk({ records });
+      const first = k.token;
+      expect(k.kiosk.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{32}$/);
+      expect(k.kiosk.pageLink).toBe(linkFile);
+      expect(statSync(linkFile).mode & 0o777).toBe(0o600);
+      expect(readFileSync(linkFile, 'utf8')).toContain(`href="${k.kiosk.url}"`);
+      expect(k.logs.join('')).toMatch(/"event":"page-token","origin":"new"/);
+      expect(k.logs.join('')).not.toContain(first);
+      await k.stop();
+
+      // Another start on the same desk (record folder): the same token, so an open page reconnects.
+      k = await startTestKiosk({ records });
+      expect(k.token).toBe(first);
+      expect(readFileSync(linkFile, 'utf8')).toContain(`127.0.0.1:${k.kiosk.port}/?token=${first}`);
+      expect((await open(first)).status).toBe(200);
+      await k.stop();
+
+      // newToken (proofdesk run --new-token): a new one, and the old link is refused.
+      k = await startTestKiosk({ records, newToken: true });
+      expect(k.token).not.toBe(first);
+      expect((await request(k.kiosk.port, `/events?token=${first}`)).status).toBe(401);
+      expect(readFileSync(linkFile, 'utf8')).not.toContain(first);
+      const second = k.token;
+      await k.stop();
+
+      // A link file others could read is not trusted: a new token, the file owner-only again, and a warning.
+      chmodSync(linkFile, 0o644);
+      k = await startTestKiosk({ records });
+      expect(k.token).not.toBe(second);
+      expect(statSync(linkFile).mode & 0o777).toBe(0o600);
+      expect(k.logs.join('')).toMatch(/"event":"page-token","origin":"replaced".*other users could read it/);
+      await k.stop();
+
+      // Another desk (another record folder) has a token of its own.
+      k = await startTestKiosk();
+      expect(k.token).not.toBe(second);
+    } finally {
+      desk.remove();
+    }
   });
 
   it('refuses /events and /likeness without the right token (401)', async () => {

@@ -379,7 +379,7 @@ export const PAGE_JS = `'use strict';
     });
   });
 
-  if (!token) { text('headline', 'Open the link printed by proofdesk run'); return; }
+  if (!token) { text('headline', 'Open this desk\'s link (proofdesk run says where it is kept)'); return; }
   /** Without a live connection the page cannot be cleared by the kiosk: it clears itself (nobody stays on screen). */
   function disconnected(headline, message) {
     render({ kind: 'idle', demo: !!(current && current.demo), colour: 'neutral', icon: 'none', verdict: null, outcome: null,
@@ -389,17 +389,26 @@ export const PAGE_JS = `'use strict';
       askFor: [], referenceLabel: '' });
     document.body.dataset.connection = 'lost';
   }
-  var events = new EventSource('/events?token=' + encodeURIComponent(token));
-  events.onopen = function () { document.body.dataset.connection = 'open'; };
-  events.onmessage = function (e) { document.body.dataset.connection = 'open'; render(JSON.parse(e.data)); };
-  events.onerror = function () {
-    if (events.readyState === EventSource.CLOSED) {
-      // Refused (a wrong or old token: every start of proofdesk run makes a new one): the browser will not retry.
-      sessionStorage.removeItem('proofdesk-token');
-      disconnected('Not connected', 'Open the link that proofdesk run printed when it started (each start prints a new one).');
-    } else {
-      disconnected('Waiting for proofdesk…', 'The connection to the kiosk was lost; reconnecting.');
-    }
-  };
+  var eventsUrl = '/events?token=' + encodeURIComponent(token);
+  var RETRY_MS = 2000;
+  function waiting() { disconnected('Waiting for proofdesk…', 'The connection to the kiosk was lost; reconnecting.'); }
+  /** The token lasts across kiosk restarts: the page follows the kiosk through them without a new link. */
+  function connect() {
+    var events = new EventSource(eventsUrl);
+    events.onopen = function () { document.body.dataset.connection = 'open'; };
+    events.onmessage = function (e) { document.body.dataset.connection = 'open'; render(JSON.parse(e.data)); };
+    events.onerror = function () {
+      if (events.readyState !== EventSource.CLOSED) return waiting(); // the browser retries by itself
+      // The browser gave up: a kiosk refusing while it stopped (503) — try again — or a token it does not know (401).
+      events.close();
+      fetch(eventsUrl, { cache: 'no-store' }).then(function (r) {
+        if (r.body) r.body.cancel().catch(function () {});
+        if (r.status !== 401) { waiting(); return setTimeout(connect, RETRY_MS); }
+        sessionStorage.removeItem('proofdesk-token');
+        disconnected('Not connected', 'This link is not (or no longer) this desk\'s: open the desk\'s link again. proofdesk run says where it is kept; a new one is made by proofdesk run --new-token.');
+      }, function () { waiting(); setTimeout(connect, RETRY_MS); });
+    };
+  }
+  connect();
 })();
 `;
