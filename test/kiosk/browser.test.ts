@@ -199,12 +199,12 @@ describe.skipIf(why !== null)(`status page in headless Chromium${why ? ` (SKIPPE
     expect(await p.isVisible('#likeness')).toBe(false);
   });
 
-  it('an old or wrong token (each start makes a new one) says to open the link printed at start', async () => {
+  it('an old or wrong token (one replaced by --new-token) says to open the desk\'s link again', async () => {
     k = await startTestKiosk();
     page = await browser.newPage({ viewport: { width: 800, height: 480 } });
     await page.goto(`http://127.0.0.1:${k.kiosk.port}/?token=not-the-token`);
     await shows(page, 'Not connected');
-    expect(await page.textContent('#message')).toMatch(/link that proofdesk run printed/);
+    expect(await page.textContent('#message')).toMatch(/open the desk's link again/);
   });
 
   it('the likeness button answers the question on screen and the answer goes into the record', async () => {

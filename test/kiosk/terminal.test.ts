@@ -1,6 +1,6 @@
 /** The terminal display and terminal likeness keys: pure rendering, the key filter, and the real thing through a pty. */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -191,5 +191,48 @@ describe.skipIf(why !== null)(`typing at the kiosk's own terminal (a real pty vi
       else child.kill('SIGKILL');
     }
     expect(await exited).toBe(0);
+  });
+
+  it('on its own terminal (stdout and stderr one pty) the logs go to a file, said once, never into the screen', async () => {
+    const tmp = tempDir('tty-logs');
+    temps.push(tmp);
+    const store = path.join(tmp.dir, 'records');
+    const state = path.join(tmp.dir, 'state');
+    const main = path.join(ROOT, 'dist/cli/main.js');
+    // No redirection: standard error is the same terminal as the screen. XDG_STATE_HOME says where the log file goes.
+    const child = spawn('script', ['-qfec', `exec node '${main}' run --port 0 --records '${store}'`, '/dev/null'], {
+      stdio: ['pipe', 'pipe', 'ignore'], env: { ...process.env, XDG_STATE_HOME: state, XDG_DATA_HOME: path.join(tmp.dir, 'data'), PROOFDESK_LOG_LEVEL: 'debug' },
+    });
+    let screen = '';
+    child.stdout.on('data', (c: Buffer) => (screen += c.toString('utf8').replaceAll('\r', '')));
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    const logFile = path.join(state, 'proofdesk', 'kiosk.log');
+    const until = async (what: string, ok: () => boolean) => {
+      const deadline = Date.now() + 30_000;
+      while (!ok()) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; screen so far:\n${screen}`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    };
+    try {
+      // On a terminal the clerk gets the link itself (a terminal is not a journal).
+      await until('ready', () => /proofdesk ready: http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{32}/.test(screen));
+      child.stdin.write(`${demoCode('demo-valid')}\r`);
+      await until('the verdict', () => screen.includes('Press y (yes), n (no) or x (not checked)'));
+      child.stdin.write('not a code at all\r');
+      await until('the next screen', () => screen.includes('NOT A STATUS CODE'));
+      await until('the check logged to the file', () => existsSync(logFile) && readFileSync(logFile, 'utf8').includes('"event":"check"'));
+    } finally {
+      const pid = existsSync(`/proc/${child.pid}/task/${child.pid}/children`) ? readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/)[0] : '';
+      if (pid) process.kill(Number(pid), 'SIGTERM');
+      else child.kill('SIGKILL');
+    }
+    expect(await exited).toBe(0);
+    // Said once, where the logs are; and not one JSON log line on the screen all along, shutdown included.
+    expect(screen.split(`proofdesk: logs go to ${logFile}`)).toHaveLength(2);
+    expect(screen).not.toMatch(/"level":|"event":/);
+    const logs = readFileSync(logFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { event?: string });
+    expect(logs.map((l) => l.event)).toEqual(expect.arrayContaining(['ready', 'check', 'stopped']));
+    expect(statSync(logFile).mode & 0o777).toBe(0o600);
   });
 });

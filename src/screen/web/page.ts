@@ -379,7 +379,7 @@ export const PAGE_JS = `'use strict';
     });
   });
 
-  if (!token) { text('headline', 'Open this desk\'s link (proofdesk run says where it is kept)'); return; }
+  if (!token) { text('headline', 'Open this desk\\'s link (proofdesk run says where it is kept)'); return; }
   /** Without a live connection the page cannot be cleared by the kiosk: it clears itself (nobody stays on screen). */
   function disconnected(headline, message) {
     render({ kind: 'idle', demo: !!(current && current.demo), colour: 'neutral', icon: 'none', verdict: null, outcome: null,
@@ -405,7 +405,7 @@ export const PAGE_JS = `'use strict';
         if (r.body) r.body.cancel().catch(function () {});
         if (r.status !== 401) { waiting(); return setTimeout(connect, RETRY_MS); }
         sessionStorage.removeItem('proofdesk-token');
-        disconnected('Not connected', 'This link is not (or no longer) this desk\'s: open the desk\'s link again. proofdesk run says where it is kept; a new one is made by proofdesk run --new-token.');
+        disconnected('Not connected', 'This link is not (or no longer) this desk\\'s: open the desk\\'s link again. proofdesk run says where it is kept; a new one is made by proofdesk run --new-token.');
       }, function () { waiting(); setTimeout(connect, RETRY_MS); });
     };
   }
