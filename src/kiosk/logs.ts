@@ -14,7 +14,7 @@ import { pino, type Logger } from 'pino';
 /** A log file past this size at start is kept as `kiosk.log.1` (one generation) and a new one begun. */
 const ROTATE_AT_BYTES = 8 * 1024 * 1024;
 
-export function defaultLogFile(env: NodeJS.ProcessEnv = process.env): string {
+function defaultLogFile(env: NodeJS.ProcessEnv = process.env): string {
   const state = env.XDG_STATE_HOME && path.isAbsolute(env.XDG_STATE_HOME) ? env.XDG_STATE_HOME : path.join(os.homedir(), '.local', 'state');
   return path.join(state, 'proofdesk', 'kiosk.log');
 }

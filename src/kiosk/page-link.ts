@@ -15,7 +15,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../storage/files.js';
 
-export const PAGE_LINK_FILE = 'status-page-link.html';
+const PAGE_LINK_FILE = 'status-page-link.html';
 /** 24 random bytes, base64url: 192 bits. */
 const TOKEN_BYTES = 24;
 const TOKEN_IN_FILE = /[?&]token=([A-Za-z0-9_-]{32})(?![A-Za-z0-9_-])/;
