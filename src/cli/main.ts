@@ -15,6 +15,7 @@ const program = new Command('proofdesk')
 // Command groups, by the top-level command each registers (one line each; keep alphabetical).
 const groups: Record<string, () => Promise<{ register(program: Command): void }>> = {
   bridge: () => import('./bridge.js'),
+  central: () => import('./central.js'),
   inspect: () => import('./inspect.js'),
   issue: () => import('./issue.js'),
   keys: () => import('./keys.js'),

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { DETAIL_FIELDS } from '../screen/state.js';
+import { DEFAULT_TRUST_POLL_SECONDS, TLS_MODES } from '../central/settings.js';
 import { CONFIG_PURPOSES, DEFAULT_CLEAR_AFTER_SECONDS, DEFAULT_DUPLICATE_WINDOW_MS, DEFAULT_MAX_STATUS_AGE_DAYS, DEFAULT_PORT, DEFAULT_RETENTION_DAYS, DEFAULT_SKEW_SECONDS } from './defaults.js';
 
 export { DEFAULT_PORT, DEFAULT_CLEAR_AFTER_SECONDS, DEFAULT_DUPLICATE_WINDOW_MS, DEFAULT_SKEW_SECONDS, DEFAULT_MAX_STATUS_AGE_DAYS, DEFAULT_RETENTION_DAYS, CONFIG_PURPOSES, deskPurposeOf, type ConfigPurpose } from './defaults.js';
@@ -91,10 +92,33 @@ export const configSchema = z.strictObject({
     dir: nonEmpty.optional(),
     retentionDays: z.int().min(1).max(36_600).default(DEFAULT_RETENTION_DAYS),
     personalCopy: z.strictObject({ keyFile: nonEmpty }).optional(),
+    /** The organisation's PostgreSQL server: records ship there, published trust data comes from there (docs/central.md). */
+    central: z.strictObject({
+      url: z.string().regex(/^postgres(?:ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').max(2048).optional(),
+      passwordFile: nonEmpty.optional(),
+      tls: z.strictObject({
+        mode: z.enum(TLS_MODES).optional(),
+        ca: nonEmpty.optional(),
+        cert: nonEmpty.optional(),
+        key: nonEmpty.optional(),
+      }).optional(),
+      recordsKey: nonEmpty.optional(),
+      trustDir: nonEmpty.optional(),
+      trustPollSeconds: z.int().min(1).max(60).default(DEFAULT_TRUST_POLL_SECONDS),
+    }).optional(),
   }).default({ retentionDays: DEFAULT_RETENTION_DAYS }),
-}).refine((c) => c.desk.askFor.length === 0 || c.records.personalCopy !== undefined, {
-  error: 'desk.askFor needs records.personalCopy.keyFile: the checker\'s name and the reference are kept only in the encrypted personal copy',
-  path: ['desk', 'askFor'],
+}).superRefine((cfg, ctx) => {
+  if (cfg.desk.askFor.length > 0 && cfg.records.personalCopy === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['desk', 'askFor'], message: 'desk.askFor needs records.personalCopy.keyFile: the checker\'s name and the reference are kept only in the encrypted personal copy' });
+  }
+  const central = cfg.records.central;
+  if (central === undefined) return;
+  if (cfg.desk.id === 'desk') {
+    ctx.addIssue({ code: 'custom', path: ['desk', 'id'], message: 'with records.central every desk needs its own id (the default "desk" would mix desks\' records)' });
+  }
+  if (central.recordsKey !== undefined && cfg.records.personalCopy === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['records', 'central', 'recordsKey'], message: 'personal copies are off on this desk (no records.personalCopy), so none would ship: remove recordsKey, or turn personal copies on' });
+  }
 });
 
 export type KioskConfig = z.infer<typeof configSchema>;
@@ -164,6 +188,21 @@ export function loadConfig(file: string): KioskConfig {
       ...cfg.records,
       dir: abs(cfg.records.dir),
       personalCopy: cfg.records.personalCopy ? { keyFile: abs(cfg.records.personalCopy.keyFile)! } : undefined,
+      central: cfg.records.central ? centralPaths(cfg.records.central, abs) : undefined,
     },
   };
+}
+
+type Central = NonNullable<KioskConfig['records']['central']>;
+/** records.central's files, resolved against the config's folder (the URL is not a path). */
+function centralPaths(c: Central, abs: (p: string | undefined) => string | undefined): Central {
+  const out: Central = { ...c };
+  if (c.passwordFile !== undefined) out.passwordFile = abs(c.passwordFile)!;
+  if (c.recordsKey !== undefined) out.recordsKey = abs(c.recordsKey)!;
+  if (c.trustDir !== undefined) out.trustDir = abs(c.trustDir)!;
+  if (c.tls !== undefined) {
+    out.tls = { ...c.tls };
+    for (const k of ['ca', 'cert', 'key'] as const) if (c.tls[k] !== undefined) out.tls[k] = abs(c.tls[k])!;
+  }
+  return out;
 }

@@ -27,6 +27,7 @@ import { verify } from '../verify/verify.js';
 import type { Verdict } from '../verify/verdict.js';
 import { MAX_STATUS_LIST_URI } from '../records/entries.js';
 import type { KioskConfig } from './config.js';
+import type { CentralDesk } from '../central/desk.js';
 import { DEFAULT_CLEAR_AFTER_SECONDS, DEFAULT_DUPLICATE_WINDOW_MS, DEFAULT_MAX_STATUS_AGE_DAYS, DEFAULT_PORT, DEFAULT_RETENTION_DAYS, DEFAULT_SKEW_SECONDS, deskPurposeOf, type ConfigPurpose } from './defaults.js';
 import { likenessKeyFilter } from './terminal-input.js';
 import { Desk, type CheckRecorder } from './desk.js';
@@ -205,6 +206,11 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
     });
     if (choice === null) throw new KioskError('TRUST_UNAVAILABLE', 'no trusted keys: the config names neither trust.keys nor trust.store');
     const builtInDemo = choice.why === 'demo';
+    // The built-in DEMO desk keeps its own folder: demonstration checks never mix into a real desk's records.
+    const recordsDir = opts.records ?? config?.records.dir ?? (builtInDemo ? defaultDemoStoreDir() : defaultRecordsDir());
+    // Central (records.central, docs/central.md): ships the records, brings published trust data. Loaded only then.
+    const central = config?.records.central ? await startCentral(config, log) : null;
+    if (central) cleanups.push(() => central.close());
     let trust: TrustSource;
     try {
       trust = await openTrust(choice, {
@@ -212,6 +218,7 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
         skewSeconds,
         maxStatusAgeSeconds: Math.round((config?.trust.maxStatusAgeDays ?? DEFAULT_MAX_STATUS_AGE_DAYS) * 86_400),
         onReload: (t) => log.info({ event: 'trust-reloaded', source: trustKind(t.choice), keys: t.keys.keys.length, ...(t.bundleSeq !== undefined ? { bundleSeq: t.bundleSeq } : {}) }, 'trust reloaded'),
+        ...(central ? { follow: (dir: string) => central.trustStore(dir, recordsDir, skewSeconds) } : {}),
         onError: (err) => log.error({ event: 'trust-reload-failed', err: { message: err.message, code: (err as { code?: string }).code } }, 'trust NOT reloaded; the previous trust stays in force'),
       });
     } catch (err) {
@@ -230,8 +237,6 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
 
     // Records.
     let store: RecordStore;
-    // The built-in DEMO desk keeps its own folder: demonstration checks never mix into a real desk's records.
-    const recordsDir = opts.records ?? config?.records.dir ?? (builtInDemo ? defaultDemoStoreDir() : defaultRecordsDir());
     try {
       store = await RecordStore.open({
         dir: recordsDir,
@@ -243,6 +248,7 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
       throw new KioskError('RECORDS_UNAVAILABLE', `cannot open the record store ${recordsDir}: ${(err as Error).message}`);
     }
     cleanups.push(() => store.close());
+    if (central) cleanups.push(central.ship(store)); // stops before the store closes
 
     // Scanners (created now, started last so no scan arrives before the screen exists).
     const hub = new ScanHub({ dedupeWindowMs: config?.scanners.duplicateWindowMs ?? DEFAULT_DUPLICATE_WINDOW_MS });
@@ -305,7 +311,7 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
         health: () => {
           const scanners = hub.scanners();
           const problems = scannerAlerts(scanners).map((a) => a.text);
-          return { ok: problems.length === 0, problems, scanners, counters: deskRef ? { ...deskRef.counters } : null };
+          return { ok: problems.length === 0, problems, scanners, counters: deskRef ? { ...deskRef.counters } : null, ...(central && { central: central.health() }) };
         },
         onLikeness: (checkId, answer) => deskRef?.answerLikeness(checkId, answer, 'web') ?? false,
         askFor: desk.askFor ?? [],
@@ -397,6 +403,16 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
   } catch (err) {
     await cleanup();
     throw err;
+  }
+}
+
+/** The central step, for a desk with records.central (src/central/desk.ts, and `pg`, are loaded only then). */
+async function startCentral(config: KioskConfig, log: Logger): Promise<CentralDesk> {
+  const { openCentralDesk } = await import('../central/desk.js');
+  try {
+    return await openCentralDesk({ settings: config.records.central!, deskId: config.desk.id, personalCopies: config.records.personalCopy !== undefined, log });
+  } catch (err) {
+    throw new KioskError('RECORDS_UNAVAILABLE', `records.central: ${(err as Error).message}`);
   }
 }
 

@@ -39,7 +39,11 @@ const TAG_BYTES = 16;
 /** JSON form of a copy; photo bytes as base64. */
 type SealedJson = { credentialText: string; photo?: { data: string; subFormat?: number } } & Partial<Record<TextField, string>>;
 
-export function sealPersonalCopy(checkId: string, copy: PersonalCopy, key: RecordKey): Buffer {
+/**
+ * The copy as the JSON text that is sealed (photo bytes as base64). Field names are fixed: copies are read back
+ * years later, and the organisation's sealed copies (src/central/seal.ts) hold the same text.
+ */
+export function personalCopyJson(copy: PersonalCopy): string {
   const json: SealedJson = { credentialText: copy.credentialText };
   for (const field of TEXT_FIELDS) if (copy[field] !== undefined) json[field] = copy[field];
   if (copy.photo) {
@@ -48,11 +52,35 @@ export function sealPersonalCopy(checkId: string, copy: PersonalCopy, key: Recor
       ...(copy.photo.subFormat !== undefined && { subFormat: copy.photo.subFormat }),
     };
   }
+  return JSON.stringify(json);
+}
+
+/** The copy from its sealed JSON text; null when the text is not one (authentic but written by something else). */
+export function personalCopyFromJson(text: string): PersonalCopy | null {
+  let json: SealedJson;
+  try {
+    json = JSON.parse(text) as SealedJson;
+  } catch {
+    return null;
+  }
+  if (typeof json !== 'object' || json === null || typeof json.credentialText !== 'string') return null;
+  const copy: PersonalCopy = { credentialText: json.credentialText };
+  for (const field of TEXT_FIELDS) if (typeof json[field] === 'string') copy[field] = json[field];
+  if (json.photo && typeof json.photo.data === 'string') {
+    copy.photo = {
+      data: new Uint8Array(Buffer.from(json.photo.data, 'base64')),
+      ...(json.photo.subFormat !== undefined && { subFormat: json.photo.subFormat }),
+    };
+  }
+  return copy;
+}
+
+export function sealPersonalCopy(checkId: string, copy: PersonalCopy, key: RecordKey): Buffer {
   const iv = randomBytes(12);
   const header = Buffer.concat([MAGIC, Buffer.of(VERSION), key.id, iv]);
   const cipher = createCipheriv('aes-256-gcm', key.bytes, iv);
   cipher.setAAD(Buffer.concat([header, Buffer.from(checkId, 'utf8')]));
-  const body = Buffer.concat([cipher.update(JSON.stringify(json), 'utf8'), cipher.final()]);
+  const body = Buffer.concat([cipher.update(personalCopyJson(copy), 'utf8'), cipher.final()]);
   return Buffer.concat([header, cipher.getAuthTag(), body]);
 }
 
@@ -87,21 +115,8 @@ export function openPersonalCopy(checkId: string, blob: Uint8Array, key: RecordK
   } catch {
     throw new RecordError('PERSONAL_COPY_TAMPERED', `personal copy of check ${checkId} failed its integrity check: it was altered or damaged`);
   }
-  let json: SealedJson;
-  try {
-    json = JSON.parse(plain.toString('utf8')) as SealedJson;
-    if (typeof json.credentialText !== 'string') throw new Error('no credential text');
-  } catch {
-    // Authentic but unreadable: written by something that is not this code.
-    throw new RecordError('PERSONAL_COPY_TAMPERED', `personal copy of check ${checkId} opened but is not in the expected form`);
-  }
-  const copy: PersonalCopy = { credentialText: json.credentialText };
-  for (const field of TEXT_FIELDS) if (typeof json[field] === 'string') copy[field] = json[field];
-  if (json.photo) {
-    copy.photo = {
-      data: new Uint8Array(Buffer.from(json.photo.data, 'base64')),
-      ...(json.photo.subFormat !== undefined && { subFormat: json.photo.subFormat }),
-    };
-  }
+  const copy = personalCopyFromJson(plain.toString('utf8'));
+  // Authentic but unreadable: written by something that is not this code.
+  if (copy === null) throw new RecordError('PERSONAL_COPY_TAMPERED', `personal copy of check ${checkId} opened but is not in the expected form`);
   return copy;
 }

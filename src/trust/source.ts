@@ -84,10 +84,12 @@ export interface OpenTrustOptions {
   onReload?(source: TrustSource): void;
   /** A reload was refused: the previous trust stays in force. */
   onError?(err: Error): void;
+  /** Watch the folder this returns instead of the chosen store (the central step's fleet copy of it). */
+  follow?(dir: string): Promise<string>;
 }
 
 export async function openTrust(choice: TrustChoice, opts: OpenTrustOptions = {}): Promise<TrustSource> {
-  const describe = describeTrust(choice);
+  const describe = describeTrust(choice) + (choice.kind === 'store' && opts.follow ? ' + published trust data' : '');
   const limits = {
     ...(opts.skewSeconds !== undefined ? { skewSeconds: opts.skewSeconds } : {}),
     ...(opts.maxStatusAgeSeconds !== undefined ? { maxStatusAgeSeconds: opts.maxStatusAgeSeconds } : {}),
@@ -119,7 +121,8 @@ export async function openTrust(choice: TrustChoice, opts: OpenTrustOptions = {}
     return { choice, describe, keys: state.keys, context: state.context, bundleSeq: state.bundleSeq, reload: async () => {}, close() {} };
   }
   let source: TrustSource | null = null;
-  const watcher: TrustWatcher = await watchTrustStore(choice.dir, () => {
+  const watched = opts.follow ? await opts.follow(choice.dir) : choice.dir;
+  const watcher: TrustWatcher = await watchTrustStore(watched, () => {
     if (source) opts.onReload?.(source);
   }, { ...limits, ...(opts.onError ? { onError: opts.onError } : {}) });
   source = {

@@ -10,7 +10,7 @@ import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const GROUPS = ['bridge', 'inspect', 'issue', 'keys', 'records', 'run', 'scanners', 'status-list', 'trust', 'verify'];
+const GROUPS = ['bridge', 'central', 'inspect', 'issue', 'keys', 'records', 'run', 'scanners', 'status-list', 'trust', 'verify'];
 
 /** 'run' → its long options; 'trust init' → … */
 async function commandOptions(): Promise<Map<string, Set<string>>> {
@@ -21,21 +21,31 @@ async function commandOptions(): Promise<Map<string, Set<string>>> {
   }
   const out = new Map<string, Set<string>>();
   const add = (name: string, cmd: Command) => out.set(name, new Set(cmd.options.map((o) => o.long).filter((l): l is string => l !== undefined)));
-  for (const cmd of program.commands) {
+  // Leaves only, at any depth ('central keys generate').
+  const walk = (name: string, cmd: Command) => {
     const subs = cmd.commands.filter((c) => c.name() !== 'help');
-    if (subs.length === 0) add(cmd.name(), cmd);
-    for (const sub of subs) add(`${cmd.name()} ${sub.name()}`, sub);
-  }
+    if (subs.length === 0) add(name, cmd);
+    for (const sub of subs) walk(`${name} ${sub.name()}`, sub);
+  };
+  for (const cmd of program.commands) walk(cmd.name(), cmd);
   return out;
 }
 
 const FLAG = /(?<![\w-])--[a-z][a-z0-9-]*/g;
 
-/** Resolves `proofdesk GROUP [SUB|SUB…]` into the command names it covers, or null if GROUP is not a command. */
-function namesOf(group: string, subs: string | undefined, known: Map<string, Set<string>>): string[] | null {
+/**
+ * Resolves `proofdesk GROUP [SUB|SUB…] [SUB2|SUB2…]` into the command names it covers, or null if GROUP is not a
+ * command. SUB2 counts only where GROUP SUB has subcommands of its own ('central keys generate').
+ */
+function namesOf(group: string, subs: string | undefined, known: Map<string, Set<string>>, subs2?: string): string[] | null {
   if (known.has(group)) return [group];
   if (![...known.keys()].some((k) => k.startsWith(`${group} `))) return null;
-  return (subs ?? '').split(/\\?\|/).filter(Boolean).map((s) => `${group} ${s}`);
+  const alts = (s: string | undefined) => (s ?? '').split(/\\?\|/).filter(Boolean);
+  return alts(subs).flatMap((s) => {
+    const name = `${group} ${s}`;
+    if (known.has(name) || ![...known.keys()].some((k) => k.startsWith(`${name} `))) return [name];
+    return alts(subs2).map((t) => `${name} ${t}`);
+  });
 }
 
 /** README's command block: one entry per `proofdesk …` line, with its indented continuation lines. */
@@ -58,8 +68,8 @@ describe('README.md command line', () => {
   const entries = readmeEntries();
   const covered = new Map<string, string>();
   for (const e of entries) {
-    const m = /^proofdesk ([a-z-]+)(?: ([a-z|]+))?/.exec(e.text)!;
-    for (const name of namesOf(m[1]!, m[2], known) ?? []) covered.set(name, e.text);
+    const m = /^proofdesk ([a-z-]+)(?: ([a-z|]+))?(?: ([a-z|]+))?/.exec(e.text)!;
+    for (const name of namesOf(m[1]!, m[2], known, m[3]) ?? []) covered.set(name, e.text);
   }
 
   it('lists every command and subcommand', () => {
@@ -95,7 +105,7 @@ describe('command examples in docs/ and hardware/', () => {
     for (const file of files) {
       readFileSync(path.join(ROOT, file), 'utf8').split('\n').forEach((line, i) => {
         for (const m of line.matchAll(/proofdesk ([a-z-]+)(?: ((?:[a-z]+(?:\\?\|))*[a-z]+))?([^`\n]*)/g)) {
-          const names = namesOf(m[1]!, m[2], known);
+          const names = namesOf(m[1]!, m[2], known, /^ ((?:[a-z]+(?:\\?\|))*[a-z]+)/.exec(m[3]!)?.[1]);
           if (names === null || names.length === 0) continue;
           const rest = m[3]!.replace(/\s#.*$/, ''); // up to a comment, or the closing backtick of inline code
           for (const name of names) {

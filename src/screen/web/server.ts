@@ -3,7 +3,7 @@
  *
  *   GET  /                  the status page (static, no personal data)
  *   GET  /app.js, /app.css  its script and style
- *   GET  /health            {"ok","version","problems","scanners","counters"} (no personal data); 503 when not ok
+ *   GET  /health            {"ok","version","problems","scanners","counters","central"?} (no personal data); 503 when not ok
  *   GET  /events?token=T    SSE: one `data:` JSON ScreenState per change; a new client gets the current state
  *   POST /likeness?token=T  {"checkId","answer":"yes"|"no"|"not-asked"}
  *   POST /details?token=T   {"checkId","checkerName"?,"reference"?}: only the fields the desk asks for (desk.askFor)
@@ -32,6 +32,8 @@ export interface HealthReport {
   scanners: ScannerHealth[];
   /** Scans that were not checks and other counts (src/kiosk/desk.ts DeskCounters). */
   counters: Readonly<Record<string, number>> | null;
+  /** With records.central: shipping backlog and fleet trust (src/central/desk.ts). Counts and codes only. */
+  central?: object;
 }
 
 export interface WebDisplayOptions {
@@ -138,7 +140,7 @@ export async function startWebDisplay(opts: WebDisplayOptions): Promise<WebDispl
 
   function health(res: http.ServerResponse): void {
     const report = opts.health();
-    const body = JSON.stringify({ ok: report.ok, version: opts.version, problems: report.problems, scanners: report.scanners, counters: report.counters });
+    const body = JSON.stringify({ ok: report.ok, version: opts.version, problems: report.problems, scanners: report.scanners, counters: report.counters, ...(report.central && { central: report.central }) });
     res.writeHead(report.ok ? 200 : 503, { ...SECURITY_HEADERS, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
     res.end(body);
   }
