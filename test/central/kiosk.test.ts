@@ -48,7 +48,7 @@ describe.skipIf(missing !== null)(`a kiosk with records.central${missing ? ` (SK
 
   function config(store: string, central: Partial<NonNullable<KioskConfig['records']['central']>> | null, deskId = 'desk-k'): KioskConfig {
     return {
-      desk: { id: deskId, purpose: 'any' },
+      desk: { id: deskId, purpose: 'any', askFor: [] },
       trust: { store, skewSeconds: 300, maxStatusAgeDays: 7 },
       scanners: { stdin: true, discover: false, devices: [], duplicateWindowMs: 0 },
       bridges: [],
