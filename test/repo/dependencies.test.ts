@@ -14,6 +14,7 @@ const TOOLS: Record<string, string> = {
   typescript: 'npm run build / typecheck (tsc)',
   '@types/node': 'types for tsc',
   '@types/qrcode': 'types for tsc',
+  '@types/pg': 'types for tsc',
 };
 
 function sources(dir: string): string[] {
