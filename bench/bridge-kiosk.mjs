@@ -28,7 +28,10 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const QEMU = process.argv.includes('--qemu');
 const i = process.argv.indexOf('--rounds');
 const ROUNDS = i > 0 ? Number(process.argv[i + 1]) : QEMU ? 20 : 40;
-const CODES = ['demo-valid', 'demo-pending', 'demo-expired', 'demo-tampered'].map((n) => [n, readFileSync(join(root, 'examples', `${n}.txt`), 'utf8').trim()]);
+const CODES = ['demo-valid', 'demo-pending', 'demo-expired', 'demo-tampered'].map((n) => [
+  n,
+  readFileSync(join(root, 'examples', `${n}.txt`), 'utf8').trim(),
+]);
 const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 const r2 = (x) => Math.round(x * 100) / 100;
 
@@ -50,12 +53,24 @@ if (QEMU) {
     compiled.dispose();
   };
 } else {
-  const fw = spawn(join(root, 'firmware-bridge/build/posix/proofdesk-bridge'), ['--host-link', 'pty', '--scanner', 'pty', '--buttons', 'pty', '--framebuffer', join(dir, 'panel.raw'), '--quiet'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const fw = spawn(
+    join(root, 'firmware-bridge/build/posix/proofdesk-bridge'),
+    ['--host-link', 'pty', '--scanner', 'pty', '--buttons', 'pty', '--framebuffer', join(dir, 'panel.raw'), '--quiet'],
+    { stdio: ['ignore', 'pipe', 'ignore'] },
+  );
   const paths = await new Promise((resolve, reject) => {
     let out = '';
     fw.stdout.on('data', (d) => {
       out += d;
-      if (/^ready pid/m.test(out)) resolve(Object.fromEntries(out.trim().split('\n').map((l) => l.split(' '))));
+      if (/^ready pid/m.test(out))
+        resolve(
+          Object.fromEntries(
+            out
+              .trim()
+              .split('\n')
+              .map((l) => l.split(' ')),
+          ),
+        );
     });
     fw.on('exit', (c) => reject(new Error(`posix port exited ${c}`)));
   });
@@ -85,10 +100,17 @@ const sink = new Writable({
     done();
   },
 });
-const next = (event) => new Promise((resolve) => {
-  const w = { event, hit: (at) => { waiters.splice(waiters.indexOf(w), 1); resolve(at); } };
-  waiters.push(w);
-});
+const next = (event) =>
+  new Promise((resolve) => {
+    const w = {
+      event,
+      hit: (at) => {
+        waiters.splice(waiters.indexOf(w), 1);
+        resolve(at);
+      },
+    };
+    waiters.push(w);
+  });
 
 const config = parseConfig({
   desk: { id: 'bench', purpose: 'work' },
@@ -99,8 +121,18 @@ const config = parseConfig({
   screen: { clearAfterSeconds: 3600 },
 });
 const ready = next('bridge-ready');
-const kiosk = await startKiosk({ config, port: 0, stdin: false, records: join(dir, 'records'), discover: false, log: pino({ level: 'debug' }, sink) });
-await Promise.race([ready, new Promise((_, reject) => setTimeout(() => reject(new Error(`no bridge handshake: ${kioskLog.join(' ')}`)), 15_000))]);
+const kiosk = await startKiosk({
+  config,
+  port: 0,
+  stdin: false,
+  records: join(dir, 'records'),
+  discover: false,
+  log: pino({ level: 'debug' }, sink),
+});
+await Promise.race([
+  ready,
+  new Promise((_, reject) => setTimeout(() => reject(new Error(`no bridge handshake: ${kioskLog.join(' ')}`)), 15_000)),
+]);
 await new Promise((r) => setTimeout(r, 500)); // idle screen
 
 const perCode = Object.fromEntries(CODES.map(([n]) => [n, { verdict: [], photo: [] }]));
@@ -108,12 +140,17 @@ for (let r = 0; r < ROUNDS + 4; r++) {
   const [name, text] = CODES[r % CODES.length];
   const verdictAt = next('bridge-verdict-drawn');
   const photoAt = next('bridge-screen-drawn');
-  const t0 = await new Promise((resolve) => scanner.write(Buffer.from(`]Q1${text}\r\n`, 'latin1'), () => scanner.drain(() => resolve(performance.now()))));
+  const t0 = await new Promise((resolve) =>
+    scanner.write(Buffer.from(`]Q1${text}\r\n`, 'latin1'), () => scanner.drain(() => resolve(performance.now()))),
+  );
   const [v, p] = await Promise.race([
     Promise.all([verdictAt, photoAt]),
-    new Promise((_, reject) => setTimeout(() => reject(new Error(`round ${r} (${name}) not drawn in 30 s: ${kioskLog.join(' ')}`)), 30_000)),
+    new Promise((_, reject) =>
+      setTimeout(() => reject(new Error(`round ${r} (${name}) not drawn in 30 s: ${kioskLog.join(' ')}`)), 30_000),
+    ),
   ]);
-  if (r >= 4) { // the first round of each code warms caches
+  if (r >= 4) {
+    // the first round of each code warms caches
     perCode[name].verdict.push(v - t0);
     perCode[name].photo.push(p - t0);
   }
@@ -125,11 +162,16 @@ const result = {
   linkEvents: kioskLog,
   date: new Date().toISOString(),
   rounds: ROUNDS,
-  scanToScreen: Object.fromEntries(Object.entries(perCode).map(([n, t]) => [n, {
-    n: t.verdict.length,
-    verdictDrawnMs: { p50: r2(pct(t.verdict, 50)), p99: r2(pct(t.verdict, 99)) },
-    photoDrawnMs: { p50: r2(pct(t.photo, 50)), p99: r2(pct(t.photo, 99)) },
-  }])),
+  scanToScreen: Object.fromEntries(
+    Object.entries(perCode).map(([n, t]) => [
+      n,
+      {
+        n: t.verdict.length,
+        verdictDrawnMs: { p50: r2(pct(t.verdict, 50)), p99: r2(pct(t.verdict, 99)) },
+        photoDrawnMs: { p50: r2(pct(t.photo, 50)), p99: r2(pct(t.photo, 99)) },
+      },
+    ]),
+  ),
 };
 await kiosk.close();
 await stopFirmware();

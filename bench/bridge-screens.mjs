@@ -29,7 +29,12 @@ import { verify } from '../dist/verify/verify.js';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const i = process.argv.indexOf('--rounds');
 const ROUNDS = i > 0 ? Number(process.argv[i + 1]) : 20;
-const CODES = [['demo-valid', 'work'], ['demo-pending', 'work'], ['demo-expired', 'work'], ['demo-tampered', 'work']];
+const CODES = [
+  ['demo-valid', 'work'],
+  ['demo-pending', 'work'],
+  ['demo-expired', 'work'],
+  ['demo-tampered', 'work'],
+];
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const r2 = (x) => Math.round(x * 100) / 100;
 const wire = (m) => {
@@ -46,7 +51,13 @@ for (const [name, purpose] of CODES) {
   const verdict = verify(text, { keys, now, purpose });
   const bytes = verdict.verifiedBy !== null ? photoBytes(verdict.identity) : null;
   const photo = bytes ? await preparePhoto(bytes) : null;
-  const state = resultScreen({ verdict, desk: { purpose, demo: true, worth: 'Supporting evidence only.' }, checkedAt: new Date(now), checkId: name, photo });
+  const state = resultScreen({
+    verdict,
+    desk: { purpose, demo: true, worth: 'Supporting evidence only.' },
+    checkedAt: new Date(now),
+    checkId: name,
+    photo,
+  });
   states.push({ name, state });
 }
 
@@ -65,7 +76,11 @@ for (const { name, state } of states) {
     plan = await layoutScreen(state);
     times.push(performance.now() - t0);
   }
-  const verdictMsgs = [{ type: 'SCREEN_BEGIN', screen: 1 }, ...plan.verdict, { type: 'LED', green: plan.signals.green, red: plan.signals.red }];
+  const verdictMsgs = [
+    { type: 'SCREEN_BEGIN', screen: 1 },
+    ...plan.verdict,
+    { type: 'LED', green: plan.signals.green, red: plan.signals.red },
+  ];
   if (plan.signals.buzzer !== null) verdictMsgs.push({ type: 'BUZZER', pattern: plan.signals.buzzer });
   const photoMsgs = [...plan.photo, { type: 'SCREEN_END', screen: 1 }];
   const verdictBytes = verdictMsgs.reduce((n, m) => n + wire(m), 0);
@@ -94,7 +109,9 @@ for (const { name, state } of states) {
 // Through the posix port (ptys: no baud limit) with the real display code.
 const bin = join(root, 'firmware-bridge/build/posix/proofdesk-bridge');
 if (existsSync(bin)) {
-  const child = spawn(bin, ['--host-link', 'pty', '--scanner', 'pty', '--buttons', 'pty', '--framebuffer', '/dev/null', '--quiet'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn(bin, ['--host-link', 'pty', '--scanner', 'pty', '--buttons', 'pty', '--framebuffer', '/dev/null', '--quiet'], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   const hostLink = await new Promise((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d) => {

@@ -10,11 +10,13 @@ import sharp from 'sharp';
 
 const examples = join(dirname(fileURLToPath(import.meta.url)), '..', 'examples');
 
-function texturedSvg({ seed, skin, skinDark, hair, shirt, bg, glasses, beard, tilt }) {
+function texturedSvg({ skin, skinDark, hair, shirt, bg, glasses, beard, tilt }) {
   const g = glasses
     ? `<g fill="none" stroke="#1d1d1d" stroke-width="7"><ellipse cx="195" cy="258" rx="36" ry="27"/><ellipse cx="287" cy="258" rx="36" ry="27"/><path d="M231 254 Q241 246 251 254"/></g>`
     : '';
-  const b = beard ? `<path d="M138 300 C150 400 200 430 240 432 C280 430 330 400 342 300 C320 350 290 372 240 374 C190 372 160 350 138 300 Z" fill="${hair}"/>` : '';
+  const b = beard
+    ? `<path d="M138 300 C150 400 200 430 240 432 C280 430 330 400 342 300 C320 350 290 372 240 374 C190 372 160 350 138 300 Z" fill="${hair}"/>`
+    : '';
   return `<svg xmlns="http://www.w3.org/2000/svg" width="480" height="600" viewBox="0 0 480 600">
 <defs>
  <filter id="soft"><feGaussianBlur stdDeviation="6"/></filter>
@@ -43,10 +45,50 @@ ${g}
 }
 
 const TEXTURED = {
-  'textured-1': { seed: 3, skin: '#e8c0a0', skinDark: '#b88462', hair: '#4a3020', shirt: '#385878', bg: ['#f1f1ee', '#9aa4ad'], glasses: false, beard: false, tilt: -3 },
-  'textured-2': { seed: 11, skin: '#9c6a48', skinDark: '#61402a', hair: '#141010', shirt: '#7a3030', bg: ['#e8eef2', '#7d8b99'], glasses: true, beard: false, tilt: 2 },
-  'textured-3': { seed: 23, skin: '#f3d6c0', skinDark: '#c99c80', hair: '#c8a060', shirt: '#2f5a3a', bg: ['#fafafa', '#c8c8c8'], glasses: false, beard: false, tilt: 4 },
-  'textured-4': { seed: 37, skin: '#c89470', skinDark: '#8c5e40', hair: '#2a2220', shirt: '#555560', bg: ['#eef0f4', '#a0a8b8'], glasses: true, beard: true, tilt: -2 },
+  'textured-1': {
+    seed: 3,
+    skin: '#e8c0a0',
+    skinDark: '#b88462',
+    hair: '#4a3020',
+    shirt: '#385878',
+    bg: ['#f1f1ee', '#9aa4ad'],
+    glasses: false,
+    beard: false,
+    tilt: -3,
+  },
+  'textured-2': {
+    seed: 11,
+    skin: '#9c6a48',
+    skinDark: '#61402a',
+    hair: '#141010',
+    shirt: '#7a3030',
+    bg: ['#e8eef2', '#7d8b99'],
+    glasses: true,
+    beard: false,
+    tilt: 2,
+  },
+  'textured-3': {
+    seed: 23,
+    skin: '#f3d6c0',
+    skinDark: '#c99c80',
+    hair: '#c8a060',
+    shirt: '#2f5a3a',
+    bg: ['#fafafa', '#c8c8c8'],
+    glasses: false,
+    beard: false,
+    tilt: 4,
+  },
+  'textured-4': {
+    seed: 37,
+    skin: '#c89470',
+    skinDark: '#8c5e40',
+    hair: '#2a2220',
+    shirt: '#555560',
+    bg: ['#eef0f4', '#a0a8b8'],
+    glasses: true,
+    beard: true,
+    tilt: -2,
+  },
 };
 
 /**
@@ -56,13 +98,21 @@ const TEXTURED = {
  */
 async function grainy(svg, seed) {
   let x = (0x9e3779b9 ^ seed) >>> 0;
-  const rand = () => { x ^= x << 13; x ^= x >>> 17; x ^= x << 5; return (x >>> 0) / 4294967296; };
+  const rand = () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 4294967296;
+  };
   const base = await sharp(Buffer.from(svg)).removeAlpha().raw().toBuffer({ resolveWithObject: true });
   const { width, height } = base.info;
   const small = Buffer.alloc(Math.ceil(width / 6) * Math.ceil(height / 6));
   for (let i = 0; i < small.length; i++) small[i] = Math.floor(rand() * 256);
   const blotch = await sharp(small, { raw: { width: Math.ceil(width / 6), height: Math.ceil(height / 6), channels: 1 } })
-    .resize(width, height, { kernel: 'cubic' }).blur(2).raw().toBuffer();
+    .resize(width, height, { kernel: 'cubic' })
+    .blur(2)
+    .raw()
+    .toBuffer();
   const data = base.data;
   for (let p = 0, i = 0; p < width * height; p++, i += 3) {
     const n = ((blotch[p] - 128) / 128) * 12 + (rand() * 12 - 6);
@@ -77,6 +127,7 @@ export async function benchFaces() {
   for (const name of ['demo-face', 'demo-face-2', 'demo-face-3', 'demo-face-4']) {
     faces.push({ name, kind: 'flat', jpeg: readFileSync(join(examples, `${name}.jpg`)) });
   }
-  for (const [name, look] of Object.entries(TEXTURED)) faces.push({ name, kind: 'textured', jpeg: await grainy(texturedSvg(look), look.seed) });
+  for (const [name, look] of Object.entries(TEXTURED))
+    faces.push({ name, kind: 'textured', jpeg: await grainy(texturedSvg(look), look.seed) });
   return faces;
 }

@@ -15,8 +15,21 @@ export async function loadFirmwareHarness(tag) {
   const out = mkdtempSync(join(root, `node_modules/.cache/proofdesk-${tag}-`));
   process.env.PROOFDESK_FIRMWARE_DIR = join(root, 'firmware-bridge');
   execFileSync(join(root, 'node_modules/.bin/tsc'), [
-    '--outDir', out, '--rootDir', root, '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022',
-    '--strict', '--skipLibCheck', '--types', 'node', join(root, 'test/bridge/firmware-harness.ts'),
+    '--outDir',
+    out,
+    '--rootDir',
+    root,
+    '--module',
+    'nodenext',
+    '--moduleResolution',
+    'nodenext',
+    '--target',
+    'es2022',
+    '--strict',
+    '--skipLibCheck',
+    '--types',
+    'node',
+    join(root, 'test/bridge/firmware-harness.ts'),
   ]);
   return {
     harness: await import(join(out, 'test/bridge/firmware-harness.js')),

@@ -26,7 +26,7 @@ function smaps() {
       else if (size >= 1024) kind = 'anon 1-60MiB';
       else if (size === 256) kind = 'anon 256KiB';
       else kind = 'anon<1MiB';
-      cur = (kinds[kind] ??= { n: 0, sizeKb: 0, rssKb: 0 });
+      cur = kinds[kind] ??= { n: 0, sizeKb: 0, rssKb: 0 };
       cur.n++;
       cur.sizeKb += size;
       continue;
@@ -52,10 +52,17 @@ process.on('SIGUSR2', () => {
   }
   const mb = (x) => Math.round((x / 1048576) * 10) / 10;
   const mu = process.memoryUsage();
-  const spaces = Object.fromEntries(v8.getHeapSpaceStatistics().map((s) => [s.space_name, { committedMb: mb(s.physical_space_size), usedMb: mb(s.space_used_size) }]));
+  const spaces = Object.fromEntries(
+    v8.getHeapSpaceStatistics().map((s) => [s.space_name, { committedMb: mb(s.physical_space_size), usedMb: mb(s.space_used_size) }]),
+  );
   const report = {
-    rssMb: mb(mu.rss), heapTotalMb: mb(mu.heapTotal), heapUsedMb: mb(mu.heapUsed), externalMb: mb(mu.external), arrayBuffersMb: mb(mu.arrayBuffers),
-    spaces, maps: smaps(),
+    rssMb: mb(mu.rss),
+    heapTotalMb: mb(mu.heapTotal),
+    heapUsedMb: mb(mu.heapUsed),
+    externalMb: mb(mu.external),
+    arrayBuffersMb: mb(mu.arrayBuffers),
+    spaces,
+    maps: smaps(),
   };
   process.stdout.write(`probe: ${JSON.stringify(report)}\n`);
 });

@@ -70,12 +70,17 @@ const viaPty = rest.includes('--pty');
 const envName = rest.includes('--env') ? rest[rest.indexOf('--env') + 1] : 'unit';
 if (envName !== 'unit' && envName !== 'none') throw new Error(`--env unit | none, not ${envName}`);
 const UNIT = path.join(root, 'hardware/systemd/proofdesk.service');
-const kioskEnv = envName === 'unit'
-  ? Object.fromEntries(readFileSync(UNIT, 'utf8').split('\n').flatMap((l) => {
-    const m = /^Environment=([A-Z_]+)=(.*)$/.exec(l.trim());
-    return m ? [[m[1], m[2]]] : [];
-  }))
-  : {};
+const kioskEnv =
+  envName === 'unit'
+    ? Object.fromEntries(
+        readFileSync(UNIT, 'utf8')
+          .split('\n')
+          .flatMap((l) => {
+            const m = /^Environment=([A-Z_]+)=(.*)$/.exec(l.trim());
+            return m ? [[m[1], m[2]]] : [];
+          }),
+      )
+    : {};
 function childEnv(extra = {}) {
   const env = { ...process.env, ...extra };
   delete env.NODE_OPTIONS;
@@ -103,24 +108,39 @@ const withBridge = rest.includes('--bridge');
 
 async function startBridge(dir) {
   const bin = path.join(root, 'firmware-bridge/build/posix/proofdesk-bridge');
-  const fw = spawn(bin, ['--host-link', 'pty', '--scanner', 'pty', '--buttons', 'pty', '--framebuffer', path.join(dir, 'panel.raw'), '--quiet'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const fw = spawn(
+    bin,
+    ['--host-link', 'pty', '--scanner', 'pty', '--buttons', 'pty', '--framebuffer', path.join(dir, 'panel.raw'), '--quiet'],
+    { stdio: ['ignore', 'pipe', 'ignore'] },
+  );
   const paths = await new Promise((resolve, reject) => {
     let out = '';
     fw.stdout.on('data', (d) => {
       out += d;
-      if (/^ready pid/m.test(out)) resolve(Object.fromEntries(out.trim().split('\n').map((l) => l.split(' '))));
+      if (/^ready pid/m.test(out))
+        resolve(
+          Object.fromEntries(
+            out
+              .trim()
+              .split('\n')
+              .map((l) => l.split(' ')),
+          ),
+        );
     });
     fw.on('exit', (c) => reject(new Error(`posix port exited ${c} (build it: make -C firmware-bridge posix)`)));
   });
   const config = path.join(dir, 'kiosk.json');
-  writeFileSync(config, JSON.stringify({
-    desk: { id: 'bench', purpose: 'work' },
-    trust: { keys: path.join(root, 'examples/demo-issuer.jwks') },
-    scanners: { stdin: true, discover: false },
-    bridges: [{ path: paths['host-link'] }],
-    displays: { terminal: 'off' },
-    screen: { clearAfterSeconds: 3600 },
-  }));
+  writeFileSync(
+    config,
+    JSON.stringify({
+      desk: { id: 'bench', purpose: 'work' },
+      trust: { keys: path.join(root, 'examples/demo-issuer.jwks') },
+      scanners: { stdin: true, discover: false },
+      bridges: [{ path: paths['host-link'] }],
+      displays: { terminal: 'off' },
+      screen: { clearAfterSeconds: 3600 },
+    }),
+  );
   return { fw, config };
 }
 
@@ -129,12 +149,28 @@ async function startKiosk(store) {
   process.env.XDG_DATA_HOME = store;
   mkdirSync(store, { recursive: true });
   const bridge = withBridge ? await startBridge(store) : null;
-  const args = [...nodeFlags, ...probeFlags, MAIN, 'run', '--port', '0', '--records', path.join(store, 'records'), ...(bridge ? ['--config', bridge.config] : [])];
+  const args = [
+    ...nodeFlags,
+    ...probeFlags,
+    MAIN,
+    'run',
+    '--port',
+    '0',
+    '--records',
+    path.join(store, 'records'),
+    ...(bridge ? ['--config', bridge.config] : []),
+  ];
   const t0 = performance.now();
   const argv = pin ? ['taskset', '-c', String(cpu), process.execPath, ...args] : [process.execPath, ...args];
   const child = viaPty
-    ? spawn('script', ['-qfec', `exec ${argv.map((a) => `'${a}'`).join(' ')} 2>/dev/null`, '/dev/null'], { stdio: ['pipe', 'pipe', 'ignore'], env: childEnv() })
-    : spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', bridge ? 'pipe' : 'ignore'], env: childEnv(bridge ? { PROOFDESK_LOG_LEVEL: 'debug' } : {}) });
+    ? spawn('script', ['-qfec', `exec ${argv.map((a) => `'${a}'`).join(' ')} 2>/dev/null`, '/dev/null'], {
+        stdio: ['pipe', 'pipe', 'ignore'],
+        env: childEnv(),
+      })
+    : spawn(argv[0], argv.slice(1), {
+        stdio: ['pipe', 'pipe', bridge ? 'pipe' : 'ignore'],
+        env: childEnv(bridge ? { PROOFDESK_LOG_LEVEL: 'debug' } : {}),
+      });
   // --bridge: count the screens the bridge has drawn (the kiosk's debug log event), so a scan can wait for its own.
   const drawn = { count: 0, waiters: [] };
   if (bridge) {
@@ -151,7 +187,8 @@ async function startKiosk(store) {
       }
     });
   }
-  const drawnAtLeast = (count) => (drawn.count >= count ? Promise.resolve() : new Promise((resolve) => drawn.waiters.push({ count, resolve })));
+  const drawnAtLeast = (count) =>
+    drawn.count >= count ? Promise.resolve() : new Promise((resolve) => drawn.waiters.push({ count, resolve }));
   return new Promise((resolve, reject) => {
     let out = '';
     const probes = [];
@@ -191,7 +228,9 @@ async function stop(k) {
 
 /** CPU time (user + system) the process has used so far, ms (/proc/PID/stat, clock ticks of 10 ms). */
 function cpuMs(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    .replace(/^.*\) /, '')
+    .split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime (fields 14 and 15 of proc(5))
 }
 
@@ -228,11 +267,17 @@ async function makeCodes() {
   const jwk = JSON.parse(readFileSync(path.join(root, 'examples/demo-issuer.private.jwk'), 'utf8'));
   const signer = { key: createPrivateKey({ key: jwk, format: 'jwk' }), alg: 'EdDSA', kid: jwk.kid };
   const now = Math.floor(Date.now() / 1000);
-  return (i) => ({ name: `Bench Person ${i}`, code: encodeCredential({
-    identity: { ...demo.identity, ...(withPhoto ? {} : { photo: undefined, photoFormat: undefined }), fullName: `Bench Person ${i}` },
-    status: demo.status,
-    cwt: { iss: 'DEMO', iat: now - 60, nbf: now - 60, exp: now + 86_400 },
-  }, signer) });
+  return (i) => ({
+    name: `Bench Person ${i}`,
+    code: encodeCredential(
+      {
+        identity: { ...demo.identity, ...(withPhoto ? {} : { photo: undefined, photoFormat: undefined }), fullName: `Bench Person ${i}` },
+        status: demo.status,
+        cwt: { iss: 'DEMO', iat: now - 60, nbf: now - 60, exp: now + 86_400 },
+      },
+      signer,
+    ),
+  });
 }
 
 const pct = (xs, p) => {
@@ -292,9 +337,14 @@ function rssSummary(samples, from) {
   const startMb = window(from, from + 10_000, 'rssMb');
   const endMb = window(Math.max(from, last - 10_000), last, 'rssMb');
   return {
-    readyMb: samples[0].rssMb, startMb, endMb, maxMb: Math.max(...samples.map((x) => x.rssMb)),
-    growthMb: Math.round((endMb - startMb) * 10) / 10, slopeBPerScan: slopes.length ? Math.round(med(slopes)) : 0,
-    anonStartMb: window(from, from + 10_000, 'anonMb'), anonEndMb: window(Math.max(from, last - 10_000), last, 'anonMb'),
+    readyMb: samples[0].rssMb,
+    startMb,
+    endMb,
+    maxMb: Math.max(...samples.map((x) => x.rssMb)),
+    growthMb: Math.round((endMb - startMb) * 10) / 10,
+    slopeBPerScan: slopes.length ? Math.round(med(slopes)) : 0,
+    anonStartMb: window(from, from + 10_000, 'anonMb'),
+    anonEndMb: window(Math.max(from, last - 10_000), last, 'anonMb'),
   };
 }
 
@@ -308,7 +358,18 @@ try {
       times.push(k.readyMs);
       await stop(k);
     }
-    console.log(JSON.stringify({ mode, n, env: envName, kioskEnv, p50: r3(pct(times, 50)), min: r3(Math.min(...times)), max: r3(Math.max(...times)), pinned: pin ? cpu : null }));
+    console.log(
+      JSON.stringify({
+        mode,
+        n,
+        env: envName,
+        kioskEnv,
+        p50: r3(pct(times, 50)),
+        min: r3(Math.min(...times)),
+        max: r3(Math.max(...times)),
+        pinned: pin ? cpu : null,
+      }),
+    );
   } else if (mode === 'latency') {
     const n = opt('--n', 1000);
     const codeAt = await makeCodes();
@@ -320,7 +381,25 @@ try {
     // The kiosk's CPU time per scan: what the work costs, whatever else the machine is doing (unlike wall times).
     const cpuPerScan = (cpuMs(k.child.pid) - cpu0) / n;
     await stop(k);
-    console.log(JSON.stringify({ mode, n, photo: withPhoto, pty: viaPty, bridge: withBridge, gapMs: gap, env: envName, kioskEnv, nodeFlags, p50: r3(pct(lat, 50)), p90: r3(pct(lat, 90)), p99: r3(pct(lat, 99)), max: r3(Math.max(...lat)), cpuMsPerScan: r3(cpuPerScan), pinned: pin ? cpu : null }));
+    console.log(
+      JSON.stringify({
+        mode,
+        n,
+        photo: withPhoto,
+        pty: viaPty,
+        bridge: withBridge,
+        gapMs: gap,
+        env: envName,
+        kioskEnv,
+        nodeFlags,
+        p50: r3(pct(lat, 50)),
+        p90: r3(pct(lat, 90)),
+        p99: r3(pct(lat, 99)),
+        max: r3(Math.max(...lat)),
+        cpuMsPerScan: r3(cpuPerScan),
+        pinned: pin ? cpu : null,
+      }),
+    );
   } else if (mode === 'rss') {
     const n = opt('--n', 10_000);
     const every = opt('--every', 1000);
@@ -351,8 +430,34 @@ try {
     }
     // Each figure: the median over rounds (each round is a fresh kiosk).
     const keys = Object.keys(runs[0].summary);
-    const median = Object.fromEntries(keys.map((key) => [key, r3(pct(runs.map((x) => x.summary[key]), 50))]));
-    console.log(JSON.stringify({ mode, n, every, from, rounds, photo: withPhoto, bridge: withBridge, env: envName, kioskEnv, nodeFlags, median, runs, pinned: pin ? cpu : null }));
+    const median = Object.fromEntries(
+      keys.map((key) => [
+        key,
+        r3(
+          pct(
+            runs.map((x) => x.summary[key]),
+            50,
+          ),
+        ),
+      ]),
+    );
+    console.log(
+      JSON.stringify({
+        mode,
+        n,
+        every,
+        from,
+        rounds,
+        photo: withPhoto,
+        bridge: withBridge,
+        env: envName,
+        kioskEnv,
+        nodeFlags,
+        median,
+        runs,
+        pinned: pin ? cpu : null,
+      }),
+    );
   } else {
     throw new Error(`unknown mode ${mode}: cold | latency | rss`);
   }

@@ -46,13 +46,24 @@ const { cardPdf, cardGeometry, CARD_QR_MM, CARD_ECC } = await import(join(root, 
 const holder = await readHolder(join(root, 'examples/holder.json'));
 const signer = await readSigner(join(root, 'examples/demo-issuer.private.jwk'));
 const photo = await shrinkPhoto(readFileSync(join(root, 'examples/demo-face.jpg')), DEFAULT_PHOTO_BYTES);
-const code = issueCredential({ holder, signer, photo, purpose: 'all', validDays: DEFAULT_CARD_VALID_DAYS, issuedAt: new Date('2026-12-01T10:00:00Z'), endOfDay: true });
+const code = issueCredential({
+  holder,
+  signer,
+  photo,
+  purpose: 'all',
+  validDays: DEFAULT_CARD_VALID_DAYS,
+  issuedAt: new Date('2026-12-01T10:00:00Z'),
+  endOfDay: true,
+});
 
 // ---- zxing-wasm, offline --------------------------------------------------------------------------------------
 const require = createRequire(import.meta.url);
 const zxing = await import('zxing-wasm/reader');
 const wasm = readFileSync(require.resolve('zxing-wasm/reader/zxing_reader.wasm'));
-await zxing.prepareZXingModule({ overrides: { wasmBinary: wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength) }, fireImmediately: true });
+await zxing.prepareZXingModule({
+  overrides: { wasmBinary: wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength) },
+  fireImmediately: true,
+});
 async function decodes(jpeg) {
   const found = await zxing.readBarcodes(new Uint8Array(jpeg), { formats: ['QRCode'], tryHarder: true, maxNumberOfSymbols: 2 });
   const valid = found.filter((r) => r.isValid);
@@ -97,9 +108,13 @@ async function damage(grey, width, height, t) {
   const raw = (data, w, h) => sharp(data, { raw: { width: w, height: h, channels: 1 } });
   let { data, info } = await grey1(raw(grey, width, height).blur(t.blur));
   if (t.copy) {
-    const half = await grey1(raw(data, info.width, info.height).resize(Math.round(info.width / 2), Math.round(info.height / 2), { kernel: 'cubic' }));
+    const half = await grey1(
+      raw(data, info.width, info.height).resize(Math.round(info.width / 2), Math.round(info.height / 2), { kernel: 'cubic' }),
+    );
     for (let i = 0; i < half.data.length; i++) half.data[i] = Math.max(0, Math.min(255, Math.round((half.data[i] - 128) * 1.4 + 128 - 10)));
-    ({ data, info } = await grey1(raw(half.data, half.info.width, half.info.height).blur(0.5).resize(info.width, info.height, { kernel: 'cubic' })));
+    ({ data, info } = await grey1(
+      raw(half.data, half.info.width, half.info.height).blur(0.5).resize(info.width, info.height, { kernel: 'cubic' }),
+    ));
   }
   ({ data, info } = await grey1(raw(data, info.width, info.height).rotate(t.angle, { background: { r: 255, g: 255, b: 255 } })));
   const r = rng(t.noiseSeed);
@@ -137,12 +152,18 @@ async function cutOut(pngPath, box, marginMm = 4) {
 
 // ---- trials ---------------------------------------------------------------------------------------------------
 const BINS = [
-  ['blur σ 0.4–0.8', (t) => t.blur < 0.8], ['blur σ 0.8–1.2', (t) => t.blur >= 0.8],
-  ['no photocopy', (t) => !t.copy], ['photocopy (150 dpi, harsh)', (t) => t.copy],
-  ['rotation < 3°', (t) => Math.abs(t.angle) < 3], ['rotation 3–6°', (t) => Math.abs(t.angle) >= 3],
-  ['lighting fall-off < 22 %', (t) => t.light < 0.225], ['lighting fall-off 22–45 %', (t) => t.light >= 0.225],
-  ['JPEG q 25–47', (t) => t.jpeg < 48], ['JPEG q 48–70', (t) => t.jpeg >= 48],
-  ['noise σ 0–9', (t) => t.noise < 9], ['noise σ 9–18', (t) => t.noise >= 9],
+  ['blur σ 0.4–0.8', (t) => t.blur < 0.8],
+  ['blur σ 0.8–1.2', (t) => t.blur >= 0.8],
+  ['no photocopy', (t) => !t.copy],
+  ['photocopy (150 dpi, harsh)', (t) => t.copy],
+  ['rotation < 3°', (t) => Math.abs(t.angle) < 3],
+  ['rotation 3–6°', (t) => Math.abs(t.angle) >= 3],
+  ['lighting fall-off < 22 %', (t) => t.light < 0.225],
+  ['lighting fall-off 22–45 %', (t) => t.light >= 0.225],
+  ['JPEG q 25–47', (t) => t.jpeg < 48],
+  ['JPEG q 48–70', (t) => t.jpeg >= 48],
+  ['noise σ 0–9', (t) => t.noise < 9],
+  ['noise σ 9–18', (t) => t.noise >= 9],
   ['worst corner: copy, blur ≥ 0.8, JPEG < 48, noise ≥ 9', (t) => t.copy && t.blur >= 0.8 && t.jpeg < 48 && t.noise >= 9],
 ];
 async function runTrials(label, crop, seed) {
@@ -177,7 +198,9 @@ for (const [k, { ecc, size }] of candidates.entries()) {
   const crop = await cutOut(png, cardGeometry(size).cardQr);
   const res = await runTrials(`card ${size} mm ECC ${ecc}`, crop, SEED + k);
   results.push({ kind: 'card', ecc, sizeMm: size, version: qr.version, moduleMm: size / qr.modules.size, ...res });
-  process.stderr.write(`card ${size} mm ECC ${ecc} (v${qr.version}, ${(size / qr.modules.size).toFixed(3)} mm modules): ${res.all.ok}/${res.all.n}\n`);
+  process.stderr.write(
+    `card ${size} mm ECC ${ecc} (v${qr.version}, ${(size / qr.modules.size).toFixed(3)} mm modules): ${res.all.ok}/${res.all.n}\n`,
+  );
 }
 if (args.includes('--large')) {
   const png = await renderCard(CARD_ECC, CARD_QR_MM);
@@ -189,7 +212,9 @@ if (args.includes('--large')) {
 }
 rmSync(work, { recursive: true, force: true });
 
-const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`;
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, load average ${loadavg()
+  .map((l) => l.toFixed(1))
+  .join(' ')}`;
 if (args.includes('--json')) {
   console.log(JSON.stringify({ started, machine, code: { chars: code.length }, trials: TRIALS, seed: SEED, results }, null, 1));
 } else {
@@ -198,9 +223,13 @@ if (args.includes('--json')) {
   console.log(`code: the demo holder's card code, ${code.length} Base45 characters; ${TRIALS} trials per code, seed ${SEED}\n`);
   console.log('| code | size (symbol) | ECC | QR version | module | decoded | rate | 95 % lower bound |');
   console.log('|---|---:|---|---:|---:|---:|---:|---:|');
-  for (const r of results) console.log(`| ${r.kind} | ${r.sizeMm} mm | ${r.ecc} | ${r.version} | ${r.moduleMm.toFixed(3)} mm | ${r.all.ok}/${r.all.n} | ${pct(r.all)} | ${(100 * wilsonLow(r.all.ok, r.all.n)).toFixed(1)} % |`);
+  for (const r of results)
+    console.log(
+      `| ${r.kind} | ${r.sizeMm} mm | ${r.ecc} | ${r.version} | ${r.moduleMm.toFixed(3)} mm | ${r.all.ok}/${r.all.n} | ${pct(r.all)} | ${(100 * wilsonLow(r.all.ok, r.all.n)).toFixed(1)} % |`,
+    );
   console.log(`\nper condition (decode rate; trials in the bin in brackets):\n`);
   console.log(`| condition | ${results.map((r) => `${r.kind} ${r.sizeMm} mm ${r.ecc}`).join(' | ')} |`);
   console.log(`|---|${results.map(() => '---:').join('|')}|`);
-  for (const [i, [name]] of BINS.entries()) console.log(`| ${name} | ${results.map((r) => `${pct(r.bins[i])} (${r.bins[i].n})`).join(' | ')} |`);
+  for (const [i, [name]] of BINS.entries())
+    console.log(`| ${name} | ${results.map((r) => `${pct(r.bins[i])} (${r.bins[i].n})`).join(' | ')} |`);
 }

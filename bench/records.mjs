@@ -74,8 +74,13 @@ function writeBigLog(dir, n, halfExpired) {
   for (let i = 0; i < n; i++) {
     const at = new Date(t + i * 60_000).toISOString();
     const { text: _text, ...c } = check(i, at);
-    chunk.push(JSON.stringify({ type: 'check', ...c, deskId: 'bench-desk', keepUntil: halfExpired && i % 2 ? '2026-02-01' : '2099-12-31' }));
-    if (i % 2 === 0) chunk.push(JSON.stringify({ type: 'likeness', checkId: c.checkId, at: new Date(t + i * 60_000 + 9000).toISOString(), likeness: 'yes' }));
+    chunk.push(
+      JSON.stringify({ type: 'check', ...c, deskId: 'bench-desk', keepUntil: halfExpired && i % 2 ? '2026-02-01' : '2099-12-31' }),
+    );
+    if (i % 2 === 0)
+      chunk.push(
+        JSON.stringify({ type: 'likeness', checkId: c.checkId, at: new Date(t + i * 60_000 + 9000).toISOString(), likeness: 'yes' }),
+      );
     if (chunk.length >= 5000) {
       fs.writeSync(fd, `${chunk.join('\n')}\n`);
       chunk = [];
@@ -91,13 +96,27 @@ async function runCase(name, dir) {
   if (name === 'append' || name === 'append-personal') {
     const personal = name === 'append-personal';
     const n = personal ? Math.max(1, Math.floor(N / 4)) : N;
-    const store = await RecordStore.open({ dir, deskId: 'bench-desk', retentionDays: 2196, ...(personal && { personalCopy: { keyFile: path.join(dir, '..', `${path.basename(dir)}.key`) } }) });
+    const store = await RecordStore.open({
+      dir,
+      deskId: 'bench-desk',
+      retentionDays: 2196,
+      ...(personal && { personalCopy: { keyFile: path.join(dir, '..', `${path.basename(dir)}.key`) } }),
+    });
     const photo = new Uint8Array(600).map((_v, i) => (i * 131) & 0xff);
     const lat = [];
     const t0 = performance.now();
     for (let i = 0; i < n; i++) {
       const { text, ...c } = check(i, new Date().toISOString());
-      const copy = personal ? { credentialText: text, fullName: 'Amara Okafor', dateOfBirth: '1991-04-12', photo: { data: photo, subFormat: 3 }, statusSummary: 'EU Settlement Scheme: settled status', rightChecked: 'Right to rent: yes' } : undefined;
+      const copy = personal
+        ? {
+            credentialText: text,
+            fullName: 'Amara Okafor',
+            dateOfBirth: '1991-04-12',
+            photo: { data: photo, subFormat: 3 },
+            statusSummary: 'EU Settlement Scheme: settled status',
+            rightChecked: 'Right to rent: yes',
+          }
+        : undefined;
       const s = performance.now();
       store.appendCheck(c, copy);
       lat.push(performance.now() - s);
@@ -106,7 +125,15 @@ async function runCase(name, dir) {
     store.close();
     lat.sort((a, b) => a - b);
     const round2 = (x) => Math.round(x * 100) / 100;
-    return { case: name, n, recordsPerS: Math.round(n / (total / 1000)), p50ms: round2(pct(lat, 50)), p99ms: round2(pct(lat, 99)), maxMs: round2(lat.at(-1)), rssMB: rssMB() };
+    return {
+      case: name,
+      n,
+      recordsPerS: Math.round(n / (total / 1000)),
+      p50ms: round2(pct(lat, 50)),
+      p99ms: round2(pct(lat, 99)),
+      maxMs: round2(lat.at(-1)),
+      rssMB: rssMB(),
+    };
   }
   const bytes = writeBigLog(dir, BIG, name === 'purge');
   const logMB = Math.round((bytes / 1048576) * 10) / 10;
@@ -140,13 +167,32 @@ async function runCase(name, dir) {
     const json = toJson(checks);
     const jsonMs = ms(t0);
     const jsonCpuMs = cpuMs(c0);
-    return { case: name, checks: BIG, logMB, listMs, listCpuMs, csvMs, csvCpuMs, jsonMs, jsonCpuMs, csvMB: Math.round((csv.length / 1048576) * 10) / 10, jsonMB: Math.round((json.length / 1048576) * 10) / 10, rssMB: rssMB() };
+    return {
+      case: name,
+      checks: BIG,
+      logMB,
+      listMs,
+      listCpuMs,
+      csvMs,
+      csvCpuMs,
+      jsonMs,
+      jsonCpuMs,
+      csvMB: Math.round((csv.length / 1048576) * 10) / 10,
+      jsonMB: Math.round((json.length / 1048576) * 10) / 10,
+      rssMB: rssMB(),
+    };
   }
   if (name === 'export-cli') {
     const t0 = performance.now();
     // The child reports its own CPU time on exit (a preloaded one-liner), so the figure survives a busy machine.
-    const report = 'data:text/javascript,process.on("exit",()=>{const u=process.cpuUsage();process.stderr.write(`\\ncpu-us ${u.user+u.system}\\n`)})';
-    const child = spawn(process.execPath, ['--import', report, path.join(root, 'dist/cli/main.js'), 'records', 'export', '--format', 'csv', '--store', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const report =
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the child's own template literal, on purpose.
+      'data:text/javascript,process.on("exit",()=>{const u=process.cpuUsage();process.stderr.write(`\\ncpu-us ${u.user+u.system}\\n`)})';
+    const child = spawn(
+      process.execPath,
+      ['--import', report, path.join(root, 'dist/cli/main.js'), 'records', 'export', '--format', 'csv', '--store', dir],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let out = 0;
     let err = '';
     child.stdout.on('data', (d) => (out += d.length));
@@ -155,7 +201,14 @@ async function runCase(name, dir) {
     if (code !== 0) throw new Error(`export exited ${code}: ${err}`);
     const wallMs = ms(t0);
     const cpu = /cpu-us (\d+)/.exec(err);
-    return { case: name, checks: BIG, logMB, wallMs, cpuMs: cpu ? Math.round(Number(cpu[1]) / 100) / 10 : null, csvMB: Math.round((out / 1048576) * 10) / 10 };
+    return {
+      case: name,
+      checks: BIG,
+      logMB,
+      wallMs,
+      cpuMs: cpu ? Math.round(Number(cpu[1]) / 100) / 10 : null,
+      csvMB: Math.round((out / 1048576) * 10) / 10,
+    };
   }
   if (name === 'purge') {
     let t0 = performance.now();
@@ -188,12 +241,25 @@ if (caseName) {
     try {
       execFileSync('taskset', ['-c', String(CPU), 'true']);
       pin = true;
-    } catch { /* no taskset: unpinned */ }
+    } catch {
+      /* no taskset: unpinned */
+    }
   }
   const results = Object.fromEntries(CASES.map((c) => [c, []]));
   for (let r = 0; r < ROUNDS; r++) {
     for (const c of CASES) {
-      const argv = [process.execPath, '--expose-gc', fileURLToPath(import.meta.url), c, '--n', String(N), '--big', String(BIG), '--dir', BASE];
+      const argv = [
+        process.execPath,
+        '--expose-gc',
+        fileURLToPath(import.meta.url),
+        c,
+        '--n',
+        String(N),
+        '--big',
+        String(BIG),
+        '--dir',
+        BASE,
+      ];
       const res = spawnSync(pin ? 'taskset' : argv[0], pin ? ['-c', String(CPU), ...argv] : argv.slice(1), { encoding: 'utf8' });
       if (res.status !== 0) throw new Error(`${c}: ${res.stderr}`);
       const line = JSON.parse(res.stdout.trim().split('\n').at(-1));
@@ -213,14 +279,30 @@ if (caseName) {
       return '?';
     }
   })();
-  console.log(`records benchmark: ${ROUNDS} rounds, medians (every round after "rounds:"); store under ${BASE} (${fsType})${pin ? `, pinned to core ${CPU}` : ''}`);
+  console.log(
+    `records benchmark: ${ROUNDS} rounds, medians (every round after "rounds:"); store under ${BASE} (${fsType})${pin ? `, pinned to core ${CPU}` : ''}`,
+  );
   console.log(`| case | result | rounds |`);
   console.log(`|---|---|---|`);
-  console.log(`| append, fdatasync per record (${N}) | ${median('append', 'recordsPerS')} records/s, p50 ${median('append', 'p50ms')} ms, p99 ${median('append', 'p99ms')} ms | p99: ${all('append', 'p99ms')} ms |`);
-  console.log(`| append with personal copy (${Math.floor(N / 4)}) | ${median('append-personal', 'recordsPerS')} records/s, p50 ${median('append-personal', 'p50ms')} ms, p99 ${median('append-personal', 'p99ms')} ms | p99: ${all('append-personal', 'p99ms')} ms |`);
-  console.log(`| kiosk open of ${BIG} checks (${median('open', 'logMB')} MB) | ${median('open', 'openCpuMs')} ms CPU, ${median('open', 'openMs')} ms wall, +${median('open', 'rssGrowthMB')} MB RSS | ${all('open', 'openCpuMs')} ms CPU |`);
-  console.log(`| list ${BIG} checks (read + fold) | ${median('list', 'listCpuMs')} ms CPU, ${median('list', 'listMs')} ms wall (RSS ${median('list', 'rssMB')} MB) | ${all('list', 'listCpuMs')} ms CPU |`);
-  console.log(`| toCsv / toJson of ${BIG} | ${median('list', 'csvCpuMs')} / ${median('list', 'jsonCpuMs')} ms CPU, ${median('list', 'csvMs')} / ${median('list', 'jsonMs')} ms wall (${median('list', 'csvMB')} / ${median('list', 'jsonMB')} MB) | csv: ${all('list', 'csvCpuMs')} ms CPU |`);
-  console.log(`| \`records export --format csv\`, whole CLI process, ${BIG} | ${median('export-cli', 'cpuMs')} ms CPU, ${median('export-cli', 'wallMs')} ms wall | ${all('export-cli', 'cpuMs')} ms CPU |`);
-  console.log(`| purge ${BIG} checks, half expired (open first: ${median('purge', 'openMs')} ms wall) | ${median('purge', 'purgeCpuMs')} ms CPU, ${median('purge', 'purgeMs')} ms wall (${median('purge', 'logMB')} → ${median('purge', 'afterMB')} MB) | ${all('purge', 'purgeCpuMs')} ms CPU |`);
+  console.log(
+    `| append, fdatasync per record (${N}) | ${median('append', 'recordsPerS')} records/s, p50 ${median('append', 'p50ms')} ms, p99 ${median('append', 'p99ms')} ms | p99: ${all('append', 'p99ms')} ms |`,
+  );
+  console.log(
+    `| append with personal copy (${Math.floor(N / 4)}) | ${median('append-personal', 'recordsPerS')} records/s, p50 ${median('append-personal', 'p50ms')} ms, p99 ${median('append-personal', 'p99ms')} ms | p99: ${all('append-personal', 'p99ms')} ms |`,
+  );
+  console.log(
+    `| kiosk open of ${BIG} checks (${median('open', 'logMB')} MB) | ${median('open', 'openCpuMs')} ms CPU, ${median('open', 'openMs')} ms wall, +${median('open', 'rssGrowthMB')} MB RSS | ${all('open', 'openCpuMs')} ms CPU |`,
+  );
+  console.log(
+    `| list ${BIG} checks (read + fold) | ${median('list', 'listCpuMs')} ms CPU, ${median('list', 'listMs')} ms wall (RSS ${median('list', 'rssMB')} MB) | ${all('list', 'listCpuMs')} ms CPU |`,
+  );
+  console.log(
+    `| toCsv / toJson of ${BIG} | ${median('list', 'csvCpuMs')} / ${median('list', 'jsonCpuMs')} ms CPU, ${median('list', 'csvMs')} / ${median('list', 'jsonMs')} ms wall (${median('list', 'csvMB')} / ${median('list', 'jsonMB')} MB) | csv: ${all('list', 'csvCpuMs')} ms CPU |`,
+  );
+  console.log(
+    `| \`records export --format csv\`, whole CLI process, ${BIG} | ${median('export-cli', 'cpuMs')} ms CPU, ${median('export-cli', 'wallMs')} ms wall | ${all('export-cli', 'cpuMs')} ms CPU |`,
+  );
+  console.log(
+    `| purge ${BIG} checks, half expired (open first: ${median('purge', 'openMs')} ms wall) | ${median('purge', 'purgeCpuMs')} ms CPU, ${median('purge', 'purgeMs')} ms wall (${median('purge', 'logMB')} → ${median('purge', 'afterMB')} MB) | ${all('purge', 'purgeCpuMs')} ms CPU |`,
+  );
 }

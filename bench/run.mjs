@@ -8,12 +8,31 @@
 import { spawnSync } from 'node:child_process';
 
 const AREAS = {
-  verify: [['bench/verify-run.mjs', '--rounds', '5'], ['bench/verify.mjs', 'sizes']],
-  trust: [['bench/trust-run.mjs', '--rounds', '5'], ['bench/trust.mjs', 'sizes']],
-  scan: [['bench/scan-pty.mjs', 'latency'], ['bench/scan-pty.mjs', 'throughput'], ['bench/scan-pty.mjs', 'framing']],
-  kiosk: [['bench/kiosk.mjs', 'cold'], ['bench/kiosk.mjs', 'latency'], ['bench/kiosk.mjs', 'rss', '--n', '2000']],
+  verify: [
+    ['bench/verify-run.mjs', '--rounds', '5'],
+    ['bench/verify.mjs', 'sizes'],
+  ],
+  trust: [
+    ['bench/trust-run.mjs', '--rounds', '5'],
+    ['bench/trust.mjs', 'sizes'],
+  ],
+  scan: [
+    ['bench/scan-pty.mjs', 'latency'],
+    ['bench/scan-pty.mjs', 'throughput'],
+    ['bench/scan-pty.mjs', 'framing'],
+  ],
+  kiosk: [
+    ['bench/kiosk.mjs', 'cold'],
+    ['bench/kiosk.mjs', 'latency'],
+    ['bench/kiosk.mjs', 'rss', '--n', '2000'],
+  ],
   records: [['bench/records.mjs', '--rounds', '1']],
-  bridge: [['bench/firmware-bridge.mjs', 'posix'], ['bench/firmware-bridge.mjs', 'qemu'], ['bench/bridge-screens.mjs'], ['bench/bridge-kiosk.mjs']],
+  bridge: [
+    ['bench/firmware-bridge.mjs', 'posix'],
+    ['bench/firmware-bridge.mjs', 'qemu'],
+    ['bench/bridge-screens.mjs'],
+    ['bench/bridge-kiosk.mjs'],
+  ],
 };
 
 const asked = process.argv.slice(2);

@@ -31,7 +31,11 @@ const payload = (seed) => {
   let s = '';
   let x = seed || 1;
   for (let i = 0; i < SCAN_CHARS; i++) {
-    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
     s += BASE45[x % 45];
   }
   return s;
@@ -43,14 +47,27 @@ async function ptyPair() {
   const dir = mkdtempSync(join(tmpdir(), 'proofdesk-bench-'));
   const host = join(dir, 'host');
   const scanner = join(dir, 'scanner');
-  const child = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${host}`, `pty,raw,echo=0,link=${scanner}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${host}`, `pty,raw,echo=0,link=${scanner}`], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   await new Promise((resolve, reject) => {
     let seen = '';
-    child.stderr.on('data', (c) => { seen += c; if (seen.includes('starting data transfer loop')) resolve(); });
+    child.stderr.on('data', (c) => {
+      seen += c;
+      if (seen.includes('starting data transfer loop')) resolve();
+    });
     child.once('exit', (code) => reject(new Error(`socat exited ${code}: ${seen}`)));
   });
   child.stderr.resume();
-  return { host, scanner, close: async () => { child.kill('SIGTERM'); await new Promise((r) => child.once('exit', r)); rmSync(dir, { recursive: true, force: true }); } };
+  return {
+    host,
+    scanner,
+    close: async () => {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 async function openPort(path) {
@@ -58,7 +75,8 @@ async function openPort(path) {
   await new Promise((resolve, reject) => port.open((e) => (e ? reject(e) : resolve())));
   return port;
 }
-const write = (port, buf) => new Promise((resolve, reject) => port.write(buf, (e) => (e ? reject(e) : port.drain((d) => (d ? reject(d) : resolve())))));
+const write = (port, buf) =>
+  new Promise((resolve, reject) => port.write(buf, (e) => (e ? reject(e) : port.drain((d) => (d ? reject(d) : resolve())))));
 
 async function latency() {
   const n = arg('n', 400);
@@ -91,7 +109,10 @@ async function latency() {
     t0 = process.hrtime.bigint();
     emu.write(tail);
     const [dt, host] = await got;
-    if (i >= 20) { samples.push(dt); hostSamples.push(host); } // warm-up rounds discarded
+    if (i >= 20) {
+      samples.push(dt);
+      hostSamples.push(host);
+    } // warm-up rounds discarded
   }
   samples.sort((a, b) => a - b);
   hostSamples.sort((a, b) => a - b);
@@ -100,11 +121,17 @@ async function latency() {
   await pty.close();
   const ms = (v) => +v.toFixed(3);
   return {
-    case: 'latency', scanChars: SCAN_CHARS, n: samples.length,
+    case: 'latency',
+    scanChars: SCAN_CHARS,
+    n: samples.length,
     // last byte written by the emulator → scan event (includes socat's relay between the ptys)
-    p50ms: ms(pct(samples, 50)), p99ms: ms(pct(samples, 99)), maxms: ms(samples.at(-1)),
+    p50ms: ms(pct(samples, 50)),
+    p99ms: ms(pct(samples, 99)),
+    maxms: ms(samples.at(-1)),
     // last chunk read by serialport → scan event (host-side processing only)
-    hostP50ms: ms(pct(hostSamples, 50)), hostP99ms: ms(pct(hostSamples, 99)), hostMaxms: ms(hostSamples.at(-1)),
+    hostP50ms: ms(pct(hostSamples, 50)),
+    hostP99ms: ms(pct(hostSamples, 99)),
+    hostMaxms: ms(hostSamples.at(-1)),
   };
 }
 
@@ -121,7 +148,10 @@ async function throughput() {
   let dropped = 0;
   scanner.on('dropped', () => dropped++);
   scanner.on('scan', () => {
-    if (count === 0) { first = process.hrtime.bigint(); cpu0 = process.cpuUsage(); }
+    if (count === 0) {
+      first = process.hrtime.bigint();
+      cpu0 = process.cpuUsage();
+    }
     last = process.hrtime.bigint();
     count++;
   });
@@ -136,7 +166,15 @@ async function throughput() {
   await scanner.close();
   await pty.close();
   const cpuUs = cpu.user + cpu.system;
-  return { case: 'throughput', scanChars: SCAN_CHARS, scans, dropped, scansPerS: Math.round(scans / elapsedS), cpuUsPerScan: Math.round(cpuUs / count), mbPerS: +((scans * (SCAN_CHARS + 1)) / elapsedS / 1e6).toFixed(2) };
+  return {
+    case: 'throughput',
+    scanChars: SCAN_CHARS,
+    scans,
+    dropped,
+    scansPerS: Math.round(scans / elapsedS),
+    cpuUsPerScan: Math.round(cpuUs / count),
+    mbPerS: +((scans * (SCAN_CHARS + 1)) / elapsedS / 1e6).toFixed(2),
+  };
 }
 
 async function emulate(path, n) {
@@ -148,10 +186,16 @@ function framing() {
   const n = arg('n', 20000);
   let t = 0n;
   const samples = [];
-  const asm = new ScanAssembler(new TerminatorFramer('cr', 4300), { transport: 'serial', source: 'bench', maxLength: 4296, idleMs: 1000 }, {
-    scan: () => samples.push(Number(process.hrtime.bigint() - t) / 1e3),
-    dropped: () => { throw new Error('dropped'); },
-  });
+  const asm = new ScanAssembler(
+    new TerminatorFramer('cr', 4300),
+    { transport: 'serial', source: 'bench', maxLength: 4296, idleMs: 1000 },
+    {
+      scan: () => samples.push(Number(process.hrtime.bigint() - t) / 1e3),
+      dropped: () => {
+        throw new Error('dropped');
+      },
+    },
+  );
   const frames = Array.from({ length: 50 }, (_, i) => Buffer.from(`${payload(i + 1)}\r`, 'latin1'));
   for (let i = 0; i < n; i++) {
     const f = frames[i % 50];
@@ -165,10 +209,16 @@ function framing() {
 }
 
 const result =
-  mode === 'latency' ? await latency()
-  : mode === 'throughput' ? await throughput()
-  : mode === 'framing' ? framing()
-  : mode === 'emulate' ? await emulate(rest[0], Number(rest[1]))
-  : (() => { throw new Error(`unknown mode ${mode}`); })();
+  mode === 'latency'
+    ? await latency()
+    : mode === 'throughput'
+      ? await throughput()
+      : mode === 'framing'
+        ? framing()
+        : mode === 'emulate'
+          ? await emulate(rest[0], Number(rest[1]))
+          : (() => {
+              throw new Error(`unknown mode ${mode}`);
+            })();
 if (result) process.stdout.write(`${JSON.stringify(result)}\n`);
 process.exit(0);

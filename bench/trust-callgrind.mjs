@@ -18,19 +18,46 @@ if (process.argv[2] === '--child') {
   const counts = {};
   const { mkdtempSync, rmSync } = await import('node:fs');
   const out = mkdtempSync('/tmp/proofdesk-trust-callgrind-');
-  await Promise.all(Object.entries(runs).map(([name, [off, on]]) => new Promise((resolve, reject) => {
-    execFile('valgrind', ['--tool=callgrind', `--callgrind-out-file=${out}/cg.%p`, process.execPath, '--single-threaded', '--predictable', self, '--child', String(off), String(on)], { maxBuffer: 1 << 24 }, (err, _out, stderr) => {
-      if (err) return reject(new Error(`valgrind run ${name} failed: ${err.message}`));
-      const m = /Collected : (\d+)/.exec(stderr);
-      if (!m) return reject(new Error(`no callgrind total in run ${name}`));
-      counts[name] = Number(m[1]);
-      resolve();
-    });
-  })));
+  await Promise.all(
+    Object.entries(runs).map(
+      ([name, [off, on]]) =>
+        new Promise((resolve, reject) => {
+          execFile(
+            'valgrind',
+            [
+              '--tool=callgrind',
+              `--callgrind-out-file=${out}/cg.%p`,
+              process.execPath,
+              '--single-threaded',
+              '--predictable',
+              self,
+              '--child',
+              String(off),
+              String(on),
+            ],
+            { maxBuffer: 1 << 24 },
+            (err, _out, stderr) => {
+              if (err) return reject(new Error(`valgrind run ${name} failed: ${err.message}`));
+              const m = /Collected : (\d+)/.exec(stderr);
+              if (!m) return reject(new Error(`no callgrind total in run ${name}`));
+              counts[name] = Number(m[1]);
+              resolve();
+            },
+          );
+        }),
+    ),
+  );
   rmSync(out, { recursive: true, force: true });
   const perVerify = (counts.A - counts.C) / 2000;
   const extra = (counts.B - counts.A) / 1000;
-  console.log(JSON.stringify({ instructions: counts, perVerifyOff: Math.round(perVerify), revocationExtraPerVerify: Math.round(extra), slowdown: +(extra / perVerify).toFixed(5) }));
+  console.log(
+    JSON.stringify({
+      instructions: counts,
+      perVerifyOff: Math.round(perVerify),
+      revocationExtraPerVerify: Math.round(extra),
+      slowdown: +(extra / perVerify).toFixed(5),
+    }),
+  );
 }
 
 async function child(offN, onN) {
@@ -39,33 +66,67 @@ async function child(offN, onN) {
   const { tmpdir } = await import('node:os');
   const { join } = await import('node:path');
   const { encodeCredential, verify } = await import('../dist/index.js');
-  const { buildBundle, buildStatusListToken, importTrustBytes, initStore, loadTrustState, signingKeyFromJwk, StatusList } = await import('../dist/trust/index.js');
+  const { buildBundle, buildStatusListToken, importTrustBytes, initStore, loadTrustState, signingKeyFromJwk, StatusList } = await import(
+    '../dist/trust/index.js'
+  );
 
   const NOW_S = 1_790_000_000;
   function pair(kid) {
     const { publicKey, privateKey } = generateKeyPairSync('ed25519');
-    return { privateKey, publicJwk: { ...publicKey.export({ format: 'jwk' }), kid, alg: 'EdDSA' }, privateJwk: { ...privateKey.export({ format: 'jwk' }), kid, alg: 'EdDSA' } };
+    return {
+      privateKey,
+      publicJwk: { ...publicKey.export({ format: 'jwk' }), kid, alg: 'EdDSA' },
+      privateJwk: { ...privateKey.export({ format: 'jwk' }), kid, alg: 'EdDSA' },
+    };
   }
   const dir = mkdtempSync(join(tmpdir(), 'cg-trust-'));
-  const r = pair('root'), iss = pair('iss');
+  const r = pair('root'),
+    iss = pair('iss');
   await initStore(dir, r.publicJwk);
-  await importTrustBytes(dir, new TextEncoder().encode(await buildBundle({ rootPrivateJwk: r.privateJwk, issuers: { keys: [iss.publicJwk] }, seq: 1, iat: NOW_S - 3600 })), { now: NOW_S });
+  await importTrustBytes(
+    dir,
+    new TextEncoder().encode(
+      await buildBundle({ rootPrivateJwk: r.privateJwk, issuers: { keys: [iss.publicJwk] }, seq: 1, iat: NOW_S - 3600 }),
+    ),
+    { now: NOW_S },
+  );
   const list = StatusList.empty(2, 1_000_000);
-  let x = 7; for (let i = 0; i < 10_000; i++) { x = (Math.imul(x, 1103515245) + 12345) >>> 0; list.set(x % 1_000_000, 1); }
-  await importTrustBytes(dir, await buildStatusListToken({ uri: 'u:1', list, signer: await signingKeyFromJwk(iss.privateJwk), iat: NOW_S - 600, format: 'cwt' }), { now: NOW_S });
+  let x = 7;
+  for (let i = 0; i < 10_000; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    list.set(x % 1_000_000, 1);
+  }
+  await importTrustBytes(
+    dir,
+    await buildStatusListToken({ uri: 'u:1', list, signer: await signingKeyFromJwk(iss.privateJwk), iat: NOW_S - 600, format: 'cwt' }),
+    { now: NOW_S },
+  );
   const state = await loadTrustState({ storeDir: dir, now: NOW_S * 1000 });
-  let idx = 48213; while (list.get(idx) !== 0) idx++;
+  let idx = 48213;
+  while (list.get(idx) !== 0) idx++;
   const photo = new Uint8Array(600).map((_, i) => (i * 7919) & 0xff);
-  const text = encodeCredential({
-    identity: { fullName: 'Amara Okafor', dateOfBirth: '19910412', photo, photoFormat: 3 },
-    status: { scheme: 'points-based', statusType: 'limited', validFrom: '2025-01-10', validUntil: '2028-01-09', work: { kind: 'restricted', condition: 'Skilled Worker' }, rent: true, publicFunds: false, purpose: 'all' },
-    statusList: { uri: 'u:1', idx },
-    cwt: { iss: 'x', iat: NOW_S - 86400, exp: NOW_S + 180 * 86400 },
-  }, { key: iss.privateKey, alg: 'EdDSA', kid: 'iss' });
+  const text = encodeCredential(
+    {
+      identity: { fullName: 'Amara Okafor', dateOfBirth: '19910412', photo, photoFormat: 3 },
+      status: {
+        scheme: 'points-based',
+        statusType: 'limited',
+        validFrom: '2025-01-10',
+        validUntil: '2028-01-09',
+        work: { kind: 'restricted', condition: 'Skilled Worker' },
+        rent: true,
+        publicFunds: false,
+        purpose: 'all',
+      },
+      statusList: { uri: 'u:1', idx },
+      cwt: { iss: 'x', iat: NOW_S - 86400, exp: NOW_S + 180 * 86400 },
+    },
+    { key: iss.privateKey, alg: 'EdDSA', kid: 'iss' },
+  );
   const now = NOW_S * 1000;
   const off = { keys: state.keys, now, purpose: 'rent' };
   const on = { keys: state.keys, now, purpose: 'rent', trust: state.context };
-  if (!verify(text, on).valid || !verify(text, off).valid) throw new Error('not valid: ' + verify(text, on).reason);
+  if (!verify(text, on).valid || !verify(text, off).valid) throw new Error(`not valid: ${verify(text, on).reason}`);
   let ok = 0;
   for (let i = 0; i < offN; i++) ok += verify(text, off).valid ? 1 : 0;
   for (let i = 0; i < onN; i++) ok += verify(text, on).valid ? 1 : 0;

@@ -26,7 +26,9 @@ try {
 }
 function run(name) {
   const argv = [script, name, '--ms', String(ms)];
-  const out = pin ? execFileSync('taskset', ['-c', '0', process.execPath, ...argv], { encoding: 'utf8' }) : execFileSync(process.execPath, argv, { encoding: 'utf8' });
+  const out = pin
+    ? execFileSync('taskset', ['-c', '0', process.execPath, ...argv], { encoding: 'utf8' })
+    : execFileSync(process.execPath, argv, { encoding: 'utf8' });
   return JSON.parse(out.trim().split('\n').pop());
 }
 const median = (xs) => {
@@ -56,7 +58,12 @@ const med = Object.fromEntries(CASES.map((c) => [c, median(results[c])]));
 const slowdown = median(results.on.map((x, i) => 1 - x / results.off[i]));
 const sizes = run('sizes');
 const summary = {
-  machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, pinned: pin ? 'taskset -c 0' : 'not pinned (taskset missing)' },
+  machine: {
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    node: process.version,
+    pinned: pin ? 'taskset -c 0' : 'not pinned (taskset missing)',
+  },
   date: new Date().toISOString(),
   rounds,
   msPerCase: ms,
@@ -74,18 +81,35 @@ const summary = {
 };
 if (args.includes('--json')) console.log(JSON.stringify(summary, null, 2));
 else {
-  console.log(`machine: ${summary.machine.cpu} (${summary.machine.cores} cores), node ${summary.machine.node}, ${summary.machine.pinned}; ${summary.date}`);
+  console.log(
+    `machine: ${summary.machine.cpu} (${summary.machine.cores} cores), node ${summary.machine.node}, ${summary.machine.pinned}; ${summary.date}`,
+  );
   console.log(`${rounds} rounds × ${ms} ms per case, medians\n`);
   console.log('| case | ops/s (CPU time) | µs/op | RSS MB |\n|---|---:|---:|---:|');
   for (const c of CASES) console.log(`| ${c} | ${Math.round(med[c])} | ${summary.usPerOp[c]} | ${summary.rssMB[c]} |`);
-  console.log(`\nrevocation on vs off: ${(slowdown * 100).toFixed(2)} % slower (median of per-round ratios; target ≤ 5 %); per round: ${summary.perRoundSlowdown.map((x) => (x * 100).toFixed(1) + ' %').join(', ')}`);
-  console.log(`wall-clock ops/s (machine shared, not pinned exclusively): off ${Math.round(summary.wallOpsPerSec.off)}, on ${Math.round(summary.wallOpsPerSec.on)}`);
-  console.log(`noise floor, the same function measured as both halves of the interleaved case: ${(summary.noiseFloorSameFunction * 100).toFixed(2)} % (median); per round: ${aaSlowdowns.map((x) => (x * 100).toFixed(1) + ' %').join(', ')}`);
-  console.log(`revocation on vs off, interleaved in one process (slices of 20): ${(summary.interleavedSlowdown * 100).toFixed(2)} % slower (median); per round: ${abSlowdowns.map((x) => (x * 100).toFixed(1) + ' %').join(', ')}`);
-  console.log('\n| 1,000,000 entries, 2 bits: entries set | raw list bytes | zlib lst bytes | JWS file bytes | CWT file bytes | load ms JWS / CWT | lookup ns JWS / CWT |\n|---|---:|---:|---:|---:|---:|---:|');
+  console.log(
+    `\nrevocation on vs off: ${(slowdown * 100).toFixed(2)} % slower (median of per-round ratios; target ≤ 5 %); per round: ${summary.perRoundSlowdown.map((x) => `${(x * 100).toFixed(1)} %`).join(', ')}`,
+  );
+  console.log(
+    `wall-clock ops/s (machine shared, not pinned exclusively): off ${Math.round(summary.wallOpsPerSec.off)}, on ${Math.round(summary.wallOpsPerSec.on)}`,
+  );
+  console.log(
+    `noise floor, the same function measured as both halves of the interleaved case: ${(summary.noiseFloorSameFunction * 100).toFixed(2)} % (median); per round: ${aaSlowdowns.map((x) => `${(x * 100).toFixed(1)} %`).join(', ')}`,
+  );
+  console.log(
+    `revocation on vs off, interleaved in one process (slices of 20): ${(summary.interleavedSlowdown * 100).toFixed(2)} % slower (median); per round: ${abSlowdowns.map((x) => `${(x * 100).toFixed(1)} %`).join(', ')}`,
+  );
+  console.log(
+    '\n| 1,000,000 entries, 2 bits: entries set | raw list bytes | zlib lst bytes | JWS file bytes | CWT file bytes | load ms JWS / CWT | lookup ns JWS / CWT |\n|---|---:|---:|---:|---:|---:|---:|',
+  );
   for (const r of sizes.rows) {
     const set = typeof r.set === 'number' ? r.set.toLocaleString('en-GB') : r.set;
-    console.log(`| ${set} | ${r.rawBytes.toLocaleString('en-GB')} | ${r.lstBytes.toLocaleString('en-GB')} | ${r.jwt.fileBytes.toLocaleString('en-GB')} | ${r.cwt.fileBytes.toLocaleString('en-GB')} | ${r.jwt.loadMs} / ${r.cwt.loadMs} | ${r.jwt.lookupNs} / ${r.cwt.lookupNs} |`);
+    console.log(
+      `| ${set} | ${r.rawBytes.toLocaleString('en-GB')} | ${r.lstBytes.toLocaleString('en-GB')} | ${r.jwt.fileBytes.toLocaleString('en-GB')} | ${r.cwt.fileBytes.toLocaleString('en-GB')} | ${r.jwt.loadMs} / ${r.cwt.loadMs} | ${r.jwt.lookupNs} / ${r.cwt.lookupNs} |`,
+    );
   }
-  for (const b of sizes.bomb) console.log(`zlib bomb (${b.format}, ${b.fileBytes.toLocaleString('en-GB')} bytes, would inflate to ${b.inflatesTo.toLocaleString('en-GB')}): ${b.refused} in ${b.ms} ms, RSS +${b.rssGrowthMB} MB`);
+  for (const b of sizes.bomb)
+    console.log(
+      `zlib bomb (${b.format}, ${b.fileBytes.toLocaleString('en-GB')} bytes, would inflate to ${b.inflatesTo.toLocaleString('en-GB')}): ${b.refused} in ${b.ms} ms, RSS +${b.rssGrowthMB} MB`,
+    );
 }

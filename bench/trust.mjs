@@ -14,7 +14,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeCredential, verify } from '../dist/index.js';
-import { buildBundle, buildStatusListToken, importTrustBytes, initStore, issuerKeyRefs, checkIssuerJwk, loadTrustState, signingKeyFromJwk, StatusList, verifyStatusListToken } from '../dist/trust/index.js';
+import {
+  buildBundle,
+  buildStatusListToken,
+  importTrustBytes,
+  initStore,
+  issuerKeyRefs,
+  checkIssuerJwk,
+  loadTrustState,
+  signingKeyFromJwk,
+  StatusList,
+  verifyStatusListToken,
+} from '../dist/trust/index.js';
 
 const [, , caseName = 'on', ...rest] = process.argv;
 const budgetMs = Number(rest[rest.indexOf('--ms') + 1] ?? 1500) || 1500;
@@ -26,21 +37,44 @@ const URI = 'https://status.example.gov.uk/lists/7';
 function photoBytes(n) {
   const out = new Uint8Array(n);
   let x = 0x12345678;
-  for (let i = 0; i < n; i++) { x ^= x << 13; x ^= x >>> 17; x ^= x << 5; out[i] = x & 0xff; }
+  for (let i = 0; i < n; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out[i] = x & 0xff;
+  }
   return out;
 }
 const PHOTO_CREDENTIAL = {
-  identity: { id: 'GB-7Q2-88A-31', fullName: 'Amara Okafor', dateOfBirth: '19910412', gender: 2, nationality: 'NGA', photo: photoBytes(600), photoFormat: 3 },
+  identity: {
+    id: 'GB-7Q2-88A-31',
+    fullName: 'Amara Okafor',
+    dateOfBirth: '19910412',
+    gender: 2,
+    nationality: 'NGA',
+    photo: photoBytes(600),
+    photoFormat: 3,
+  },
   status: {
-    scheme: 'points-based', statusType: 'limited', validFrom: '2025-01-10', validUntil: '2028-01-09',
-    work: { kind: 'restricted', condition: 'Skilled Worker: sponsor only' }, rent: true, publicFunds: false, purpose: 'all',
+    scheme: 'points-based',
+    statusType: 'limited',
+    validFrom: '2025-01-10',
+    validUntil: '2028-01-09',
+    work: { kind: 'restricted', condition: 'Skilled Worker: sponsor only' },
+    rent: true,
+    publicFunds: false,
+    purpose: 'all',
   },
   cwt: { iss: 'https://issuer.example', iat: NOW_S - 86400, nbf: NOW_S - 86400, exp: NOW_S + 180 * 86400 },
 };
 
 function pair(kid) {
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');
-  return { privateKey, publicJwk: { ...publicKey.export({ format: 'jwk' }), kid, alg: 'EdDSA' }, privateJwk: { ...privateKey.export({ format: 'jwk' }), kid, alg: 'EdDSA' } };
+  return {
+    privateKey,
+    publicJwk: { ...publicKey.export({ format: 'jwk' }), kid, alg: 'EdDSA' },
+    privateJwk: { ...privateKey.export({ format: 'jwk' }), kid, alg: 'EdDSA' },
+  };
 }
 
 /** Deterministic pseudo-random indexes (issuers allocate indexes at random). */
@@ -68,7 +102,8 @@ async function makeStore(revoked, given = {}) {
   const bundle = await buildBundle({ rootPrivateJwk: root.privateJwk, issuers: { keys: [issuer.publicJwk] }, seq: 1, iat: NOW_S - 3600 });
   await importTrustBytes(dir, new TextEncoder().encode(bundle), { now: NOW_S });
   const signer = await signingKeyFromJwk(issuer.privateJwk);
-  const token = given.token ?? (await buildStatusListToken({ uri: URI, list: listWith(revoked), signer, iat: NOW_S - 600, ttl: 86400, format: 'jwt' }));
+  const token =
+    given.token ?? (await buildStatusListToken({ uri: URI, list: listWith(revoked), signer, iat: NOW_S - 600, ttl: 86400, format: 'jwt' }));
   await importTrustBytes(dir, token, { now: NOW_S });
   return { dir, issuer };
 }
@@ -103,26 +138,45 @@ async function main() {
     // An index the list leaves VALID, so the whole pipeline runs to a VALID verdict in both cases.
     let idx = 48213;
     while (state.context.statusOf({ uri: URI, idx }, state.keys.keys[0]).status !== 'VALID') idx++;
-    const text = encodeCredential({ ...PHOTO_CREDENTIAL, statusList: { uri: URI, idx } }, { key: issuer.privateKey, alg: 'EdDSA', kid: 'bench-issuer' });
+    const text = encodeCredential(
+      { ...PHOTO_CREDENTIAL, statusList: { uri: URI, idx } },
+      { key: issuer.privateKey, alg: 'EdDSA', kid: 'bench-issuer' },
+    );
     const now = Date.now();
     const off = { keys: state.keys, now, purpose: 'rent' };
     const on = { keys: state.keys, now, purpose: 'rent', trust: state.context };
-    for (const o of [off, on]) if (!verify(text, o).valid) throw new Error(`benchmark credential does not verify: ${verify(text, o).reason}`);
+    for (const o of [off, on])
+      if (!verify(text, o).valid) throw new Error(`benchmark credential does not verify: ${verify(text, o).reason}`);
     let sink = 0;
     const probes = [...indexes(4096, 99)];
     let p = 0;
     const signer = state.keys.keys[0]; // the key that signed the list (a list answers for its issuer's codes)
     const cases = {
-      off: () => { sink ^= verify(text, off).valid ? 1 : 0; },
-      on: () => { sink ^= verify(text, on).valid ? 1 : 0; },
-      lookup: () => { sink ^= state.context.statusOf({ uri: URI, idx: probes[p++ & 4095] }, signer).listIssuedAt & 1; },
+      off: () => {
+        sink ^= verify(text, off).valid ? 1 : 0;
+      },
+      on: () => {
+        sink ^= verify(text, on).valid ? 1 : 0;
+      },
+      lookup: () => {
+        sink ^= state.context.statusOf({ uri: URI, idx: probes[p++ & 4095] }, signer).listIssuedAt & 1;
+      },
     };
     if (caseName === 'ab') return ab(cases.off, cases.on, () => sink);
     if (caseName === 'aa') return ab(cases.off, cases.off, () => sink); // calibration: the same function twice
     const fn = cases[caseName];
     if (!fn) throw new Error(`unknown case ${caseName}: ${Object.keys(cases).join(', ')}, sizes`);
     const { wall, cpu } = await measure(fn);
-    console.log(JSON.stringify({ case: caseName, ops: Math.round(cpu), opsWall: Math.round(wall), usPerOp: +(1e6 / cpu).toFixed(3), rssMB: +(process.memoryUsage().rss / 2 ** 20).toFixed(1), sink: sink & 1 }));
+    console.log(
+      JSON.stringify({
+        case: caseName,
+        ops: Math.round(cpu),
+        opsWall: Math.round(wall),
+        usPerOp: +(1e6 / cpu).toFixed(3),
+        rssMB: +(process.memoryUsage().rss / 2 ** 20).toFixed(1),
+        sink: sink & 1,
+      }),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -135,13 +189,24 @@ async function main() {
  */
 async function ab(off, on, sinkOf) {
   const slice = 20;
-  for (let i = 0; i < 200; i++) { off(); on(); }
+  for (let i = 0; i < 200; i++) {
+    off();
+    on();
+  }
   const t = { off: 0, on: 0 };
   const n = { off: 0, on: 0 };
   const end = performance.now() + budgetMs * 2;
   let flip = false;
   while (performance.now() < end) {
-    for (const [name, fn] of flip ? [['on', on], ['off', off]] : [['off', off], ['on', on]]) {
+    for (const [name, fn] of flip
+      ? [
+          ['on', on],
+          ['off', off],
+        ]
+      : [
+          ['off', off],
+          ['on', on],
+        ]) {
       const t0 = cpuMs();
       for (let i = 0; i < slice; i++) fn();
       t[name] += cpuMs() - t0;
@@ -151,7 +216,17 @@ async function ab(off, on, sinkOf) {
   }
   const opsOff = (n.off * 1000) / t.off;
   const opsOn = (n.on * 1000) / t.on;
-  console.log(JSON.stringify({ case: 'ab', ops: Math.round(opsOn), opsOff: Math.round(opsOff), opsOn: Math.round(opsOn), slowdown: +(1 - opsOn / opsOff).toFixed(4), rssMB: +(process.memoryUsage().rss / 2 ** 20).toFixed(1), sink: sinkOf() & 1 }));
+  console.log(
+    JSON.stringify({
+      case: 'ab',
+      ops: Math.round(opsOn),
+      opsOff: Math.round(opsOff),
+      opsOn: Math.round(opsOn),
+      slowdown: +(1 - opsOn / opsOff).toFixed(4),
+      rssMB: +(process.memoryUsage().rss / 2 ** 20).toFixed(1),
+      sink: sinkOf() & 1,
+    }),
+  );
 }
 
 /**
@@ -167,7 +242,12 @@ async function sizes() {
   for (const fill of [0, 1000, 10_000, 100_000, 'worst']) {
     const list = fill === 'worst' ? worstList() : listWith(fill);
     const lst = list.compress();
-    const row = { entries: ENTRIES, set: fill === 'worst' ? 'every entry random' : fill, rawBytes: list.bytes.length, lstBytes: lst.length };
+    const row = {
+      entries: ENTRIES,
+      set: fill === 'worst' ? 'every entry random' : fill,
+      rawBytes: list.bytes.length,
+      lstBytes: lst.length,
+    };
     for (const format of ['jwt', 'cwt']) {
       const token = await buildStatusListToken({ uri: URI, list, signer, iat: NOW_S - 600, format });
       const { dir } = await makeStore(0, { issuer, token });
@@ -180,7 +260,8 @@ async function sizes() {
         let sink = 0;
         const n = 4_000_000;
         const t1 = performance.now();
-        for (let i = 0; i < n; i++) sink ^= state.context.statusOf({ uri: URI, idx: probes[i & 4095] }, state.keys.keys[0]).listIssuedAt & 1;
+        for (let i = 0; i < n; i++)
+          sink ^= state.context.statusOf({ uri: URI, idx: probes[i & 4095] }, state.keys.keys[0]).listIssuedAt & 1;
         const lookupNs = ((performance.now() - t1) * 1e6) / n;
         row[format] = { fileBytes: token.length, loadMs: +loadMs.toFixed(1), lookupNs: +lookupNs.toFixed(1), sink: sink & 1 };
       } finally {
@@ -196,8 +277,18 @@ async function sizes() {
     const token = await buildStatusListToken({ uri: URI, list: bombList, signer, iat: NOW_S, format });
     const rss0 = process.memoryUsage().rss;
     const t0 = performance.now();
-    const code = await verifyStatusListToken(token, keys, { now: NOW_S }).then(() => 'ACCEPTED', (e) => e.code);
-    bomb.push({ format, fileBytes: token.length, inflatesTo: bombList.bytes.length, refused: code, ms: +(performance.now() - t0).toFixed(1), rssGrowthMB: +((process.memoryUsage().rss - rss0) / 2 ** 20).toFixed(1) });
+    const code = await verifyStatusListToken(token, keys, { now: NOW_S }).then(
+      () => 'ACCEPTED',
+      (e) => e.code,
+    );
+    bomb.push({
+      format,
+      fileBytes: token.length,
+      inflatesTo: bombList.bytes.length,
+      refused: code,
+      ms: +(performance.now() - t0).toFixed(1),
+      rssGrowthMB: +((process.memoryUsage().rss - rss0) / 2 ** 20).toFixed(1),
+    });
   }
   console.log(JSON.stringify({ rows, bomb, rssMB: +(process.memoryUsage().rss / 2 ** 20).toFixed(1) }));
 }

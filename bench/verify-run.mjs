@@ -16,7 +16,19 @@ const rounds = Number(opt('--rounds', 7));
 const ms = Number(opt('--ms', 1500));
 const script = fileURLToPath(new URL('./verify.mjs', import.meta.url));
 
-const CASES = ['floor', 'full', 'auth0', 'stage-base45', 'stage-inflate', 'stage-cose', 'stage-sigstructure', 'stage-claims', 'floor-es256', 'full-es256', 'cosejs-es256'];
+const CASES = [
+  'floor',
+  'full',
+  'auth0',
+  'stage-base45',
+  'stage-inflate',
+  'stage-cose',
+  'stage-sigstructure',
+  'stage-claims',
+  'floor-es256',
+  'full-es256',
+  'cosejs-es256',
+];
 
 function hasTaskset() {
   try {
@@ -29,7 +41,9 @@ function hasTaskset() {
 const pin = hasTaskset();
 function run(name, extra = []) {
   const argv = [script, name, '--ms', String(name === 'cosejs-es256' ? Math.min(ms, 800) : ms), ...extra];
-  const out = pin ? execFileSync('taskset', ['-c', '0', process.execPath, ...argv], { encoding: 'utf8' }) : execFileSync(process.execPath, argv, { encoding: 'utf8' });
+  const out = pin
+    ? execFileSync('taskset', ['-c', '0', process.execPath, ...argv], { encoding: 'utf8' })
+    : execFileSync(process.execPath, argv, { encoding: 'utf8' });
   return JSON.parse(out.trim().split('\n').pop());
 }
 
@@ -58,7 +72,12 @@ const ratio = (a, b) => median(results[a].map((x, i) => x / results[b][i]));
 const sizes = run('sizes');
 
 const summary = {
-  machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, pinned: pin ? 'taskset -c 0' : 'not pinned (taskset missing)' },
+  machine: {
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    node: process.version,
+    pinned: pin ? 'taskset -c 0' : 'not pinned (taskset missing)',
+  },
   date: new Date().toISOString(),
   rounds,
   msPerCase: ms,
@@ -82,10 +101,13 @@ if (args.includes('--json')) {
   console.log(JSON.stringify(summary, null, 2));
 } else {
   const us = summary.usPerOp;
-  console.log(`machine: ${summary.machine.cpu} (${summary.machine.cores} cores), node ${summary.machine.node}, ${summary.machine.pinned}; ${summary.date}`);
+  console.log(
+    `machine: ${summary.machine.cpu} (${summary.machine.cores} cores), node ${summary.machine.node}, ${summary.machine.pinned}; ${summary.date}`,
+  );
   console.log(`${rounds} rounds × ${ms} ms per case, medians\n`);
   console.log('| case | ops/s (CPU time) | µs/op (CPU) | ops/s (wall) | RSS MB |\n|---|---:|---:|---:|---:|');
-  for (const c of CASES) console.log(`| ${c} | ${Math.round(med[c])} | ${us[c]} | ${Math.round(summary.opsPerWallSec[c])} | ${summary.rssMB[c]} |`);
+  for (const c of CASES)
+    console.log(`| ${c} | ${Math.round(med[c])} | ${us[c]} | ${Math.round(summary.opsPerWallSec[c])} | ${summary.rssMB[c]} |`);
   console.log('\n| ratio (median of per-round ratios) | value | target |\n|---|---:|---:|');
   console.log(`| full verify / raw Ed25519 verify (floor) | ${summary.ratios.fullVsFloor} | ≥ 0.85 |`);
   console.log(`| same, floor and full interleaved in one process | ${summary.ratios.fullVsFloorInterleaved} | ≥ 0.85 |`);

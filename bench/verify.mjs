@@ -20,28 +20,65 @@ const NOW_S = Math.floor(Date.now() / 1000);
 function photoBytes(n) {
   const out = new Uint8Array(n);
   let x = 0x12345678;
-  for (let i = 0; i < n; i++) { x ^= x << 13; x ^= x >>> 17; x ^= x << 5; out[i] = x & 0xff; }
+  for (let i = 0; i < n; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out[i] = x & 0xff;
+  }
   return out;
 }
 
 const STATUS = {
-  scheme: 'points-based', statusType: 'limited', validFrom: '2025-01-10', validUntil: '2028-01-09',
-  work: { kind: 'restricted', condition: 'Skilled Worker: sponsor only' }, rent: true, publicFunds: false, purpose: 'all',
+  scheme: 'points-based',
+  statusType: 'limited',
+  validFrom: '2025-01-10',
+  validUntil: '2028-01-09',
+  work: { kind: 'restricted', condition: 'Skilled Worker: sponsor only' },
+  rent: true,
+  publicFunds: false,
+  purpose: 'all',
 };
 const CWT = { iss: 'https://issuer.example', iat: NOW_S - 86400, nbf: NOW_S - 86400, exp: NOW_S + 180 * 86400 };
 
 export const CREDENTIALS = {
   minimal: { identity: { id: 'GB-7Q2-88A-31', fullName: 'Amara Okafor', dateOfBirth: '19910412' }, status: STATUS, cwt: CWT },
   photo: {
-    identity: { id: 'GB-7Q2-88A-31', fullName: 'Amara Okafor', dateOfBirth: '19910412', gender: 2, nationality: 'NGA', photo: photoBytes(600), photoFormat: 3 },
-    status: STATUS, cwt: CWT,
+    identity: {
+      id: 'GB-7Q2-88A-31',
+      fullName: 'Amara Okafor',
+      dateOfBirth: '19910412',
+      gender: 2,
+      nationality: 'NGA',
+      photo: photoBytes(600),
+      photoFormat: 3,
+    },
+    status: STATUS,
+    cwt: CWT,
   },
   full: {
     identity: {
-      id: 'GB-7Q2-88A-31', version: '1.0', language: 'eng', fullName: 'Amara Chidinma Okafor', firstName: 'Amara', middleName: 'Chidinma',
-      lastName: 'Okafor', dateOfBirth: '19910412', gender: 2, address: 'Flat 4, 12 Albion Road, Leeds LS6 1AB', email: 'amara@example.org',
-      phone: '+44 7700 900123', nationality: 'NGA', maritalStatus: 1, photo: photoBytes(600), photoFormat: 3, secondaryFullName: 'Amara Okafor',
-      secondaryLanguage: 'ibo', locationCode: 'GB-LDS', legalStatus: 'Skilled Worker', countryOfIssuance: 'GB',
+      id: 'GB-7Q2-88A-31',
+      version: '1.0',
+      language: 'eng',
+      fullName: 'Amara Chidinma Okafor',
+      firstName: 'Amara',
+      middleName: 'Chidinma',
+      lastName: 'Okafor',
+      dateOfBirth: '19910412',
+      gender: 2,
+      address: 'Flat 4, 12 Albion Road, Leeds LS6 1AB',
+      email: 'amara@example.org',
+      phone: '+44 7700 900123',
+      nationality: 'NGA',
+      maritalStatus: 1,
+      photo: photoBytes(600),
+      photoFormat: 3,
+      secondaryFullName: 'Amara Okafor',
+      secondaryLanguage: 'ibo',
+      locationCode: 'GB-LDS',
+      legalStatus: 'Skilled Worker',
+      countryOfIssuance: 'GB',
     },
     status: { ...STATUS, holderRef: 'HO-7Q2-88A-31', document: { type: 'passport', reference: 'A1234567' } },
     statusList: { idx: 48213, uri: 'https://status.example.gov.uk/lists/7' },
@@ -97,15 +134,34 @@ async function main() {
   let sink = 0;
 
   const cases = {
-    full: () => { sink ^= verify(text, opts).valid ? 1 : 0; },
-    'full-es256': () => { sink ^= verify(text, opts).valid ? 1 : 0; },
-    floor: () => { sink ^= cryptoVerify(null, toBeSigned, publicKey, cose.signature) ? 1 : 0; },
-    'floor-es256': () => { sink ^= cryptoVerify('sha256', toBeSigned, es, cose.signature) ? 1 : 0; },
-    'stage-base45': () => { sink ^= base45Decode(text).length; },
-    'stage-inflate': () => { sink ^= zlibInflate(compressed).length; },
-    'stage-cose': () => { sink ^= parseSign1(coseBytes).payload.length; },
-    'stage-sigstructure': () => { sink ^= sigStructure(cose.protectedBytes, cose.payload).length; },
-    'stage-claims': () => { const m = decodePayload(cose.payload); sink ^= readCwtMeta(m).exp + (readClaims(m).identity ? 1 : 0); },
+    full: () => {
+      sink ^= verify(text, opts).valid ? 1 : 0;
+    },
+    'full-es256': () => {
+      sink ^= verify(text, opts).valid ? 1 : 0;
+    },
+    floor: () => {
+      sink ^= cryptoVerify(null, toBeSigned, publicKey, cose.signature) ? 1 : 0;
+    },
+    'floor-es256': () => {
+      sink ^= cryptoVerify('sha256', toBeSigned, es, cose.signature) ? 1 : 0;
+    },
+    'stage-base45': () => {
+      sink ^= base45Decode(text).length;
+    },
+    'stage-inflate': () => {
+      sink ^= zlibInflate(compressed).length;
+    },
+    'stage-cose': () => {
+      sink ^= parseSign1(coseBytes).payload.length;
+    },
+    'stage-sigstructure': () => {
+      sink ^= sigStructure(cose.protectedBytes, cose.payload).length;
+    },
+    'stage-claims': () => {
+      const m = decodePayload(cose.payload);
+      sink ^= readCwtMeta(m).exp + (readClaims(m).identity ? 1 : 0);
+    },
     // Peers load only in their own process (@auth0/cose changes cbor-x's tag 18 for everyone in the process).
     auth0: caseName === 'auth0' ? await auth0Case(text, publicKey, () => sink++) : undefined,
     'cosejs-es256': caseName === 'cosejs-es256' ? await coseJsCase(text, key.jwk, () => sink++) : undefined,
@@ -114,7 +170,10 @@ async function main() {
     // Floor and full verify alternate in short slices in one process, so load from elsewhere hits both alike.
     const pair = caseName === 'interleaved' ? [cases.floor, cases.full] : [cases['floor-es256'], cases['full-es256']];
     const ratios = [];
-    for (let i = 0; i < 2000; i++) { pair[0](); pair[1](); }
+    for (let i = 0; i < 2000; i++) {
+      pair[0]();
+      pair[1]();
+    }
     const end = performance.now() + budgetMs;
     while (performance.now() < end || ratios.length < 5) {
       const t = [0, 0];
@@ -126,13 +185,32 @@ async function main() {
       ratios.push(t[0] / t[1]); // full ops/s ÷ floor ops/s = floor time ÷ full time
     }
     ratios.sort((a, b) => a - b);
-    console.log(JSON.stringify({ case: caseName, ops: 0, ratio: +ratios[ratios.length >> 1].toFixed(3), slices: ratios.length, rssMB: +(process.memoryUsage().rss / 2 ** 20).toFixed(1), sink: sink & 1 }));
+    console.log(
+      JSON.stringify({
+        case: caseName,
+        ops: 0,
+        ratio: +ratios[ratios.length >> 1].toFixed(3),
+        slices: ratios.length,
+        rssMB: +(process.memoryUsage().rss / 2 ** 20).toFixed(1),
+        sink: sink & 1,
+      }),
+    );
     return;
   }
   const fn = cases[caseName];
   if (!fn) throw new Error(`unknown case ${caseName}: ${Object.keys(cases).join(', ')}, sizes`);
   const { wall, cpu } = await measure(fn);
-  console.log(JSON.stringify({ case: caseName, ops: Math.round(cpu), opsWall: Math.round(wall), usPerOp: +(1e6 / cpu).toFixed(2), rssMB: +(process.memoryUsage().rss / 2 ** 20).toFixed(1), base45Chars: text.length, sink: sink & 1 }));
+  console.log(
+    JSON.stringify({
+      case: caseName,
+      ops: Math.round(cpu),
+      opsWall: Math.round(wall),
+      usPerOp: +(1e6 / cpu).toFixed(2),
+      rssMB: +(process.memoryUsage().rss / 2 ** 20).toFixed(1),
+      base45Chars: text.length,
+      sink: sink & 1,
+    }),
+  );
 }
 
 /** @auth0/cose as its README shows (Sign1.decode, verify with a KeyObject), with npm base45 and cbor. */
@@ -174,7 +252,13 @@ async function sizes() {
   for (const [name, claims] of Object.entries(CREDENTIALS)) {
     const text = encodeCredential(claims, { key: key.privateKey, alg: 'EdDSA', kid: 'k1' });
     const cose = zlibInflate(base45Decode(text));
-    rows.push({ credential: name, coseBytes: cose.length, compressedBytes: base45Decode(text).length, base45Chars: text.length, qrVersionM: QRCode.create(text, { errorCorrectionLevel: 'M' }).version });
+    rows.push({
+      credential: name,
+      coseBytes: cose.length,
+      compressedBytes: base45Decode(text).length,
+      base45Chars: text.length,
+      qrVersionM: QRCode.create(text, { errorCorrectionLevel: 'M' }).version,
+    });
   }
   console.log(JSON.stringify(rows));
 }

@@ -49,7 +49,9 @@ const SHOTS = [
 mkdirSync(outDir, { recursive: true });
 const dir = mkdtempSync(path.join(tmpdir(), 'proofdesk-bridge-screens-'));
 const framebuffer = path.join(dir, 'panel.png');
-const child = spawn(bin, ['--host-link', 'pty', '--scanner', 'pty', '--buttons', 'pty', '--framebuffer', framebuffer, '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const child = spawn(bin, ['--host-link', 'pty', '--scanner', 'pty', '--buttons', 'pty', '--framebuffer', framebuffer, '--quiet'], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 try {
   const hostLink = await new Promise((resolve, reject) => {
     let out = '';

@@ -37,7 +37,10 @@ export function loadCorpus(repoRoot) {
 }
 
 // ---- generic mutations ----------------------------------------------------------------------------------------
-const INTERESTING = [0x00, 0x01, 0x17, 0x18, 0x19, 0x1a, 0x1b, 0x1c, 0x1f, 0x20, 0x3f, 0x40, 0x57, 0x58, 0x5b, 0x5f, 0x60, 0x78, 0x7b, 0x7f, 0x80, 0x98, 0x9b, 0x9f, 0xa0, 0xb8, 0xbb, 0xbf, 0xc0, 0xc2, 0xd2, 0xd8, 0x3d, 0xf4, 0xf5, 0xf6, 0xf7, 0xf9, 0xfa, 0xfb, 0xff];
+const INTERESTING = [
+  0x00, 0x01, 0x17, 0x18, 0x19, 0x1a, 0x1b, 0x1c, 0x1f, 0x20, 0x3f, 0x40, 0x57, 0x58, 0x5b, 0x5f, 0x60, 0x78, 0x7b, 0x7f, 0x80, 0x98, 0x9b,
+  0x9f, 0xa0, 0xb8, 0xbb, 0xbf, 0xc0, 0xc2, 0xd2, 0xd8, 0x3d, 0xf4, 0xf5, 0xf6, 0xf7, 0xf9, 0xfa, 0xfb, 0xff,
+];
 
 const byteEdit = fc.oneof(
   fc.record({ op: fc.constant('flip'), at: fc.nat(), bit: fc.nat(7) }),
@@ -56,13 +59,30 @@ function applyByteEdits(input, edits) {
     const n = b.length;
     const at = n === 0 ? 0 : e.at % (n + (e.op === 'insert' ? 1 : 0));
     switch (e.op) {
-      case 'flip': if (n) b[at] ^= 1 << e.bit; break;
-      case 'set': if (n) b[at] = e.v; break;
-      case 'insert': b = Buffer.concat([b.subarray(0, at), e.bytes, b.subarray(at)]); break;
-      case 'delete': b = Buffer.concat([b.subarray(0, at), b.subarray(at + e.n)]); break;
-      case 'copy': if (n) { const from = e.from % n; b = Buffer.concat([b.subarray(0, at), b.subarray(from, from + e.n), b.subarray(at)]); } break;
-      case 'truncate': b = b.subarray(0, at); break;
-      case 'append': b = Buffer.concat([b, e.bytes]); break;
+      case 'flip':
+        if (n) b[at] ^= 1 << e.bit;
+        break;
+      case 'set':
+        if (n) b[at] = e.v;
+        break;
+      case 'insert':
+        b = Buffer.concat([b.subarray(0, at), e.bytes, b.subarray(at)]);
+        break;
+      case 'delete':
+        b = Buffer.concat([b.subarray(0, at), b.subarray(at + e.n)]);
+        break;
+      case 'copy':
+        if (n) {
+          const from = e.from % n;
+          b = Buffer.concat([b.subarray(0, at), b.subarray(from, from + e.n), b.subarray(at)]);
+        }
+        break;
+      case 'truncate':
+        b = b.subarray(0, at);
+        break;
+      case 'append':
+        b = Buffer.concat([b, e.bytes]);
+        break;
     }
   }
   return b;
@@ -73,7 +93,11 @@ const TEXT_CHARS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:abcxyz\n\r\t\0\
 const TEXT_UNITS = [...TEXT_CHARS];
 const textEdit = fc.oneof(
   fc.record({ op: fc.constant('set'), at: fc.nat(), c: fc.nat(TEXT_UNITS.length - 1).map((i) => TEXT_UNITS[i]) }),
-  fc.record({ op: fc.constant('insert'), at: fc.nat(), s: fc.array(fc.nat(TEXT_UNITS.length - 1), { maxLength: 6 }).map((a) => a.map((i) => TEXT_UNITS[i]).join('')) }),
+  fc.record({
+    op: fc.constant('insert'),
+    at: fc.nat(),
+    s: fc.array(fc.nat(TEXT_UNITS.length - 1), { maxLength: 6 }).map((a) => a.map((i) => TEXT_UNITS[i]).join('')),
+  }),
   fc.record({ op: fc.constant('delete'), at: fc.nat(), n: fc.integer({ min: 1, max: 12 }) }),
   fc.record({ op: fc.constant('truncate'), at: fc.nat() }),
   fc.record({ op: fc.constant('prefix'), s: fc.constantFrom('HC1:', 'hc1:', ' ', '\n', '\ufeff', '6BF', 'https://x/?c=') }),
@@ -84,12 +108,24 @@ function applyTextEdits(text, edits) {
   for (const e of edits) {
     const at = t.length === 0 ? 0 : e.at % (t.length + 1);
     switch (e.op) {
-      case 'set': t = t.slice(0, at) + e.c + t.slice(at + 1); break;
-      case 'insert': t = t.slice(0, at) + e.s + t.slice(at); break;
-      case 'delete': t = t.slice(0, at) + t.slice(at + e.n); break;
-      case 'truncate': t = t.slice(0, at); break;
-      case 'prefix': t = e.s + t; break;
-      case 'case': t = t.toLowerCase(); break;
+      case 'set':
+        t = t.slice(0, at) + e.c + t.slice(at + 1);
+        break;
+      case 'insert':
+        t = t.slice(0, at) + e.s + t.slice(at);
+        break;
+      case 'delete':
+        t = t.slice(0, at) + t.slice(at + e.n);
+        break;
+      case 'truncate':
+        t = t.slice(0, at);
+        break;
+      case 'prefix':
+        t = e.s + t;
+        break;
+      case 'case':
+        t = t.toLowerCase();
+        break;
     }
   }
   return t;
@@ -103,14 +139,24 @@ function cborValue(api) {
 }
 function makeCborValue(CborTag) {
   const leaf = fc.oneof(
-    fc.integer(), fc.integer({ min: -1, max: 24 }), fc.maxSafeInteger(), fc.bigInt({ min: -(2n ** 64n), max: 2n ** 64n - 1n }),
-    fc.double(), fc.boolean(), fc.constant(null), fc.constant(undefined),
-    fc.string({ maxLength: 40 }), fc.string({ maxLength: 40, unit: 'binary' }), fc.uint8Array({ maxLength: 64 }),
+    fc.integer(),
+    fc.integer({ min: -1, max: 24 }),
+    fc.maxSafeInteger(),
+    fc.bigInt({ min: -(2n ** 64n), max: 2n ** 64n - 1n }),
+    fc.double(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.constant(undefined),
+    fc.string({ maxLength: 40 }),
+    fc.string({ maxLength: 40, unit: 'binary' }),
+    fc.uint8Array({ maxLength: 64 }),
   );
   return fc.letrec((tie) => ({
     value: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, tie('array'), tie('map'), tie('tag')),
     array: fc.array(tie('value'), { maxLength: 5 }),
-    map: fc.array(fc.tuple(fc.oneof(fc.integer({ min: -10, max: 300 }), fc.string({ maxLength: 10 })), tie('value')), { maxLength: 5 }).map((e) => new Map(e)),
+    map: fc
+      .array(fc.tuple(fc.oneof(fc.integer({ min: -10, max: 300 }), fc.string({ maxLength: 10 })), tie('value')), { maxLength: 5 })
+      .map((e) => new Map(e)),
     tag: fc.tuple(fc.constantFrom(0, 1, 2, 3, 18, 24, 61, 1004, 55799), tie('value')).map(([t, v]) => new CborTag(t, v)),
   })).value;
 }
@@ -122,7 +168,14 @@ function mutateTree(tree, path, replacement, mode) {
   let key = 'v';
   for (const step of path) {
     const node = parent instanceof Map ? parent.get(key) : parent[key];
-    const children = node instanceof Map ? [...node.keys()] : Array.isArray(node) ? node.map((_, i) => i) : node && typeof node === 'object' && !(node instanceof Uint8Array) && !('tag' in node) ? Object.keys(node) : [];
+    const children =
+      node instanceof Map
+        ? [...node.keys()]
+        : Array.isArray(node)
+          ? node.map((_, i) => i)
+          : node && typeof node === 'object' && !(node instanceof Uint8Array) && !('tag' in node)
+            ? Object.keys(node)
+            : [];
     if (children.length === 0) break;
     parent = node;
     key = children[step % children.length];
@@ -160,7 +213,13 @@ function signWith(alg, key, data) {
 }
 
 function violation(list, target, layer, what, input) {
-  if (list.length < 50) list.push({ target, layer, what: String(what).slice(0, 500), input: typeof input === 'string' ? input.slice(0, 8192) : Buffer.from(input).toString('hex').slice(0, 16384) });
+  if (list.length < 50)
+    list.push({
+      target,
+      layer,
+      what: String(what).slice(0, 500),
+      input: typeof input === 'string' ? input.slice(0, 8192) : Buffer.from(input).toString('hex').slice(0, 16384),
+    });
 }
 
 /** A thrown value is ours: an instance of `Class` with a stable upper-case code (in `codes` when given). */
@@ -185,9 +244,21 @@ export async function prepareDecoder(api, corpus, { knownSignatures = true } = {
   const signedParts = new Set();
   for (const c of corpus.codes.codes) {
     const s = { text: c.text, zlib: null, cose: null, sign1: null };
-    try { s.zlib = api.base45Decode(api.normaliseCodeText ? api.normaliseCodeText(c.text) : c.text); } catch { /* not Base45 */ }
-    try { if (s.zlib) s.cose = api.zlibInflate(s.zlib); } catch { /* not zlib */ }
-    try { if (s.cose) s.sign1 = api.parseSign1(s.cose); } catch { /* not COSE */ }
+    try {
+      s.zlib = api.base45Decode(api.normaliseCodeText ? api.normaliseCodeText(c.text) : c.text);
+    } catch {
+      /* not Base45 */
+    }
+    try {
+      if (s.zlib) s.cose = api.zlibInflate(s.zlib);
+    } catch {
+      /* not zlib */
+    }
+    try {
+      if (s.cose) s.sign1 = api.parseSign1(s.cose);
+    } catch {
+      /* not COSE */
+    }
     if (knownSignatures && s.sign1 && c.verdict === 'VALID') signedParts.add(partsKey(s.sign1.protectedBytes, s.sign1.payload));
     seeds.push(s);
   }
@@ -205,9 +276,31 @@ function decoderInput(ctx) {
   return fc.oneof(
     fc.record({ layer: fc.constant('text'), seed: fc.nat(n - 1), edits: fc.array(textEdit, { minLength: 1, maxLength: 4 }) }),
     fc.record({ layer: fc.constant('base45'), seed: fc.nat(n - 1), edits: byteEdits }),
-    fc.record({ layer: fc.constant('zlib'), seed: fc.nat(n - 1), edits: fc.option(byteEdits, { freq: 3 }), level: fc.integer({ min: 0, max: 9 }), raw: fc.boolean(), strategy: fc.nat(4) }),
-    fc.record({ layer: fc.constant('cose'), seed: fc.nat(n - 1), part: fc.nat(3), edits: byteEdits, tag: fc.constantFrom(null, 18, 61, 16, 17, 98), junk: fc.boolean(), highS: fc.boolean() }),
-    fc.record({ layer: fc.constant('claims'), seed: fc.nat(n - 1), path: fc.array(fc.nat(), { maxLength: 6 }), mode: fc.constantFrom('replace', 'replace', 'delete', 'wrap'), value: ctx.cbor, bytes: fc.option(byteEdits, { freq: 4 }) }),
+    fc.record({
+      layer: fc.constant('zlib'),
+      seed: fc.nat(n - 1),
+      edits: fc.option(byteEdits, { freq: 3 }),
+      level: fc.integer({ min: 0, max: 9 }),
+      raw: fc.boolean(),
+      strategy: fc.nat(4),
+    }),
+    fc.record({
+      layer: fc.constant('cose'),
+      seed: fc.nat(n - 1),
+      part: fc.nat(3),
+      edits: byteEdits,
+      tag: fc.constantFrom(null, 18, 61, 16, 17, 98),
+      junk: fc.boolean(),
+      highS: fc.boolean(),
+    }),
+    fc.record({
+      layer: fc.constant('claims'),
+      seed: fc.nat(n - 1),
+      path: fc.array(fc.nat(), { maxLength: 6 }),
+      mode: fc.constantFrom('replace', 'replace', 'delete', 'wrap'),
+      value: ctx.cbor,
+      bytes: fc.option(byteEdits, { freq: 4 }),
+    }),
     fc.record({ layer: fc.constant('raw'), bytes: fc.uint8Array({ maxLength: 600 }), asText: fc.boolean() }),
   );
 }
@@ -218,8 +311,10 @@ function buildCode(ctx, m) {
   const seed = ctx.seeds[m.seed ?? 0];
   const pack = (cose) => api.base45Encode(api.zlibCompress(cose));
   switch (m.layer) {
-    case 'text': return { text: applyTextEdits(seed.text, m.edits) };
-    case 'base45': return { text: api.base45Encode(applyByteEdits(seed.zlib ?? Buffer.from(seed.text), m.edits)) };
+    case 'text':
+      return { text: applyTextEdits(seed.text, m.edits) };
+    case 'base45':
+      return { text: api.base45Encode(applyByteEdits(seed.zlib ?? Buffer.from(seed.text), m.edits)) };
     case 'zlib': {
       const cose = seed.cose ?? Buffer.from(seed.text);
       const body = m.edits ? applyByteEdits(cose, m.edits) : cose;
@@ -232,7 +327,8 @@ function buildCode(ctx, m) {
       if (!seed.sign1) return { text: pack(applyByteEdits(seed.cose ?? Buffer.from(seed.text), m.edits)) };
       const s = seed.sign1;
       const parts = [s.protectedBytes, s.unprotectedHeader ?? new Map(), s.payload, s.signature];
-      if (m.part === 1) parts[1] = new Map([[m.edits.length, applyByteEdits(Buffer.alloc(4), m.edits)], ...(m.junk ? [['x', 'junk']] : [])]);
+      if (m.part === 1)
+        parts[1] = new Map([[m.edits.length, applyByteEdits(Buffer.alloc(4), m.edits)], ...(m.junk ? [['x', 'junk']] : [])]);
       else if (m.part === 3 && m.highS) parts[3] = highS(s.signature);
       else parts[m.part] = applyByteEdits(parts[m.part], m.edits);
       const array = parts.map((p) => (p instanceof Buffer ? new Uint8Array(p) : p));
@@ -242,23 +338,43 @@ function buildCode(ctx, m) {
       let payload;
       if (seed.sign1) {
         let tree;
-        try { tree = api.decodeCbor(seed.sign1.payload); } catch { tree = new Map(); }
+        try {
+          tree = api.decodeCbor(seed.sign1.payload);
+        } catch {
+          tree = new Map();
+        }
         tree = mutateTree(deepClone(tree, api), m.path, m.value, m.mode);
-        try { payload = api.encodeCbor(tree); } catch { payload = Buffer.from(seed.sign1.payload); }
+        try {
+          payload = api.encodeCbor(tree);
+        } catch {
+          payload = Buffer.from(seed.sign1.payload);
+        }
       } else payload = Buffer.from(seed.text);
       if (m.bytes) payload = applyByteEdits(payload, m.bytes);
-      const protectedBytes = api.encodeCbor(new Map([[1, -8], [4, new TextEncoder().encode(ctx.issuer.kid)]]));
+      const protectedBytes = api.encodeCbor(
+        new Map([
+          [1, -8],
+          [4, new TextEncoder().encode(ctx.issuer.kid)],
+        ]),
+      );
       const signature = signWith('EdDSA', ctx.issuer.key, api.sigStructure(protectedBytes, payload));
-      return { text: pack(api.encodeCbor(new api.CborTag(18, [protectedBytes, new Map(), new Uint8Array(payload), new Uint8Array(signature)]))), resigned: true };
+      return {
+        text: pack(api.encodeCbor(new api.CborTag(18, [protectedBytes, new Map(), new Uint8Array(payload), new Uint8Array(signature)]))),
+        resigned: true,
+      };
     }
-    default: return { text: m.asText ? Buffer.from(m.bytes).toString('latin1') : pack(m.bytes) };
+    default:
+      return { text: m.asText ? Buffer.from(m.bytes).toString('latin1') : pack(m.bytes) };
   }
 }
 
 function adler32(buf) {
   let a = 1;
   let b = 0;
-  for (const x of buf) { a = (a + x) % 65521; b = (b + a) % 65521; }
+  for (const x of buf) {
+    a = (a + x) % 65521;
+    b = (b + a) % 65521;
+  }
   const out = Buffer.alloc(4);
   out.writeUInt32BE(((b << 16) | a) >>> 0);
   return out;
@@ -284,7 +400,8 @@ function checkCode(ctx, text, resigned, layer, violations) {
     try {
       return fn();
     } catch (err) {
-      if (!ours(err, api.CredentialError, api.REASON_CODES)) violation(violations, 'decoder', layer, `${name} threw ${err?.stack ?? err}`, text);
+      if (!ours(err, api.CredentialError, api.REASON_CODES))
+        violation(violations, 'decoder', layer, `${name} threw ${err?.stack ?? err}`, text);
       return null;
     }
   };
@@ -307,7 +424,13 @@ function checkCode(ctx, text, resigned, layer, violations) {
   if (v.valid && !resigned) {
     // VALID without having signed it: only a corpus code's own signed bytes may verify.
     if (!sign1 || !ctx.signedParts.has(partsKey(sign1.protectedBytes, sign1.payload))) {
-      violation(violations, 'decoder', layer, 'VALID although the signed parts are not those of a corpus code (VALID without the key)', text);
+      violation(
+        violations,
+        'decoder',
+        layer,
+        'VALID although the signed parts are not those of a corpus code (VALID without the key)',
+        text,
+      );
     }
   }
   // Only an input the real keys accept can tell whether the signature was what made it VALID.
@@ -332,9 +455,19 @@ export async function prepareTrust(api, corpus) {
   const cwt = Buffer.from(t.statusListCwtHex, 'hex');
   const lists = [await api.verifyStatusListToken(jwt, refs, { now: t.at }), await api.verifyStatusListToken(cwt, refs, { now: t.at })];
   return {
-    api, now: t.at, root, refs, bundleBytes, bundle, jwt, cwt, lists,
-    rootKey: createPrivateKey({ key: corpus.rootPrivate, format: 'jwk' }), rootKid: root.thumbprint,
-    issuerKey: createPrivateKey({ key: corpus.issuerPrivate, format: 'jwk' }), issuerKid: corpus.issuerPrivate.kid,
+    api,
+    now: t.at,
+    root,
+    refs,
+    bundleBytes,
+    bundle,
+    jwt,
+    cwt,
+    lists,
+    rootKey: createPrivateKey({ key: corpus.rootPrivate, format: 'jwk' }),
+    rootKid: root.thumbprint,
+    issuerKey: createPrivateKey({ key: corpus.issuerPrivate, format: 'jwk' }),
+    issuerKid: corpus.issuerPrivate.kid,
     cbor: cborValue(api),
   };
 }
@@ -343,8 +476,24 @@ const jsonValue = fc.jsonValue({ maxDepth: 3 });
 function trustInput(ctx) {
   return fc.oneof(
     fc.record({ file: fc.constantFrom('bundle', 'jwt', 'cwt'), how: fc.constant('bytes'), edits: byteEdits }),
-    fc.record({ file: fc.constantFrom('bundle', 'jwt'), how: fc.constant('json'), inHeader: fc.boolean(), path: fc.array(fc.nat(), { maxLength: 5 }), mode: fc.constantFrom('replace', 'replace', 'delete', 'wrap'), value: jsonValue, raw: fc.option(byteEdits, { freq: 5 }), nest: fc.option(fc.integer({ min: 1, max: 5000 }), { freq: 8 }) }),
-    fc.record({ file: fc.constant('cwt'), how: fc.constant('cbor'), path: fc.array(fc.nat(), { maxLength: 5 }), mode: fc.constantFrom('replace', 'replace', 'delete', 'wrap'), value: ctx.cbor, raw: fc.option(byteEdits, { freq: 5 }) }),
+    fc.record({
+      file: fc.constantFrom('bundle', 'jwt'),
+      how: fc.constant('json'),
+      inHeader: fc.boolean(),
+      path: fc.array(fc.nat(), { maxLength: 5 }),
+      mode: fc.constantFrom('replace', 'replace', 'delete', 'wrap'),
+      value: jsonValue,
+      raw: fc.option(byteEdits, { freq: 5 }),
+      nest: fc.option(fc.integer({ min: 1, max: 5000 }), { freq: 8 }),
+    }),
+    fc.record({
+      file: fc.constant('cwt'),
+      how: fc.constant('cbor'),
+      path: fc.array(fc.nat(), { maxLength: 5 }),
+      mode: fc.constantFrom('replace', 'replace', 'delete', 'wrap'),
+      value: ctx.cbor,
+      raw: fc.option(byteEdits, { freq: 5 }),
+    }),
   );
 }
 
@@ -375,13 +524,22 @@ function buildTrustFile(ctx, m) {
   // CWT: decode, mutate the claims, re-sign with the issuer key over the (possibly mutated) protected header.
   const top = api.decodeCbor(original);
   const arr = top instanceof api.CborTag ? top.value : top;
-  let claims = mutateTree(deepClone(api.decodeCbor(arr[2]), api), m.path, m.value, m.mode);
+  const claims = mutateTree(deepClone(api.decodeCbor(arr[2]), api), m.path, m.value, m.mode);
   let payload;
-  try { payload = api.encodeCbor(claims); } catch { payload = Buffer.from(arr[2]); }
+  try {
+    payload = api.encodeCbor(claims);
+  } catch {
+    payload = Buffer.from(arr[2]);
+  }
   if (m.raw) payload = applyByteEdits(payload, m.raw);
   const protectedBytes = arr[0];
   const signature = signWith('EdDSA', ctx.issuerKey, api.sigStructure(protectedBytes, payload));
-  return { bytes: Buffer.from(api.encodeCbor(new api.CborTag(18, [protectedBytes, new Map(), new Uint8Array(payload), new Uint8Array(signature)]))), resigned: true };
+  return {
+    bytes: Buffer.from(
+      api.encodeCbor(new api.CborTag(18, [protectedBytes, new Map(), new Uint8Array(payload), new Uint8Array(signature)])),
+    ),
+    resigned: true,
+  };
 }
 
 async function checkTrustFile(ctx, m, bytes, resigned, violations) {
@@ -390,7 +548,10 @@ async function checkTrustFile(ctx, m, bytes, resigned, violations) {
   try {
     if (m.file === 'bundle') {
       const b = await api.verifyBundle(bytes, ctx.root, { now: ctx.now });
-      if (!resigned && (b.seq !== ctx.bundle.seq || b.iat !== ctx.bundle.iat || JSON.stringify(b.keys) !== JSON.stringify(ctx.bundle.keys))) {
+      if (
+        !resigned &&
+        (b.seq !== ctx.bundle.seq || b.iat !== ctx.bundle.iat || JSON.stringify(b.keys) !== JSON.stringify(ctx.bundle.keys))
+      ) {
         violation(violations, 'trust', layer, 'a damaged bundle was accepted with other contents', bytes);
       }
     } else {
@@ -415,8 +576,18 @@ export function prepareBridge(api, corpus) {
 function bridgeInput(ctx) {
   const n = ctx.frames.length;
   return fc.oneof(
-    fc.record({ how: fc.constant('stream'), picks: fc.array(fc.nat(n - 1), { minLength: 1, maxLength: 4 }), edits: fc.option(byteEdits, { freq: 6 }), cuts: fc.array(fc.nat(), { maxLength: 4 }) }),
-    fc.record({ how: fc.constant('message'), type: fc.oneof(fc.constantFrom(...ctx.types), fc.nat(255)), payload: fc.uint8Array({ maxLength: 64 }), big: fc.boolean() }),
+    fc.record({
+      how: fc.constant('stream'),
+      picks: fc.array(fc.nat(n - 1), { minLength: 1, maxLength: 4 }),
+      edits: fc.option(byteEdits, { freq: 6 }),
+      cuts: fc.array(fc.nat(), { maxLength: 4 }),
+    }),
+    fc.record({
+      how: fc.constant('message'),
+      type: fc.oneof(fc.constantFrom(...ctx.types), fc.nat(255)),
+      payload: fc.uint8Array({ maxLength: 64 }),
+      big: fc.boolean(),
+    }),
   );
 }
 
@@ -436,13 +607,16 @@ function checkBridge(ctx, m, violations) {
     try {
       const again = api.encodeMessage(r.message);
       const back = api.decodeMessage(again.type, again.payload, ctx.panel);
-      if (!back.ok || JSON.stringify(back.message) !== JSON.stringify(r.message)) violation(violations, 'bridge', m.how, 'a decoded message does not survive re-encoding', input);
+      if (!back.ok || JSON.stringify(back.message) !== JSON.stringify(r.message))
+        violation(violations, 'bridge', m.how, 'a decoded message does not survive re-encoding', input);
     } catch (err) {
       violation(violations, 'bridge', m.how, `re-encoding a decoded message threw ${err?.stack ?? err}`, input);
     }
   };
   if (m.how === 'message') {
-    const payload = m.big ? Buffer.concat([Buffer.from(m.payload), Buffer.alloc(1100 + m.payload.length, m.payload[0] ?? 0)]) : Buffer.from(m.payload);
+    const payload = m.big
+      ? Buffer.concat([Buffer.from(m.payload), Buffer.alloc(1100 + m.payload.length, m.payload[0] ?? 0)])
+      : Buffer.from(m.payload);
     return decodeOne(m.type, payload, Buffer.concat([Buffer.from([m.type & 0xff]), payload]));
   }
   let wire = Buffer.concat(m.picks.map((i) => ctx.frames[i]));
@@ -483,40 +657,61 @@ export async function runTarget(target, prepared, { inputs, timeLimitMs, seed = 
   };
   const params = { numRuns: inputs, seed, interruptAfterTimeLimit: timeLimitMs, markInterruptAsFailure: false, endOnFailure: true };
   if (target === 'decoder') {
-    fc.check(fc.property(decoderInput(prepared), (m) => {
-      const started = performance.now();
-      let code;
-      try {
-        code = buildCode(prepared, m);
-      } catch (err) {
-        violation(violations, 'decoder', m.layer, `the fuzzer could not build its input: ${err?.stack ?? err}`, JSON.stringify(m, (_, x) => (typeof x === 'bigint' ? String(x) : x)));
+    fc.check(
+      fc.property(decoderInput(prepared), (m) => {
+        const started = performance.now();
+        let code;
+        try {
+          code = buildCode(prepared, m);
+        } catch (err) {
+          violation(
+            violations,
+            'decoder',
+            m.layer,
+            `the fuzzer could not build its input: ${err?.stack ?? err}`,
+            JSON.stringify(m, (_, x) => (typeof x === 'bigint' ? String(x) : x)),
+          );
+          return true;
+        }
+        checkCode(prepared, code.text, code.resigned === true, m.layer, violations);
+        tick(m.layer, started);
         return true;
-      }
-      checkCode(prepared, code.text, code.resigned === true, m.layer, violations);
-      tick(m.layer, started);
-      return true;
-    }), params);
+      }),
+      params,
+    );
   } else if (target === 'trust') {
-    await fc.check(fc.asyncProperty(trustInput(prepared), async (m) => {
-      const started = performance.now();
-      let built;
-      try {
-        built = buildTrustFile(prepared, m);
-      } catch (err) {
-        violation(violations, 'trust', `${m.file}/${m.how}`, `the fuzzer could not build its input: ${err?.stack ?? err}`, JSON.stringify(m, (_, x) => (typeof x === 'bigint' ? String(x) : x)));
+    await fc.check(
+      fc.asyncProperty(trustInput(prepared), async (m) => {
+        const started = performance.now();
+        let built;
+        try {
+          built = buildTrustFile(prepared, m);
+        } catch (err) {
+          violation(
+            violations,
+            'trust',
+            `${m.file}/${m.how}`,
+            `the fuzzer could not build its input: ${err?.stack ?? err}`,
+            JSON.stringify(m, (_, x) => (typeof x === 'bigint' ? String(x) : x)),
+          );
+          return true;
+        }
+        await checkTrustFile(prepared, m, built.bytes, built.resigned, violations);
+        tick(`${m.file}/${m.how}`, started);
         return true;
-      }
-      await checkTrustFile(prepared, m, built.bytes, built.resigned, violations);
-      tick(`${m.file}/${m.how}`, started);
-      return true;
-    }), params);
+      }),
+      params,
+    );
   } else if (target === 'bridge') {
-    fc.check(fc.property(bridgeInput(prepared), (m) => {
-      const started = performance.now();
-      checkBridge(prepared, m, violations);
-      tick(m.how, started);
-      return true;
-    }), params);
+    fc.check(
+      fc.property(bridgeInput(prepared), (m) => {
+        const started = performance.now();
+        checkBridge(prepared, m, violations);
+        tick(m.how, started);
+        return true;
+      }),
+      params,
+    );
   } else throw new Error(`unknown fuzz target ${target}`);
   return { target, inputs: count, ms: Math.round(performance.now() - t0), violations, slowest, seed, byLayer };
 }

@@ -18,15 +18,58 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The names the engine drives, from dist/ (the same ones test/fuzz/fuzz.test.ts takes from src/). */
 async function api() {
-  const { base45Decode, base45Encode, CborTag, CredentialError, decodeCbor, decodePayload, encodeCbor, normaliseCodeText, parseSign1, readClaims, readCwtMeta, sigStructure, zlibCompress, zlibInflate } = await import('../dist/credential/index.js');
-  const { issuerKeyRefs, keySetFromJwks, rootFromJwk, TrustError, verifyBundle, verifyStatusListToken } = await import('../dist/trust/index.js');
+  const {
+    base45Decode,
+    base45Encode,
+    CborTag,
+    CredentialError,
+    decodeCbor,
+    decodePayload,
+    encodeCbor,
+    normaliseCodeText,
+    parseSign1,
+    readClaims,
+    readCwtMeta,
+    sigStructure,
+    zlibCompress,
+    zlibInflate,
+  } = await import('../dist/credential/index.js');
+  const { issuerKeyRefs, keySetFromJwks, rootFromJwk, TrustError, verifyBundle, verifyStatusListToken } = await import(
+    '../dist/trust/index.js'
+  );
   const { decodedToJson, inspect, REASON_CODES, verify } = await import('../dist/verify/index.js');
   const { FrameDecoder, NakCode, T } = await import('../dist/bridge/codec.js');
   const { decodeMessage, encodeMessage } = await import('../dist/bridge/messages.js');
   return {
-    base45Decode, base45Encode, CborTag, CredentialError, decodeCbor, decodePayload, encodeCbor, normaliseCodeText, parseSign1, readClaims, readCwtMeta, sigStructure, zlibCompress, zlibInflate,
-    issuerKeyRefs, keySetFromJwks, rootFromJwk, TrustError, verifyBundle, verifyStatusListToken,
-    decodedToJson, inspect, REASON_CODES, verify, FrameDecoder, NakCode, T, decodeMessage, encodeMessage,
+    base45Decode,
+    base45Encode,
+    CborTag,
+    CredentialError,
+    decodeCbor,
+    decodePayload,
+    encodeCbor,
+    normaliseCodeText,
+    parseSign1,
+    readClaims,
+    readCwtMeta,
+    sigStructure,
+    zlibCompress,
+    zlibInflate,
+    issuerKeyRefs,
+    keySetFromJwks,
+    rootFromJwk,
+    TrustError,
+    verifyBundle,
+    verifyStatusListToken,
+    decodedToJson,
+    inspect,
+    REASON_CODES,
+    verify,
+    FrameDecoder,
+    NakCode,
+    T,
+    decodeMessage,
+    encodeMessage,
   };
 }
 
@@ -35,8 +78,18 @@ if (!isMainThread) {
   const engine = await import('./fuzz-engine.mjs');
   const a = await api();
   const corpus = engine.loadCorpus(ROOT);
-  const prepared = target === 'decoder' ? await engine.prepareDecoder(a, corpus) : target === 'trust' ? await engine.prepareTrust(a, corpus) : engine.prepareBridge(a, corpus);
-  const report = await engine.runTarget(target, prepared, { inputs, timeLimitMs, seed, onProgress: (n) => parentPort.postMessage({ progress: n }) });
+  const prepared =
+    target === 'decoder'
+      ? await engine.prepareDecoder(a, corpus)
+      : target === 'trust'
+        ? await engine.prepareTrust(a, corpus)
+        : engine.prepareBridge(a, corpus);
+  const report = await engine.runTarget(target, prepared, {
+    inputs,
+    timeLimitMs,
+    seed,
+    onProgress: (n) => parentPort.postMessage({ progress: n }),
+  });
   parentPort.postMessage({ report });
 } else {
   const arg = (name, dflt) => {
@@ -61,7 +114,14 @@ if (!isMainThread) {
         if (Date.now() - lastAt < stallMs) return;
         clearInterval(watchdog);
         void worker.terminate();
-        resolve({ target, inputs: last, hangs: 1, crashes: 0, validWithoutKey: 0, note: `no progress for ${stallMs / 1000} s after ${last} inputs (seed ${seed})` });
+        resolve({
+          target,
+          inputs: last,
+          hangs: 1,
+          crashes: 0,
+          validWithoutKey: 0,
+          note: `no progress for ${stallMs / 1000} s after ${last} inputs (seed ${seed})`,
+        });
       }, 1000);
       worker.on('message', (msg) => {
         lastAt = Date.now();
@@ -73,7 +133,19 @@ if (!isMainThread) {
         clearInterval(watchdog);
         const r = msg.report;
         const validWithoutKey = r.violations.filter((v) => v.what.includes('VALID')).length;
-        resolve({ target, inputs: r.inputs, seconds: Math.round(r.ms / 100) / 10, inputsPerSecond: Math.round(r.inputs / (r.ms / 1000)), crashes: r.violations.length - validWithoutKey, hangs: 0, validWithoutKey, slowestInputMs: r.slowest.ms, slowestLayer: r.slowest.layer, byLayer: r.byLayer, violations: r.violations });
+        resolve({
+          target,
+          inputs: r.inputs,
+          seconds: Math.round(r.ms / 100) / 10,
+          inputsPerSecond: Math.round(r.inputs / (r.ms / 1000)),
+          crashes: r.violations.length - validWithoutKey,
+          hangs: 0,
+          validWithoutKey,
+          slowestInputMs: r.slowest.ms,
+          slowestLayer: r.slowest.layer,
+          byLayer: r.byLayer,
+          violations: r.violations,
+        });
       });
       worker.on('error', (err) => {
         clearInterval(watchdog);
@@ -82,14 +154,21 @@ if (!isMainThread) {
     });
     if (summary.violations?.length) {
       mkdirSync(found, { recursive: true });
-      summary.violations.forEach((v, i) => writeFileSync(join(found, `${target}-${seed}-${i}.json`), `${JSON.stringify(v, null, 1)}\n`));
+      summary.violations.forEach((v, i) => {
+        writeFileSync(join(found, `${target}-${seed}-${i}.json`), `${JSON.stringify(v, null, 1)}\n`);
+      });
     }
     delete summary.violations;
     summaries.push(summary);
     console.log(JSON.stringify(summary));
   }
   const total = {
-    total: true, seed, date: started.toISOString(), node: process.version, cpu: cpus()[0]?.model, cores: cpus().length,
+    total: true,
+    seed,
+    date: started.toISOString(),
+    node: process.version,
+    cpu: cpus()[0]?.model,
+    cores: cpus().length,
     inputs: summaries.reduce((n, s) => n + s.inputs, 0),
     crashes: summaries.reduce((n, s) => n + s.crashes, 0),
     hangs: summaries.reduce((n, s) => n + s.hangs, 0),

@@ -19,7 +19,26 @@ if (!existsSync(cli)) {
   process.exit(2);
 }
 const at = new Date(Math.floor(Date.now() / 86_400_000) * 86_400_000).toISOString(); // today, 00:00 UTC
-const out = execFileSync(process.execPath, [cli, 'issue', '--holder', ex('holder.json'), '--photo', ex('demo-face.jpg'), '--key', ex('demo-issuer.private.jwk'), '--card', ex('demo-card.pdf'), '--out', ex('demo-card.txt'), '--at', at], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const out = execFileSync(
+  process.execPath,
+  [
+    cli,
+    'issue',
+    '--holder',
+    ex('holder.json'),
+    '--photo',
+    ex('demo-face.jpg'),
+    '--key',
+    ex('demo-issuer.private.jwk'),
+    '--card',
+    ex('demo-card.pdf'),
+    '--out',
+    ex('demo-card.txt'),
+    '--at',
+    at,
+  ],
+  { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+);
 process.stdout.write(out);
 execFileSync('pdftoppm', ['-r', '100', '-png', '-singlefile', ex('demo-card.pdf'), ex('demo-card.tmp')]);
 renameSync(ex('demo-card.tmp.png'), ex('demo-card.png'));

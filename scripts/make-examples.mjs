@@ -27,7 +27,9 @@ const run = (args) => execFileSync(process.execPath, [cli, ...args], { cwd: root
 // ---- synthetic faces --------------------------------------------------------------------------------------
 /** A drawn head-and-shoulders portrait (4:5). Parameters vary skin, hair and clothes so each demo holder differs. */
 function faceSvg({ skin, skinDark, hair, shirt, long }) {
-  const longHair = long ? `<path d="M92 250 C80 420 120 500 160 520 L160 300 Z M388 250 C400 420 360 500 320 520 L320 300 Z" fill="${hair}"/>` : '';
+  const longHair = long
+    ? `<path d="M92 250 C80 420 120 500 160 520 L160 300 Z M388 250 C400 420 360 500 320 520 L320 300 Z" fill="${hair}"/>`
+    : '';
   return `<svg xmlns="http://www.w3.org/2000/svg" width="400" height="500" viewBox="40 40 400 500">
 <defs><radialGradient id="bg" cx="50%" cy="35%" r="75%"><stop offset="0" stop-color="#e4ebf1"/><stop offset="1" stop-color="#b7c4d0"/></radialGradient>
 <radialGradient id="sk" cx="45%" cy="40%" r="65%"><stop offset="0" stop-color="${skin}"/><stop offset="1" stop-color="${skinDark}"/></radialGradient></defs>
@@ -54,7 +56,9 @@ const FACES = {
   'demo-face-4': { skin: '#d9a77f', skinDark: '#9c6b47', hair: '#241a14', shirt: '#7a5a1f', long: true },
 };
 for (const [name, look] of Object.entries(FACES)) {
-  await sharp(Buffer.from(faceSvg(look))).jpeg({ quality: 88 }).toFile(ex(`${name}.jpg`));
+  await sharp(Buffer.from(faceSvg(look)))
+    .jpeg({ quality: 88 })
+    .toFile(ex(`${name}.jpg`));
 }
 
 // ---- DEMO issuer key ---------------------------------------------------------------------------------------

@@ -27,7 +27,10 @@ const b64u = (hex) => Buffer.from(hex, 'hex').toString('base64url');
 const keys = [...JSON.parse(read('examples', 'demo-issuer.jwks')).keys];
 const vectorDir = join(root, 'test', 'vectors', 'claim169');
 const vectors = ['valid', 'edge', 'invalid'].flatMap((cat) =>
-  readdirSync(join(vectorDir, cat)).filter((f) => f.endsWith('.json')).map((f) => ({ cat, ...JSON.parse(readFileSync(join(vectorDir, cat, f), 'utf8')) })));
+  readdirSync(join(vectorDir, cat))
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => ({ cat, ...JSON.parse(readFileSync(join(vectorDir, cat, f), 'utf8')) })),
+);
 const seenKeys = new Set();
 for (const v of vectors) {
   const k = v.signing_key;
@@ -35,7 +38,8 @@ for (const v of vectors) {
   seenKeys.add(k.public_key_hex);
   const hex = k.public_key_hex;
   if (k.algorithm === 'EdDSA') keys.push({ kty: 'OKP', crv: 'Ed25519', x: b64u(hex), alg: 'EdDSA' });
-  else if (k.algorithm === 'ES256') keys.push({ kty: 'EC', crv: 'P-256', x: b64u(hex.slice(2, 66)), y: b64u(hex.slice(66, 130)), alg: 'ES256' });
+  else if (k.algorithm === 'ES256')
+    keys.push({ kty: 'EC', crv: 'P-256', x: b64u(hex.slice(2, 66)), y: b64u(hex.slice(66, 130)), alg: 'ES256' });
 }
 const keySet = await keySetFromJwks({ keys });
 
@@ -46,7 +50,10 @@ const add = (name, text) => {
   const v = verify(text, { keys: keySet, now: AT_MS });
   codes.push({ name, text, verdict: v.valid ? 'VALID' : v.reason });
 };
-for (const f of readdirSync(join(root, 'examples')).filter((n) => n.endsWith('.txt')).sort()) add(`examples/${f}`, read('examples', f).trim());
+for (const f of readdirSync(join(root, 'examples'))
+  .filter((n) => n.endsWith('.txt'))
+  .sort())
+  add(`examples/${f}`, read('examples', f).trim());
 for (const v of vectors) if (typeof v.qr_data === 'string') add(`vectors/${v.cat}/${v.name}`, v.qr_data);
 const demo = read('examples', 'demo-valid.txt').trim();
 add('edge/hc1-prefix', `HC1:${demo}`);
@@ -66,7 +73,9 @@ const list = StatusList.empty(1, 1024);
 list.set(3, 1);
 const iat = Math.floor(AT_MS / 1000) - 3600;
 const uri = 'https://issuer.example/status/1';
-const jwt = Buffer.from(await buildStatusListToken({ uri, list, signer: issuer, iat, exp: iat + 86400 * 30, ttl: 3600, format: 'jwt' })).toString('utf8');
+const jwt = Buffer.from(
+  await buildStatusListToken({ uri, list, signer: issuer, iat, exp: iat + 86400 * 30, ttl: 3600, format: 'jwt' }),
+).toString('utf8');
 const list2 = StatusList.empty(2, 512);
 list2.set(7, 2);
 const cwt = Buffer.from(await buildStatusListToken({ uri, list: list2, signer: issuer, iat, format: 'cwt' })).toString('hex');
@@ -88,4 +97,6 @@ writeFileSync(join(out, 'codes.json'), json({ at: AT_MS, codes }));
 writeFileSync(join(out, 'keys.json'), json({ keys }));
 writeFileSync(join(out, 'trust.json'), json(trust));
 writeFileSync(join(out, 'bridge.json'), json(bridge));
-console.log(`test/corpus: ${codes.length} codes (${codes.filter((c) => c.verdict === 'VALID').length} VALID), ${keys.length} keys, 3 trust files, ${bridge.frames.length} bridge frames`);
+console.log(
+  `test/corpus: ${codes.length} codes (${codes.filter((c) => c.verdict === 'VALID').length} VALID), ${keys.length} keys, 3 trust files, ${bridge.frames.length} bridge frames`,
+);

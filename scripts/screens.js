@@ -19,7 +19,12 @@ import { DEMO_KEYS_FILE, startKiosk } from '../dist/kiosk/kiosk.js';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = path.join(root, 'docs', 'screens');
 const code = (name) => readFileSync(path.join(root, 'examples', `${name}.txt`), 'utf8').trim();
-export const SIZES = [[800, 480], [1024, 600], [1280, 800], [1920, 1080]];
+export const SIZES = [
+  [800, 480],
+  [1024, 600],
+  [1280, 800],
+  [1920, 1080],
+];
 
 const store = mkdtempSync(path.join(tmpdir(), 'proofdesk-screens-'));
 
@@ -47,15 +52,24 @@ const SHOTS = [
   { file: 'scan-again', purpose: 'work', scan: code('demo-valid').slice(0, 300), headline: 'SCAN AGAIN' },
   { file: 'not-a-status-code', purpose: 'work', scan: 'https://example.org/menu?table=12', headline: 'NOT A STATUS CODE' },
   {
-    file: 'scanner-not-connected', headline: 'Ready to scan', scan: null, alert: 'Scanner not connected',
+    file: 'scanner-not-connected',
+    headline: 'Ready to scan',
+    scan: null,
+    alert: 'Scanner not connected',
     config: demoConfig({ devices: [{ type: 'serial', path: '/dev/ttyPROOFDESK-UNPLUGGED', name: 'front-desk scanner' }] }),
   },
   {
-    file: 'valid-scanner-not-connected', headline: 'VALID', scan: code('demo-valid'), alert: 'Scanner not connected',
+    file: 'valid-scanner-not-connected',
+    headline: 'VALID',
+    scan: code('demo-valid'),
+    alert: 'Scanner not connected',
     config: demoConfig({ devices: [{ type: 'serial', path: '/dev/ttyPROOFDESK-UNPLUGGED', name: 'front-desk scanner' }] }),
   },
   {
-    file: 'details-asked', headline: 'VALID', scan: code('demo-valid'), personalCopy: true,
+    file: 'details-asked',
+    headline: 'VALID',
+    scan: code('demo-valid'),
+    personalCopy: true,
     type: { '#checker-name': 'A. Clerk', '#reference': 'TEN-2026-0042' },
     config: demoConfig({ desk: { askFor: ['checkerName', 'reference'], referenceLabel: 'Tenancy reference' }, personalCopy: true }),
   },
@@ -70,8 +84,15 @@ try {
   for (const shot of SHOTS) {
     const input = new PassThrough();
     const kiosk = await startKiosk({
-      config: shot.config ?? null, port: 0, stdin: true, input, output: new PassThrough(), discover: false,
-      ...(shot.purpose ? { purpose: shot.purpose } : {}), records: path.join(store, shot.file), log: pino({ level: 'silent' }),
+      config: shot.config ?? null,
+      port: 0,
+      stdin: true,
+      input,
+      output: new PassThrough(),
+      discover: false,
+      ...(shot.purpose ? { purpose: shot.purpose } : {}),
+      records: path.join(store, shot.file),
+      log: pino({ level: 'silent' }),
     });
     const pages = await Promise.all(SIZES.map(([width, height]) => browser.newPage({ viewport: { width, height } })));
     try {
@@ -81,15 +102,21 @@ try {
       }
       if (shot.type) for (const [sel, value] of Object.entries(shot.type)) for (const page of pages) await page.fill(sel, value);
       if (shot.scan !== null) input.write(`${shot.scan}\n`);
-      const shows = (hl) => Promise.all(pages.map((page) => page.waitForFunction((x) => document.getElementById('headline')?.textContent === x, hl, { timeout: 20_000 })));
+      const shows = (hl) =>
+        Promise.all(
+          pages.map((page) => page.waitForFunction((x) => document.getElementById('headline')?.textContent === x, hl, { timeout: 20_000 })),
+        );
       await shows(shot.click ? 'VALID' : shot.headline);
       if (shot.click) {
         await pages[0].click(shot.click);
         for (const page of pages) await page.waitForFunction(() => document.getElementById('likeness')?.hidden === true);
         await shows(shot.headline);
       }
-      if (shot.alert) for (const page of pages) await page.waitForFunction((a) => document.getElementById('alerts')?.textContent.includes(a), shot.alert);
-      if (shot.type) for (const page of pages) await page.waitForFunction(() => /^Saved/.test(document.getElementById('details-status')?.textContent ?? ''));
+      if (shot.alert)
+        for (const page of pages) await page.waitForFunction((a) => document.getElementById('alerts')?.textContent.includes(a), shot.alert);
+      if (shot.type)
+        for (const page of pages)
+          await page.waitForFunction(() => /^Saved/.test(document.getElementById('details-status')?.textContent ?? ''));
       for (const [i, page] of pages.entries()) {
         await page.waitForFunction(() => {
           const img = document.getElementById('photo');

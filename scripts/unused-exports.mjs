@@ -53,8 +53,15 @@ function compiledToSrc(spec) {
 }
 
 export function unusedExports(wantBarrels = false) {
-  const config = ts.getParsedCommandLineOfConfigFile(path.join(ROOT, 'tsconfig.test.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
-  const jsFiles = [...walk(path.join(ROOT, 'bench'), (n) => /\.m?js$/.test(n)), ...walk(path.join(ROOT, 'scripts'), (n) => /\.m?js$/.test(n))];
+  const config = ts.getParsedCommandLineOfConfigFile(
+    path.join(ROOT, 'tsconfig.test.json'),
+    {},
+    { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} },
+  );
+  const jsFiles = [
+    ...walk(path.join(ROOT, 'bench'), (n) => /\.m?js$/.test(n)),
+    ...walk(path.join(ROOT, 'scripts'), (n) => /\.m?js$/.test(n)),
+  ];
   const program = ts.createProgram({ rootNames: config.fileNames, options: { ...config.options, noEmit: true } });
   const checker = program.getTypeChecker();
   const used = new Set();
@@ -75,7 +82,7 @@ export function unusedExports(wantBarrels = false) {
   const markAll = (moduleSymbol) => {
     if (moduleSymbol) for (const e of checker.getExportsOfModule(moduleSymbol)) mark(e);
   };
-  const isOurs = (sf) => sf && sf.fileName.startsWith(SRC + path.sep);
+  const isOurs = (sf) => sf?.fileName.startsWith(SRC + path.sep);
 
   markAll(moduleOf(PUBLIC_FACE));
 
@@ -86,11 +93,23 @@ export function unusedExports(wantBarrels = false) {
       if (ts.isImportDeclaration(node) && node.importClause) {
         const c = node.importClause;
         if (c.name) mark(checker.getSymbolAtLocation(c.name));
-        if (c.namedBindings && ts.isNamedImports(c.namedBindings)) for (const el of c.namedBindings.elements) mark(checker.getSymbolAtLocation(el.name));
+        if (c.namedBindings && ts.isNamedImports(c.namedBindings))
+          for (const el of c.namedBindings.elements) mark(checker.getSymbolAtLocation(el.name));
         if (c.namedBindings && ts.isNamespaceImport(c.namedBindings)) markAll(checker.getSymbolAtLocation(node.moduleSpecifier));
-      } else if (ts.isExportDeclaration(node) && node.moduleSpecifier && node.exportClause && ts.isNamedExports(node.exportClause) && sf.fileName !== PUBLIC_FACE) {
+      } else if (
+        ts.isExportDeclaration(node) &&
+        node.moduleSpecifier &&
+        node.exportClause &&
+        ts.isNamedExports(node.exportClause) &&
+        sf.fileName !== PUBLIC_FACE
+      ) {
         // `export { x } from './y.js'` in a barrel: used only if someone imports x through the barrel (marked above)
-      } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword && node.arguments[0] && ts.isStringLiteralLike(node.arguments[0])) {
+      } else if (
+        ts.isCallExpression(node) &&
+        node.expression.kind === ts.SyntaxKind.ImportKeyword &&
+        node.arguments[0] &&
+        ts.isStringLiteralLike(node.arguments[0])
+      ) {
         markAll(checker.getSymbolAtLocation(node.arguments[0]));
       }
       ts.forEachChild(node, visit);
@@ -107,15 +126,22 @@ export function unusedExports(wantBarrels = false) {
       if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
         spec = node.moduleSpecifier.text;
         const c = node.importClause;
-        if (c?.namedBindings && ts.isNamedImports(c.namedBindings)) names = c.namedBindings.elements.map((el) => (el.propertyName ?? el.name).text);
-      } else if (ts.isCallExpression(node) && node.arguments[0] && (node.expression.kind === ts.SyntaxKind.ImportKeyword || literalPath(node.arguments[0]))) {
+        if (c?.namedBindings && ts.isNamedImports(c.namedBindings))
+          names = c.namedBindings.elements.map((el) => (el.propertyName ?? el.name).text);
+      } else if (
+        ts.isCallExpression(node) &&
+        node.arguments[0] &&
+        (node.expression.kind === ts.SyntaxKind.ImportKeyword || literalPath(node.arguments[0]))
+      ) {
         // import('…'), import(join(root, 'dist', 'x.js')), or a loader called with 'src/x.js'
         spec = literalPath(node.arguments[0]);
         // `const { a, b } = await import('…')`
         let p = node.parent;
         if (p && ts.isAwaitExpression(p)) p = p.parent;
         if (p && ts.isVariableDeclaration(p) && ts.isObjectBindingPattern(p.name)) {
-          names = p.name.elements.map((el) => (el.propertyName && ts.isIdentifier(el.propertyName) ? el.propertyName : el.name).getText(sf));
+          names = p.name.elements.map((el) =>
+            (el.propertyName && ts.isIdentifier(el.propertyName) ? el.propertyName : el.name).getText(sf),
+          );
         }
       }
       const target = spec && (distToSrc(file, spec) ?? compiledToSrc(spec));
@@ -155,7 +181,12 @@ export function unusedExports(wantBarrels = false) {
 /** scripts/unused-exports.pending: known ones, waiting for work in flight on their files (the list only shrinks). */
 function pending() {
   const text = ts.sys.readFile(path.join(ROOT, 'scripts/unused-exports.pending')) ?? '';
-  return new Set(text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#')));
+  return new Set(
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#')),
+  );
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
@@ -171,6 +202,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   for (const u of fresh) console.error(`unused export: ${u} (nothing imports it: drop the export, or the code)`);
   // a pending line that no longer applies is good news, not a failure: say so, so the next commit deletes it
   for (const d of done) console.error(`unused-exports.pending: "${d}" is used now or gone: delete its line`);
-  console.error(`unused-exports: ${fresh.length} new, ${unused.length - fresh.length} pending${done.length ? `, ${done.length} pending line(s) to delete` : ''}`);
+  console.error(
+    `unused-exports: ${fresh.length} new, ${unused.length - fresh.length} pending${done.length ? `, ${done.length} pending line(s) to delete` : ''}`,
+  );
   process.exit(fresh.length === 0 ? 0 : 1);
 }

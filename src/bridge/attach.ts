@@ -70,16 +70,26 @@ export async function attachBridge(cfg: BridgeConfig, opts: AttachOptions): Prom
       // stops trying) the watcher asks there again now and then, so a re-flashed box is taken without a restart.
       busy: () => (bridge && !bridge.link.refused ? bridge.path : null),
     });
-    watcher.on('note', (n) => log.info({ event: 'bridge-candidate-refused', path: n.path, code: n.code, why: n.message }, 'ST-LINK port is not a usable bridge'));
+    watcher.on('note', (n) =>
+      log.info({ event: 'bridge-candidate-refused', path: n.path, code: n.code, why: n.message }, 'ST-LINK port is not a usable bridge'),
+    );
     watcher.on('found', (found) => {
       log.info({ event: 'bridge-detected', path: found.path, firmware: found.firmware.version, notes: found.notes }, 'bridge found');
       if (closing) return;
       if (!bridge) added = add(found.path);
-      else if (bridge.link.moveTo(found.path)) log.info({ event: 'bridge-moved', path: found.path }, 'bridge answers again: reconnecting there');
+      else if (bridge.link.moveTo(found.path))
+        log.info({ event: 'bridge-moved', path: found.path }, 'bridge answers again: reconnecting there');
     });
     const first = await watcher.tick();
     if (!first) {
-      log.warn({ event: 'bridge-not-found', code: 'NOT_FOUND', why: `No proofdesk bridge found yet (no ST-LINK/V2-1 port, USB id 0483:374b, answered HELLO); watching for one.` }, 'no bridge yet: running without it, watching');
+      log.warn(
+        {
+          event: 'bridge-not-found',
+          code: 'NOT_FOUND',
+          why: `No proofdesk bridge found yet (no ST-LINK/V2-1 port, USB id 0483:374b, answered HELLO); watching for one.`,
+        },
+        'no bridge yet: running without it, watching',
+      );
     }
     await added;
     watcher.start();
@@ -108,14 +118,28 @@ export async function attachBridge(cfg: BridgeConfig, opts: AttachOptions): Prom
 
 function wire(bridge: Bridge, opts: AttachOptions): void {
   const { log } = opts;
-  bridge.on('ready', (fw) => log.info({ event: 'bridge-ready', path: bridge.path, firmware: fw.version, protocol: fw.protocol, caps: fw.caps }, 'bridge connected'));
+  bridge.on('ready', (fw) =>
+    log.info({ event: 'bridge-ready', path: bridge.path, firmware: fw.version, protocol: fw.protocol, caps: fw.caps }, 'bridge connected'),
+  );
   bridge.on('error', (err) => log.warn({ event: 'bridge-error', code: err.code, why: err.message }, 'bridge problem'));
   bridge.on('firmwareError', (m) => log.warn({ event: 'bridge-firmware-error', code: m.code }, 'bridge firmware reported a problem'));
   bridge.on('malformed', (why) => log.warn({ event: 'bridge-malformed-frame', why }, 'bridge sent a frame this host cannot read'));
   bridge.on('likeness', (answer) => opts.onLikeness(answer));
-  bridge.display.on('verdict', (r) => log.debug({ event: 'bridge-verdict-drawn', screen: r.screen, bytes: r.verdictBytes, ms: Math.round(r.verdictMs) }, 'verdict on the bridge'));
-  bridge.display.on('drawn', (r) => log.debug({ event: 'bridge-screen-drawn', screen: r.screen, photoBytes: r.photoBytes, ms: Math.round(r.totalMs) }, 'screen on the bridge'));
-  bridge.display.on('error', (err) => log.warn({ event: 'bridge-draw-failed', code: (err as BridgeError).code }, 'bridge screen not drawn; redrawn on reconnect'));
+  bridge.display.on('verdict', (r) =>
+    log.debug(
+      { event: 'bridge-verdict-drawn', screen: r.screen, bytes: r.verdictBytes, ms: Math.round(r.verdictMs) },
+      'verdict on the bridge',
+    ),
+  );
+  bridge.display.on('drawn', (r) =>
+    log.debug(
+      { event: 'bridge-screen-drawn', screen: r.screen, photoBytes: r.photoBytes, ms: Math.round(r.totalMs) },
+      'screen on the bridge',
+    ),
+  );
+  bridge.display.on('error', (err) =>
+    log.warn({ event: 'bridge-draw-failed', code: (err as BridgeError).code }, 'bridge screen not drawn; redrawn on reconnect'),
+  );
 }
 
 async function shut(bridge: Bridge): Promise<void> {

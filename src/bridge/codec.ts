@@ -65,9 +65,7 @@ export interface Frame {
   payload: Buffer;
 }
 
-export type DecodeResult =
-  | { ok: true; frame: Frame }
-  | { ok: false; nak: typeof NakCode.CRC | typeof NakCode.TOO_LONG };
+export type DecodeResult = { ok: true; frame: Frame } | { ok: false; nak: typeof NakCode.CRC | typeof NakCode.TOO_LONG };
 
 class FrameEncodeError extends Error {
   override readonly name = 'FrameEncodeError';

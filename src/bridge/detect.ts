@@ -120,7 +120,12 @@ export interface WatchEvents {
 
 function serialDeviceNames(): string {
   try {
-    return readdirSync('/dev').filter((n) => /^tty(ACM|USB)\d+$/.test(n)).sort().join(',') + (existsSync(UDEV_SYMLINK) ? ',symlink' : '');
+    return (
+      readdirSync('/dev')
+        .filter((n) => /^tty(ACM|USB)\d+$/.test(n))
+        .sort()
+        .join(',') + (existsSync(UDEV_SYMLINK) ? ',symlink' : '')
+    );
   } catch {
     return String(Date.now()); // /dev unreadable: always list
   }

@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import type { ScreenState } from '../screen/state.js';
 import { encodeFrame } from './codec.js';
 import { Caps, encodeMessage, LedPattern, type Message } from './messages.js';
-import { COLOURS, layoutScreen, PANEL, type DrawOp, type PhotoFormat } from './layout.js';
+import { COLOURS, layoutScreen, PANEL, type PhotoFormat } from './layout.js';
 import type { BridgeLink } from './link.js';
 
 /** Byte counts of one drawn screen (payload + frame overhead as sent), for benchmarks. */
@@ -90,10 +90,7 @@ export class BridgeDisplay extends EventEmitter<BridgeDisplayEvents> {
     const generation = ++this.generation;
     this.current = null;
     if (this.link.state !== 'connected') return false;
-    const messages: Message[] = [
-      { type: 'FILL_RECT', x: 0, y: 0, w: PANEL.width, h: PANEL.height, colour: COLOURS.black },
-      LEDS_OFF,
-    ];
+    const messages: Message[] = [{ type: 'FILL_RECT', x: 0, y: 0, w: PANEL.width, h: PANEL.height, colour: COLOURS.black }, LEDS_OFF];
     const done = this.sendAll(messages, generation).catch(() => false);
     const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref());
     return Promise.race([done, timeout]);
@@ -105,7 +102,8 @@ export class BridgeDisplay extends EventEmitter<BridgeDisplayEvents> {
     const started = performance.now();
     const plan = await layoutScreen(state, { photoFormat: this.effectivePhotoFormat() });
     if (generation !== this.generation) return null;
-    const screen = (this.screenId = (this.screenId + 1) & 0xffff);
+    this.screenId = (this.screenId + 1) & 0xffff;
+    const screen = this.screenId;
     const signalKey = state.kind === 'idle' ? 'idle' : `${state.kind}:${state.checkId ?? state.checkedAt ?? ''}`;
     // Remembered only once the verdict part (with its beep) is through: a cancelled screen's beep is not lost.
     const beep = signalKey !== this.lastSignalled ? plan.signals.buzzer : null;

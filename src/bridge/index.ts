@@ -5,7 +5,17 @@ export { Session, DEFAULT_SESSION_OPTIONS, type SessionOptions, type SessionStat
 export { BridgeScanner, ScanPieces, dropReason } from './scanner.js';
 export { BridgeDisplay, type DrawReport } from './display.js';
 export { layoutScreen, PANEL, REGIONS, COLOURS, type ScreenPlan, type Signals, type DrawOp } from './layout.js';
-export { detectBridge, probeBridge, bridgeCandidates, BridgeWatcher, ST_LINK_V2_1, UDEV_SYMLINK, type DetectResult, type PortListing, type WatchOptions } from './detect.js';
+export {
+  detectBridge,
+  probeBridge,
+  bridgeCandidates,
+  BridgeWatcher,
+  ST_LINK_V2_1,
+  UDEV_SYMLINK,
+  type DetectResult,
+  type PortListing,
+  type WatchOptions,
+} from './detect.js';
 export { attachBridge, type BridgeConfig, type AttachedBridge } from './attach.js';
 export { BridgeError, type BridgeErrorCode } from './errors.js';
 export { PROTOCOL_VERSION } from './codec.js';

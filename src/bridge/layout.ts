@@ -50,7 +50,14 @@ const BANNER: Record<ScreenColour, { bg: number; fg: number }> = {
 
 /** One symbol per screen icon: the headline never relies on the banner colour alone. */
 const SYMBOL: Record<ScreenState['icon'], string> = {
-  tick: '✔ ', cross: '✖ ', warning: '⚠ ', mismatch: '≠ ', incomplete: '? ', rescan: '↻ ', 'not-a-code': '∅ ', none: '',
+  tick: '✔ ',
+  cross: '✖ ',
+  warning: '⚠ ',
+  mismatch: '≠ ',
+  incomplete: '? ',
+  rescan: '↻ ',
+  'not-a-code': '∅ ',
+  none: '',
 };
 
 /** Regions, shared with tests that check the framebuffer. */
@@ -80,7 +87,8 @@ export interface ScreenPlan {
 
 export function signalsFor(state: ScreenState): Signals {
   if (state.kind === 'idle') return { green: LedPattern.OFF, red: LedPattern.OFF, buzzer: null };
-  if (state.kind === 'scan-again' || state.kind === 'not-a-code') return { green: LedPattern.OFF, red: LedPattern.FLASH, buzzer: BuzzerPattern.LONG };
+  if (state.kind === 'scan-again' || state.kind === 'not-a-code')
+    return { green: LedPattern.OFF, red: LedPattern.FLASH, buzzer: BuzzerPattern.LONG };
   // By what the desk may do (the outcome), not the code's verdict alone: a photo that does not match is red.
   switch (state.outcome) {
     case 'PHOTO_PENDING':
@@ -171,7 +179,11 @@ class Column {
 
   /** Draw wrapped text; lines that would fall below `bottom` are cut off (the clerk has the web screen for all). */
   /** `whole`: draw the paragraph only if all of it fits (a half sentence of advice reads worse than none). */
-  async text(text: string, size: number, opts: { bold?: boolean; fg?: number; bg?: number; maxLines?: number; whole?: boolean } = {}): Promise<void> {
+  async text(
+    text: string,
+    size: number,
+    opts: { bold?: boolean; fg?: number; bg?: number; maxLines?: number; whole?: boolean } = {},
+  ): Promise<void> {
     if (this.y >= this.bottom) return;
     const bitmap = await renderText(text, { family: FAMILY, size, bold: opts.bold ?? false, maxWidth: this.width });
     if (!bitmap) return;
@@ -217,7 +229,11 @@ export function rgb565Ops(image: Rgb565Image, x: number, y: number): DrawOp[] {
 }
 
 /** Decode the photo (the signed image bytes, as screen/photo.ts passed them) for the panel, centred in `box`; null if unreadable. */
-async function photoOps(state: ScreenState, format: PhotoFormat, box: { x: number; y: number; w: number; h: number }): Promise<DrawOp[] | null> {
+async function photoOps(
+  state: ScreenState,
+  format: PhotoFormat,
+  box: { x: number; y: number; w: number; h: number },
+): Promise<DrawOp[] | null> {
   const photo = state.person?.photo;
   if (!photo || !('base64' in photo) || format === 'none') return null;
   const bytes = Buffer.from(photo.base64, 'base64');
@@ -288,11 +304,12 @@ export async function layoutScreen(shown: ScreenState, options: { photoFormat?: 
       photo = rows;
     } else {
       // Say why there is no picture: none in the code, a format this desk cannot decode, or a panel without images.
-      const why = person.photo === null
-        ? 'No photo in the code.'
-        : 'unsupported' in person.photo || options.photoFormat !== 'none'
-          ? 'Photo cannot be shown: compare with their ID document.'
-          : 'Photo on the desk screen only.';
+      const why =
+        person.photo === null
+          ? 'No photo in the code.'
+          : 'unsupported' in person.photo || options.photoFormat !== 'none'
+            ? 'Photo cannot be shown: compare with their ID document.'
+            : 'Photo on the desk screen only.';
       const inBox = new Column(box.x + 4, box.y + 4, box.w - 8, box.y + box.h - 4);
       await inBox.text(why, 12, { bg: COLOURS.photoBox });
       verdict.push(...inBox.ops);

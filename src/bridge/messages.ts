@@ -2,7 +2,7 @@
  * Bridge message payloads (docs/bridge-protocol.md, section 3): typed values ⇄ payload bytes. Lengths are checked
  * exactly; values that depend on the panel (rectangles) are checked when a panel size is given.
  */
-import { MAX_PAYLOAD, NakCode, T } from './codec.js';
+import { NakCode, T } from './codec.js';
 
 export interface Rect {
   x: number;
@@ -68,7 +68,9 @@ export interface Panel {
 
 function u16(...values: number[]): Buffer {
   const out = Buffer.alloc(values.length * 2);
-  values.forEach((v, i) => out.writeUInt16BE(v, i * 2));
+  values.forEach((v, i) => {
+    out.writeUInt16BE(v, i * 2);
+  });
   return out;
 }
 
@@ -221,7 +223,8 @@ export function decodeMessage(type: number, p: Buffer, panel?: Panel): MessageDe
         maxLen: p.readUInt16BE(4),
         baud: p.readUInt32BE(6),
       } as const;
-      if ((m.terminators & ~ALL_TERMINATORS) !== 0 || (m.flags & ~ScannerFlag.STRIP_AIM) !== 0) return badValue('unknown terminator or flag bits');
+      if ((m.terminators & ~ALL_TERMINATORS) !== 0 || (m.flags & ~ScannerFlag.STRIP_AIM) !== 0)
+        return badValue('unknown terminator or flag bits');
       if (m.idleMs < 10 || m.idleMs > 5000) return badValue('idleMs out of 10..5000');
       if (m.maxLen < 1 || m.maxLen > MAX_SCAN_LENGTH) return badValue(`maxLen out of 1..${MAX_SCAN_LENGTH}`);
       if (m.baud !== 0 && (m.baud < 1200 || m.baud > 921600)) return badValue('baud out of 1200..921600');

@@ -172,9 +172,15 @@ export class BridgeScanner extends BaseScanner {
       const text = 'scan' in r ? r.scan.data.toString('latin1') : null;
       if (text === null || text !== this.lastText) {
         const verdict = this.flood.take(at);
-        if (verdict.floodEnded !== null) this.report(new ScanError('SCAN_FLOOD', `bridge: the box slowed down; ${verdict.floodEnded} scan(s) it sent were ignored`));
+        if (verdict.floodEnded !== null)
+          this.report(new ScanError('SCAN_FLOOD', `bridge: the box slowed down; ${verdict.floodEnded} scan(s) it sent were ignored`));
         if (verdict.floodStarted) {
-          this.report(new ScanError('SCAN_FLOOD', `bridge: more than ${FLOOD_BURST} scans at over ${FLOOD_PER_SECOND} a second (no person scans that fast: a faulty or tampered box?); ignoring its scans until it slows down`));
+          this.report(
+            new ScanError(
+              'SCAN_FLOOD',
+              `bridge: more than ${FLOOD_BURST} scans at over ${FLOOD_PER_SECOND} a second (no person scans that fast: a faulty or tampered box?); ignoring its scans until it slows down`,
+            ),
+          );
         }
         if (!verdict.pass) continue;
       }

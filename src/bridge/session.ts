@@ -10,8 +10,16 @@ import type { Duplex } from 'node:stream';
 import { BridgeError } from './errors.js';
 import { decodeMessage } from './messages.js';
 import {
-  FrameDecoder, MAX_PAYLOAD, NakCode, PROTOCOL_VERSION, T, encodeFrame, nakCodeName,
-  type DecodeResult, type Frame, type NakCodeValue,
+  FrameDecoder,
+  MAX_PAYLOAD,
+  NakCode,
+  PROTOCOL_VERSION,
+  T,
+  encodeFrame,
+  nakCodeName,
+  type DecodeResult,
+  type Frame,
+  type NakCodeValue,
 } from './codec.js';
 
 export interface SessionOptions {
@@ -158,7 +166,12 @@ export class Session extends EventEmitter<SessionEvents> {
     const reply = new Promise<FirmwareInfo>((resolve, reject) => {
       const timer = setTimeout(() => {
         cleanup();
-        reject(new BridgeError('HANDSHAKE_TIMEOUT', `No HELLO_OK from the bridge within ${this.options.handshakeTimeoutMs} ms: is it a proofdesk bridge, powered and flashed?`));
+        reject(
+          new BridgeError(
+            'HANDSHAKE_TIMEOUT',
+            `No HELLO_OK from the bridge within ${this.options.handshakeTimeoutMs} ms: is it a proofdesk bridge, powered and flashed?`,
+          ),
+        );
       }, this.options.handshakeTimeoutMs);
       const onFrame = (frame: Frame): void => {
         if (frame.type !== T.HELLO_OK) return;
@@ -174,7 +187,14 @@ export class Session extends EventEmitter<SessionEvents> {
       const onDead = (err: BridgeError): void => {
         cleanup();
         // HELLO never acknowledged: say what that most likely means rather than "link down".
-        reject(err.code === 'LINK_DOWN' ? new BridgeError('HANDSHAKE_TIMEOUT', `No answer to HELLO from the bridge: is it a proofdesk bridge, powered and flashed? (${err.message})`) : err);
+        reject(
+          err.code === 'LINK_DOWN'
+            ? new BridgeError(
+                'HANDSHAKE_TIMEOUT',
+                `No answer to HELLO from the bridge: is it a proofdesk bridge, powered and flashed? (${err.message})`,
+              )
+            : err,
+        );
       };
       const cleanup = (): void => {
         clearTimeout(timer);
@@ -221,8 +241,7 @@ export class Session extends EventEmitter<SessionEvents> {
       const seq = this.nextSeq;
       const wire = encodeFrame({ type: next.type, seq, payload: next.payload });
       const full =
-        this.inFlight.length >= this.windowFrames ||
-        (this.inFlight.length > 0 && this.inFlightBytes + wire.length > this.windowBytes);
+        this.inFlight.length >= this.windowFrames || (this.inFlight.length > 0 && this.inFlightBytes + wire.length > this.windowBytes);
       if (full) return;
       this.queue.shift();
       this.nextSeq = (seq + 1) & 0xff;
@@ -276,7 +295,9 @@ export class Session extends EventEmitter<SessionEvents> {
     const first = this.inFlight[from];
     if (!first) return;
     if (first.resends >= this.options.maxRetries) {
-      this.die(new BridgeError('LINK_DOWN', `Bridge link down: frame ${first.seq} unacknowledged after ${first.resends} resends (${why}).`));
+      this.die(
+        new BridgeError('LINK_DOWN', `Bridge link down: frame ${first.seq} unacknowledged after ${first.resends} resends (${why}).`),
+      );
       return;
     }
     first.resends++;
@@ -359,7 +380,9 @@ export class Session extends EventEmitter<SessionEvents> {
       }
       const item = this.inFlight.shift()!;
       this.inFlightBytes -= item.wire.length;
-      item.reject(new BridgeError('FRAME_REJECTED', `Bridge refused frame type 0x${item.type.toString(16).padStart(2, '0')}: ${nakCodeName(code)}.`));
+      item.reject(
+        new BridgeError('FRAME_REJECTED', `Bridge refused frame type 0x${item.type.toString(16).padStart(2, '0')}: ${nakCodeName(code)}.`),
+      );
       if (this.inFlight.length === 0 && this.retryTimer) {
         clearTimeout(this.retryTimer);
         this.retryTimer = null;
@@ -401,8 +424,14 @@ function parseHelloOk(payload: Buffer): FirmwareInfo | null {
   if (decoded.ok && decoded.message.type === 'HELLO_OK') {
     const m = decoded.message;
     return {
-      protocol: m.proto, version: printable(m.version), caps: m.caps, width: m.width, height: m.height,
-      windowFrames: m.windowFrames, windowBytes: m.windowBytes, maxPayload: m.maxPayload,
+      protocol: m.proto,
+      version: printable(m.version),
+      caps: m.caps,
+      width: m.width,
+      height: m.height,
+      windowFrames: m.windowFrames,
+      windowBytes: m.windowBytes,
+      maxPayload: m.maxPayload,
     };
   }
   const protocol = payload[0];
@@ -421,6 +450,8 @@ function protocolMismatch(info: FirmwareInfo): BridgeError {
     'PROTOCOL_MISMATCH',
     `The bridge firmware${info.version ? ` ${info.version}` : ''} speaks protocol version ${info.protocol}, ` +
       `but this proofdesk speaks version ${PROTOCOL_VERSION}. ` +
-      (newer ? 'Update proofdesk, or flash the firmware that came with this proofdesk (hardware/flashing.md).' : 'Flash the firmware that came with this proofdesk (hardware/flashing.md).'),
+      (newer
+        ? 'Update proofdesk, or flash the firmware that came with this proofdesk (hardware/flashing.md).'
+        : 'Flash the firmware that came with this proofdesk (hardware/flashing.md).'),
   );
 }

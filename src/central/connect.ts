@@ -66,10 +66,16 @@ function readSecretFile(file: string, what: string): string {
     st = fs.statSync(file);
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    throw new CentralError('CONFIG_INVALID', `cannot read the ${what} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new CentralError(
+      'CONFIG_INVALID',
+      `cannot read the ${what} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
   if ((st.mode & 0o077) !== 0) {
-    throw new CentralError('INSECURE_PERMISSIONS', `the ${what} ${file} can be read by other users (mode ${(st.mode & 0o777).toString(8)}): chmod 600 ${file}`);
+    throw new CentralError(
+      'INSECURE_PERMISSIONS',
+      `the ${what} ${file} can be read by other users (mode ${(st.mode & 0o777).toString(8)}): chmod 600 ${file}`,
+    );
   }
   return text;
 }
@@ -78,7 +84,10 @@ function readPublicFile(file: string, what: string): string {
   try {
     return fs.readFileSync(file, 'utf8');
   } catch (err) {
-    throw new CentralError('CONFIG_INVALID', `cannot read the ${what} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new CentralError(
+      'CONFIG_INVALID',
+      `cannot read the ${what} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
 }
 
@@ -101,9 +110,16 @@ export function resolveConnection(settings: ConnectionSettings, env: NodeJS.Proc
       throw new CentralError('CONFIG_INVALID', 'the central database URL is not a URL (expected postgres://ROLE@HOST:PORT/DATABASE)');
     }
     if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') {
-      throw new CentralError('CONFIG_INVALID', `the central database URL must start with postgres:// or postgresql://, not ${u.protocol}//`);
+      throw new CentralError(
+        'CONFIG_INVALID',
+        `the central database URL must start with postgres:// or postgresql://, not ${u.protocol}//`,
+      );
     }
-    if (u.searchParams.has('ssl')) throw new CentralError('CONFIG_INVALID', 'the URL parameter "ssl" is not used here: say sslmode=require or sslmode=verify-full (or set records.central.tls)');
+    if (u.searchParams.has('ssl'))
+      throw new CentralError(
+        'CONFIG_INVALID',
+        'the URL parameter "ssl" is not used here: say sslmode=require or sslmode=verify-full (or set records.central.tls)',
+      );
     urlTls.mode = u.searchParams.get('sslmode') ?? undefined;
     urlTls.ca = u.searchParams.get('sslrootcert') ?? undefined;
     urlTls.cert = u.searchParams.get('sslcert') ?? undefined;
@@ -121,20 +137,26 @@ export function resolveConnection(settings: ConnectionSettings, env: NodeJS.Proc
   const database = urlDb || env.PGDATABASE || user;
   if (settings.passwordFile !== undefined) {
     config.password = readSecretFile(settings.passwordFile, 'password file').replace(/\r?\n$/, '');
-    if (config.password === '' || config.password.includes('\n')) throw new CentralError('CONFIG_INVALID', `the password file ${settings.passwordFile} must hold the password alone, on one line`);
+    if (config.password === '' || config.password.includes('\n'))
+      throw new CentralError('CONFIG_INVALID', `the password file ${settings.passwordFile} must hold the password alone, on one line`);
   }
 
   const given = settings.tls ?? {};
   const rawMode = given.mode ?? urlTls.mode ?? env.PGSSLMODE ?? (isLocalHost(host) ? 'disable' : 'verify-full');
   if (rawMode === 'prefer' || rawMode === 'allow') {
-    throw new CentralError('CONFIG_INVALID', `sslmode ${rawMode} may fall back to plain text; proofdesk does not: use require or verify-full (or disable for a server on this machine)`);
+    throw new CentralError(
+      'CONFIG_INVALID',
+      `sslmode ${rawMode} may fall back to plain text; proofdesk does not: use require or verify-full (or disable for a server on this machine)`,
+    );
   }
-  if (!(TLS_MODES as readonly string[]).includes(rawMode)) throw new CentralError('CONFIG_INVALID', `sslmode must be one of ${TLS_MODES.join(', ')}, not ${JSON.stringify(rawMode)}`);
+  if (!(TLS_MODES as readonly string[]).includes(rawMode))
+    throw new CentralError('CONFIG_INVALID', `sslmode must be one of ${TLS_MODES.join(', ')}, not ${JSON.stringify(rawMode)}`);
   const mode = rawMode as TlsMode;
   const ca = given.ca ?? urlTls.ca ?? env.PGSSLROOTCERT;
   const cert = given.cert ?? urlTls.cert ?? env.PGSSLCERT;
   const key = given.key ?? urlTls.key ?? env.PGSSLKEY;
-  if ((cert === undefined) !== (key === undefined)) throw new CentralError('CONFIG_INVALID', 'a client certificate needs both tls.cert and tls.key');
+  if ((cert === undefined) !== (key === undefined))
+    throw new CentralError('CONFIG_INVALID', 'a client certificate needs both tls.cert and tls.key');
   if (mode === 'disable') {
     config.ssl = false;
   } else {
@@ -201,23 +223,24 @@ export async function openPool(settings: ConnectionSettings, opts: PoolOptions):
   return {
     pool,
     target,
-    transaction: (fn) => run(async () => {
-      const client = await pool.connect();
-      let broken = false;
-      try {
-        await client.query('BEGIN');
-        const out = await fn(client);
-        await client.query('COMMIT');
-        return out;
-      } catch (err) {
-        broken = true;
-        await client.query('ROLLBACK').catch(() => {});
-        throw err;
-      } finally {
-        // A connection that failed mid-transaction may be half-dead (a timeout): never hand it out again.
-        client.release(broken ? true : undefined);
-      }
-    }),
+    transaction: (fn) =>
+      run(async () => {
+        const client = await pool.connect();
+        let broken = false;
+        try {
+          await client.query('BEGIN');
+          const out = await fn(client);
+          await client.query('COMMIT');
+          return out;
+        } catch (err) {
+          broken = true;
+          await client.query('ROLLBACK').catch(() => {});
+          throw err;
+        } finally {
+          // A connection that failed mid-transaction may be half-dead (a timeout): never hand it out again.
+          client.release(broken ? true : undefined);
+        }
+      }),
     query: <R extends object>(sql: string, params: unknown[] = []) => run(async () => (await pool.query(sql, params)).rows as R[]),
     async close() {
       if (closed) return;
@@ -254,10 +277,21 @@ export function centralErrorOf(err: unknown, target: Target): CentralError {
     return new CentralError(named[0], `${target.describe}: ${words}`);
   }
   if (/^(ECONNREFUSED|ECONNRESET|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EPIPE|ENOENT)$/.test(code)) {
-    const why = code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'host name not found' : code === 'ENOENT' ? 'no server socket there' : code.toLowerCase().replace(/^e/, '');
+    const why =
+      code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+        ? 'host name not found'
+        : code === 'ENOENT'
+          ? 'no server socket there'
+          : code.toLowerCase().replace(/^e/, '');
     return new CentralError('UNREACHABLE', `${target.describe}: cannot connect (${why})`);
   }
-  if (/certificate|self[- ]signed|SSL|TLS|altname/i.test(e.message ?? '') || code.startsWith('ERR_TLS') || code.startsWith('CERT_') || code === 'DEPTH_ZERO_SELF_SIGNED_CERT' || code === 'UNABLE_TO_VERIFY_LEAF_SIGNATURE') {
+  if (
+    /certificate|self[- ]signed|SSL|TLS|altname/i.test(e.message ?? '') ||
+    code.startsWith('ERR_TLS') ||
+    code.startsWith('CERT_') ||
+    code === 'DEPTH_ZERO_SELF_SIGNED_CERT' ||
+    code === 'UNABLE_TO_VERIFY_LEAF_SIGNATURE'
+  ) {
     return new CentralError('TLS_FAILED', `${target.describe}: TLS failed: ${e.message}`);
   }
   if (/timeout/i.test(e.message ?? '')) return new CentralError('TIMEOUT', `${target.describe}: no answer in time (${e.message})`);

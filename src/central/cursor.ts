@@ -41,7 +41,10 @@ export function readCursor(dir: string): { cursor: Cursor; problem: string | nul
     const j = JSON.parse(text) as Record<string, unknown>;
     const hint = j.hint as { ino?: unknown; offset?: unknown } | null | undefined;
     if (
-      j.v === 1 && (typeof j.orgId === 'string' || j.orgId === null) && Number.isSafeInteger(j.shippedSeq) && (j.shippedSeq as number) >= 0
+      j.v === 1 &&
+      (typeof j.orgId === 'string' || j.orgId === null) &&
+      Number.isSafeInteger(j.shippedSeq) &&
+      (j.shippedSeq as number) >= 0
     ) {
       const okHint = hint && Number.isSafeInteger(hint.ino) && Number.isSafeInteger(hint.offset) && (hint.offset as number) > 0;
       return {

@@ -61,10 +61,19 @@ export async function openCentralDesk(opts: CentralDeskOptions): Promise<Central
     queryTimeoutMs: 30_000,
     idleTimeoutMs: 0,
   });
-  log.info({
-    event: 'central-configured', server: db.target.describe,
-    personalCopies: recordsKey && opts.personalCopies ? 'shipped, sealed to the organisation key' : opts.personalCopies ? 'kept on this desk only (no records.central.recordsKey)' : 'off',
-  }, 'central records and trust data configured');
+  log.info(
+    {
+      event: 'central-configured',
+      server: db.target.describe,
+      personalCopies:
+        recordsKey && opts.personalCopies
+          ? 'shipped, sealed to the organisation key'
+          : opts.personalCopies
+            ? 'kept on this desk only (no records.central.recordsKey)'
+            : 'off',
+    },
+    'central records and trust data configured',
+  );
   let shipper: Shipper | null = null;
   let fleet: FleetTrust | null = null;
 
@@ -86,7 +95,10 @@ export async function openCentralDesk(opts: CentralDeskOptions): Promise<Central
         if (!(await fleet.hasBundle())) {
           const why = fleet.health().error?.message ?? 'none is published';
           fleet.close();
-          throw new TrustError('NO_ACTIVE_BUNDLE', `no trust bundle in ${adminDir}, and none from the central database (${why}): import one there (proofdesk trust import) or publish one (proofdesk central publish)`);
+          throw new TrustError(
+            'NO_ACTIVE_BUNDLE',
+            `no trust bundle in ${adminDir}, and none from the central database (${why}): import one there (proofdesk trust import) or publish one (proofdesk central publish)`,
+          );
         }
       }
       fleet.start();

@@ -113,7 +113,10 @@ export class FleetTrust {
       do {
         this.again = false;
         await this.syncFromAdmin().catch((err: Error) => {
-          this.opts.log.error({ event: 'fleet-trust-admin-refused', code: (err as { code?: string }).code }, `trust store ${this.opts.adminDir} not mirrored: ${err.message}`);
+          this.opts.log.error(
+            { event: 'fleet-trust-admin-refused', code: (err as { code?: string }).code },
+            `trust store ${this.opts.adminDir} not mirrored: ${err.message}`,
+          );
         });
         if (this.opts.db && !this.closed) await this.syncFromCentral();
       } while (this.again && !this.closed);
@@ -175,17 +178,25 @@ export class FleetTrust {
     if (print === this.adminPrint) return;
     const { adminDir, fleetDir } = this.opts;
     const root = await readRoot(adminDir);
-    if (!root) throw new TrustError('NO_ROOT', `no root is pinned in ${adminDir}: run \`proofdesk trust init --root ROOT.public.jwk --store ${adminDir}\``);
+    if (!root)
+      throw new TrustError(
+        'NO_ROOT',
+        `no root is pinned in ${adminDir}: run \`proofdesk trust init --root ROOT.public.jwk --store ${adminDir}\``,
+      );
     const fleetRoot = await readRoot(fleetDir).catch(() => null);
     if (!fleetRoot || fleetRoot.thumbprint !== root.thumbprint) {
       // A first start, or the administrator pinned another root: the fleet copy starts again under it.
       await initStore(fleetDir, root.jwk, { force: true });
-      this.opts.log.info({ event: 'fleet-trust-root', root: root.thumbprint.slice(0, 12) }, `fleet trust copy ${fleetDir} pins the root of ${adminDir}`);
+      this.opts.log.info(
+        { event: 'fleet-trust-root', root: root.thumbprint.slice(0, 12) },
+        `fleet trust copy ${fleetDir} pins the root of ${adminDir}`,
+      );
     }
     const now = this.nowS();
     const admin = await readStore(adminDir, { now, skewSeconds: this.opts.skewSeconds });
     const mine = await readStore(fleetDir, { now, skewSeconds: this.opts.skewSeconds });
-    if (admin.bundle && admin.bundle.seq > mine.highestSeq) await this.take(Buffer.from(admin.bundle.text, 'utf8'), `${adminDir} bundle seq ${admin.bundle.seq}`);
+    if (admin.bundle && admin.bundle.seq > mine.highestSeq)
+      await this.take(Buffer.from(admin.bundle.text, 'utf8'), `${adminDir} bundle seq ${admin.bundle.seq}`);
     const have = await readStore(fleetDir, { now, skewSeconds: this.opts.skewSeconds });
     for (const list of admin.statusLists) {
       if (listIat(have, list.uri) >= list.iat) continue;
@@ -206,8 +217,17 @@ export class FleetTrust {
         if (p.kind === 'bundle' ? Number(p.seq) <= mine.highestSeq : listIat(mine, p.uri!) >= Number(p.iat)) continue;
         const body = (await db.query<{ body: Buffer }>('SELECT body FROM proofdesk.trust_files WHERE id = $1', [p.id]))[0]?.body;
         if (!body) continue;
-        const ok = await this.take(body, p.kind === 'bundle' ? `published bundle seq ${p.seq}` : `published status list ${p.uri}`, p.sha256);
-        if (ok) this.state.lastImported = { kind: p.kind, ...(p.kind === 'bundle' ? { seq: Number(p.seq) } : { uri: p.uri! }), at: new Date(this.clock()).toISOString() };
+        const ok = await this.take(
+          body,
+          p.kind === 'bundle' ? `published bundle seq ${p.seq}` : `published status list ${p.uri}`,
+          p.sha256,
+        );
+        if (ok)
+          this.state.lastImported = {
+            kind: p.kind,
+            ...(p.kind === 'bundle' ? { seq: Number(p.seq) } : { uri: p.uri! }),
+            at: new Date(this.clock()).toISOString(),
+          };
       }
       if (this.state.state === 'retrying') this.opts.log.info({ event: 'fleet-trust-reachable' }, 'published trust data reachable again');
       this.state.state = 'ok';
@@ -216,7 +236,10 @@ export class FleetTrust {
     } catch (err) {
       const e = err instanceof CentralError ? err : new CentralError('SERVER_ERROR', (err as Error).message);
       if (this.state.state !== 'retrying' || this.state.error?.code !== e.code) {
-        this.opts.log.warn({ event: 'fleet-trust-unreachable', code: e.code }, `published trust data not checked: ${e.message}; the trust data in force stays`);
+        this.opts.log.warn(
+          { event: 'fleet-trust-unreachable', code: e.code },
+          `published trust data not checked: ${e.message}; the trust data in force stays`,
+        );
       }
       this.state.state = 'retrying';
       this.state.error = { code: e.code, message: e.message };
@@ -227,7 +250,10 @@ export class FleetTrust {
   private async take(bytes: Uint8Array, what: string, sha256?: string): Promise<boolean> {
     try {
       const r = await importTrustBytes(this.opts.fleetDir, bytes, { now: this.nowS(), skewSeconds: this.opts.skewSeconds });
-      this.opts.log.info({ event: 'fleet-trust-imported', kind: r.kind, seq: r.seq, uri: r.uri, iat: r.iat }, `imported ${what} into the fleet trust copy`);
+      this.opts.log.info(
+        { event: 'fleet-trust-imported', kind: r.kind, seq: r.seq, uri: r.uri, iat: r.iat },
+        `imported ${what} into the fleet trust copy`,
+      );
       // A new bundle may hold the key a refused list needs: give the refused another chance.
       if (r.kind === 'bundle') this.refused.clear();
       return true;

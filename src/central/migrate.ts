@@ -42,25 +42,37 @@ export async function migrate(client: PoolClient): Promise<MigrateResult> {
   await client.query(`CREATE TABLE IF NOT EXISTS proofdesk.schema_migrations (
     version integer PRIMARY KEY, name text NOT NULL, sha256 text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
   const done = new Map(
-    (await client.query<{ version: number; name: string; sha256: string }>('SELECT version, name, sha256 FROM proofdesk.schema_migrations')).rows.map((r) => [r.version, r]),
+    (
+      await client.query<{ version: number; name: string; sha256: string }>('SELECT version, name, sha256 FROM proofdesk.schema_migrations')
+    ).rows.map((r) => [r.version, r]),
   );
   const ours = migrations();
   const newest = Math.max(...ours.map((m) => m.version));
   const beyond = [...done.keys()].filter((v) => v > newest);
   if (beyond.length > 0) {
-    throw new CentralError('SCHEMA_TOO_NEW', `the database has schema version ${Math.max(...beyond)}; this proofdesk knows up to ${newest}: use the newer proofdesk`);
+    throw new CentralError(
+      'SCHEMA_TOO_NEW',
+      `the database has schema version ${Math.max(...beyond)}; this proofdesk knows up to ${newest}: use the newer proofdesk`,
+    );
   }
   const applied: MigrateResult['applied'] = [];
   for (const m of ours) {
     const had = done.get(m.version);
     if (had) {
       if (had.sha256 !== m.sha256) {
-        throw new CentralError('MIGRATION_CHANGED', `migration ${m.version} (${had.name}) in the database differs from the one this proofdesk ships (${m.name}): refusing to guess`);
+        throw new CentralError(
+          'MIGRATION_CHANGED',
+          `migration ${m.version} (${had.name}) in the database differs from the one this proofdesk ships (${m.name}): refusing to guess`,
+        );
       }
       continue;
     }
     await client.query(m.sql);
-    await client.query('INSERT INTO proofdesk.schema_migrations (version, name, sha256) VALUES ($1, $2, $3)', [m.version, m.name, m.sha256]);
+    await client.query('INSERT INTO proofdesk.schema_migrations (version, name, sha256) VALUES ($1, $2, $3)', [
+      m.version,
+      m.name,
+      m.sha256,
+    ]);
     applied.push({ version: m.version, name: m.name });
   }
   const org = await client.query<{ org_id: string }>('SELECT org_id FROM proofdesk.organisation');

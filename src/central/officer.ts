@@ -56,8 +56,13 @@ export function scramVerifier(password: string, salt = randomBytes(16), iteratio
  * `password`: set it (as a SCRAM verifier); omitted, an existing role keeps its own and a new one gets none.
  */
 export async function addDesk(db: CentralPool, deskId: string, role: string, password?: string): Promise<{ created: boolean }> {
-  if (!DESK_ID.test(deskId)) throw new CentralError('CONFIG_INVALID', `desk id must be 1-64 printable ASCII characters, got ${JSON.stringify(deskId)}`);
-  if (!ROLE.test(role)) throw new CentralError('CONFIG_INVALID', `role names here are lower-case letters, digits and _ (at most 63), starting with a letter or _: got ${JSON.stringify(role)}`);
+  if (!DESK_ID.test(deskId))
+    throw new CentralError('CONFIG_INVALID', `desk id must be 1-64 printable ASCII characters, got ${JSON.stringify(deskId)}`);
+  if (!ROLE.test(role))
+    throw new CentralError(
+      'CONFIG_INVALID',
+      `role names here are lower-case letters, digits and _ (at most 63), starting with a letter or _: got ${JSON.stringify(role)}`,
+    );
   if (password !== undefined && !/^[\x21-\x7e]{8,200}$/.test(password)) {
     throw new CentralError('CONFIG_INVALID', 'the password must be 8-200 printable ASCII characters without spaces');
   }
@@ -85,7 +90,13 @@ export async function listDesks(db: CentralPool): Promise<DeskRow[]> {
      FROM proofdesk.desks d LEFT JOIN proofdesk.entries e ON e.desk_id = d.desk_id
      GROUP BY d.desk_id, d.role_name, d.added_at ORDER BY d.desk_id`,
   );
-  return rows.map((r) => ({ deskId: r.desk_id, role: r.role_name, addedAt: r.added_at, entries: Number(r.entries), lastReceivedAt: r.last }));
+  return rows.map((r) => ({
+    deskId: r.desk_id,
+    role: r.role_name,
+    addedAt: r.added_at,
+    entries: Number(r.entries),
+    lastReceivedAt: r.last,
+  }));
 }
 
 /* ------------------------------------------------------------------ checks */
@@ -137,7 +148,9 @@ function checkOf(r: CheckRowSql): CentralCheck {
     credentialSha256: r.credential_sha256,
     followUpDate: r.follow_up_due,
     keepUntil: r.keep_until,
-    ...(r.status_list_uri !== null && r.status_list_idx !== null ? { statusListUri: r.status_list_uri, statusListIdx: Number(r.status_list_idx) } : {}),
+    ...(r.status_list_uri !== null && r.status_list_idx !== null
+      ? { statusListUri: r.status_list_uri, statusListIdx: Number(r.status_list_idx) }
+      : {}),
     ...(r.likeness !== null ? { likeness: r.likeness } : {}),
     outcome: r.outcome,
     likenessHistory: r.likeness_history,
@@ -184,8 +197,13 @@ export async function getCheck(db: CentralPool, checkId: string, desk?: string):
      ) c LEFT JOIN proofdesk.personal_copies p ON p.desk_id = c.desk_id AND p.check_id = c.check_id`,
     [checkId, desk ?? null],
   );
-  if (rows.length === 0) throw new CentralError('UNKNOWN_CHECK', `no check ${checkId}${desk ? ` from desk ${desk}` : ''} in the central database`);
-  if (rows.length > 1) throw new CentralError('AMBIGUOUS_CHECK', `check id ${checkId} was recorded by ${rows.length} desks (${rows.map((r) => r.desk_id).join(', ')}): name one with --desk`);
+  if (rows.length === 0)
+    throw new CentralError('UNKNOWN_CHECK', `no check ${checkId}${desk ? ` from desk ${desk}` : ''} in the central database`);
+  if (rows.length > 1)
+    throw new CentralError(
+      'AMBIGUOUS_CHECK',
+      `check id ${checkId} was recorded by ${rows.length} desks (${rows.map((r) => r.desk_id).join(', ')}): name one with --desk`,
+    );
   return { check: checkOf(rows[0]!), jwe: rows[0]!.jwe };
 }
 
@@ -235,7 +253,11 @@ async function storedRoot(db: CentralPool): Promise<unknown> {
 async function trustRoot(db: CentralPool, given: unknown | undefined): Promise<RootKey> {
   const stored = await storedRoot(db);
   if (given === undefined) {
-    if (stored === null) throw new CentralError('NO_TRUST_ROOT', 'the central database does not know the trust root yet: give --root ROOT.public.jwk (it is remembered)');
+    if (stored === null)
+      throw new CentralError(
+        'NO_TRUST_ROOT',
+        'the central database does not know the trust root yet: give --root ROOT.public.jwk (it is remembered)',
+      );
     return rootFromJwk(stored, 'trust root remembered by the central database');
   }
   const root = await rootFromJwk(given, 'root key');
@@ -245,7 +267,10 @@ async function trustRoot(db: CentralPool, given: unknown | undefined): Promise<R
   }
   const known = await rootFromJwk(stored, 'trust root remembered by the central database');
   if (known.thumbprint !== root.thumbprint) {
-    throw new CentralError('TRUST_REFUSED', `the central database remembers root ${known.thumbprint.slice(0, 12)}…, not ${root.thumbprint.slice(0, 12)}…: desks pin one root, and publishing under another would reach none of them`);
+    throw new CentralError(
+      'TRUST_REFUSED',
+      `the central database remembers root ${known.thumbprint.slice(0, 12)}…, not ${root.thumbprint.slice(0, 12)}…: desks pin one root, and publishing under another would reach none of them`,
+    );
   }
   return known;
 }
@@ -268,9 +293,14 @@ export interface PublishResult extends ImportResult {
  * signature, newer than what is published, issuer key in the newest published bundle): a file a desk would refuse is
  * refused here, with trust import's words, and nothing is stored.
  */
-export async function publishTrustFile(db: CentralPool, bytes: Uint8Array, opts: { root?: unknown; now?: number } = {}): Promise<PublishResult> {
+export async function publishTrustFile(
+  db: CentralPool,
+  bytes: Uint8Array,
+  opts: { root?: unknown; now?: number } = {},
+): Promise<PublishResult> {
   const kind = detectKind(bytes);
-  if (kind === null) throw new CentralError('TRUST_REFUSED', 'not a trust bundle or status list (expected a one-line JWS or a status-list CWT)');
+  if (kind === null)
+    throw new CentralError('TRUST_REFUSED', 'not a trust bundle or status list (expected a one-line JWS or a status-list CWT)');
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const root = await trustRoot(db, opts.root);
   const same = await db.query<{ id: string }>('SELECT id FROM proofdesk.trust_files WHERE sha256 = $1', [sha256]);
@@ -284,12 +314,16 @@ export async function publishTrustFile(db: CentralPool, bytes: Uint8Array, opts:
     const newest = await newestPublished(db);
     const bundle = newest.find((r) => r.kind === 'bundle');
     if (kind === 'status-list' && !bundle) {
-      throw new CentralError('TRUST_REFUSED', 'no trust bundle is published yet: publish the root-signed bundle first (a status list is checked against its issuer keys)');
+      throw new CentralError(
+        'TRUST_REFUSED',
+        'no trust bundle is published yet: publish the root-signed bundle first (a status list is checked against its issuer keys)',
+      );
     }
     if (bundle) await importTrustBytes(scratch, bundle.body, { now, expect: 'bundle' }).catch(() => {});
     if (same.length === 0) {
       if (kind === 'status-list') {
-        for (const r of newest.filter((n) => n.kind === 'status-list')) await importTrustBytes(scratch, r.body, { now, expect: 'status-list' }).catch(() => {});
+        for (const r of newest.filter((n) => n.kind === 'status-list'))
+          await importTrustBytes(scratch, r.body, { now, expect: 'status-list' }).catch(() => {});
       }
       result = await importTrustBytes(scratch, bytes, { now, expect: kind });
     } else {
@@ -333,17 +367,27 @@ export interface RecheckHit {
  * or on an older list, could not know. Checks the desk already found NOT VALID need no action and are left out
  * unless `all`. Each published list is verified again here (root → newest bundle → list).
  */
-export async function recheck(db: CentralPool, opts: { since?: number; root?: unknown; now?: number; all?: boolean } = {}): Promise<{ hits: RecheckHit[]; lists: number; problems: string[] }> {
+export async function recheck(
+  db: CentralPool,
+  opts: { since?: number; root?: unknown; now?: number; all?: boolean } = {},
+): Promise<{ hits: RecheckHit[]; lists: number; problems: string[] }> {
   const root = await trustRoot(db, opts.root);
   const now = Math.floor((opts.now ?? Date.now()) / 1000);
   const newest = await newestPublished(db);
   const bundleRow = newest.find((r) => r.kind === 'bundle');
-  if (!bundleRow) throw new CentralError('TRUST_REFUSED', 'no trust bundle is published, so no status list can be verified: publish one first (proofdesk central publish)');
+  if (!bundleRow)
+    throw new CentralError(
+      'TRUST_REFUSED',
+      'no trust bundle is published, so no status list can be verified: publish one first (proofdesk central publish)',
+    );
   let bundle: TrustBundle;
   try {
     bundle = await verifyBundle(bundleRow.body, root, { now, timeChecks: false });
   } catch (err) {
-    throw new CentralError('TRUST_REFUSED', `the newest published bundle does not verify against the trust root: ${(err as Error).message}`);
+    throw new CentralError(
+      'TRUST_REFUSED',
+      `the newest published bundle does not verify against the trust root: ${(err as Error).message}`,
+    );
   }
   const keys = await issuerKeyRefs(bundle.keys);
   const hits: RecheckHit[] = [];
@@ -372,8 +416,15 @@ export async function recheck(db: CentralPool, opts: { since?: number; root?: un
       const idx = Number(r.status_list_idx);
       hits.push({
         status: token.list.get(idx) === STATUS_SUSPENDED ? 'SUSPENDED' : 'REVOKED',
-        deskId: r.desk_id, checkId: r.check_id, at: r.at, purpose: r.purpose, verdict: r.verdict, outcome: r.outcome,
-        statusListUri: token.uri, statusListIdx: idx, listIssuedAt: isoOf(token.iat),
+        deskId: r.desk_id,
+        checkId: r.check_id,
+        at: r.at,
+        purpose: r.purpose,
+        verdict: r.verdict,
+        outcome: r.outcome,
+        statusListUri: token.uri,
+        statusListIdx: idx,
+        listIssuedAt: isoOf(token.iat),
       });
     }
   }

@@ -83,10 +83,24 @@ export function rowOf(entry: LogEntry, lineText: string): EntryRow {
 }
 
 const COLUMNS: Array<[keyof EntryRow, string]> = [
-  ['check_id', 'text'], ['entry_seq', 'bigint'], ['kind', 'text'], ['at', 'timestamptz'], ['line_sha256', 'text'],
-  ['purpose', 'text'], ['verdict', 'text'], ['outcome', 'text'], ['reason', 'text'], ['kid', 'text'],
-  ['credential_sha256', 'text'], ['credential_id', 'text'], ['follow_up_due', 'date'], ['status_list_uri', 'text'],
-  ['status_list_idx', 'bigint'], ['demo', 'boolean'], ['keep_until', 'date'], ['likeness', 'text'],
+  ['check_id', 'text'],
+  ['entry_seq', 'bigint'],
+  ['kind', 'text'],
+  ['at', 'timestamptz'],
+  ['line_sha256', 'text'],
+  ['purpose', 'text'],
+  ['verdict', 'text'],
+  ['outcome', 'text'],
+  ['reason', 'text'],
+  ['kid', 'text'],
+  ['credential_sha256', 'text'],
+  ['credential_id', 'text'],
+  ['follow_up_due', 'date'],
+  ['status_list_uri', 'text'],
+  ['status_list_idx', 'bigint'],
+  ['demo', 'boolean'],
+  ['keep_until', 'date'],
+  ['likeness', 'text'],
 ];
 
 /**

@@ -9,7 +9,17 @@
  * The plaintext is the same JSON the desk's own sealed copy holds (src/records/personal-copy.ts).
  */
 import * as fs from 'node:fs';
-import { CompactEncrypt, calculateJwkThumbprint, compactDecrypt, decodeProtectedHeader, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
+import {
+  CompactEncrypt,
+  calculateJwkThumbprint,
+  compactDecrypt,
+  decodeProtectedHeader,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  type CryptoKey,
+  type JWK,
+} from 'jose';
 import { credentialSha256 } from '../records/store.js';
 import { personalCopyFromJson, personalCopyJson, type PersonalCopy } from '../records/personal-copy.js';
 import { CentralError } from './errors.js';
@@ -57,7 +67,11 @@ export function writeOrgKeyPair(prefix: string, pair: OrgKeyPair, force = false)
   const privatePath = `${prefix}.private.jwk`;
   const flag = force ? 'w' : 'wx';
   for (const p of [privatePath, publicPath]) {
-    if (!force && fs.existsSync(p)) throw new CentralError('KEY_INVALID', `${p} already exists: choose another --out, or --force to replace it (copies sealed to the old key then need the old private key)`);
+    if (!force && fs.existsSync(p))
+      throw new CentralError(
+        'KEY_INVALID',
+        `${p} already exists: choose another --out, or --force to replace it (copies sealed to the old key then need the old private key)`,
+      );
   }
   fs.writeFileSync(privatePath, `${JSON.stringify(pair.privateJwk, null, 2)}\n`, { mode: 0o600, flag });
   fs.chmodSync(privatePath, 0o600);
@@ -68,11 +82,15 @@ export function writeOrgKeyPair(prefix: string, pair: OrgKeyPair, force = false)
 function readJwk(file: string, what: string): JWK {
   let bytes: Buffer;
   try {
-    if (fs.statSync(file).size > MAX_KEY_FILE_BYTES) throw new CentralError('KEY_INVALID', `the ${what} ${file} is larger than a key file can be`);
+    if (fs.statSync(file).size > MAX_KEY_FILE_BYTES)
+      throw new CentralError('KEY_INVALID', `the ${what} ${file} is larger than a key file can be`);
     bytes = fs.readFileSync(file);
   } catch (err) {
     if (err instanceof CentralError) throw err;
-    throw new CentralError('KEY_INVALID', `cannot read the ${what} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new CentralError(
+      'KEY_INVALID',
+      `cannot read the ${what} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
   let jwk: unknown;
   try {
@@ -80,7 +98,8 @@ function readJwk(file: string, what: string): JWK {
   } catch {
     throw new CentralError('KEY_INVALID', `the ${what} ${file} is not JSON (expected a JWK from \`proofdesk central keys generate\`)`);
   }
-  if (typeof jwk !== 'object' || jwk === null || Array.isArray(jwk)) throw new CentralError('KEY_INVALID', `the ${what} ${file} is not a JWK`);
+  if (typeof jwk !== 'object' || jwk === null || Array.isArray(jwk))
+    throw new CentralError('KEY_INVALID', `the ${what} ${file} is not a JWK`);
   const k = jwk as JWK;
   const okp = k.kty === 'OKP' && k.crv === 'X25519' && typeof k.x === 'string';
   const ec = k.kty === 'EC' && k.crv === 'P-256' && typeof k.x === 'string' && typeof k.y === 'string';
@@ -92,7 +111,10 @@ function readJwk(file: string, what: string): JWK {
 export async function loadOrgPublicKey(file: string): Promise<OrgPublicKey> {
   const jwk = readJwk(file, 'records public key');
   if (jwk.d !== undefined) {
-    throw new CentralError('KEY_INVALID', `${file} is the organisation's PRIVATE records key: a desk needs only the public one (ORG.public.jwk); keep the private key off the desks`);
+    throw new CentralError(
+      'KEY_INVALID',
+      `${file} is the organisation's PRIVATE records key: a desk needs only the public one (ORG.public.jwk); keep the private key off the desks`,
+    );
   }
   const pub = publicPart(jwk);
   try {
@@ -105,13 +127,21 @@ export async function loadOrgPublicKey(file: string): Promise<OrgPublicKey> {
 /** The organisation's PRIVATE records key (central pdf). Refused when other users can read the file. */
 export async function loadOrgPrivateKey(file: string): Promise<OrgPrivateKey> {
   const jwk = readJwk(file, 'records private key');
-  if (typeof jwk.d !== 'string') throw new CentralError('KEY_INVALID', `${file} holds no private key (it is the public one): give ORG.private.jwk`);
+  if (typeof jwk.d !== 'string')
+    throw new CentralError('KEY_INVALID', `${file} holds no private key (it is the public one): give ORG.private.jwk`);
   const mode = fs.statSync(file).mode;
   if ((mode & 0o077) !== 0) {
-    throw new CentralError('INSECURE_PERMISSIONS', `the records private key ${file} can be read by other users (mode ${(mode & 0o777).toString(8)}): chmod 600 ${file}`);
+    throw new CentralError(
+      'INSECURE_PERMISSIONS',
+      `the records private key ${file} can be read by other users (mode ${(mode & 0o777).toString(8)}): chmod 600 ${file}`,
+    );
   }
   try {
-    return { key: await importJWK({ ...publicPart(jwk), d: jwk.d }, ALG), kid: await calculateJwkThumbprint(publicPart(jwk), 'sha256'), file };
+    return {
+      key: await importJWK({ ...publicPart(jwk), d: jwk.d }, ALG),
+      kid: await calculateJwkThumbprint(publicPart(jwk), 'sha256'),
+      file,
+    };
   } catch (err) {
     throw new CentralError('KEY_INVALID', `the records private key ${file} is not a valid key: ${(err as Error).message}`);
   }
@@ -145,8 +175,13 @@ export function sealedKid(jwe: string): string | null {
  */
 export async function openCopy(jwe: string, key: OrgPrivateKey, expect: CopyContext & { credentialSha256: string }): Promise<PersonalCopy> {
   const kid = sealedKid(jwe);
-  if (kid === null) throw new CentralError('COPY_TAMPERED', `the personal copy of check ${expect.checkId} is not a sealed copy (not a JWE)`);
-  if (kid !== key.kid) throw new CentralError('WRONG_KEY', `the personal copy of check ${expect.checkId} was sealed to another key (kid ${kid}), not ${key.file} (kid ${key.kid})`);
+  if (kid === null)
+    throw new CentralError('COPY_TAMPERED', `the personal copy of check ${expect.checkId} is not a sealed copy (not a JWE)`);
+  if (kid !== key.kid)
+    throw new CentralError(
+      'WRONG_KEY',
+      `the personal copy of check ${expect.checkId} was sealed to another key (kid ${kid}), not ${key.file} (kid ${key.kid})`,
+    );
   let plain: Uint8Array;
   let header: Record<string, unknown>;
   try {
@@ -154,13 +189,20 @@ export async function openCopy(jwe: string, key: OrgPrivateKey, expect: CopyCont
     plain = out.plaintext;
     header = out.protectedHeader as Record<string, unknown>;
   } catch {
-    throw new CentralError('COPY_TAMPERED', `the personal copy of check ${expect.checkId} failed its integrity check: it was altered or damaged`);
+    throw new CentralError(
+      'COPY_TAMPERED',
+      `the personal copy of check ${expect.checkId} failed its integrity check: it was altered or damaged`,
+    );
   }
   if (header.checkId !== expect.checkId || header.deskId !== expect.deskId || header.cty !== COPY_CTY) {
-    throw new CentralError('COPY_TAMPERED', `the personal copy stored for check ${expect.checkId} was sealed for another check (${String(header.deskId)} / ${String(header.checkId)})`);
+    throw new CentralError(
+      'COPY_TAMPERED',
+      `the personal copy stored for check ${expect.checkId} was sealed for another check (${String(header.deskId)} / ${String(header.checkId)})`,
+    );
   }
   const copy = personalCopyFromJson(new TextDecoder().decode(plain));
-  if (copy === null) throw new CentralError('COPY_TAMPERED', `the personal copy of check ${expect.checkId} opened but is not in the expected form`);
+  if (copy === null)
+    throw new CentralError('COPY_TAMPERED', `the personal copy of check ${expect.checkId} opened but is not in the expected form`);
   if (credentialSha256(copy.credentialText) !== expect.credentialSha256) {
     throw new CentralError('COPY_TAMPERED', `the personal copy of check ${expect.checkId} does not match the check's credential hash`);
   }

@@ -171,7 +171,10 @@ export class Shipper {
         try {
           await this.fill();
         } catch (err) {
-          this.opts.log.error({ event: 'central-log-unreadable', err: { message: (err as Error).message } }, 'cannot read the record log to ship it');
+          this.opts.log.error(
+            { event: 'central-log-unreadable', err: { message: (err as Error).message } },
+            'cannot read the record log to ship it',
+          );
           await this.sleep(this.backoff(++this.failures));
           continue;
         }
@@ -187,7 +190,10 @@ export class Shipper {
         await this.shipPending();
       } catch (err) {
         if (err instanceof OrgChanged) {
-          this.opts.log.warn({ event: 'central-org-changed', orgId: err.orgId }, 'the central database is not the one this desk shipped to before (re-created, or another organisation): shipping the whole log to it');
+          this.opts.log.warn(
+            { event: 'central-org-changed', orgId: err.orgId },
+            'the central database is not the one this desk shipped to before (re-created, or another organisation): shipping the whole log to it',
+          );
           this.cursor = { orgId: err.orgId, shippedSeq: 0, hint: null };
           this.tail.seek(-1, 0);
           this.pending = [];
@@ -198,7 +204,10 @@ export class Shipper {
         const e = err instanceof CentralError ? err : new CentralError('SERVER_ERROR', (err as Error).message);
         const delay = this.backoff(++this.failures);
         if (this.state !== 'retrying' || this.error?.code !== e.code) {
-          this.opts.log.warn({ event: 'central-unreachable', code: e.code, backlog: this.health().backlog, retryMs: delay }, `central records: ${e.message}; retrying (records stay on this desk meanwhile)`);
+          this.opts.log.warn(
+            { event: 'central-unreachable', code: e.code, backlog: this.health().backlog, retryMs: delay },
+            `central records: ${e.message}; retrying (records stay on this desk meanwhile)`,
+          );
         }
         this.state = 'retrying';
         this.error = e;
@@ -256,7 +265,11 @@ export class Shipper {
     const rows = batch.map((p) => p.row);
     const { orgId, inserted } = await this.opts.db.transaction(async (client) => {
       const org = (await client.query<{ org_id: string }>('SELECT org_id FROM proofdesk.organisation')).rows[0]?.org_id;
-      if (org === undefined) throw new CentralError('NOT_INITIALISED', `${this.opts.db.target.describe}: the proofdesk schema has no organisation row: run \`proofdesk central init\``);
+      if (org === undefined)
+        throw new CentralError(
+          'NOT_INITIALISED',
+          `${this.opts.db.target.describe}: the proofdesk schema has no organisation row: run \`proofdesk central init\``,
+        );
       if (this.cursor.orgId !== null && org !== this.cursor.orgId) throw new OrgChanged(org);
       const n = await insertEntries(client, this.opts.deskId, rows);
       await insertCopies(client, this.opts.deskId, copies);
@@ -282,7 +295,10 @@ export class Shipper {
     this.retryAt = null;
     this.state = 'shipping';
     this.lastShippedAt = new Date(committedAt).toISOString();
-    this.opts.log.debug({ event: 'central-shipped', entries: batch.length, inserted, copies: copies.length, shippedSeq: highest }, 'entries shipped');
+    this.opts.log.debug(
+      { event: 'central-shipped', entries: batch.length, inserted, copies: copies.length, shippedSeq: highest },
+      'entries shipped',
+    );
     this.opts.onShipped?.({ entries: batch.map((p) => ({ seq: p.entry.seq ?? null, at: p.entry.at })), committedAt, inserted });
     this.events.emit('shipped');
   }
@@ -297,7 +313,10 @@ export class Shipper {
     } catch (err) {
       const code = err instanceof RecordError ? err.code : 'UNREADABLE';
       if (code !== 'NO_PERSONAL_COPY' && code !== 'KEY_MISSING') {
-        this.opts.log.warn({ event: 'central-copy-not-shipped', checkId: entry.checkId, code }, 'personal copy not shipped: it cannot be read on this desk');
+        this.opts.log.warn(
+          { event: 'central-copy-not-shipped', checkId: entry.checkId, code },
+          'personal copy not shipped: it cannot be read on this desk',
+        );
       }
       return null;
     }

@@ -16,8 +16,20 @@ import type { ReasonCode, Verdict, VerdictKind } from '../verify/verdict.js';
 import { followUpFor, type FollowUp } from './follow-up.js';
 import { outcomeOf, type Likeness, type Outcome } from './outcome.js';
 import {
-  CHECKING_SERVICE, CONFIRMED_NEXT_STEP, HEADLINE, LIKENESS_WORDS, PHOTO_MISMATCH_TEXT, PHOTO_NOT_CHECKED_TEXT, RIGHT_ASKED, RIGHT_LABEL,
-  longDate as defaultLongDate, publicFundsWords, rentWords, statusLine, workWords, type RightName,
+  CHECKING_SERVICE,
+  CONFIRMED_NEXT_STEP,
+  HEADLINE,
+  LIKENESS_WORDS,
+  PHOTO_MISMATCH_TEXT,
+  PHOTO_NOT_CHECKED_TEXT,
+  RIGHT_ASKED,
+  RIGHT_LABEL,
+  longDate as defaultLongDate,
+  publicFundsWords,
+  rentWords,
+  statusLine,
+  workWords,
+  type RightName,
 } from './words.js';
 
 /** Icons and colours: every state has its own words and icon, so colour never carries it alone. */
@@ -71,8 +83,13 @@ export interface CheckFacts {
 export function factsFromVerdict(v: Verdict, desk: Pick<CheckFacts, 'purpose' | 'checkedAt' | 'likeness' | 'demo'>): CheckFacts {
   const trusted = v.verifiedBy !== null;
   return {
-    verdict: v.verdict, reason: v.reason, message: v.message, trusted,
-    identity: trusted ? v.identity : null, status: trusted ? v.status : null, ...desk,
+    verdict: v.verdict,
+    reason: v.reason,
+    message: v.message,
+    trusted,
+    identity: trusted ? v.identity : null,
+    status: trusted ? v.status : null,
+    ...desk,
   };
 }
 
@@ -128,9 +145,12 @@ function statusFacts(s: StatusClaim, longDate: (iso: string) => string): StatusF
     label: statusLine(s),
     permissionStarts: s.validFrom ?? null,
     permissionEnds: s.validUntil ?? null,
-    permissionEndsText: s.validUntil !== undefined ? longDate(s.validUntil)
-      : s.statusType === 'pending' ? 'Not fixed: rights continue while the application is pending'
-        : 'No end date (indefinite)',
+    permissionEndsText:
+      s.validUntil !== undefined
+        ? longDate(s.validUntil)
+        : s.statusType === 'pending'
+          ? 'Not fixed: rights continue while the application is pending'
+          : 'No end date (indefinite)',
     document: s.document ?? null,
   };
 }
@@ -150,10 +170,14 @@ function statedRights(s: StatusClaim, purpose: DeskPurpose): RightLine[] {
   const rent = line('rent', s.rent ? 'yes' : 'no', rentWords(s.rent));
   const funds = line('public-funds', s.publicFunds ? 'yes' : 'no', publicFundsWords(s.publicFunds));
   switch (purpose) {
-    case 'work': return [work];
-    case 'rent': return [rent];
-    case 'housing': return [funds];
-    case 'other': return [work, rent, funds];
+    case 'work':
+      return [work];
+    case 'rent':
+      return [rent];
+    case 'housing':
+      return [funds];
+    case 'other':
+      return [work, rent, funds];
   }
 }
 
@@ -173,17 +197,23 @@ function manualRights(s: StatusClaim | null, purpose: DeskPurpose, reason: Reaso
 }
 
 function askedLine(purpose: DeskPurpose, answer: RightAnswer, words: string): RightLine {
-  const right: RightLine['right'] = purpose === 'work' ? 'work' : purpose === 'rent' ? 'rent' : purpose === 'housing' ? 'public-funds' : 'status';
+  const right: RightLine['right'] =
+    purpose === 'work' ? 'work' : purpose === 'rent' ? 'rent' : purpose === 'housing' ? 'public-funds' : 'status';
   return { right, answer, text: `${RIGHT_ASKED[purpose]}: ${words}` };
 }
 
 function nextStepFor(outcome: Outcome, reason: ReasonCode | null, purpose: DeskPurpose): string {
   switch (outcome) {
-    case 'PHOTO_PENDING': return VALID_TEXT.nextStep;
-    case 'CONFIRMED': return CONFIRMED_NEXT_STEP;
-    case 'PHOTO_MISMATCH': return PHOTO_MISMATCH_TEXT.nextStep;
-    case 'PHOTO_NOT_CHECKED': return PHOTO_NOT_CHECKED_TEXT.nextStep;
-    default: break;
+    case 'PHOTO_PENDING':
+      return VALID_TEXT.nextStep;
+    case 'CONFIRMED':
+      return CONFIRMED_NEXT_STEP;
+    case 'PHOTO_MISMATCH':
+      return PHOTO_MISMATCH_TEXT.nextStep;
+    case 'PHOTO_NOT_CHECKED':
+      return PHOTO_NOT_CHECKED_TEXT.nextStep;
+    default:
+      break;
   }
   if (reason === null) return VALID_TEXT.nextStep;
   if (reason === 'PENDING_APPLICATION') {
@@ -202,12 +232,18 @@ function messageFor(outcome: Outcome, facts: CheckFacts): string {
 function rightCheckedSentence(outcome: Outcome, asked: string, rights: RightLine[], message: string): string {
   const stated = rights.map((r) => r.text).join('; ');
   switch (outcome) {
-    case 'CONFIRMED': return `${asked}: shown by the signed code (${stated}), and the checker confirmed the photo. Supporting evidence only.`;
-    case 'PHOTO_PENDING': return `${asked}: shown by the signed code (${stated}); the photo was not yet compared with the person.`;
-    case 'PHOTO_NOT_CHECKED': return `${asked}: NOT established — the photo was not compared with the person.`;
-    case 'PHOTO_MISMATCH': return `${asked}: NOT established — the checker said the photo is not of the person.`;
-    case 'CHECK_MANUALLY': return `${asked}: NOT established by this check — a manual check is needed.`;
-    case 'NOT_VALID': return `${asked}: asked, NOT established. ${message}`;
+    case 'CONFIRMED':
+      return `${asked}: shown by the signed code (${stated}), and the checker confirmed the photo. Supporting evidence only.`;
+    case 'PHOTO_PENDING':
+      return `${asked}: shown by the signed code (${stated}); the photo was not yet compared with the person.`;
+    case 'PHOTO_NOT_CHECKED':
+      return `${asked}: NOT established — the photo was not compared with the person.`;
+    case 'PHOTO_MISMATCH':
+      return `${asked}: NOT established — the checker said the photo is not of the person.`;
+    case 'CHECK_MANUALLY':
+      return `${asked}: NOT established by this check — a manual check is needed.`;
+    case 'NOT_VALID':
+      return `${asked}: asked, NOT established. ${message}`;
   }
 }
 
@@ -222,16 +258,19 @@ export function describeCheck(facts: CheckFacts, opts: DescribeOptions = {}): Ch
   const look = LOOK[outcome];
   const message = messageFor(outcome, facts);
   const trusted = facts.trusted;
-  const person = trusted && facts.identity
-    ? { name: personName(facts.identity), dateOfBirth: facts.identity.dateOfBirth ? isoDateOrAsIssued(facts.identity.dateOfBirth) : null }
-    : null;
+  const person =
+    trusted && facts.identity
+      ? { name: personName(facts.identity), dateOfBirth: facts.identity.dateOfBirth ? isoDateOrAsIssued(facts.identity.dateOfBirth) : null }
+      : null;
   // A code that fails a check before its policy (revoked, expired, wrong key …) says nothing about a status.
-  const statusShown = trusted && facts.status !== null && (facts.verdict !== 'NOT VALID' || (facts.reason !== null && stageOf(facts.reason) === 'policy'));
+  const statusShown =
+    trusted && facts.status !== null && (facts.verdict !== 'NOT VALID' || (facts.reason !== null && stageOf(facts.reason) === 'policy'));
   const status = statusShown && facts.status ? statusFacts(facts.status, longDate) : null;
   let rights: RightLine[];
   if ((outcome === 'PHOTO_PENDING' || outcome === 'CONFIRMED') && facts.status) rights = statedRights(facts.status, facts.purpose);
   else if (outcome === 'CHECK_MANUALLY') rights = manualRights(status === null ? null : facts.status, facts.purpose, facts.reason);
-  else if (outcome === 'NOT_VALID' && facts.reason === 'RIGHT_NOT_GRANTED' && facts.status) rights = statedRights(facts.status, facts.purpose).filter((r) => r.answer === 'no');
+  else if (outcome === 'NOT_VALID' && facts.reason === 'RIGHT_NOT_GRANTED' && facts.status)
+    rights = statedRights(facts.status, facts.purpose).filter((r) => r.answer === 'no');
   else rights = [];
   // Under NOT VALID and an unconfirmed photo nothing is shown as granted: the right asked is "not established".
   if (rights.length === 0) rights = [askedLine(facts.purpose, 'not-established', 'not established by this check')];

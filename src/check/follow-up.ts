@@ -74,14 +74,23 @@ export function followUpFor({ purpose, status, outcome, reason, checkedAt }: Fol
   // Until the clerk confirms the photo, the date is what the check will set, and says so.
   const pending = outcome === 'PHOTO_PENDING' ? 'Once the photo is confirmed: ' : '';
   if (purpose === 'work') {
-    return { date: end, rule: 'before-permission-ends', text: `${pending}by ${longDate(end)}, before the permission ends.`.replace(/^by/, 'By') };
+    return {
+      date: end,
+      rule: 'before-permission-ends',
+      text: `${pending}by ${longDate(end)}, before the permission ends.`.replace(/^by/, 'By'),
+    };
   }
   const yearAfterCheck = addMonths(deskDate(checkedAt.getTime()), 12);
+  // ISO calendar dates (YYYY-MM-DD) compare as text (not Math.max).
+  // biome-ignore lint/complexity/useMathMinMax: strings, not numbers.
   const due = end > yearAfterCheck ? end : yearAfterCheck;
   return {
     date: due,
     rule: 'rent-later-of-end-or-12-months',
-    text: `${pending}by ${longDate(due)}: the later of the permission's end (${longDate(end)}) and 12 months after this check.`.replace(/^by/, 'By'),
+    text: `${pending}by ${longDate(due)}: the later of the permission's end (${longDate(end)}) and 12 months after this check.`.replace(
+      /^by/,
+      'By',
+    ),
   };
 }
 
@@ -100,11 +109,11 @@ function manualFollowUp(purpose: DeskPurpose, reason: ReasonCode | null, checked
     return {
       date: null,
       rule: 'after-checking-service-answer',
-      text: 'Set by the checking service\'s positive answer (Employer Checking Service: 6 months; Landlord Checking Service: 12 months).',
+      text: "Set by the checking service's positive answer (Employer Checking Service: 6 months; Landlord Checking Service: 12 months).",
     };
   }
   if (reason === 'RIGHT_TO_RESIDE_ASSESSMENT') {
-    return { date: null, rule: 'none-for-this-check', text: 'None from this check: the council\'s eligibility assessment decides.' };
+    return { date: null, rule: 'none-for-this-check', text: "None from this check: the council's eligibility assessment decides." };
   }
   return { date: null, rule: 'none-not-established', text: 'None yet: a manual check must establish the right first.' };
 }

@@ -18,10 +18,14 @@ const SCHEME_WORDS: Record<Scheme, string> = {
 /** The status in words, as GOV.UK names it for this scheme. */
 function statusWords(s: Pick<StatusClaim, 'scheme' | 'statusType'>): string {
   switch (s.statusType) {
-    case 'indefinite': return s.scheme === 'EUSS' ? 'Settled status' : 'Indefinite leave';
-    case 'limited': return s.scheme === 'EUSS' ? 'Pre-settled status' : 'Limited leave';
-    case 'pending': return 'Application pending (certificate of application)';
-    case 'protection': return 'Refugee status or humanitarian protection';
+    case 'indefinite':
+      return s.scheme === 'EUSS' ? 'Settled status' : 'Indefinite leave';
+    case 'limited':
+      return s.scheme === 'EUSS' ? 'Pre-settled status' : 'Limited leave';
+    case 'pending':
+      return 'Application pending (certificate of application)';
+    case 'protection':
+      return 'Refugee status or humanitarian protection';
   }
 }
 
@@ -50,9 +54,12 @@ export type RightName = 'work' | 'rent' | 'public-funds';
 
 export function workWords(w: WorkRight): string {
   switch (w.kind) {
-    case 'unrestricted': return 'may work, no restriction';
-    case 'restricted': return `may work, restricted — ${w.condition}`;
-    case 'none': return 'may not work';
+    case 'unrestricted':
+      return 'may work, no restriction';
+    case 'restricted':
+      return `may work, restricted — ${w.condition}`;
+    case 'none':
+      return 'may not work';
   }
 }
 

@@ -40,7 +40,8 @@ export function register(program: Command): void {
       const { port, baud } = parseLink(opts);
       const { detectBridge, probeBridge, BridgeError } = await import('../bridge/index.js');
       try {
-        const found = port === 'auto' ? await detectBridge() : { path: port, firmware: await probeBridge(port, { baudRate: baud }), notes: [] };
+        const found =
+          port === 'auto' ? await detectBridge() : { path: port, firmware: await probeBridge(port, { baudRate: baud }), notes: [] };
         const fw = found.firmware;
         if (opts.json) process.stdout.write(`${safeJson({ path: found.path, ...fw, capsText: capsText(fw.caps) })}\n`);
         else {
@@ -78,7 +79,12 @@ async function runTest(port: string, baud: number, opts: { json?: boolean; showT
     const at = new Date().toISOString();
     // Scan text and firmware strings come from the box: JSON escapes, or one safe field each, never raw bytes.
     if (opts.json) process.stdout.write(`${safeJson({ at, event, ...fields })}\n`);
-    else process.stdout.write(`${at} ${event} ${Object.entries(fields).map(([k, v]) => `${k}=${typeof v === 'string' ? safeText(v) : safeJson(v)}`).join(' ')}\n`);
+    else
+      process.stdout.write(
+        `${at} ${event} ${Object.entries(fields)
+          .map(([k, v]) => `${k}=${typeof v === 'string' ? safeText(v) : safeJson(v)}`)
+          .join(' ')}\n`,
+      );
   };
   const testScreen = idleScreen({ purpose: 'other', demo: true, worth: 'Bridge test: not a check.', id: 'bridge-test' });
   bridge.on('ready', (fw) => {

@@ -2,7 +2,17 @@
  * Terminal rows for `verify` and `inspect`. `verify` prints the check's one description (src/check/); `inspect`
  * prints what a code says, unverified, in the same words.
  */
-import { isoDateOrAsIssued, longDate, personName, statusLine, publicFundsWords, rentWords, workWords, type CheckDescription, type RightAnswer } from '../check/index.js';
+import {
+  isoDateOrAsIssued,
+  longDate,
+  personName,
+  statusLine,
+  publicFundsWords,
+  rentWords,
+  workWords,
+  type CheckDescription,
+  type RightAnswer,
+} from '../check/index.js';
 import type { Identity, StatusClaim } from '../credential/types.js';
 
 export type Row = readonly [string, string | undefined];
@@ -20,7 +30,9 @@ export function rows(entries: ReadonlyArray<Row>): string {
 }
 
 function photoRow(identity: Identity): Row[] {
-  return identity.photo ? [['Photo', `${PHOTO_FORMAT[identity.photoFormat ?? 0] ?? 'image'}, ${identity.photo.length} bytes (shown on the kiosk screen)`]] : [];
+  return identity.photo
+    ? [['Photo', `${PHOTO_FORMAT[identity.photoFormat ?? 0] ?? 'image'}, ${identity.photo.length} bytes (shown on the kiosk screen)`]]
+    : [];
 }
 
 /** The rows of a verified check, from its description (nothing from the code unless the signature verified). */
@@ -38,7 +50,9 @@ export function checkRows(d: CheckDescription, identity: Identity | null, purpos
     if (d.status.document) out.push(['Identity document', `${d.status.document.type} ${d.status.document.reference}`]);
   }
   out.push(['Checked for', purposeGiven ? d.rightAsked : 'identity and status only (no --purpose)']);
-  d.rights.forEach((r, i) => out.push([i === 0 ? 'Rights' : '', `${ANSWER_MARK[r.answer]} ${r.text}`]));
+  d.rights.forEach((r, i) => {
+    out.push([i === 0 ? 'Rights' : '', `${ANSWER_MARK[r.answer]} ${r.text}`]);
+  });
   if (purposeGiven) out.push(['Follow-up check', d.followUp.text]);
   return out;
 }
@@ -53,9 +67,19 @@ export function decodedRows(identity: Identity | null, status: StatusClaim | nul
   }
   if (status) {
     out.push(['Status', statusLine(status)]);
-    out.push(['Rights', `work: ${workWords(status.work)}; rent: ${rentWords(status.rent)}; public funds: ${publicFundsWords(status.publicFunds)}`]);
+    out.push([
+      'Rights',
+      `work: ${workWords(status.work)}; rent: ${rentWords(status.rent)}; public funds: ${publicFundsWords(status.publicFunds)}`,
+    ]);
     out.push(['Permission starts', status.validFrom === undefined ? undefined : longDate(status.validFrom)]);
-    out.push(['Permission ends', status.validUntil === undefined ? (status.statusType === 'pending' ? 'not fixed (application pending)' : 'no end date (indefinite)') : longDate(status.validUntil)]);
+    out.push([
+      'Permission ends',
+      status.validUntil === undefined
+        ? status.statusType === 'pending'
+          ? 'not fixed (application pending)'
+          : 'no end date (indefinite)'
+        : longDate(status.validUntil),
+    ]);
     out.push(['Code issued for', status.purpose === 'all' ? 'all checks' : status.purpose]);
     if (status.document) out.push(['Identity document', `${status.document.type} ${status.document.reference}`]);
   } else if (identity) {

@@ -29,7 +29,12 @@ function loadReader(): Promise<Reader> {
     const zxing = await import('zxing-wasm/reader');
     const require = createRequire(import.meta.url);
     const wasmBinary = await readFile(require.resolve('zxing-wasm/reader/zxing_reader.wasm'));
-    await zxing.prepareZXingModule({ overrides: { wasmBinary: wasmBinary.buffer.slice(wasmBinary.byteOffset, wasmBinary.byteOffset + wasmBinary.byteLength) as ArrayBuffer }, fireImmediately: true });
+    await zxing.prepareZXingModule({
+      overrides: {
+        wasmBinary: wasmBinary.buffer.slice(wasmBinary.byteOffset, wasmBinary.byteOffset + wasmBinary.byteLength) as ArrayBuffer,
+      },
+      fireImmediately: true,
+    });
     return zxing;
   })();
   return reader;
@@ -57,8 +62,20 @@ const fit = (side: number) => ({ width: side, height: side, fit: 'inside' as con
 const ATTEMPTS: ReadonlyArray<{ prepare: Prepare; options?: ReaderOptions }> = [
   { prepare: (sharp, b) => rgba(open(sharp, b).resize({ ...fit(MAX_SIDE), withoutEnlargement: true })) },
   { prepare: (sharp, b) => rgba(open(sharp, b).greyscale().resize(fit(2000)).normalise()) },
-  { prepare: (sharp, b) => rgba(open(sharp, b).greyscale().resize(fit(1400)).median(3).normalise()), options: { binarizer: 'GlobalHistogram' } },
-  { prepare: (sharp, b) => rgba(open(sharp, b).greyscale().resize({ ...fit(2800), kernel: 'lanczos3' }).sharpen({ sigma: 1.2 }).normalise()) },
+  {
+    prepare: (sharp, b) => rgba(open(sharp, b).greyscale().resize(fit(1400)).median(3).normalise()),
+    options: { binarizer: 'GlobalHistogram' },
+  },
+  {
+    prepare: (sharp, b) =>
+      rgba(
+        open(sharp, b)
+          .greyscale()
+          .resize({ ...fit(2800), kernel: 'lanczos3' })
+          .sharpen({ sigma: 1.2 })
+          .normalise(),
+      ),
+  },
 ];
 
 /** The distinct valid texts zxing finds in one prepared picture. */

@@ -19,7 +19,10 @@ export interface CodeSourceOptions {
 
 /** Scanners and editors end lines with CR/LF; the code itself never has surrounding whitespace. */
 function stripLineEnd(text: string): string {
-  return text.replace(/^\uFEFF/, '').replace(/[\r\n\t ]+$/, '').replace(/^[\r\n\t ]+/, '');
+  return text
+    .replace(/^\uFEFF/, '')
+    .replace(/[\r\n\t ]+$/, '')
+    .replace(/^[\r\n\t ]+/, '');
 }
 
 async function readBounded(path: string, maxBytes: number, what: string): Promise<Buffer> {
@@ -72,7 +75,8 @@ async function namesFile(arg: string): Promise<boolean> {
 export async function readCodeText(arg: string | undefined, opts: CodeSourceOptions): Promise<string> {
   if (opts.image !== undefined && arg !== undefined) throw new UsageError('give the code as TEXT, - or --image FILE, not more than one');
   if (opts.image !== undefined) return decodeQrImage(opts.image);
-  if (arg === undefined) throw new UsageError('no code given: pass TEXT (the code or a file holding it), - (read standard input) or --image FILE');
+  if (arg === undefined)
+    throw new UsageError('no code given: pass TEXT (the code or a file holding it), - (read standard input) or --image FILE');
   if (arg === '-') return stripLineEnd(await readStdin());
   if (await namesFile(arg)) return stripLineEnd((await readBounded(arg, MAX_INPUT_BYTES, 'code file')).toString('utf8'));
   return stripLineEnd(arg);
@@ -99,7 +103,8 @@ function looksLikeImage(bytes: Buffer): boolean {
 /** Library errors about files and keys become one-line usage errors (exit 2). Anything else passes through. */
 export function asUsageError(err: unknown): unknown {
   if (err instanceof IssueError || err instanceof KeySetError) return new UsageError(err.message);
-  if (err instanceof Error && typeof (err as { code?: unknown }).code === 'string' && err.name === 'TrustError') return new UsageError(err.message);
+  if (err instanceof Error && typeof (err as { code?: unknown }).code === 'string' && err.name === 'TrustError')
+    return new UsageError(err.message);
   return err;
 }
 

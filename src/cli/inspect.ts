@@ -2,7 +2,7 @@
  * `proofdesk inspect`: decode a code WITHOUT checking its signature, for support staff. Everything it prints is
  * marked UNVERIFIED. Exit 0 decoded, 1 not decoded (with the reason), 2 usage.
  */
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import { inspect, type Decoded } from '../verify/inspect.js';
 import { decodedToJson } from '../verify/json.js';
 import { REASON_TEXT } from '../verify/messages.js';

@@ -10,7 +10,7 @@ import { UsageError } from './usage-error.js';
 const program = new Command('proofdesk')
   .description('Offline verification of signed immigration-status QR codes')
   .exitOverride()
-  .configureOutput({ outputError: (text, write) => write(safeText(text.trimEnd().split('\n')[0] ?? '') + '\n') });
+  .configureOutput({ outputError: (text, write) => write(`${safeText(text.trimEnd().split('\n')[0] ?? '')}\n`) });
 
 // Command groups, by the top-level command each registers (one line each; keep alphabetical).
 const groups: Record<string, () => Promise<{ register(program: Command): void }>> = {

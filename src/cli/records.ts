@@ -4,7 +4,7 @@
  * --key-file, --statement), which win over the config.
  */
 import * as fs from 'node:fs';
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import type { FoldedCheck } from '../records/entries.js';
 import { parseSince } from '../records/dates.js';
 import { RecordError } from '../records/errors.js';
@@ -16,15 +16,20 @@ import { loadConfig, type KioskConfig } from '../kiosk/config.js';
 import { safeText } from '../text/safe.js';
 import { UsageError } from './usage-error.js';
 
-interface StoreOpt { store?: string; config?: string; demo?: boolean }
+interface StoreOpt {
+  store?: string;
+  config?: string;
+  demo?: boolean;
+}
 
 export function register(program: Command): void {
   const records = program
     .command('records')
     .description(`check records: list, export, keep, purge, evidence PDF (default store ${defaultStoreDir()})`);
-  const storeOption = () => new Option('--store <path>', 'record store folder (default: the config\'s records.dir, else the per-user one)');
+  const storeOption = () => new Option('--store <path>', "record store folder (default: the config's records.dir, else the per-user one)");
   const configOption = () => new Option('--config <file>', 'the kiosk config (YAML or JSON) naming the store, key file and wording');
-  const demoOption = () => new Option('--demo', `the built-in DEMO desk's own records (${defaultDemoStoreDir()})`).conflicts(['store', 'config']);
+  const demoOption = () =>
+    new Option('--demo', `the built-in DEMO desk's own records (${defaultDemoStoreDir()})`).conflicts(['store', 'config']);
 
   records
     .command('list')
@@ -34,13 +39,15 @@ export function register(program: Command): void {
     .addOption(storeOption())
     .addOption(configOption())
     .addOption(demoOption())
-    .action(run((opts: StoreOpt & { since?: string; json?: boolean }) => {
-      if (opts.since !== undefined) parseSince(opts.since); // a bad date is the error, before any store problem
-      const reader = openReader(opts);
-      const checks = reader.list(opts.since === undefined ? {} : { since: opts.since });
-      warn(reader.readProblems());
-      process.stdout.write(opts.json ? toJson(checks) : table(checks));
-    }));
+    .action(
+      run((opts: StoreOpt & { since?: string; json?: boolean }) => {
+        if (opts.since !== undefined) parseSince(opts.since); // a bad date is the error, before any store problem
+        const reader = openReader(opts);
+        const checks = reader.list(opts.since === undefined ? {} : { since: opts.since });
+        warn(reader.readProblems());
+        process.stdout.write(opts.json ? toJson(checks) : table(checks));
+      }),
+    );
 
   records
     .command('export')
@@ -50,13 +57,15 @@ export function register(program: Command): void {
     .addOption(storeOption())
     .addOption(configOption())
     .addOption(demoOption())
-    .action(run((opts: StoreOpt & { since?: string; format: 'csv' | 'json' }) => {
-      if (opts.since !== undefined) parseSince(opts.since); // a bad date is the error, before any store problem
-      const reader = openReader(opts);
-      const checks = reader.list(opts.since === undefined ? {} : { since: opts.since });
-      warn(reader.readProblems());
-      process.stdout.write(opts.format === 'csv' ? toCsv(checks) : toJson(checks));
-    }));
+    .action(
+      run((opts: StoreOpt & { since?: string; format: 'csv' | 'json' }) => {
+        if (opts.since !== undefined) parseSince(opts.since); // a bad date is the error, before any store problem
+        const reader = openReader(opts);
+        const checks = reader.list(opts.since === undefined ? {} : { since: opts.since });
+        warn(reader.readProblems());
+        process.stdout.write(opts.format === 'csv' ? toCsv(checks) : toJson(checks));
+      }),
+    );
 
   records
     .command('keep')
@@ -66,10 +75,12 @@ export function register(program: Command): void {
     .addOption(storeOption())
     .addOption(configOption())
     .addOption(demoOption())
-    .action(run(async (checkId: string, opts: StoreOpt & { until: string }) => {
-      const done = await RecordStore.maintain({ dir: storeDir(opts) }, { op: 'keep', checkId, until: opts.until });
-      process.stdout.write(`check ${checkId} kept until ${opts.until}${byKiosk(done.by)}\n`);
-    }));
+    .action(
+      run(async (checkId: string, opts: StoreOpt & { until: string }) => {
+        const done = await RecordStore.maintain({ dir: storeDir(opts) }, { op: 'keep', checkId, until: opts.until });
+        process.stdout.write(`check ${checkId} kept until ${opts.until}${byKiosk(done.by)}\n`);
+      }),
+    );
 
   records
     .command('purge')
@@ -77,50 +88,61 @@ export function register(program: Command): void {
     .addOption(storeOption())
     .addOption(configOption())
     .addOption(demoOption())
-    .action(run(async (opts: StoreOpt) => {
-      const result = await RecordStore.maintain({ dir: storeDir(opts) }, { op: 'purge' });
-      if (result.op !== 'purge') throw new Error('unexpected answer to a purge request');
-      const orphans = result.orphanCopiesRemoved ? ` and ${result.orphanCopiesRemoved} personal cop${result.orphanCopiesRemoved === 1 ? 'y' : 'ies'} with no check` : '';
-      process.stdout.write(`removed ${result.removed} expired check${result.removed === 1 ? '' : 's'}${orphans}${byKiosk(result.by)}\n`);
-    }));
+    .action(
+      run(async (opts: StoreOpt) => {
+        const result = await RecordStore.maintain({ dir: storeDir(opts) }, { op: 'purge' });
+        if (result.op !== 'purge') throw new Error('unexpected answer to a purge request');
+        const orphans = result.orphanCopiesRemoved
+          ? ` and ${result.orphanCopiesRemoved} personal cop${result.orphanCopiesRemoved === 1 ? 'y' : 'ies'} with no check`
+          : '';
+        process.stdout.write(`removed ${result.removed} expired check${result.removed === 1 ? '' : 's'}${orphans}${byKiosk(result.by)}\n`);
+      }),
+    );
 
   records
     .command('pdf')
     .description('write the evidence PDF of a check that has a personal copy')
     .argument('<check-id>')
     .requiredOption('--out <file>', 'PDF to write (created owner-only; never overwritten)')
-    .addOption(new Option('--key-file <file>', `personal-copy key (default: the config's records.personalCopy.keyFile, else ${defaultKeyFile()})`))
-    .option('--statement <text>', 'what an offline check is worth, in this deployment\'s words (default: the config\'s screen.worth)')
+    .addOption(
+      new Option('--key-file <file>', `personal-copy key (default: the config's records.personalCopy.keyFile, else ${defaultKeyFile()})`),
+    )
+    .option('--statement <text>', "what an offline check is worth, in this deployment's words (default: the config's screen.worth)")
     .option('--time-zone <tz>', 'time zone for the local time of check', 'Europe/London')
     .addOption(storeOption())
     .addOption(configOption())
     .addOption(demoOption())
-    .action(run(async (checkId: string, opts: StoreOpt & { out: string; keyFile?: string; statement?: string; timeZone: string }) => {
-      const dir = storeDir(opts);
-      const plain = RecordReader.openReadOnly({ dir });
-      const check = plain.get(checkId);
-      if (!check) throw new UsageError(`no check ${checkId} in ${dir}`);
-      if (!plain.hasPersonalCopy(checkId)) {
-        throw new UsageError(`check ${checkId} has no personal copy, so there is no evidence PDF (personal copies are kept only when the desk's config turns them on)`);
-      }
-      const config = kioskConfig(opts);
-      const keyFile = opts.keyFile ?? config?.records.personalCopy?.keyFile ?? defaultKeyFile();
-      const copy = RecordReader.openReadOnly({ dir, keyFile }).readPersonal(checkId);
-      const statement = opts.statement ?? config?.screen.worth;
-      const { evidencePdf } = await import('../records/evidence-pdf.js'); // pdf-lib, sharp, qrcode: only when needed
-      const pdf = await evidencePdf(check, copy, {
-        ...(statement !== undefined && { statement }),
-        timeZone: opts.timeZone,
-        now: new Date(),
-      });
-      try {
-        fs.writeFileSync(opts.out, pdf, { mode: 0o600, flag: 'wx' });
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new UsageError(`${opts.out} already exists; choose another name or remove it`);
-        throw err;
-      }
-      process.stdout.write(`wrote ${opts.out} (contains personal data: keep it as safely as the records)\n`);
-    }));
+    .action(
+      run(async (checkId: string, opts: StoreOpt & { out: string; keyFile?: string; statement?: string; timeZone: string }) => {
+        const dir = storeDir(opts);
+        const plain = RecordReader.openReadOnly({ dir });
+        const check = plain.get(checkId);
+        if (!check) throw new UsageError(`no check ${checkId} in ${dir}`);
+        if (!plain.hasPersonalCopy(checkId)) {
+          throw new UsageError(
+            `check ${checkId} has no personal copy, so there is no evidence PDF (personal copies are kept only when the desk's config turns them on)`,
+          );
+        }
+        const config = kioskConfig(opts);
+        const keyFile = opts.keyFile ?? config?.records.personalCopy?.keyFile ?? defaultKeyFile();
+        const copy = RecordReader.openReadOnly({ dir, keyFile }).readPersonal(checkId);
+        const statement = opts.statement ?? config?.screen.worth;
+        const { evidencePdf } = await import('../records/evidence-pdf.js'); // pdf-lib, sharp, qrcode: only when needed
+        const pdf = await evidencePdf(check, copy, {
+          ...(statement !== undefined && { statement }),
+          timeZone: opts.timeZone,
+          now: new Date(),
+        });
+        try {
+          fs.writeFileSync(opts.out, pdf, { mode: 0o600, flag: 'wx' });
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code === 'EEXIST')
+            throw new UsageError(`${opts.out} already exists; choose another name or remove it`);
+          throw err;
+        }
+        process.stdout.write(`wrote ${opts.out} (contains personal data: keep it as safely as the records)\n`);
+      }),
+    );
 }
 
 const configs = new Map<string, KioskConfig>();
@@ -150,7 +172,14 @@ function run<A extends unknown[]>(action: (...args: A) => void | Promise<void>):
       if (err instanceof RecordError) throw new UsageError(err.message);
       const e = err as NodeJS.ErrnoException;
       // One line: multi-line messages (a config's list of field errors) are joined.
-      throw new UsageError(e.code && e.path ? `${e.code}: ${e.path}` : String(e.message ?? err).trim().split('\n').join('; '));
+      throw new UsageError(
+        e.code && e.path
+          ? `${e.code}: ${e.path}`
+          : String(e.message ?? err)
+              .trim()
+              .split('\n')
+              .join('; '),
+      );
     }
   };
 }
@@ -167,10 +196,26 @@ function warn(problems: ReadProblem[]): void {
 function table(checks: FoldedCheck[]): string {
   if (checks.length === 0) return 'no checks recorded\n';
   const head = ['CHECK ID', 'TIME (UTC)', 'VERDICT', 'OUTCOME', 'REASON', 'LIKENESS', 'FOLLOW-UP', 'KEEP UNTIL', ''];
-  const rows = checks.map((c) => [
-    c.checkId, c.at.replace('T', ' ').replace(/\.\d+Z$|Z$/, ''), c.verdict, c.outcome, c.reason ?? '-', c.likeness ?? '-', c.followUpDate ?? '-', c.keepUntil,
-    c.demo ? 'DEMO' : '',
-  ].map(safeText));
+  const rows = checks.map((c) =>
+    [
+      c.checkId,
+      c.at.replace('T', ' ').replace(/\.\d+Z$|Z$/, ''),
+      c.verdict,
+      c.outcome,
+      c.reason ?? '-',
+      c.likeness ?? '-',
+      c.followUpDate ?? '-',
+      c.keepUntil,
+      c.demo ? 'DEMO' : '',
+    ].map(safeText),
+  );
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)));
-  return [head, ...rows].map((r) => r.map((v, i) => v.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n') + '\n';
+  return `${[head, ...rows]
+    .map((r) =>
+      r
+        .map((v, i) => v.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n')}\n`;
 }

@@ -10,7 +10,7 @@
  * `--store DIR` is the trust store (as on `verify` and `trust`); the check-record folder is `--records DIR`.
  */
 import * as path from 'node:path';
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import type { KioskConfig } from '../kiosk/config.js';
 import { CONFIG_PURPOSES, type ConfigPurpose } from '../kiosk/defaults.js';
 import { KioskError, startKiosk, type Kiosk } from '../kiosk/kiosk.js';
@@ -36,7 +36,8 @@ const SHUTDOWN_DEADLINE_MS = 1800;
 
 function parsePort(v: string): number {
   const n = Number(v);
-  if (!/^\d+$/.test(v) || n > 65535) throw new UsageError(`--port must be a port number 0-65535 (0 = any free port), got ${JSON.stringify(v)}`);
+  if (!/^\d+$/.test(v) || n > 65535)
+    throw new UsageError(`--port must be a port number 0-65535 (0 = any free port), got ${JSON.stringify(v)}`);
   return n;
 }
 
@@ -47,11 +48,17 @@ export function register(program: Command): void {
     .option('--config <file>', 'kiosk config, YAML or JSON (docs/kiosk-config.md); without it: DEMO keys only')
     .option('--port <n>', 'web screen port (default 7169; 0 = any free port)', parsePort)
     .option('--keys <file>', 'trusted issuer keys: a JWKS ({"keys": [...]}) or one public JWK; overrides the config\'s trust')
-    .option('--store <dir>', `trust store folder (proofdesk trust init / import); overrides the config's trust (default: ${defaultTrustStoreDir()} when it holds a bundle, else the config's keys, else — no config only — the DEMO keys)`)
+    .option(
+      '--store <dir>',
+      `trust store folder (proofdesk trust init / import); overrides the config's trust (default: ${defaultTrustStoreDir()} when it holds a bundle, else the config's keys, else — no config only — the DEMO keys)`,
+    )
     .addOption(new Option('--purpose <purpose>', 'the check this desk makes').choices([...CONFIG_PURPOSES, 'other']))
     .option('--no-stdin', 'do not read scans from standard input')
     .option('--records <dir>', `check-record folder; overrides the config's records.dir (default ${defaultRecordsDir()})`)
-    .option('--new-token', 'make a new status page token (the old link stops working); the token is kept in the record folder\'s status-page-link.html')
+    .option(
+      '--new-token',
+      "make a new status page token (the old link stops working); the token is kept in the record folder's status-page-link.html",
+    )
     .action(async (opts: RunOptions) => {
       await run(opts);
     });
@@ -121,7 +128,10 @@ async function run(opts: RunOptions): Promise<void> {
 
   if (kiosk.builtInDemo) process.stderr.write('proofdesk: DEMO mode: trusting only the DEMO keys from examples/ (never for real checks)\n');
   else if (kiosk.trust.kind === 'store') process.stderr.write(`proofdesk: trusting the ${kiosk.trustDescription}\n`);
-  if (kiosk.demo && !kiosk.builtInDemo) process.stderr.write('proofdesk: warning: this desk trusts the DEMO keys (anyone can make codes they sign): its screens and the records of such codes say DEMO\n');
+  if (kiosk.demo && !kiosk.builtInDemo)
+    process.stderr.write(
+      'proofdesk: warning: this desk trusts the DEMO keys (anyone can make codes they sign): its screens and the records of such codes say DEMO\n',
+    );
   // The token lasts: it is printed only to a terminal, never into a journal (a service's stdout).
   if (!kiosk.web) process.stdout.write('proofdesk ready: (web screen disabled)\n');
   else if (process.stdout.isTTY) process.stdout.write(`proofdesk ready: ${kiosk.url}\n`);

@@ -76,7 +76,8 @@ async function configFrom(opts: TestOptions, cmd: Command): Promise<ScannerConfi
   if (chosen !== 1) throw new UsageError('scanners test needs exactly one of --serial PATH, --hid PATH or --stdin');
   const explicit = (name: string) => cmd.getOptionValueSource(name) === 'cli';
   if (opts.serial === undefined && (explicit('baud') || explicit('eol'))) throw new UsageError('--baud and --eol apply to --serial only');
-  if (opts.hid === undefined && (explicit('layout') || explicit('suffix'))) throw new UsageError('--layout and --suffix apply to --hid only');
+  if (opts.hid === undefined && (explicit('layout') || explicit('suffix')))
+    throw new UsageError('--layout and --suffix apply to --hid only');
   if (opts.serial !== undefined) {
     const baud = Number(opts.baud);
     if (!Number.isInteger(baud) || baud <= 0) throw new UsageError(`--baud must be a positive whole number, got "${opts.baud}"`);
@@ -85,9 +86,13 @@ async function configFrom(opts: TestOptions, cmd: Command): Promise<ScannerConfi
   }
   if (opts.hid !== undefined) {
     if (opts.layout !== 'us' && opts.layout !== 'uk') throw new UsageError(`--layout must be us or uk, got "${opts.layout}"`);
-    if (!SUFFIXES.includes(opts.suffix as SuffixOption)) throw new UsageError(`--suffix must be one of ${SUFFIXES.join(', ')}, got "${opts.suffix}"`);
+    if (!SUFFIXES.includes(opts.suffix as SuffixOption))
+      throw new UsageError(`--suffix must be one of ${SUFFIXES.join(', ')}, got "${opts.suffix}"`);
     const cfg = await hidConfig(opts.hid, opts.layout, opts.suffix as SuffixOption);
-    const what = cfg.type === 'hid-pos' ? 'a HID POS scanner (its descriptor has a Decoded Data report)' : `a keyboard wedge (layout ${opts.layout}, suffix ${opts.suffix})`;
+    const what =
+      cfg.type === 'hid-pos'
+        ? 'a HID POS scanner (its descriptor has a Decoded Data report)'
+        : `a keyboard wedge (layout ${opts.layout}, suffix ${opts.suffix})`;
     process.stderr.write(`proofdesk: reading ${opts.hid} as ${what}\n`);
     if (cfg.type === 'hid-pos' && (explicit('layout') || explicit('suffix'))) {
       process.stderr.write('proofdesk: --layout and --suffix are ignored: they apply to keyboard wedges only\n');
@@ -132,7 +137,9 @@ async function runTest(cfg: ScannerConfig, opts: TestOptions): Promise<void> {
     emit(event, opts.showText ? `${human}\n         ${safeJson(scan.text)}` : human);
   });
   scanner.on('state', (state: ScannerState) => emit({ event: 'state', state }, `state    ${state}`));
-  scanner.on('dropped', (d: DroppedScan) => emit({ event: 'dropped', reason: d.reason }, `dropped  ${d.reason}: ${DROP_TEXT[d.reason] ?? ''}`));
+  scanner.on('dropped', (d: DroppedScan) =>
+    emit({ event: 'dropped', reason: d.reason }, `dropped  ${d.reason}: ${DROP_TEXT[d.reason] ?? ''}`),
+  );
   scanner.on('error', (err: Error & { code?: string }) => {
     if (opts.json) out(safeJson({ event: 'error', code: err.code ?? 'ERROR', message: err.message }));
     process.stderr.write(`proofdesk: ${err.code ?? 'ERROR'}: ${safeText(err.message)}\n`);

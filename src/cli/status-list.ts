@@ -6,7 +6,7 @@
 import { randomInt } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { TrustError } from '../trust/errors.js';
 import { readFileCapped } from '../trust/files.js';
 import { parseTrustJson } from '../trust/json.js';
@@ -48,8 +48,15 @@ function readListState(path: string): ListState {
   } catch (err) {
     throw new TrustError('LIST_STATE_INVALID', (err as Error).message);
   }
-  if (f.type !== STATE_TYPE || f.v !== 1) throw new TrustError('LIST_STATE_INVALID', `${path} is not a status-list state file (make one with \`proofdesk status-list init\`)`);
-  if (typeof f.uri !== 'string' || (f.bits !== 1 && f.bits !== 2) || !Number.isSafeInteger(f.size) || typeof f.lst !== 'string' || typeof f.allocated !== 'string') {
+  if (f.type !== STATE_TYPE || f.v !== 1)
+    throw new TrustError('LIST_STATE_INVALID', `${path} is not a status-list state file (make one with \`proofdesk status-list init\`)`);
+  if (
+    typeof f.uri !== 'string' ||
+    (f.bits !== 1 && f.bits !== 2) ||
+    !Number.isSafeInteger(f.size) ||
+    typeof f.lst !== 'string' ||
+    typeof f.allocated !== 'string'
+  ) {
     throw new TrustError('LIST_STATE_INVALID', `list state ${path} is damaged`);
   }
   const list = StatusList.decompress(f.bits, Buffer.from(f.lst, 'base64url'));
@@ -71,7 +78,7 @@ function writeListState(path: string, s: ListState): void {
     allocated: Buffer.from(s.allocated.compress()).toString('base64url'),
     updatedAt: Math.floor(Date.now() / 1000),
   };
-  writeFileAtomic(path, JSON.stringify(file) + '\n');
+  writeFileAtomic(path, `${JSON.stringify(file)}\n`);
 }
 
 function indexes(positional: string[], flagged: string[], size: number): number[] {
@@ -100,7 +107,9 @@ function change(path: string, kind: Change, positional: string[], flagged: strin
   }
   for (const i of idx) s.list.set(i, TARGET[kind]);
   writeListState(path, s);
-  process.stdout.write(`${DONE[kind]} ${idx.length} entr${idx.length === 1 ? 'y' : 'ies'} in ${safeText(s.uri)} (${path}); run \`proofdesk status-list build\` to sign and publish\n`);
+  process.stdout.write(
+    `${DONE[kind]} ${idx.length} entr${idx.length === 1 ? 'y' : 'ies'} in ${safeText(s.uri)} (${path}); run \`proofdesk status-list build\` to sign and publish\n`,
+  );
 }
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
@@ -121,16 +130,25 @@ export function register(program: Command): void {
         if (existsSync(opts.list) && !opts.force) throw new UsageError(`${opts.list} already exists (use --force to start over)`);
         const size = positiveInt(opts.size, '--size');
         const bits = Number(opts.bits) as 1 | 2;
-        if (size > (MAX_STATUS_LIST_BYTES * 8) / bits) throw new UsageError(`--size ${size} exceeds the limit of ${(MAX_STATUS_LIST_BYTES * 8) / bits} entries`);
+        if (size > (MAX_STATUS_LIST_BYTES * 8) / bits)
+          throw new UsageError(`--size ${size} exceeds the limit of ${(MAX_STATUS_LIST_BYTES * 8) / bits} entries`);
         if (opts.uri.length === 0 || opts.uri.length > 2048) throw new UsageError('--uri must be 1–2048 characters');
         writeListState(opts.list, { uri: opts.uri, list: StatusList.empty(bits, size), allocated: StatusList.empty(1, size) });
-        process.stdout.write(`new list ${safeText(opts.uri)}: ${size.toLocaleString('en-GB')} entries of ${bits} bit(s), all VALID (${opts.list})\n`);
+        process.stdout.write(
+          `new list ${safeText(opts.uri)}: ${size.toLocaleString('en-GB')} entries of ${bits} bit(s), all VALID (${opts.list})\n`,
+        );
       }),
     );
 
   for (const kind of ['revoke', 'suspend', 'reinstate'] as const) {
     sl.command(kind)
-      .description(kind === 'revoke' ? 'mark entries INVALID (permanent)' : kind === 'suspend' ? 'mark entries SUSPENDED' : 'lift a suspension (back to VALID)')
+      .description(
+        kind === 'revoke'
+          ? 'mark entries INVALID (permanent)'
+          : kind === 'suspend'
+            ? 'mark entries SUSPENDED'
+            : 'lift a suspension (back to VALID)',
+      )
       .addOption(listOpt())
       .argument('[idx...]', 'entry indexes')
       .option('--idx <n>', 'an entry index (repeatable)', collect, [] as string[])
@@ -150,7 +168,8 @@ export function register(program: Command): void {
           const i = randomInt(size);
           if (s.allocated.get(i) === 0) idx = i;
         }
-        for (let n = 0, start = randomInt(size); idx < 0 && n < size; n++) if (s.allocated.get((start + n) % size) === 0) idx = (start + n) % size;
+        for (let n = 0, start = randomInt(size); idx < 0 && n < size; n++)
+          if (s.allocated.get((start + n) % size) === 0) idx = (start + n) % size;
         if (idx < 0) throw new TrustError('INDEX_OUT_OF_RANGE', `list ${s.uri} is full (${size} entries): start a new list`);
         s.allocated.set(idx, 1);
         writeListState(opts.list, s);
@@ -169,7 +188,11 @@ export function register(program: Command): void {
     .action(
       action(async (opts: { list: string; key: string; out: string; format?: 'jwt' | 'cwt'; ttl?: string; expiresDays?: string }) => {
         const s = readListState(opts.list);
-        const signer = await signingKeyFromJwk(readJson(opts.key, MAX_ROOT_FILE_BYTES, 'issuer private key'), `issuer private key ${opts.key}`, 'issuer');
+        const signer = await signingKeyFromJwk(
+          readJson(opts.key, MAX_ROOT_FILE_BYTES, 'issuer private key'),
+          `issuer private key ${opts.key}`,
+          'issuer',
+        );
         const format = opts.format ?? (extname(opts.out).toLowerCase() === '.cwt' ? 'cwt' : 'jwt');
         const iat = Math.floor(Date.now() / 1000);
         const bytes = await buildStatusListToken({
@@ -182,7 +205,9 @@ export function register(program: Command): void {
           ...(opts.expiresDays !== undefined ? { exp: iat + positiveInt(opts.expiresDays, '--expires-days') * 86400 } : {}),
         });
         writeFileAtomic(opts.out, bytes);
-        process.stdout.write(`wrote ${format === 'cwt' ? 'CWT' : 'JWS'} status list ${safeText(s.uri)} (${s.list.size.toLocaleString('en-GB')} entries, ${bytes.length} bytes) signed by ${safeText(signer.kid ?? signer.thumbprint)} to ${opts.out}\n`);
+        process.stdout.write(
+          `wrote ${format === 'cwt' ? 'CWT' : 'JWS'} status list ${safeText(s.uri)} (${s.list.size.toLocaleString('en-GB')} entries, ${bytes.length} bytes) signed by ${safeText(signer.kid ?? signer.thumbprint)} to ${opts.out}\n`,
+        );
       }),
     );
 

@@ -3,7 +3,7 @@
  * (status), and, issuer side, sign a bundle (build). Every refusal: exit 2, one line on stderr, store untouched.
  */
 import { resolve } from 'node:path';
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import { buildBundle, isoOf } from '../trust/bundle.js';
 import { writeFileAtomic } from '../storage/files.js';
 import { DEFAULT_MAX_STATUS_AGE_SECONDS, MAX_BUNDLE_FILE_BYTES, MAX_ROOT_FILE_BYTES } from '../trust/limits.js';
@@ -23,7 +23,8 @@ export function readJson(path: string, maxBytes: number, what: string): unknown 
 }
 
 export function positiveInt(value: string, option: string): number {
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value)) || Number(value) < 1) throw new UsageError(`${option} must be a positive whole number, not ${JSON.stringify(value)}`);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value)) || Number(value) < 1)
+    throw new UsageError(`${option} must be a positive whole number, not ${JSON.stringify(value)}`);
   return Number(value);
 }
 
@@ -39,14 +40,20 @@ export async function importCommand(file: string, opts: { store?: string }, expe
   const dir = storeDir(opts);
   const result = await importTrustFile(dir, file, { now: nowSeconds(), ...(expect ? { expect } : {}) });
   if (result.kind === 'bundle') {
-    process.stdout.write(`imported trust bundle seq ${result.seq} (replacing ${result.previousSeq ? `seq ${result.previousSeq}` : 'none'}) into ${dir}\n`);
+    process.stdout.write(
+      `imported trust bundle seq ${result.seq} (replacing ${result.previousSeq ? `seq ${result.previousSeq}` : 'none'}) into ${dir}\n`,
+    );
   } else {
-    process.stdout.write(`imported status list ${safeText(result.uri ?? '')} issued ${isoOf(result.iat!)} (${result.entries!.toLocaleString('en-GB')} entries) into ${dir}\n`);
+    process.stdout.write(
+      `imported status list ${safeText(result.uri ?? '')} issued ${isoOf(result.iat!)} (${result.entries!.toLocaleString('en-GB')} entries) into ${dir}\n`,
+    );
   }
 }
 
 export function register(program: Command): void {
-  const trust = program.command('trust').description('trusted issuer keys: pin the root, import signed bundles and status lists, show status');
+  const trust = program
+    .command('trust')
+    .description('trusted issuer keys: pin the root, import signed bundles and status lists, show status');
 
   trust
     .command('init')
@@ -57,7 +64,10 @@ export function register(program: Command): void {
     .action(
       action(async (opts: { root: string; force?: boolean; store?: string }) => {
         const dir = storeDir(opts);
-        const root = await initStore(dir, readJson(opts.root, MAX_ROOT_FILE_BYTES, 'root key'), { force: opts.force === true, where: `root key ${opts.root}` });
+        const root = await initStore(dir, readJson(opts.root, MAX_ROOT_FILE_BYTES, 'root key'), {
+          force: opts.force === true,
+          where: `root key ${opts.root}`,
+        });
         process.stdout.write(`pinned root ${root.alg} ${root.thumbprint} in ${dir}\n`);
       }),
     );
@@ -89,7 +99,10 @@ export function register(program: Command): void {
     .command('build')
     .description('issuer side: sign the issuer keys into a trust bundle with the root private key')
     .requiredOption('--root <file>', 'the root PRIVATE key (root.private.jwk)')
-    .requiredOption('--keys <file>', 'issuer public keys: a JWKS ({"keys": [...]}) or one public JWK; each may carry notBefore / notAfter (NumericDate) and purposes')
+    .requiredOption(
+      '--keys <file>',
+      'issuer public keys: a JWKS ({"keys": [...]}) or one public JWK; each may carry notBefore / notAfter (NumericDate) and purposes',
+    )
     .requiredOption('--seq <n>', 'sequence number, higher than every bundle before it')
     .option('--expires-days <n>', 'suggested expiry of the bundle, in days from now')
     .requiredOption('--out <file>', 'where to write the one-line bundle (.jws)')
@@ -107,7 +120,7 @@ export function register(program: Command): void {
           iat,
           ...(exp !== undefined ? { exp } : {}),
         });
-        writeFileAtomic(opts.out, text + '\n');
+        writeFileAtomic(opts.out, `${text}\n`);
         process.stdout.write(`wrote trust bundle seq ${seq} (${text.length} bytes) to ${opts.out}\n`);
       }),
     );
@@ -122,7 +135,11 @@ function ago(seconds: number): string {
 export function humanStatus(summary: TrustSummary): string {
   const s = safeDeep(summary); // kids, URIs and problems come from files
   const out: string[] = [`store:      ${s.store}`];
-  out.push(s.root ? `root:       ${s.root.alg} ${s.root.thumbprint} (pinned)` : 'root:       none pinned — run `proofdesk trust init --root ROOT.public.jwk`');
+  out.push(
+    s.root
+      ? `root:       ${s.root.alg} ${s.root.thumbprint} (pinned)`
+      : 'root:       none pinned — run `proofdesk trust init --root ROOT.public.jwk`',
+  );
   if (s.active) {
     const a = s.active;
     const exp = a.expiresAt === null ? 'no suggested expiry' : `${a.expired ? 'EXPIRED' : 'expires'} ${isoOf(a.expiresAt)}`;
@@ -131,7 +148,9 @@ export function humanStatus(summary: TrustSummary): string {
     for (const k of a.keys) {
       const from = k.notBefore === null ? '(open)' : isoOf(k.notBefore);
       const to = k.notAfter === null ? '(open)' : isoOf(k.notAfter);
-      out.push(`  ${k.kid ?? k.thumbprint}  ${k.alg}  window ${from} → ${to}  purposes ${k.purposes?.join(',') ?? 'any'}  status lists ${k.statusLists?.join(' ') ?? '(its own codes only)'}`);
+      out.push(
+        `  ${k.kid ?? k.thumbprint}  ${k.alg}  window ${from} → ${to}  purposes ${k.purposes?.join(',') ?? 'any'}  status lists ${k.statusLists?.join(' ') ?? '(its own codes only)'}`,
+      );
     }
   } else {
     out.push('bundle:     none active — `proofdesk verify` needs --keys until a bundle is imported');
@@ -142,19 +161,31 @@ export function humanStatus(summary: TrustSummary): string {
     out.push(`revocation: on, ${r.lists.length} list(s), stale after ${Math.round(r.maxAgeSeconds / 86400)} days`);
     for (const l of r.lists) {
       const flags = [
-        l.expired ? ` EXPIRED at ${isoOf(l.expiresAt!)} — STALE: would-be VALID codes are CHECK MANUALLY` : l.stale ? ` STALE (older than ${Math.round(r.maxAgeSeconds / 86400)} days): would-be VALID codes are CHECK MANUALLY` : '',
+        l.expired
+          ? ` EXPIRED at ${isoOf(l.expiresAt!)} — STALE: would-be VALID codes are CHECK MANUALLY`
+          : l.stale
+            ? ` STALE (older than ${Math.round(r.maxAgeSeconds / 86400)} days): would-be VALID codes are CHECK MANUALLY`
+            : '',
         l.refreshDue ? ` refresh due (the issuer's ttl of ${ago(l.ttl!).replace(' ago', '')} has passed)` : '',
         l.fromFuture ? ' FROM THE FUTURE (issued after this clock): check the clock' : '',
       ].join('');
-      out.push(`  ${l.uri}  issued ${isoOf(l.issuedAt)} (${ago(l.ageSeconds)})${flags}  ${l.entries.toLocaleString('en-GB')} entries, ${l.revoked} revoked, ${l.suspended} suspended  [${l.format}, key ${l.signer}]`);
+      out.push(
+        `  ${l.uri}  issued ${isoOf(l.issuedAt)} (${ago(l.ageSeconds)})${flags}  ${l.entries.toLocaleString('en-GB')} entries, ${l.revoked} revoked, ${l.suspended} suspended  [${l.format}, key ${l.signer}]`,
+      );
     }
   }
-  for (const uri of r.unavailable) out.push(`  ${uri}  UNAVAILABLE: accepted before, but no usable copy is in the store — its codes are CHECK MANUALLY until a current list is imported`);
+  for (const uri of r.unavailable)
+    out.push(
+      `  ${uri}  UNAVAILABLE: accepted before, but no usable copy is in the store — its codes are CHECK MANUALLY until a current list is imported`,
+    );
   const c = s.clock;
   if (c.floor === null) out.push('clock:      not checked (no bundle accepted yet)');
-  else if (c.suspect) out.push(`clock:      SUSPECT — this clock (${isoOf(c.now)}) is ${ago(c.behindSeconds).replace(' ago', '')} behind the newest bundle or status list (${isoOf(c.floor)}): verdicts are CHECK MANUALLY until it is fixed`);
+  else if (c.suspect)
+    out.push(
+      `clock:      SUSPECT — this clock (${isoOf(c.now)}) is ${ago(c.behindSeconds).replace(' ago', '')} behind the newest bundle or status list (${isoOf(c.floor)}): verdicts are CHECK MANUALLY until it is fixed`,
+    );
   else out.push(`clock:      ok (not before the newest bundle or status list, ${isoOf(c.floor)})`);
   for (const p of s.rollbacks) out.push(`ROLLBACK:   ${p} — verify and the kiosk refuse this store until it is fixed`);
   for (const p of s.problems) out.push(`problem:    ${p}`);
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }

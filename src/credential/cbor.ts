@@ -16,17 +16,7 @@ export class CborTag {
   ) {}
 }
 
-export type CborValue =
-  | number
-  | bigint
-  | string
-  | boolean
-  | null
-  | undefined
-  | Uint8Array
-  | CborValue[]
-  | CborMap
-  | CborTag;
+export type CborValue = number | bigint | string | boolean | null | undefined | Uint8Array | CborValue[] | CborMap | CborTag;
 export type CborMap = Map<CborValue, CborValue>;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -212,7 +202,10 @@ function keyIdentity(key: CborValue, raw: Uint8Array): string {
 /** Decodes exactly one CBOR item filling all of `bytes`. Throws CredentialError (CBOR_INVALID / PAYLOAD_TOO_LARGE). */
 export function decodeCbor(bytes: Uint8Array, limits?: CborLimits): CborValue {
   // A plain Uint8Array view (not a Buffer): its subarrays are cheaper to make, and byte strings come out uniform.
-  const reader = new Reader(bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), limits?.maxStringBytes);
+  const reader = new Reader(
+    bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+    limits?.maxStringBytes,
+  );
   const value = reader.item(0);
   if (reader.pos !== bytes.length) invalid(`${bytes.length - reader.pos} bytes after the CBOR item`);
   return value;
@@ -240,9 +233,20 @@ class Writer {
       b[this.len++] = m | 27;
       for (let shift = 56n; shift >= 0n; shift -= 8n) b[this.len++] = Number((big >> shift) & 0xffn);
     } else if (n < 24) b[this.len++] = m | n;
-    else if (n < 0x100) { b[this.len++] = m | 24; b[this.len++] = n; }
-    else if (n < 0x10000) { b[this.len++] = m | 25; b[this.len++] = n >> 8; b[this.len++] = n & 0xff; }
-    else { b[this.len++] = m | 26; b[this.len++] = n >>> 24; b[this.len++] = (n >> 16) & 0xff; b[this.len++] = (n >> 8) & 0xff; b[this.len++] = n & 0xff; }
+    else if (n < 0x100) {
+      b[this.len++] = m | 24;
+      b[this.len++] = n;
+    } else if (n < 0x10000) {
+      b[this.len++] = m | 25;
+      b[this.len++] = n >> 8;
+      b[this.len++] = n & 0xff;
+    } else {
+      b[this.len++] = m | 26;
+      b[this.len++] = n >>> 24;
+      b[this.len++] = (n >> 16) & 0xff;
+      b[this.len++] = (n >> 8) & 0xff;
+      b[this.len++] = n & 0xff;
+    }
   }
   bytes(major: number, data: Uint8Array): void {
     this.head(major, data.length);
@@ -262,7 +266,10 @@ function write(w: Writer, v: CborValue | Record<string, unknown>): void {
     return;
   }
   if (typeof v === 'bigint') {
-    if (v >= 0n) { if (v > 0xffffffffffffffffn) throw new RangeError('integer too large for CBOR'); return w.head(0, v); }
+    if (v >= 0n) {
+      if (v > 0xffffffffffffffffn) throw new RangeError('integer too large for CBOR');
+      return w.head(0, v);
+    }
     if (-1n - v > 0xffffffffffffffffn) throw new RangeError('integer too large for CBOR');
     return w.head(1, -1n - v);
   }
@@ -280,7 +287,10 @@ function write(w: Writer, v: CborValue | Record<string, unknown>): void {
   }
   if (v instanceof Map) {
     w.head(5, v.size);
-    for (const [key, value] of v) { write(w, key); write(w, value); }
+    for (const [key, value] of v) {
+      write(w, key);
+      write(w, value);
+    }
     return;
   }
   if (v instanceof CborTag) {
@@ -290,7 +300,10 @@ function write(w: Writer, v: CborValue | Record<string, unknown>): void {
   // A plain object: text keys (used by the status-list claim, whose keys are text).
   const entries = Object.entries(v).filter(([, value]) => value !== undefined);
   w.head(5, entries.length);
-  for (const [key, value] of entries) { write(w, key); write(w, value as CborValue); }
+  for (const [key, value] of entries) {
+    write(w, key);
+    write(w, value as CborValue);
+  }
 }
 
 /** Encodes with shortest-form heads and definite lengths, keeping map insertion order. */

@@ -11,9 +11,22 @@ import type { Biometric, Identity } from './types.js';
 type Kind = 'text' | 'uint' | 'bytes' | 'any';
 type ScalarField = Exclude<keyof Identity, 'unknown' | BiometricField>;
 export type BiometricField =
-  | 'rightThumb' | 'rightPointerFinger' | 'rightMiddleFinger' | 'rightRingFinger' | 'rightLittleFinger'
-  | 'leftThumb' | 'leftPointerFinger' | 'leftMiddleFinger' | 'leftRingFinger' | 'leftLittleFinger'
-  | 'rightIris' | 'leftIris' | 'face' | 'rightPalm' | 'leftPalm' | 'voice';
+  | 'rightThumb'
+  | 'rightPointerFinger'
+  | 'rightMiddleFinger'
+  | 'rightRingFinger'
+  | 'rightLittleFinger'
+  | 'leftThumb'
+  | 'leftPointerFinger'
+  | 'leftMiddleFinger'
+  | 'leftRingFinger'
+  | 'leftLittleFinger'
+  | 'rightIris'
+  | 'leftIris'
+  | 'face'
+  | 'rightPalm'
+  | 'leftPalm'
+  | 'voice';
 
 /** Claim 169 keys 1–23: name and CBOR type. */
 export const IDENTITY_FIELDS: ReadonlyArray<readonly [number, ScalarField, Kind]> = [
@@ -91,7 +104,8 @@ export function decodeIdentity(value: CborValue): Identity {
       out[biometric] = decodeBiometrics(biometric, v);
       continue;
     }
-    (identity.unknown ??= {})[String(key)] = v;
+    identity.unknown ??= {};
+    identity.unknown[String(key)] = v;
   }
   return identity;
 }

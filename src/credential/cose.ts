@@ -75,7 +75,12 @@ export function parseSign1(bytes: Uint8Array, limits?: CborLimits): CoseSign1 {
     if (protectedHeader.has(label)) notSign1(`header label ${String(label)} in both buckets`);
   }
   if (protectedHeader.has(HEADER_CRIT) || unprotectedHeader.has(HEADER_CRIT)) notSign1('critical header parameters are not supported');
-  if (protectedHeader.has(HEADER_IV) || unprotectedHeader.has(HEADER_IV) || protectedHeader.has(HEADER_PARTIAL_IV) || unprotectedHeader.has(HEADER_PARTIAL_IV)) {
+  if (
+    protectedHeader.has(HEADER_IV) ||
+    unprotectedHeader.has(HEADER_IV) ||
+    protectedHeader.has(HEADER_PARTIAL_IV) ||
+    unprotectedHeader.has(HEADER_PARTIAL_IV)
+  ) {
     // An IV belongs to encryption; a signed credential carrying one is malformed or mislabelled.
     notSign1('IV header in a signature structure');
   }
@@ -117,9 +122,20 @@ export function sigStructure(protectedBytes: Uint8Array, payload: Uint8Array, sc
 
 function bstrHead(out: Uint8Array, o: number, n: number): number {
   if (n < 24) out[o++] = 0x40 | n;
-  else if (n < 0x100) { out[o++] = 0x58; out[o++] = n; }
-  else if (n < 0x10000) { out[o++] = 0x59; out[o++] = n >> 8; out[o++] = n & 0xff; }
-  else { out[o++] = 0x5a; out[o++] = n >>> 24; out[o++] = (n >> 16) & 0xff; out[o++] = (n >> 8) & 0xff; out[o++] = n & 0xff; }
+  else if (n < 0x100) {
+    out[o++] = 0x58;
+    out[o++] = n;
+  } else if (n < 0x10000) {
+    out[o++] = 0x59;
+    out[o++] = n >> 8;
+    out[o++] = n & 0xff;
+  } else {
+    out[o++] = 0x5a;
+    out[o++] = n >>> 24;
+    out[o++] = (n >> 16) & 0xff;
+    out[o++] = (n >> 8) & 0xff;
+    out[o++] = n & 0xff;
+  }
   return o;
 }
 

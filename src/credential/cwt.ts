@@ -38,7 +38,11 @@ export function readCwtMeta(map: CborMap): CwtMeta {
   const sub = map.get(CLAIM_SUB);
   if (iss !== undefined) cwt.iss = typeof iss === 'string' ? iss : bad('iss is not text');
   if (sub !== undefined) cwt.sub = typeof sub === 'string' ? sub : bad('sub is not text');
-  for (const [key, name] of [[CLAIM_EXP, 'exp'], [CLAIM_NBF, 'nbf'], [CLAIM_IAT, 'iat']] as const) {
+  for (const [key, name] of [
+    [CLAIM_EXP, 'exp'],
+    [CLAIM_NBF, 'nbf'],
+    [CLAIM_IAT, 'iat'],
+  ] as const) {
     const v = map.get(key);
     if (v === undefined) continue;
     if (typeof v !== 'number' || !Number.isFinite(v)) bad(`${name} is not a NumericDate`);

@@ -26,5 +26,6 @@ function checkSigner({ key, alg }: CredentialSigner): void {
   const type = key.asymmetricKeyType;
   const curve = key.asymmetricKeyDetails?.namedCurve;
   if (alg === 'EdDSA' && type !== 'ed25519') throw new TypeError(`EdDSA needs an Ed25519 key, not ${type}`);
-  if (alg === 'ES256' && !(type === 'ec' && curve === 'prime256v1')) throw new TypeError(`ES256 needs a P-256 key, not ${type} ${curve ?? ''}`.trim());
+  if (alg === 'ES256' && !(type === 'ec' && curve === 'prime256v1'))
+    throw new TypeError(`ES256 needs a P-256 key, not ${type} ${curve ?? ''}`.trim());
 }

@@ -14,7 +14,19 @@ export const STATUS_LIST_CLAIM_KEY = 65535;
 /** Keys from here up inside the status claim are optional extensions, ignored by this version. */
 const FIRST_EXTENSION_KEY = 100;
 
-const K = { scheme: 1, statusType: 2, validFrom: 3, validUntil: 4, work: 5, workCondition: 6, rent: 7, publicFunds: 8, purpose: 9, holderRef: 10, document: 11 } as const;
+const K = {
+  scheme: 1,
+  statusType: 2,
+  validFrom: 3,
+  validUntil: 4,
+  work: 5,
+  workCondition: 6,
+  rent: 7,
+  publicFunds: 8,
+  purpose: 9,
+  holderRef: 10,
+  document: 11,
+} as const;
 const KNOWN_KEYS = new Set<CborValue>(Object.values(K));
 
 const SCHEMES: readonly Scheme[] = ['EUSS', 'points-based', 'family', 'protection', 'BNO', 'other']; // codes 1..6
@@ -46,7 +58,8 @@ export function daysToIso(days: number): string {
 export function isoToDays(iso: string): number {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
   const ms = match ? Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])) : NaN;
-  if (!match || Number.isNaN(ms) || daysToIso(ms / DAY_MS) !== iso || ms < 0) throw new RangeError(`not an ISO date on or after 1970-01-01: ${iso}`);
+  if (!match || Number.isNaN(ms) || daysToIso(ms / DAY_MS) !== iso || ms < 0)
+    throw new RangeError(`not an ISO date on or after 1970-01-01: ${iso}`);
   return ms / DAY_MS;
 }
 
@@ -91,7 +104,10 @@ export function decodeStatus(value: CborValue): StatusClaim {
     work = { kind: workKind };
   }
   // Built in wire-key order so JSON output reads naturally.
-  const status = { scheme: code(SCHEMES, need(K.scheme, 'scheme'), 'scheme'), statusType: code(STATUS_TYPES, need(K.statusType, 'statusType'), 'status type') } as StatusClaim;
+  const status = {
+    scheme: code(SCHEMES, need(K.scheme, 'scheme'), 'scheme'),
+    statusType: code(STATUS_TYPES, need(K.statusType, 'statusType'), 'status type'),
+  } as StatusClaim;
   if (value.has(K.validFrom)) status.validFrom = day(value.get(K.validFrom), 'validFrom');
   if (value.has(K.validUntil)) status.validUntil = day(value.get(K.validUntil), 'validUntil');
   status.work = work;
@@ -124,7 +140,14 @@ export function encodeStatus(status: StatusClaim): CborMap {
   map.set(K.publicFunds, status.publicFunds);
   map.set(K.purpose, index(PURPOSES, status.purpose, 'purpose'));
   if (status.holderRef !== undefined) map.set(K.holderRef, status.holderRef);
-  if (status.document !== undefined) map.set(K.document, new Map<CborValue, CborValue>([[1, status.document.type], [2, status.document.reference]]));
+  if (status.document !== undefined)
+    map.set(
+      K.document,
+      new Map<CborValue, CborValue>([
+        [1, status.document.type],
+        [2, status.document.reference],
+      ]),
+    );
   return map;
 }
 
@@ -136,11 +159,20 @@ export function decodeStatusList(value: CborValue): StatusListRef | null {
   if (!(list instanceof Map)) throw new CredentialError('CLAIMS_INVALID', 'status_list is not a map');
   const idx = list.get('idx');
   const uri = list.get('uri');
-  if (typeof idx !== 'number' || !Number.isSafeInteger(idx) || idx < 0) throw new CredentialError('CLAIMS_INVALID', 'status_list idx is not an unsigned integer');
+  if (typeof idx !== 'number' || !Number.isSafeInteger(idx) || idx < 0)
+    throw new CredentialError('CLAIMS_INVALID', 'status_list idx is not an unsigned integer');
   if (typeof uri !== 'string' || uri.length === 0) throw new CredentialError('CLAIMS_INVALID', 'status_list uri is not text');
   return { idx, uri };
 }
 
 export function encodeStatusList(ref: StatusListRef): CborMap {
-  return new Map<CborValue, CborValue>([['status_list', new Map<CborValue, CborValue>([['idx', ref.idx], ['uri', ref.uri]])]]);
+  return new Map<CborValue, CborValue>([
+    [
+      'status_list',
+      new Map<CborValue, CborValue>([
+        ['idx', ref.idx],
+        ['uri', ref.uri],
+      ]),
+    ],
+  ]);
 }

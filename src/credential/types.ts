@@ -69,10 +69,7 @@ export type CodePurpose = 'work' | 'rent' | 'other' | 'all';
 /** What a desk checks. `housing` = local-authority eligibility; accepts `other` codes. */
 export type DeskPurpose = 'work' | 'rent' | 'housing' | 'other';
 
-export type WorkRight =
-  | { kind: 'unrestricted' }
-  | { kind: 'restricted'; condition: string }
-  | { kind: 'none' };
+export type WorkRight = { kind: 'unrestricted' } | { kind: 'restricted'; condition: string } | { kind: 'none' };
 
 /** Our status claim (CWT private claim key STATUS_CLAIM_KEY). Dates are ISO `YYYY-MM-DD`. */
 export interface StatusClaim {

@@ -62,17 +62,22 @@ const SCHEME: Record<Scheme, string> = {
 /** The status in words (what the code states, not a verdict). */
 function statusInWords(s: StatusClaim): string {
   switch (s.statusType) {
-    case 'indefinite': return s.scheme === 'EUSS' ? 'Settled status (EU Settlement Scheme)' : `Indefinite leave (${SCHEME[s.scheme]})`;
-    case 'limited': return s.scheme === 'EUSS' ? 'Pre-settled status (EU Settlement Scheme)' : `Limited leave (${SCHEME[s.scheme]})`;
-    case 'pending': return 'Application pending (certificate of application)';
-    case 'protection': return 'Refugee status or humanitarian protection';
+    case 'indefinite':
+      return s.scheme === 'EUSS' ? 'Settled status (EU Settlement Scheme)' : `Indefinite leave (${SCHEME[s.scheme]})`;
+    case 'limited':
+      return s.scheme === 'EUSS' ? 'Pre-settled status (EU Settlement Scheme)' : `Limited leave (${SCHEME[s.scheme]})`;
+    case 'pending':
+      return 'Application pending (certificate of application)';
+    case 'protection':
+      return 'Refugee status or humanitarian protection';
   }
 }
 
 /** The rights the status states, short enough for one or two card lines. */
 function rightsInWords(s: StatusClaim): string {
   if (s.statusType === 'pending') return 'Work and rent: temporary while the application is pending';
-  const work = s.work.kind === 'unrestricted' ? 'Work: yes' : s.work.kind === 'restricted' ? `Work: restricted (${s.work.condition})` : 'Work: no';
+  const work =
+    s.work.kind === 'unrestricted' ? 'Work: yes' : s.work.kind === 'restricted' ? `Work: restricted (${s.work.condition})` : 'Work: no';
   return `${work} · Rent: ${s.rent ? 'yes' : 'no'} · Public funds: ${s.publicFunds ? 'yes' : 'no'}`;
 }
 
@@ -99,7 +104,7 @@ const EN: CardWords = {
     title: 'How to check this card',
     lines: [
       'Scan the QR code on the front at a proofdesk desk, or photograph it and run: proofdesk verify --image PHOTO.jpg',
-      'The printed words prove nothing on their own. Only the scanned code, checked against the issuer\'s key, does.',
+      "The printed words prove nothing on their own. Only the scanned code, checked against the issuer's key, does.",
       'An offline check is supporting evidence only. A right-to-work or right-to-rent statutory excuse still needs a share-code check with the Home Office online service.',
     ],
   },
@@ -111,7 +116,7 @@ const EN: CardWords = {
     scaleLabel: 'This line should measure 5 cm',
     cutHint: 'Cut along the outer marks, fold on the dashed line, and keep the card flat (a wallet or a plastic sleeve).',
     fold: 'fold',
-    largeCodeCaption: 'The same code, larger: scan this one if the card\'s code will not read.',
+    largeCodeCaption: "The same code, larger: scan this one if the card's code will not read.",
     factsHeading: 'What the code says',
     name: 'Name',
     status: 'Status',
@@ -127,7 +132,8 @@ const EN: CardWords = {
         : 'If you lose the card, or your status changes, tell the issuer and ask for a new card. This card cannot be cancelled before it expires.',
       'Keep using your share code too: employers and landlords must use the Home Office online service for a statutory excuse.',
     ],
-    worth: 'Supporting evidence only: an offline QR check is not a statutory excuse. For right to work or right to rent, use the Home Office online service.',
+    worth:
+      'Supporting evidence only: an offline QR check is not a statutory excuse. For right to work or right to rent, use the Home Office online service.',
   },
 };
 

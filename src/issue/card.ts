@@ -22,8 +22,6 @@ const MM = 72 / 25.4;
 /** ISO/IEC 7810 ID-1, in mm. */
 export const ID1 = { width: 85.6, height: 53.98 } as const;
 export const A4_MM = { width: 210, height: 297 } as const;
-/** A QR symbol's quiet zone, in modules (ISO/IEC 18004). */
-const QUIET_MODULES = 4;
 
 /**
  * The card's QR: symbol side in mm (without the quiet zone) and error correction. Chosen with bench/print.mjs
@@ -97,7 +95,12 @@ export function cardGeometry(cardQrMm = CARD_QR_MM): CardGeometry {
   const front = { x: stripX, y: stripY, width: ID1.width, height: ID1.height };
   const back = { ...front, x: stripX + ID1.width };
   const band = BAND_MM;
-  const cardQr = { x: front.x + ID1.width - 2.6 - cardQrMm, y: front.y + band + (ID1.height - band - cardQrMm) / 2, width: cardQrMm, height: cardQrMm };
+  const cardQr = {
+    x: front.x + ID1.width - 2.6 - cardQrMm,
+    y: front.y + band + (ID1.height - band - cardQrMm) / 2,
+    width: cardQrMm,
+    height: cardQrMm,
+  };
   const pageQr = { x: 20, y: 128, width: PAGE_QR_MM, height: PAGE_QR_MM };
   return { page: { ...A4_MM }, front, back, cardQr, pageQr };
 }
@@ -128,15 +131,19 @@ interface CardFacts {
   made: string;
 }
 
-
 function factsOf(text: string, words: CardWords, demo: boolean): CardFacts {
   const d = inspect(text);
-  if (!d.decoded || !d.identity) throw new IssueError('OUTPUT_FAILED', `cannot make a card: the code does not decode (${d.reason ?? 'no identity'})`);
+  if (!d.decoded || !d.identity)
+    throw new IssueError('OUTPUT_FAILED', `cannot make a card: the code does not decode (${d.reason ?? 'no identity'})`);
   if (d.cwt?.exp === undefined) throw new IssueError('OUTPUT_FAILED', 'cannot make a card: the code has no expiry (exp)');
-  const issuer = demo ? words.demoIssuer : d.cwt.iss ?? words.keyIssuer(d.kid ?? 'without a kid');
+  const issuer = demo ? words.demoIssuer : (d.cwt.iss ?? words.keyIssuer(d.kid ?? 'without a kid'));
   const photo = d.identity.photo && d.identity.photo.length > 0 ? d.identity.photo : (d.identity.face?.[0]?.data ?? null);
   return {
-    identity: d.identity, status: d.status, issuer, revocable: d.statusList !== null, photo,
+    identity: d.identity,
+    status: d.status,
+    issuer,
+    revocable: d.statusList !== null,
+    photo,
     codeExpires: londonDate(d.cwt.exp - 1),
     made: londonDate(d.cwt.iat ?? d.cwt.nbf ?? d.cwt.exp),
   };
@@ -156,7 +163,10 @@ function checkPrintable(fonts: Fonts, text: string, field: string): string {
   const nfc = text.normalize('NFC');
   for (const ch of nfc) {
     if (!fonts.printable.has(ch.codePointAt(0)!)) {
-      throw new IssueError('CARD_UNPRINTABLE', `cannot make a card: the holder's ${field} has characters the card font (Noto Sans: Latin, Greek, Cyrillic) cannot print`);
+      throw new IssueError(
+        'CARD_UNPRINTABLE',
+        `cannot make a card: the holder's ${field} has characters the card font (Noto Sans: Latin, Greek, Cyrillic) cannot print`,
+      );
     }
   }
   return nfc;
@@ -179,7 +189,14 @@ function wrap(text: string, font: PDFFont, size: number, width: number): string[
 }
 
 /** Largest size from `max` down to `min` (0.25 pt steps) at which `text` wraps into `maxLines`; else `min`. */
-function fitLines(text: string, font: PDFFont, max: number, min: number, width: number, maxLines: number): { size: number; lines: string[] } {
+function fitLines(
+  text: string,
+  font: PDFFont,
+  max: number,
+  min: number,
+  width: number,
+  maxLines: number,
+): { size: number; lines: string[] } {
   for (let size = max; size >= min; size -= 0.25) {
     const lines = wrap(text, font, size, width);
     if (lines.length <= maxLines && lines.every((l) => font.widthOfTextAtSize(l, size) <= width)) return { size, lines };
@@ -194,7 +211,13 @@ class Sheet {
   ) {}
 
   /** Text with its top at `yTop` mm from the page top; returns the mm below its last line. */
-  text(lines: string | string[], xMm: number, yTopMm: number, size: number, opts: { bold?: boolean; color?: RGB; leading?: number; maxWidthMm?: number } = {}): number {
+  text(
+    lines: string | string[],
+    xMm: number,
+    yTopMm: number,
+    size: number,
+    opts: { bold?: boolean; color?: RGB; leading?: number; maxWidthMm?: number } = {},
+  ): number {
     const font = opts.bold ? this.fonts.bold : this.fonts.regular;
     const list = typeof lines === 'string' ? (opts.maxWidthMm ? wrap(lines, font, size, opts.maxWidthMm * MM) : [lines]) : lines;
     const leading = (opts.leading ?? 1.25) * size;
@@ -206,14 +229,23 @@ class Sheet {
   }
 
   rect(b: Box, color: RGB): void {
-    this.page.drawRectangle({ x: b.x * MM, y: this.page.getHeight() - (b.y + b.height) * MM, width: b.width * MM, height: b.height * MM, color });
+    this.page.drawRectangle({
+      x: b.x * MM,
+      y: this.page.getHeight() - (b.y + b.height) * MM,
+      width: b.width * MM,
+      height: b.height * MM,
+      color,
+    });
   }
 
   line(x1: number, y1: number, x2: number, y2: number, opts: { width?: number; dash?: number[]; color?: RGB } = {}): void {
     const h = this.page.getHeight();
     this.page.drawLine({
-      start: { x: x1 * MM, y: h - y1 * MM }, end: { x: x2 * MM, y: h - y2 * MM },
-      thickness: opts.width ?? 0.5, color: opts.color ?? INK, ...(opts.dash ? { dashArray: opts.dash } : {}),
+      start: { x: x1 * MM, y: h - y1 * MM },
+      end: { x: x2 * MM, y: h - y2 * MM },
+      thickness: opts.width ?? 0.5,
+      color: opts.color ?? INK,
+      ...(opts.dash ? { dashArray: opts.dash } : {}),
     });
   }
 
@@ -225,7 +257,10 @@ class Sheet {
     for (let r = 0; r < n; r++) {
       let c = 0;
       while (c < n) {
-        if (!qr.modules.get(r, c)) { c++; continue; }
+        if (!qr.modules.get(r, c)) {
+          c++;
+          continue;
+        }
         const start = c;
         while (c < n && qr.modules.get(r, c)) c++;
         path += `M${start} ${r}h${c - start}v1h${start - c}z`;
@@ -244,7 +279,11 @@ class Sheet {
 async function photoImage(doc: PDFDocument, photo: Uint8Array | null): Promise<PDFImage | null> {
   if (!photo) return null;
   try {
-    const jpeg = await sharp(photo, { limitInputPixels: 4096 * 4096, failOn: 'error' }).resize(240, 300, { fit: 'cover', kernel: 'lanczos3' }).flatten({ background: '#ffffff' }).jpeg({ quality: 92 }).toBuffer();
+    const jpeg = await sharp(photo, { limitInputPixels: 4096 * 4096, failOn: 'error' })
+      .resize(240, 300, { fit: 'cover', kernel: 'lanczos3' })
+      .flatten({ background: '#ffffff' })
+      .jpeg({ quality: 92 })
+      .toBuffer();
     return await doc.embedJpg(jpeg);
   } catch {
     return null; // e.g. JPEG 2000: no decoder here; the card says "no photo shown"
@@ -255,7 +294,12 @@ async function photoImage(doc: PDFDocument, photo: Uint8Array | null): Promise<P
 function cutMarks(s: Sheet, b: Box, foldX: number): void {
   const gap = 2;
   const len = 6;
-  const corners: Array<[number, number, number, number]> = [[b.x, b.y, -1, -1], [b.x + b.width, b.y, 1, -1], [b.x, b.y + b.height, -1, 1], [b.x + b.width, b.y + b.height, 1, 1]];
+  const corners: Array<[number, number, number, number]> = [
+    [b.x, b.y, -1, -1],
+    [b.x + b.width, b.y, 1, -1],
+    [b.x, b.y + b.height, -1, 1],
+    [b.x + b.width, b.y + b.height, 1, 1],
+  ];
   for (const [x, y, dx, dy] of corners) {
     s.line(x + dx * gap, y, x + dx * (gap + len), y, { width: 0.4 });
     s.line(x, y + dy * gap, x, y + dy * (gap + len), { width: 0.4 });
@@ -266,7 +310,13 @@ function cutMarks(s: Sheet, b: Box, foldX: number): void {
 
 function demoWatermark(s: Sheet, words: CardWords, xMm: number, yMm: number, size: number): void {
   s.page.drawText(words.demoWatermark, {
-    x: xMm * MM, y: s.page.getHeight() - yMm * MM, size, font: s.fonts.bold, color: DEMO_RED, opacity: 0.13, rotate: degrees(24),
+    x: xMm * MM,
+    y: s.page.getHeight() - yMm * MM,
+    size,
+    font: s.fonts.bold,
+    color: DEMO_RED,
+    opacity: 0.13,
+    rotate: degrees(24),
   });
 }
 
@@ -280,18 +330,38 @@ function band(s: Sheet, side: Box, title: string, demo: boolean, words: CardWord
   }
 }
 
-function drawFront(s: Sheet, g: CardGeometry, f: CardFacts, code: string, ecc: EccLevel, photo: PDFImage | null, words: CardWords, demo: boolean): void {
+function drawFront(
+  s: Sheet,
+  g: CardGeometry,
+  f: CardFacts,
+  code: string,
+  ecc: EccLevel,
+  photo: PDFImage | null,
+  words: CardWords,
+  demo: boolean,
+): void {
   const c = g.front;
   band(s, c, words.title, demo, words);
   const left = c.x + 3;
   const textRight = g.cardQr.x - 2;
-  const name = checkPrintable(s.fonts, f.identity.fullName ?? [f.identity.firstName, f.identity.lastName].filter(Boolean).join(' '), 'fullName');
+  const name = checkPrintable(
+    s.fonts,
+    f.identity.fullName ?? [f.identity.firstName, f.identity.lastName].filter(Boolean).join(' '),
+    'fullName',
+  );
   const fitted = fitLines(name, s.fonts.bold, 10.5, 7, (textRight - left) * MM, 2);
   let y = s.text(fitted.lines, left, c.y + BAND_MM + 1.6, fitted.size, { bold: true, leading: 1.12 });
   const photoBox = { x: left, y: y + 0.8, width: 15, height: 18.75 };
   if (photo) s.image(photo, photoBox);
   else {
-    s.page.drawRectangle({ x: photoBox.x * MM, y: s.page.getHeight() - (photoBox.y + photoBox.height) * MM, width: photoBox.width * MM, height: photoBox.height * MM, borderColor: GREY, borderWidth: 0.5 });
+    s.page.drawRectangle({
+      x: photoBox.x * MM,
+      y: s.page.getHeight() - (photoBox.y + photoBox.height) * MM,
+      width: photoBox.width * MM,
+      height: photoBox.height * MM,
+      borderColor: GREY,
+      borderWidth: 0.5,
+    });
     s.text(['No photo', 'in this code'], photoBox.x + 1.2, photoBox.y + 7, 5.5, { color: GREY });
   }
   const fx = photoBox.x + photoBox.width + 2;
@@ -304,7 +374,10 @@ function drawFront(s: Sheet, g: CardGeometry, f: CardFacts, code: string, ecc: E
   fy = s.text(f.status?.validUntil ? formatDay(f.status.validUntil, words, 'short') : words.noEndDate, fx, fy, 8, { bold: true }) + 0.5;
   fy = s.text(words.codeExpires, fx, fy, 5.5, { color: GREY });
   s.text(formatDay(f.codeExpires, words, 'short'), fx, fy, 8, { bold: true });
-  const dob = f.identity.dateOfBirth && /^\d{8}$/.test(f.identity.dateOfBirth) ? `${f.identity.dateOfBirth.slice(0, 4)}-${f.identity.dateOfBirth.slice(4, 6)}-${f.identity.dateOfBirth.slice(6, 8)}` : null;
+  const dob =
+    f.identity.dateOfBirth && /^\d{8}$/.test(f.identity.dateOfBirth)
+      ? `${f.identity.dateOfBirth.slice(0, 4)}-${f.identity.dateOfBirth.slice(4, 6)}-${f.identity.dateOfBirth.slice(6, 8)}`
+      : null;
   y = photoBox.y + photoBox.height + 0.9;
   if (dob) y = s.text(`${words.born} ${formatDay(dob, words, 'short')}`, left, y, 6.5);
   if (f.status) {
@@ -312,7 +385,7 @@ function drawFront(s: Sheet, g: CardGeometry, f: CardFacts, code: string, ecc: E
     s.text(rights.lines, left, y + 0.4, rights.size, { leading: 1.15 });
   }
   const foot = fitLines(`${words.issuedBy(f.issuer)} · ${words.notHomeOffice}`, s.fonts.regular, 5.5, 4.5, (textRight - left) * MM, 2);
-  s.text(foot.lines, left, c.y + c.height - 1.6 - foot.lines.length * foot.size * 1.15 / MM, foot.size, { color: GREY, leading: 1.15 });
+  s.text(foot.lines, left, c.y + c.height - 1.6 - (foot.lines.length * foot.size * 1.15) / MM, foot.size, { color: GREY, leading: 1.15 });
   if (demo) demoWatermark(s, words, c.x + 17, c.y + 50.5, 20);
   s.qr(code, ecc, g.cardQr);
 }
@@ -331,7 +404,16 @@ function drawBack(s: Sheet, g: CardGeometry, f: CardFacts, words: CardWords, dem
   if (demo) demoWatermark(s, words, c.x + 48, c.y + 50, 26);
 }
 
-function drawPage(s: Sheet, g: CardGeometry, f: CardFacts, code: string, ecc: EccLevel, photo: PDFImage | null, words: CardWords, demo: boolean): void {
+function drawPage(
+  s: Sheet,
+  g: CardGeometry,
+  f: CardFacts,
+  code: string,
+  ecc: EccLevel,
+  photo: PDFImage | null,
+  words: CardWords,
+  demo: boolean,
+): void {
   const W = g.page.width;
   const left = 15;
   let y = s.text(words.page.title, left, 14, 20, { bold: true });
@@ -381,7 +463,15 @@ function drawPage(s: Sheet, g: CardGeometry, f: CardFacts, code: string, ecc: Ec
   const worth = wrap(words.page.worth, s.fonts.bold, 10, (W - 36) * MM);
   const boxH = worth.length * 4.6 + 4;
   const boxY = Math.max(y + 2, g.page.height - 14 - boxH);
-  s.page.drawRectangle({ x: left * MM, y: s.page.getHeight() - (boxY + boxH) * MM, width: (W - 30) * MM, height: boxH * MM, borderColor: INK, borderWidth: 0.8, color: rgb(0.96, 0.96, 0.92) });
+  s.page.drawRectangle({
+    x: left * MM,
+    y: s.page.getHeight() - (boxY + boxH) * MM,
+    width: (W - 30) * MM,
+    height: boxH * MM,
+    borderColor: INK,
+    borderWidth: 0.8,
+    color: rgb(0.96, 0.96, 0.92),
+  });
   s.text(worth, left + 3, boxY + 2.2, 10, { bold: true });
 }
 

@@ -37,21 +37,23 @@ const work = z.union([
   z.strictObject({ restricted: z.string().min(1).max(120) }).transform((w) => ({ kind: 'restricted' as const, condition: w.restricted })),
 ]);
 
-const statusSchema = z.strictObject({
-  scheme: z.enum(['EUSS', 'points-based', 'family', 'protection', 'BNO', 'other']),
-  statusType: z.enum(['indefinite', 'limited', 'pending', 'protection']),
-  validFrom: isoDate.optional(),
-  /** Absent = indefinite (settled status / ILR). */
-  validUntil: isoDate.optional(),
-  work,
-  rent: z.boolean(),
-  publicFunds: z.boolean(),
-  holderRef: z.string().min(1).max(40).optional(),
-  document: z.strictObject({ type: z.string().min(1).max(40), reference: z.string().min(1).max(40) }).optional(),
-}).refine((s) => s.validFrom === undefined || s.validUntil === undefined || s.validFrom <= s.validUntil, {
-  message: 'ends before validFrom',
-  path: ['validUntil'],
-});
+const statusSchema = z
+  .strictObject({
+    scheme: z.enum(['EUSS', 'points-based', 'family', 'protection', 'BNO', 'other']),
+    statusType: z.enum(['indefinite', 'limited', 'pending', 'protection']),
+    validFrom: isoDate.optional(),
+    /** Absent = indefinite (settled status / ILR). */
+    validUntil: isoDate.optional(),
+    work,
+    rent: z.boolean(),
+    publicFunds: z.boolean(),
+    holderRef: z.string().min(1).max(40).optional(),
+    document: z.strictObject({ type: z.string().min(1).max(40), reference: z.string().min(1).max(40) }).optional(),
+  })
+  .refine((s) => s.validFrom === undefined || s.validUntil === undefined || s.validFrom <= s.validUntil, {
+    message: 'ends before validFrom',
+    path: ['validUntil'],
+  });
 
 const holderSchema = z.strictObject({
   /** Free text for people reading the file (e.g. "SYNTHETIC DEMO HOLDER"); not put in the credential. */

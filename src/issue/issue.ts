@@ -54,20 +54,32 @@ export function permissionEndSeconds(validUntil: string): number {
 }
 
 /** The code's CWT times: iat = nbf = issue time; exp = issue time + valid days, but never after the permission ends. */
-export function codeTimes(issuedAt: Date, validDays: number, validUntil: string | undefined, opts: { endOfDay?: boolean } = {}): { iat: number; nbf: number; exp: number; capped: boolean } {
-  if (!Number.isInteger(validDays) || validDays < 1 || validDays > MAX_VALID_DAYS) throw new RangeError(`valid days must be a whole number from 1 to ${MAX_VALID_DAYS}`);
+export function codeTimes(
+  issuedAt: Date,
+  validDays: number,
+  validUntil: string | undefined,
+  opts: { endOfDay?: boolean } = {},
+): { iat: number; nbf: number; exp: number; capped: boolean } {
+  if (!Number.isInteger(validDays) || validDays < 1 || validDays > MAX_VALID_DAYS)
+    throw new RangeError(`valid days must be a whole number from 1 to ${MAX_VALID_DAYS}`);
   const iat = Math.floor(issuedAt.getTime() / 1000);
   // A card prints "Code expires <day>": its exp is the end of that London day, so the printed day is the last one.
   const exp = opts.endOfDay ? permissionEndSeconds(londonDate(iat + validDays * DAY_SECONDS)) : iat + validDays * DAY_SECONDS;
   if (validUntil === undefined) return { iat, nbf: iat, exp, capped: false };
   const end = permissionEndSeconds(validUntil);
   // A code must not outlive the permission it states; for a permission already over there is nothing to issue.
-  if (end <= iat) throw new IssueError('PERMISSION_ENDED', `status.validUntil is before the issue time: the permission has ended, so no code is issued`);
+  if (end <= iat)
+    throw new IssueError('PERMISSION_ENDED', `status.validUntil is before the issue time: the permission has ended, so no code is issued`);
   return end < exp ? { iat, nbf: iat, exp: end, capped: true } : { iat, nbf: iat, exp, capped: false };
 }
 
 export function buildClaims(input: IssueInput): ClaimsToEncode {
-  const { iat, nbf, exp } = codeTimes(input.issuedAt ?? new Date(), input.validDays ?? DEFAULT_VALID_DAYS, input.holder.status?.validUntil, { endOfDay: input.endOfDay ?? false });
+  const { iat, nbf, exp } = codeTimes(
+    input.issuedAt ?? new Date(),
+    input.validDays ?? DEFAULT_VALID_DAYS,
+    input.holder.status?.validUntil,
+    { endOfDay: input.endOfDay ?? false },
+  );
   const identity: Identity = { ...input.holder.identity };
   if (input.photo) {
     identity.photo = input.photo.data;

@@ -85,7 +85,11 @@ export async function writeNewFile(path: string, text: string | Uint8Array, mode
 }
 
 /** Writes PREFIX.private.jwk (0600) and PREFIX.public.jwk (0644); returns their paths. */
-export async function writeKeyPair(prefix: string, pair: IssuerKeyPair, overwrite = false): Promise<{ privatePath: string; publicPath: string }> {
+export async function writeKeyPair(
+  prefix: string,
+  pair: IssuerKeyPair,
+  overwrite = false,
+): Promise<{ privatePath: string; publicPath: string }> {
   const privatePath = `${prefix}.private.jwk`;
   const publicPath = `${prefix}.public.jwk`;
   await writeNewFile(privatePath, `${JSON.stringify(pair.privateJwk, null, 2)}\n`, 0o600, overwrite);
@@ -95,18 +99,23 @@ export async function writeKeyPair(prefix: string, pair: IssuerKeyPair, overwrit
 
 /** A private JWK (object) → the signer `encodeCredential` takes. */
 export function signerFromJwk(value: unknown, where = 'private key'): CredentialSigner {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new IssueError('KEY_INVALID', `${where} is not a JWK object`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new IssueError('KEY_INVALID', `${where} is not a JWK object`);
   const jwk = value as Record<string, unknown>;
   if ('keys' in jwk) throw new IssueError('KEY_INVALID', `${where} is a key set; give one private JWK (PREFIX.private.jwk)`);
   if (typeof jwk.d !== 'string') throw new IssueError('KEY_INVALID', `${where} is not a private JWK (no "d"): use the *.private.jwk file`);
   if (jwk[ROLE_MEMBER] === 'root') {
-    throw new IssueError('ROOT_KEY_AS_ISSUER', `${where} is a ROOT key ("${ROLE_MEMBER}": "root"): the root only signs trust bundles; sign codes with an issuer key (proofdesk keys generate, without --root)`);
+    throw new IssueError(
+      'ROOT_KEY_AS_ISSUER',
+      `${where} is a ROOT key ("${ROLE_MEMBER}": "root"): the root only signs trust bundles; sign codes with an issuer key (proofdesk keys generate, without --root)`,
+    );
   }
   let alg: IssuerAlg;
   if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519') alg = 'EdDSA';
   else if (jwk.kty === 'EC' && jwk.crv === 'P-256') alg = 'ES256';
   else throw new IssueError('KEY_INVALID', `${where}: ${String(jwk.kty)}/${String(jwk.crv)} is not supported (OKP/Ed25519 or EC/P-256)`);
-  if (jwk.alg !== undefined && jwk.alg !== alg) throw new IssueError('KEY_INVALID', `${where}: alg "${String(jwk.alg)}" does not fit a ${String(jwk.crv)} key`);
+  if (jwk.alg !== undefined && jwk.alg !== alg)
+    throw new IssueError('KEY_INVALID', `${where}: alg "${String(jwk.alg)}" does not fit a ${String(jwk.crv)} key`);
   const kid = jwk.kid === undefined ? undefined : typeof jwk.kid === 'string' ? checkKid(jwk.kid) : undefined;
   if (jwk.kid !== undefined && kid === undefined) throw new IssueError('KEY_INVALID', `${where}: kid is not a string`);
   const material: Record<string, unknown> = { kty: jwk.kty, crv: jwk.crv, x: jwk.x, d: jwk.d };

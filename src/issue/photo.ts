@@ -70,15 +70,31 @@ export async function shrinkPhoto(input: Uint8Array, maxBytes = DEFAULT_PHOTO_BY
   let source: Buffer;
   try {
     // Decode once (EXIF orientation applied), flatten transparency, and keep the pixels for every attempt.
-    const { data, info } = await sharp(input, { failOn: 'error' }).rotate().flatten({ background: '#ffffff' }).toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
-    source = await sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } }).png({ compressionLevel: 0 }).toBuffer();
+    const { data, info } = await sharp(input, { failOn: 'error' })
+      .rotate()
+      .flatten({ background: '#ffffff' })
+      .toColourspace('srgb')
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    source = await sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } })
+      .png({ compressionLevel: 0 })
+      .toBuffer();
   } catch {
     throw new IssueError('PHOTO_UNSUPPORTED', `${what} is not an image this issuer can read (use JPEG, PNG, WebP or AVIF)`);
   }
   for (const [width, height] of SIZES) {
     const raw = sharp(source).resize(width, height, { fit: 'cover', position: sharp.strategy.attention });
     const fit = await bestFit(raw, maxBytes);
-    if (fit) return { data: new Uint8Array(fit.data), encoding: 'webp', photoFormat: PHOTO_FORMAT.webp, width, height, quality: fit.quality, codeBytes: photoCodeBytes(fit.data) };
+    if (fit)
+      return {
+        data: new Uint8Array(fit.data),
+        encoding: 'webp',
+        photoFormat: PHOTO_FORMAT.webp,
+        width,
+        height,
+        quality: fit.quality,
+        codeBytes: photoCodeBytes(fit.data),
+      };
   }
   throw new IssueError('PHOTO_TOO_LARGE', `${what} cannot be made smaller than ${maxBytes} bytes in the code at a recognisable quality`);
 }

@@ -26,7 +26,10 @@ export function qrInfo(text: string, ecc: EccLevel = DEFAULT_ECC): QrInfo {
   try {
     qr = QRCode.create(text, { errorCorrectionLevel: ecc });
   } catch {
-    throw new IssueError('CODE_TOO_LONG', `the code is ${text.length} characters: too long for a QR code at ECC ${ecc}; use a smaller --photo-bytes or a lower --ecc`);
+    throw new IssueError(
+      'CODE_TOO_LONG',
+      `the code is ${text.length} characters: too long for a QR code at ECC ${ecc}; use a smaller --photo-bytes or a lower --ecc`,
+    );
   }
   return { version: qr.version, ecc, modules: qr.modules.size };
 }
@@ -89,7 +92,10 @@ export async function writeCode(path: string, text: string, ecc: EccLevel = DEFA
   try {
     body = kind === 'txt' ? `${text}\n` : kind === 'png' ? await qrPng(text, ecc) : await qrSvg(text, ecc);
   } catch (err) {
-    throw new IssueError('OUTPUT_FAILED', `cannot make a QR code for ${path} (${err instanceof Error ? err.message.split('\n')[0] : 'error'})`);
+    throw new IssueError(
+      'OUTPUT_FAILED',
+      `cannot make a QR code for ${path} (${err instanceof Error ? err.message.split('\n')[0] : 'error'})`,
+    );
   }
   await writeNewFile(path, body, 0o644, true);
   return kind;

@@ -14,7 +14,14 @@
  * of birth, a document number or a photo.
  */
 import type { Logger } from 'pino';
-import { factsFromVerdict, nonAnswerOf, type CheckDescription, type CheckFacts, type LikenessAnswer, type NonAnswer } from '../check/index.js';
+import {
+  factsFromVerdict,
+  nonAnswerOf,
+  type CheckDescription,
+  type CheckFacts,
+  type LikenessAnswer,
+  type NonAnswer,
+} from '../check/index.js';
 import { describeCheck } from '../check/describe.js';
 import { normaliseCodeText } from '../credential/text.js';
 import type { DeskPurpose } from '../credential/types.js';
@@ -23,8 +30,15 @@ import type { DroppedScan, Scan } from '../scan/types.js';
 import type { ScreenDisplay } from '../screen/display.js';
 import { photoBytes, preparePhoto } from '../screen/photo.js';
 import {
-  idleScreen, nonAnswerScreen, resultScreen, scanAgainScreen,
-  type DeskAlert, type DeskView, type PhotoView, type ScreenContext, type ScreenState,
+  idleScreen,
+  nonAnswerScreen,
+  resultScreen,
+  scanAgainScreen,
+  type DeskAlert,
+  type DeskView,
+  type PhotoView,
+  type ScreenContext,
+  type ScreenState,
 } from '../screen/state.js';
 import type { Verdict } from '../verify/verdict.js';
 
@@ -146,15 +160,24 @@ export class Desk {
     if (this.closed) return Promise.resolve();
     if (this.queued >= (this.opts.maxQueued ?? 64)) {
       this.counters.refused++;
-      this.opts.log.warn({ event: 'scan-refused', transport: scan.transport, source: scan.source, why: 'queue-full' }, 'scan refused: too many waiting');
+      this.opts.log.warn(
+        { event: 'scan-refused', transport: scan.transport, source: scan.source, why: 'queue-full' },
+        'scan refused: too many waiting',
+      );
       return Promise.resolve();
     }
     this.queued++;
-    const run = this.queue.then(() => this.check(scan)).catch((err: unknown) => {
-      this.opts.log.error({ event: 'check-failed', err: { message: (err as Error).message, code: (err as { code?: string }).code } }, 'check failed');
-    }).finally(() => {
-      this.queued--;
-    });
+    const run = this.queue
+      .then(() => this.check(scan))
+      .catch((err: unknown) => {
+        this.opts.log.error(
+          { event: 'check-failed', err: { message: (err as Error).message, code: (err as { code?: string }).code } },
+          'check failed',
+        );
+      })
+      .finally(() => {
+        this.queued--;
+      });
     this.queue = run;
     return run;
   }
@@ -217,10 +240,16 @@ export class Desk {
     try {
       recorder.recordDetails(checkId, details);
     } catch (err) {
-      this.opts.log.error({ event: 'details-failed', checkId, err: { message: (err as Error).message, code: (err as { code?: string }).code } }, 'checker details NOT kept');
+      this.opts.log.error(
+        { event: 'details-failed', checkId, err: { message: (err as Error).message, code: (err as { code?: string }).code } },
+        'checker details NOT kept',
+      );
       return false;
     }
-    this.opts.log.info({ event: 'details', checkId, fields: Object.keys(details).filter((k) => details[k as keyof CheckDetails] !== undefined), via }, 'checker details kept');
+    this.opts.log.info(
+      { event: 'details', checkId, fields: Object.keys(details).filter((k) => details[k as keyof CheckDetails] !== undefined), via },
+      'checker details kept',
+    );
     return true;
   }
 
@@ -243,7 +272,12 @@ export class Desk {
     const verdict = this.opts.check(text, now);
     const latest = this.recent.at(-1);
     const windowMs = this.opts.duplicateWindowMs ?? DEFAULT_DEDUPE_WINDOW_MS;
-    if (verdict.credentialId !== null && latest?.credentialId === verdict.credentialId && windowMs > 0 && scan.at - latest.seenAt < windowMs) {
+    if (
+      verdict.credentialId !== null &&
+      latest?.credentialId === verdict.credentialId &&
+      windowMs > 0 &&
+      scan.at - latest.seenAt < windowMs
+    ) {
       return this.repeat(latest, scan.at); // the same credential in another text (docs/credential-format.md)
     }
     const nonAnswer = nonAnswerOf(text, verdict.reason);
@@ -253,7 +287,17 @@ export class Desk {
       const recordLeft = this.leaveScreen();
       this.show({ kind: 'non-answer', which: nonAnswer, at: new Date(now) });
       recordLeft();
-      this.opts.log.info({ event: 'not-a-check', kind: nonAnswer, reason: verdict.reason, transport: scan.transport, source: scan.source, chars: text.length }, 'scan was not a check');
+      this.opts.log.info(
+        {
+          event: 'not-a-check',
+          kind: nonAnswer,
+          reason: verdict.reason,
+          transport: scan.transport,
+          source: scan.source,
+          chars: text.length,
+        },
+        'scan was not a check',
+      );
       return;
     }
     const trusted = verdict.verifiedBy !== null;
@@ -263,11 +307,15 @@ export class Desk {
     const checkedAt = new Date(now);
     const checkId = this.opts.newCheckId(checkedAt);
     const facts = factsFromVerdict(verdict, {
-      purpose: this.opts.desk.purpose, checkedAt, likeness: 'ask', demo: this.opts.isDemoSigned?.(verdict) ?? this.opts.desk.demo,
+      purpose: this.opts.desk.purpose,
+      checkedAt,
+      likeness: 'ask',
+      demo: this.opts.isDemoSigned?.(verdict) ?? this.opts.desk.demo,
     });
     const check: ShownCheck = { text, checkId, facts, photo, credentialId: verdict.credentialId, seenAt: scan.at, repeats: 0 };
     const recordLeft = this.leaveScreen();
-    if (latest && latest.repeats > 1) this.opts.log.info({ event: 'duplicates', checkId: latest.checkId, repeats: latest.repeats }, 'repeats of a code folded');
+    if (latest && latest.repeats > 1)
+      this.opts.log.info({ event: 'duplicates', checkId: latest.checkId, repeats: latest.repeats }, 'repeats of a code folded');
     this.recent.push(check);
     if (this.recent.length > RECENT_CHECKS) this.recent.shift();
     this.counters.checks++;
@@ -276,10 +324,21 @@ export class Desk {
     recordLeft();
     const description = describeCheck(facts);
     this.record(() => this.opts.recorder?.recordCheck({ checkId, at: checkedAt, text, verdict, description }));
-    this.opts.log.info({
-      event: 'check', checkId, verdict: verdict.verdict, reason: verdict.reason, outcome: description.outcome, kid: verdict.kid,
-      transport: scan.transport, source: scan.source, chars: text.length, shownMs: Math.round(shownMs * 100) / 100,
-    }, 'check shown');
+    this.opts.log.info(
+      {
+        event: 'check',
+        checkId,
+        verdict: verdict.verdict,
+        reason: verdict.reason,
+        outcome: description.outcome,
+        kid: verdict.kid,
+        transport: scan.transport,
+        source: scan.source,
+        chars: text.length,
+        shownMs: Math.round(shownMs * 100) / 100,
+      },
+      'check shown',
+    );
   }
 
   /** A remembered check with the clerk's answer; the memory is updated so a re-shown duplicate keeps the answer. */
@@ -306,10 +365,14 @@ export class Desk {
   private screenOf(content: Content, ctx: ScreenContext): ScreenState {
     const desk = this.opts.desk;
     switch (content.kind) {
-      case 'idle': return idleScreen(desk, ctx);
-      case 'check': return resultScreen({ facts: content.check.facts, desk, checkId: content.check.checkId, photo: content.check.photo }, ctx);
-      case 'non-answer': return nonAnswerScreen(desk, content.which, content.at, ctx);
-      case 'dropped': return scanAgainScreen(desk, content.drop.reason, new Date(content.drop.at), ctx);
+      case 'idle':
+        return idleScreen(desk, ctx);
+      case 'check':
+        return resultScreen({ facts: content.check.facts, desk, checkId: content.check.checkId, photo: content.check.photo }, ctx);
+      case 'non-answer':
+        return nonAnswerScreen(desk, content.which, content.at, ctx);
+      case 'dropped':
+        return scanAgainScreen(desk, content.drop.reason, new Date(content.drop.at), ctx);
     }
   }
 
@@ -353,7 +416,10 @@ export class Desk {
       write();
     } catch (err) {
       // The verdict stays on screen; the failure is loud in the log (codes only).
-      this.opts.log.error({ event: 'record-failed', err: { message: (err as Error).message, code: (err as { code?: string }).code } }, 'check record NOT written');
+      this.opts.log.error(
+        { event: 'record-failed', err: { message: (err as Error).message, code: (err as { code?: string }).code } },
+        'check record NOT written',
+      );
     }
   }
 }

@@ -12,7 +12,14 @@ import { fstatSync, readFileSync, realpathSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
-import { defaultDemoStoreDir, defaultStoreDir as defaultRecordsDir, newCheckId, RecordStore, credentialSha256, type PersonalCopy } from '../records/index.js';
+import {
+  defaultDemoStoreDir,
+  defaultStoreDir as defaultRecordsDir,
+  newCheckId,
+  RecordStore,
+  credentialSha256,
+  type PersonalCopy,
+} from '../records/index.js';
 import { createScanner, discoverScanners, ScanHub, StdinScanner, type Scan, type DroppedScan } from '../scan/index.js';
 import type { ScannerStateEvent } from '../scan/hub.js';
 import type { ScreenDisplay } from '../screen/display.js';
@@ -20,7 +27,7 @@ import { photoBytes } from '../screen/photo.js';
 import { DEFAULT_REFERENCE_LABEL, DEFAULT_WORTH, idleScreen, type DeskAlert, type DeskView, type LikenessAnswer } from '../screen/state.js';
 import { terminalDisplay } from '../screen/terminal.js';
 import { startWebDisplay, type WebDisplay } from '../screen/web/server.js';
-import { loadKeySet, type KeySet } from '../trust/keyset.js';
+import { loadKeySet } from '../trust/keyset.js';
 import { chooseTrust, describeTrust, openTrust, trustKind, type TrustChoice, type TrustSource } from '../trust/source.js';
 import { REASON_TEXT } from '../verify/messages.js';
 import { verify } from '../verify/verify.js';
@@ -28,7 +35,16 @@ import type { Verdict } from '../verify/verdict.js';
 import { MAX_STATUS_LIST_URI } from '../records/entries.js';
 import type { KioskConfig } from './config.js';
 import type { CentralDesk } from '../central/desk.js';
-import { DEFAULT_CLEAR_AFTER_SECONDS, DEFAULT_DUPLICATE_WINDOW_MS, DEFAULT_MAX_STATUS_AGE_DAYS, DEFAULT_PORT, DEFAULT_RETENTION_DAYS, DEFAULT_SKEW_SECONDS, deskPurposeOf, type ConfigPurpose } from './defaults.js';
+import {
+  DEFAULT_CLEAR_AFTER_SECONDS,
+  DEFAULT_DUPLICATE_WINDOW_MS,
+  DEFAULT_MAX_STATUS_AGE_DAYS,
+  DEFAULT_PORT,
+  DEFAULT_RETENTION_DAYS,
+  DEFAULT_SKEW_SECONDS,
+  deskPurposeOf,
+  type ConfigPurpose,
+} from './defaults.js';
 import { likenessKeyFilter } from './terminal-input.js';
 import { Desk, type CheckRecorder } from './desk.js';
 import { deskToken, pageAddress, writePageLink } from './page-link.js';
@@ -87,7 +103,10 @@ export interface Kiosk {
 
 export class KioskError extends Error {
   override readonly name = 'KioskError';
-  constructor(readonly code: 'TRUST_UNAVAILABLE' | 'RECORDS_UNAVAILABLE' | 'SCANNERS_FAILED', message: string) {
+  constructor(
+    readonly code: 'TRUST_UNAVAILABLE' | 'RECORDS_UNAVAILABLE' | 'SCANNERS_FAILED',
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -113,24 +132,31 @@ function storeRecorder(store: RecordStore, keepPersonal: boolean): CheckRecorder
           credentialText: text,
           fullName: description.person.name,
           ...(description.person.dateOfBirth ? { dateOfBirth: description.person.dateOfBirth } : {}),
-          ...(photo ? { photo: { data: photo, ...(verdict.identity?.photoFormat !== undefined ? { subFormat: verdict.identity.photoFormat } : {}) } } : {}),
+          ...(photo
+            ? {
+                photo: { data: photo, ...(verdict.identity?.photoFormat !== undefined ? { subFormat: verdict.identity.photoFormat } : {}) },
+              }
+            : {}),
           ...(verdict.reason !== null && verdict.message !== REASON_TEXT[verdict.reason].message ? { message: verdict.message } : {}),
         };
       }
-      store.appendCheck({
-        checkId,
-        at: at.toISOString(),
-        purpose: description.purpose,
-        verdict: verdict.verdict,
-        reason: verdict.reason,
-        kid: verdict.kid,
-        credentialSha256: credentialSha256(text),
-        followUpDate: description.followUp.date,
-        outcome: description.outcome,
-        ...(description.demo ? { demo: true as const } : {}),
-        ...statusListRefOf(verdict),
-        ...(verdict.credentialId !== null && { credentialId: verdict.credentialId }),
-      }, personal);
+      store.appendCheck(
+        {
+          checkId,
+          at: at.toISOString(),
+          purpose: description.purpose,
+          verdict: verdict.verdict,
+          reason: verdict.reason,
+          kid: verdict.kid,
+          credentialSha256: credentialSha256(text),
+          followUpDate: description.followUp.date,
+          outcome: description.outcome,
+          ...(description.demo ? { demo: true as const } : {}),
+          ...statusListRefOf(verdict),
+          ...(verdict.credentialId !== null && { credentialId: verdict.credentialId }),
+        },
+        personal,
+      );
     },
     recordLikeness(checkId, answer, at, description) {
       store.appendLikeness(checkId, answer, at, description.outcome);
@@ -155,7 +181,13 @@ function scannerAlerts(scanners: ReadonlyArray<{ name: string; state: string }>)
   const missing = scanners.filter((s) => s.state !== 'connected');
   const alerts: DeskAlert[] = missing.map((s) => ({ code: 'SCANNER_NOT_CONNECTED', text: `Scanner not connected: ${s.name}` }));
   if (missing.length === scanners.length) {
-    alerts.unshift({ code: 'NO_SCANNER', text: scanners.length === 0 ? 'No scanner is set up on this desk: no code can be scanned.' : 'No scanner is connected: no code can be scanned.' });
+    alerts.unshift({
+      code: 'NO_SCANNER',
+      text:
+        scanners.length === 0
+          ? 'No scanner is set up on this desk: no code can be scanned.'
+          : 'No scanner is connected: no code can be scanned.',
+    });
   }
   return alerts;
 }
@@ -217,12 +249,28 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
         watch: true,
         skewSeconds,
         maxStatusAgeSeconds: Math.round((config?.trust.maxStatusAgeDays ?? DEFAULT_MAX_STATUS_AGE_DAYS) * 86_400),
-        onReload: (t) => log.info({ event: 'trust-reloaded', source: trustKind(t.choice), keys: t.keys.keys.length, ...(t.bundleSeq !== undefined ? { bundleSeq: t.bundleSeq } : {}) }, 'trust reloaded'),
+        onReload: (t) =>
+          log.info(
+            {
+              event: 'trust-reloaded',
+              source: trustKind(t.choice),
+              keys: t.keys.keys.length,
+              ...(t.bundleSeq !== undefined ? { bundleSeq: t.bundleSeq } : {}),
+            },
+            'trust reloaded',
+          ),
         ...(central ? { follow: (dir: string) => central.trustStore(dir, recordsDir, skewSeconds) } : {}),
-        onError: (err) => log.error({ event: 'trust-reload-failed', err: { message: err.message, code: (err as { code?: string }).code } }, 'trust NOT reloaded; the previous trust stays in force'),
+        onError: (err) =>
+          log.error(
+            { event: 'trust-reload-failed', err: { message: err.message, code: (err as { code?: string }).code } },
+            'trust NOT reloaded; the previous trust stays in force',
+          ),
       });
     } catch (err) {
-      throw new KioskError('TRUST_UNAVAILABLE', `cannot load ${choice.kind === 'store' ? 'the ' : ''}${describeTrust(choice)}: ${(err as Error).message}`);
+      throw new KioskError(
+        'TRUST_UNAVAILABLE',
+        `cannot load ${choice.kind === 'store' ? 'the ' : ''}${describeTrust(choice)}: ${(err as Error).message}`,
+      );
     }
     cleanups.push(() => trust.close());
     // A desk that trusts the DEMO keys (the built-in desk, or a config naming them) says DEMO on every screen, and
@@ -231,9 +279,19 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
     const isDemoSigned = (v: Verdict): boolean =>
       v.verifiedBy !== null && trust.keys.keys.some((k) => (k.kid ?? k.thumbprint) === v.verifiedBy && demoKeys.has(k.thumbprint));
     const demo = builtInDemo || trust.keys.keys.some((k) => demoKeys.has(k.thumbprint));
-    const desk: DeskView = { purpose: deskPurposeOf(purposeName), demo, worth: config?.screen.worth ?? DEFAULT_WORTH, id: config?.desk.id ?? (builtInDemo ? 'demo-desk' : 'desk'),
-      askFor: config?.desk.askFor ?? [], ...(config?.desk.referenceLabel !== undefined ? { referenceLabel: config.desk.referenceLabel } : {}) };
-    if (demo && !builtInDemo) log.warn({ event: 'demo-keys-trusted', trust: trustKind(choice) }, 'this desk trusts the DEMO keys: anyone can make codes they accept; checks they sign are marked DEMO');
+    const desk: DeskView = {
+      purpose: deskPurposeOf(purposeName),
+      demo,
+      worth: config?.screen.worth ?? DEFAULT_WORTH,
+      id: config?.desk.id ?? (builtInDemo ? 'demo-desk' : 'desk'),
+      askFor: config?.desk.askFor ?? [],
+      ...(config?.desk.referenceLabel !== undefined ? { referenceLabel: config.desk.referenceLabel } : {}),
+    };
+    if (demo && !builtInDemo)
+      log.warn(
+        { event: 'demo-keys-trusted', trust: trustKind(choice) },
+        'this desk trusts the DEMO keys: anyone can make codes they accept; checks they sign are marked DEMO',
+      );
 
     // Records.
     let store: RecordStore;
@@ -258,7 +316,9 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
       const level = err.code === 'NOT_EXCLUSIVE' ? 'error' : 'warn';
       log[level]({ event: 'scanner-error', code: err.code }, err.message);
     });
-    hub.on('state', (e: ScannerStateEvent) => log.info({ event: 'scanner-state', scanner: e.name, transport: e.transport, state: e.state }, 'scanner state'));
+    hub.on('state', (e: ScannerStateEvent) =>
+      log.info({ event: 'scanner-state', scanner: e.name, transport: e.transport, state: e.state }, 'scanner state'),
+    );
     const input = opts.input ?? process.stdin;
     const output = opts.output ?? process.stdout;
     let answerFromKey: ((a: LikenessAnswer) => void) | null = null;
@@ -267,7 +327,10 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
     // Keys typed at the kiosk's own terminal answer the likeness question only where standard input is read.
     const typing = stdinRead && isTty(input);
     if (stdinWanted && !stdinRead) {
-      log.info({ event: 'stdin-not-read', why: 'standard input is not a terminal, pipe or socket' }, 'not reading scans from standard input');
+      log.info(
+        { event: 'stdin-not-read', why: 'standard input is not a terminal, pipe or socket' },
+        'not reading scans from standard input',
+      );
     } else if (stdinWanted) {
       // At its own terminal the clerk answers with one key press; the terminal goes to raw mode so each key arrives
       // with its timing (terminal-input.ts tells a key press from a scanner's burst). Restored at close.
@@ -278,10 +341,12 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
           tty.setRawMode(true);
           cleanups.push(() => void tty.setRawMode?.(false));
         }
-        stdinInput = input.pipe(likenessKeyFilter({
-          onAnswer: (a) => answerFromKey?.(a),
-          onInterrupt: () => process.kill(process.pid, 'SIGINT'),
-        }));
+        stdinInput = input.pipe(
+          likenessKeyFilter({
+            onAnswer: (a) => answerFromKey?.(a),
+            onInterrupt: () => process.kill(process.pid, 'SIGINT'),
+          }),
+        );
       }
       hub.add(new StdinScanner({ type: 'stdin', input: stdinInput }));
     }
@@ -311,19 +376,32 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
         health: () => {
           const scanners = hub.scanners();
           const problems = scannerAlerts(scanners).map((a) => a.text);
-          return { ok: problems.length === 0, problems, scanners, counters: deskRef ? { ...deskRef.counters } : null, ...(central && { central: central.health() }) };
+          return {
+            ok: problems.length === 0,
+            problems,
+            scanners,
+            counters: deskRef ? { ...deskRef.counters } : null,
+            ...(central && { central: central.health() }),
+          };
         },
         onLikeness: (checkId, answer) => deskRef?.answerLikeness(checkId, answer, 'web') ?? false,
         askFor: desk.askFor ?? [],
-        onDetails: (checkId, details) => deskRef?.addDetails(checkId, { ...details, ...(details.reference !== undefined ? { referenceLabel: desk.referenceLabel ?? DEFAULT_REFERENCE_LABEL } : {}) }, 'web') ?? false,
+        onDetails: (checkId, details) =>
+          deskRef?.addDetails(
+            checkId,
+            { ...details, ...(details.reference !== undefined ? { referenceLabel: desk.referenceLabel ?? DEFAULT_REFERENCE_LABEL } : {}) },
+            'web',
+          ) ?? false,
       });
       displays.push(web);
       const w = web;
       cleanups.push(() => w.close());
       writePageLink(pageToken.file, web.port, token);
       const level = pageToken.origin === 'replaced' ? 'warn' : 'info';
-      log[level]({ event: 'page-token', origin: pageToken.origin, file: pageToken.file, ...(pageToken.why ? { why: pageToken.why } : {}) },
-        pageToken.origin === 'replaced' ? 'the status page link file was not usable: a new token replaces it' : 'status page token');
+      log[level](
+        { event: 'page-token', origin: pageToken.origin, file: pageToken.file, ...(pageToken.why ? { why: pageToken.why } : {}) },
+        pageToken.origin === 'replaced' ? 'the status page link file was not usable: a new token replaces it' : 'status page token',
+      );
     }
     const bridgeAnswers: Array<(answer: LikenessAnswer) => void> = [];
     // The bridge code (and its text rendering) is loaded only for a desk that has a bridge box.
@@ -334,18 +412,23 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
         hub,
         displays,
         log,
-        onLikeness: (answer) => bridgeAnswers.forEach((f) => f(answer)),
+        onLikeness: (answer) =>
+          bridgeAnswers.forEach((f) => {
+            f(answer);
+          }),
         // A box plugged in after start shows the desk's screen at once, not a waiting message until the next scan.
         current: () => deskRef?.state ?? idleScreen(desk),
       });
       cleanups.push(() => attached.close());
     }
     const terminalMode = config?.displays.terminal ?? 'auto';
-    if (terminalMode === 'on' || (terminalMode === 'auto' && isTty(output))) displays.push(terminalDisplay(output, typing, web !== null, (config?.bridges.length ?? 0) > 0));
+    if (terminalMode === 'on' || (terminalMode === 'auto' && isTty(output)))
+      displays.push(terminalDisplay(output, typing, web !== null, (config?.bridges.length ?? 0) > 0));
 
     const deskPipeline = new Desk({
       desk,
-      check: (text, now) => verify(text, { keys: trust.keys, now, purpose: desk.purpose, skewSeconds, ...(trust.context ? { trust: trust.context } : {}) }),
+      check: (text, now) =>
+        verify(text, { keys: trust.keys, now, purpose: desk.purpose, skewSeconds, ...(trust.context ? { trust: trust.context } : {}) }),
       newCheckId,
       isDemoSigned,
       displays,
@@ -380,11 +463,19 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
     deskPipeline.setAlerts(alerts);
     for (const alert of alerts) log.warn({ event: 'desk-alert', code: alert.code }, alert.text);
 
-    log.info({
-      event: 'ready', demo, purpose: desk.purpose, trust: trustKind(choice), keys: trust.keys.keys.length,
-      scanners: hub.scanners().map((s: { name: string; transport: string }) => ({ name: s.name, transport: s.transport })),
-      displays: displays.map((d) => d.name), port: web?.port ?? null,
-    }, 'kiosk ready');
+    log.info(
+      {
+        event: 'ready',
+        demo,
+        purpose: desk.purpose,
+        trust: trustKind(choice),
+        keys: trust.keys.keys.length,
+        scanners: hub.scanners().map((s: { name: string; transport: string }) => ({ name: s.name, transport: s.transport })),
+        displays: displays.map((d) => d.name),
+        port: web?.port ?? null,
+      },
+      'kiosk ready',
+    );
 
     return {
       url: web?.url ?? '',
@@ -410,7 +501,12 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
 async function startCentral(config: KioskConfig, log: Logger): Promise<CentralDesk> {
   const { openCentralDesk } = await import('../central/desk.js');
   try {
-    return await openCentralDesk({ settings: config.records.central!, deskId: config.desk.id, personalCopies: config.records.personalCopy !== undefined, log });
+    return await openCentralDesk({
+      settings: config.records.central!,
+      deskId: config.desk.id,
+      personalCopies: config.records.personalCopy !== undefined,
+      log,
+    });
   } catch (err) {
     throw new KioskError('RECORDS_UNAVAILABLE', `records.central: ${(err as Error).message}`);
   }

@@ -60,7 +60,11 @@ export function kioskLogger(terminalScreen: 'auto' | 'on' | 'off', env: NodeJS.P
     try {
       return { log: pino(opts, pino.destination({ dest: openLogFile(file), sync: true })), file, problem: null };
     } catch (err) {
-      return { log: pino(opts, pino.destination({ dest: 2, sync: true })), file: null, problem: `cannot write ${file}: ${(err as Error).message}` };
+      return {
+        log: pino(opts, pino.destination({ dest: 2, sync: true })),
+        file: null,
+        problem: `cannot write ${file}: ${(err as Error).message}`,
+      };
     }
   }
   return { log: pino(opts, pino.destination({ dest: 2, sync: true })), file: null, problem: null };

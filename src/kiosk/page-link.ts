@@ -54,7 +54,8 @@ export function deskToken(dir: string, renew: boolean): DeskToken {
     const uid = process.getuid?.();
     if (!st.isFile()) return { token: freshToken(), file, origin: 'replaced', why: 'not a regular file' };
     if (uid !== undefined && st.uid !== uid) return { token: freshToken(), file, origin: 'replaced', why: `it belongs to uid ${st.uid}` };
-    if ((st.mode & 0o077) !== 0) return { token: freshToken(), file, origin: 'replaced', why: `other users could read it (mode ${(st.mode & 0o777).toString(8)})` };
+    if ((st.mode & 0o077) !== 0)
+      return { token: freshToken(), file, origin: 'replaced', why: `other users could read it (mode ${(st.mode & 0o777).toString(8)})` };
     if (st.size > MAX_LINK_FILE_BYTES) return { token: freshToken(), file, origin: 'replaced', why: 'too big to be a link file' };
     const m = TOKEN_IN_FILE.exec(fs.readFileSync(fd, 'utf8'));
     if (!m) return { token: freshToken(), file, origin: 'replaced', why: 'no token in it' };

@@ -58,11 +58,15 @@ export function likenessKeyFilter(opts: LoneKeyOptions): Transform {
           key,
           // After the quiet time, let input already waiting be read first (I/O runs after timers in Node's loop:
           // on a busy machine the next key may be there, unread): only then is the key alone.
-          timer: setTimeout(() => setImmediate(() => {
-            if (held !== candidate) return;
-            held = null;
-            opts.onAnswer(KEYS[key]!);
-          }), quietMs),
+          timer: setTimeout(
+            () =>
+              setImmediate(() => {
+                if (held !== candidate) return;
+                held = null;
+                opts.onAnswer(KEYS[key]!);
+              }),
+            quietMs,
+          ),
         };
         candidate.timer.unref();
         held = candidate;

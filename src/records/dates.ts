@@ -29,7 +29,11 @@ export function requireCalendarDate(s: string, what: string): string {
 }
 
 export function requireInstant(s: string, what: string): string {
-  if (!isInstant(s)) throw new RecordError('BAD_ARGUMENT', `${what} must be an ISO date-time with a zone (e.g. 2026-11-23T19:49:20Z), got ${JSON.stringify(s)}`);
+  if (!isInstant(s))
+    throw new RecordError(
+      'BAD_ARGUMENT',
+      `${what} must be an ISO date-time with a zone (e.g. 2026-11-23T19:49:20Z), got ${JSON.stringify(s)}`,
+    );
   return s;
 }
 
@@ -48,5 +52,8 @@ export function addDays(date: string, days: number): string {
 export function parseSince(s: string): number {
   if (isCalendarDate(s)) return Date.parse(`${s}T00:00:00Z`);
   if (isInstant(s)) return Date.parse(s);
-  throw new RecordError('BAD_ARGUMENT', `--since must be a date YYYY-MM-DD or an ISO date-time with a zone (e.g. 2026-11-23T09:00:00Z), got ${JSON.stringify(s)}`);
+  throw new RecordError(
+    'BAD_ARGUMENT',
+    `--since must be a date YYYY-MM-DD or an ISO date-time with a zone (e.g. 2026-11-23T09:00:00Z), got ${JSON.stringify(s)}`,
+  );
 }

@@ -92,13 +92,25 @@ const OUTCOME_VALUES: ReadonlySet<unknown> = new Set(OUTCOMES);
  * list and purge, so this runs 100,000 times at a go (docs/records.md has the figures).
  */
 type Rule = (v: unknown) => boolean;
-const str = (re: RegExp): Rule => (v) => typeof v === 'string' && re.test(v);
-const oneOf = (set: ReadonlySet<unknown>): Rule => (v) => set.has(v);
-const orNull = (rule: Rule): Rule => (v) => v === null || rule(v);
+const str =
+  (re: RegExp): Rule =>
+  (v) =>
+    typeof v === 'string' && re.test(v);
+const oneOf =
+  (set: ReadonlySet<unknown>): Rule =>
+  (v) =>
+    set.has(v);
+const orNull =
+  (rule: Rule): Rule =>
+  (v) =>
+    v === null || rule(v);
 const instant: Rule = (v) => typeof v === 'string' && isInstant(v);
 const date: Rule = (v) => typeof v === 'string' && isCalendarDate(v);
 /** A field old lines do not have: absent, or valid. */
-const optional = (rule: Rule): Rule => (v) => v === undefined || rule(v);
+const optional =
+  (rule: Rule): Rule =>
+  (v) =>
+    v === undefined || rule(v);
 const positiveInt: Rule = (v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 1;
 const index: Rule = (v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 const statusListUri: Rule = (v) => typeof v === 'string' && v.length >= 1 && v.length <= MAX_STATUS_LIST_URI;
@@ -150,7 +162,7 @@ function entryProblem(v: unknown): string | null {
     if (!rule((v as Record<string, unknown>)[field])) return `${field}: missing or not valid`;
   }
   for (const field of Object.keys(v)) if (!Object.hasOwn(shape, field)) return `${field}: unknown field`;
-  if (type === 'check' && ('statusListUri' in v) !== ('statusListIdx' in v)) return 'statusListUri and statusListIdx: one without the other';
+  if (type === 'check' && 'statusListUri' in v !== 'statusListIdx' in v) return 'statusListUri and statusListIdx: one without the other';
   return null;
 }
 

@@ -70,7 +70,10 @@ export async function evidencePdf(check: FoldedCheck, copy: PersonalCopy, opts: 
   if (opts.now) doc.setCreationDate(opts.now);
   const first = doc.addPage(A4);
   let page = first;
-  const { regular, bold } = await embedFonts(doc, opts.fonts === undefined ? FONT_CANDIDATES.find((f) => fs.existsSync(f.regular) && fs.existsSync(f.bold)) : opts.fonts);
+  const { regular, bold } = await embedFonts(
+    doc,
+    opts.fonts === undefined ? FONT_CANDIDATES.find((f) => fs.existsSync(f.regular) && fs.existsSync(f.bold)) : opts.fonts,
+  );
   const width = A4[0] - 2 * MARGIN;
   const inBold = new Set(bold.getCharacterSet());
   const printable = new Set(regular.getCharacterSet().filter((cp) => inBold.has(cp)));
@@ -85,19 +88,41 @@ export async function evidencePdf(check: FoldedCheck, copy: PersonalCopy, opts: 
   let y = A4[1] - MARGIN;
   if (check.demo) {
     page.drawRectangle({ x: MARGIN, y: y - 24, width, height: 24, color: rgb(0.13, 0.13, 0.13) });
-    page.drawText('DEMO - made with demonstration keys: this is not a real check', { x: MARGIN + 8, y: y - 17, size: 12, font: bold, color: rgb(1, 0.92, 0.23) });
+    page.drawText('DEMO - made with demonstration keys: this is not a real check', {
+      x: MARGIN + 8,
+      y: y - 17,
+      size: 12,
+      font: bold,
+      color: rgb(1, 0.92, 0.23),
+    });
     y -= 32;
   }
   page.drawText('Immigration status check - record', { x: MARGIN, y: y - 18, size: 18, font: bold });
   y -= 30;
-  page.drawText(text(`Check ${check.checkId} at desk ${check.deskId}`), { x: MARGIN, y: y - 11, size: 11, font: regular, color: rgb(0.3, 0.3, 0.3) });
+  page.drawText(text(`Check ${check.checkId} at desk ${check.deskId}`), {
+    x: MARGIN,
+    y: y - 11,
+    size: 11,
+    font: regular,
+    color: rgb(0.3, 0.3, 0.3),
+  });
   y -= 26;
 
   // What the check is worth, boxed, before anything else.
   const statementLines = wrap(text(capField(opts.statement ?? DEFAULT_WORTH_STATEMENT, MAX_STATEMENT_CHARS).text), bold, 10.5, width - 20);
   const boxHeight = statementLines.length * 14 + 16;
-  page.drawRectangle({ x: MARGIN, y: y - boxHeight, width, height: boxHeight, borderColor: rgb(0.1, 0.1, 0.1), borderWidth: 1.2, color: rgb(0.96, 0.96, 0.9) });
-  statementLines.forEach((line, i) => page.drawText(line, { x: MARGIN + 10, y: y - 20 - i * 14, size: 10.5, font: bold }));
+  page.drawRectangle({
+    x: MARGIN,
+    y: y - boxHeight,
+    width,
+    height: boxHeight,
+    borderColor: rgb(0.1, 0.1, 0.1),
+    borderWidth: 1.2,
+    color: rgb(0.96, 0.96, 0.9),
+  });
+  statementLines.forEach((line, i) => {
+    page.drawText(line, { x: MARGIN + 10, y: y - 20 - i * 14, size: 10.5, font: bold });
+  });
   y -= boxHeight + 14;
 
   // The result as the desk showed it, in its own words (not by colour alone).
@@ -117,14 +142,18 @@ export async function evidencePdf(check: FoldedCheck, copy: PersonalCopy, opts: 
     page.drawRectangle({ x: MARGIN, y: photoTop - h, width: w, height: h, borderColor: rgb(0.4, 0.4, 0.4), borderWidth: 0.5 });
   } else {
     const lines = wrap(photo.note, regular, 10, photoWidth);
-    lines.forEach((line, i) => page.drawText(line, { x: MARGIN, y: photoTop - 12 - i * 13, size: 10, font: regular }));
+    lines.forEach((line, i) => {
+      page.drawText(line, { x: MARGIN, y: photoTop - 12 - i * 13, size: 10, font: regular });
+    });
   }
 
   const facts: Array<[string, string]> = [
     // As the desk showed them (the copy keeps the words shown); the credential itself when an older copy lacks them.
     ['Name', copy.fullName ?? d.person?.name ?? '(not in the credential)'],
     ['Date of birth', longDate(copy.dateOfBirth ?? d.person?.dateOfBirth ?? '(not in the credential)')],
-    ...(d.status?.document ? [['Identity document named in the code', `${d.status.document.type} ${d.status.document.reference}`] as [string, string]] : []),
+    ...(d.status?.document
+      ? [['Identity document named in the code', `${d.status.document.type} ${d.status.document.reference}`] as [string, string]]
+      : []),
     ['Status, as the signed code states it', d.status?.label ?? 'Not established by this check'],
     ...(d.status ? [['Permission ends', d.status.permissionEndsText] as [string, string]] : []),
     ['Right checked', d.rightChecked],
@@ -132,9 +161,14 @@ export async function evidencePdf(check: FoldedCheck, copy: PersonalCopy, opts: 
     ["The code's verdict", `${d.verdict}${d.reason ? ` (${d.reason})` : ''}`],
     ['What the checker was told to do', d.nextStep],
     ['Date and time', checkTime(check.at, opts.timeZone ?? 'Europe/London')],
-    ['Photo matches person', check.likeness === undefined || d.likenessText === null
-      ? (check.verdict === 'NOT VALID' ? 'Not asked: the code did not pass its check.' : 'No answer recorded.')
-      : d.likenessText],
+    [
+      'Photo matches person',
+      check.likeness === undefined || d.likenessText === null
+        ? check.verdict === 'NOT VALID'
+          ? 'Not asked: the code did not pass its check.'
+          : 'No answer recorded.'
+        : d.likenessText,
+    ],
     ...(copy.checkerName ? [['Checked by', copy.checkerName] as [string, string]] : []),
     ...(copy.reference ? [[copy.referenceLabel ?? 'Reference', copy.reference] as [string, string]] : []),
     ['Desk', check.deskId],
@@ -171,12 +205,24 @@ export async function evidencePdf(check: FoldedCheck, copy: PersonalCopy, opts: 
 
   // Every page names the check, the credential's hash and (a DEMO check) that it is not a real check.
   const pages = doc.getPages();
-  const footer = `Check ${check.checkId}   Credential SHA-256: ${check.credentialSha256}` + (opts.now ? `   PDF made ${opts.now.toISOString()}` : '');
+  const footer = `Check ${check.checkId}   Credential SHA-256: ${check.credentialSha256}${opts.now ? `   PDF made ${opts.now.toISOString()}` : ''}`;
   pages.forEach((p, i) => {
     const grey = rgb(0.4, 0.4, 0.4);
-    p.drawText(text(`${check.demo ? 'DEMO - not a real check.   ' : ''}${footer}   Page ${i + 1} of ${pages.length}`), { x: MARGIN, y: MARGIN - 20, size: 6.5, font: regular, color: grey });
+    p.drawText(text(`${check.demo ? 'DEMO - not a real check.   ' : ''}${footer}   Page ${i + 1} of ${pages.length}`), {
+      x: MARGIN,
+      y: MARGIN - 20,
+      size: 6.5,
+      font: regular,
+      color: grey,
+    });
     if (simplified) {
-      p.drawText('Some characters could not be printed in this PDF\'s font and were simplified; the QR code holds the exact text.', { x: MARGIN, y: MARGIN - 10, size: 7, font: regular, color: grey });
+      p.drawText("Some characters could not be printed in this PDF's font and were simplified; the QR code holds the exact text.", {
+        x: MARGIN,
+        y: MARGIN - 10,
+        size: 7,
+        font: regular,
+        color: grey,
+      });
     }
   });
   return doc.save();
@@ -186,14 +232,27 @@ export async function evidencePdf(check: FoldedCheck, copy: PersonalCopy, opts: 
 const MIN_MODULE_PT = 2;
 
 /** Draw the credential as a QR below `top`, or on a page of its own when the space left would print it too small. */
-async function drawQr(page: PDFPage, doc: PDFDocument, credentialText: string, top: number, font: PDFFont, text: (s: string) => string, checkId: string): Promise<void> {
+async function drawQr(
+  page: PDFPage,
+  doc: PDFDocument,
+  credentialText: string,
+  top: number,
+  font: PDFFont,
+  text: (s: string) => string,
+  checkId: string,
+): Promise<void> {
   let png: Buffer;
   let modules: number;
   try {
     modules = QRCode.create(credentialText, { errorCorrectionLevel: 'M' }).modules.size + 8; // + 4-module quiet zone each side
     png = await QRCode.toBuffer(credentialText, { type: 'png', errorCorrectionLevel: 'M', margin: 4, scale: 4 });
   } catch (err) {
-    page.drawText(text(`The credential could not be drawn as a QR code (${err instanceof Error ? err.message : String(err)}).`), { x: MARGIN, y: top - 12, size: 10, font });
+    page.drawText(text(`The credential could not be drawn as a QR code (${err instanceof Error ? err.message : String(err)}).`), {
+      x: MARGIN,
+      y: top - 12,
+      size: 10,
+      font,
+    });
     return;
   }
   const wanted = Math.min(Math.max(modules * MIN_MODULE_PT, 220), A4[0] - 2 * MARGIN - 160);
@@ -227,7 +286,10 @@ async function drawQr(page: PDFPage, doc: PDFDocument, credentialText: string, t
 async function photoPng(data: Uint8Array | undefined): Promise<{ png: Buffer; note?: never } | { png: null; note: string }> {
   if (!data || data.length === 0) return { png: null, note: 'No photo in the credential.' };
   try {
-    const png = await sharp(Buffer.from(data), { limitInputPixels: 4096 * 4096 }).resize({ height: 400, withoutEnlargement: true }).png().toBuffer();
+    const png = await sharp(Buffer.from(data), { limitInputPixels: 4096 * 4096 })
+      .resize({ height: 400, withoutEnlargement: true })
+      .png()
+      .toBuffer();
     return { png };
   } catch {
     return { png: null, note: 'Photo format not supported: the photo cannot be shown here (it is kept in the QR code).' };
@@ -245,7 +307,10 @@ function checkTime(at: string, timeZone: string): string {
   return `${local} (${d.toISOString().replace('.000Z', 'Z')})`;
 }
 
-async function embedFonts(doc: PDFDocument, files: { regular: string; bold: string } | null | undefined): Promise<{ regular: PDFFont; bold: PDFFont }> {
+async function embedFonts(
+  doc: PDFDocument,
+  files: { regular: string; bold: string } | null | undefined,
+): Promise<{ regular: PDFFont; bold: PDFFont }> {
   if (files) {
     doc.registerFontkit(fontkit);
     // Subset: only the glyphs used go into the file (a whole DejaVu Sans is ~700 kB).

@@ -3,13 +3,28 @@ import { safeJson, safeText } from '../text/safe.js';
 import type { FoldedCheck } from './entries.js';
 
 export const CSV_COLUMNS = [
-  'checkId', 'at', 'deskId', 'purpose', 'verdict', 'outcome', 'reason', 'kid', 'likeness', 'followUpDate', 'keepUntil', 'credentialSha256',
-  'credentialId', 'demo',
+  'checkId',
+  'at',
+  'deskId',
+  'purpose',
+  'verdict',
+  'outcome',
+  'reason',
+  'kid',
+  'likeness',
+  'followUpDate',
+  'keepUntil',
+  'credentialSha256',
+  'credentialId',
+  'demo',
 ] as const satisfies ReadonlyArray<keyof FoldedCheck>;
 
 /** The check line's own entry number (`seq`) is left out: it numbers a line, not the folded check. */
 export function toJson(checks: readonly FoldedCheck[]): string {
-  return `${safeJson(checks.map(({ type: _type, seq: _seq, ...rest }) => ({ ...rest, likeness: rest.likeness ?? null, demo: rest.demo === true })), 2)}
+  return `${safeJson(
+    checks.map(({ type: _type, seq: _seq, ...rest }) => ({ ...rest, likeness: rest.likeness ?? null, demo: rest.demo === true })),
+    2,
+  )}
 `;
 }
 

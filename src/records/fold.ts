@@ -9,13 +9,15 @@ export class CheckFold {
 
   add(line: number, entry: LogEntry): void {
     if (entry.type === 'check') {
-      if (this.checks.has(entry.checkId)) this.problems.push({ line, problem: `check ${entry.checkId} recorded twice; later line ignored`, torn: false });
+      if (this.checks.has(entry.checkId))
+        this.problems.push({ line, problem: `check ${entry.checkId} recorded twice; later line ignored`, torn: false });
       else this.checks.set(entry.checkId, folded(entry, undefined));
       return;
     }
     const check = this.checks.get(entry.checkId);
     if (!check) this.problems.push({ line, problem: `${entry.type} entry for unknown check ${entry.checkId}; ignored`, torn: false });
-    else if (entry.type === 'likeness') this.checks.set(entry.checkId, { ...folded(check.record, entry.likeness), keepUntil: check.keepUntil });
+    else if (entry.type === 'likeness')
+      this.checks.set(entry.checkId, { ...folded(check.record, entry.likeness), keepUntil: check.keepUntil });
     else if (entry.until > check.keepUntil) check.keepUntil = entry.until;
   }
 

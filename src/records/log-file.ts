@@ -55,7 +55,7 @@ export function scanLog(file: string, onLine: (line: LogLine) => void): ScanResu
   let read = 0;
   let lineNo = 0;
   try {
-    for (let n; (n = fs.readSync(fd, chunk, 0, CHUNK_BYTES, read)) > 0; ) {
+    for (let n = fs.readSync(fd, chunk, 0, CHUNK_BYTES, read); n > 0; n = fs.readSync(fd, chunk, 0, CHUNK_BYTES, read)) {
       read += n;
       const data = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, n)]) : chunk.subarray(0, n);
       let start = 0;
@@ -76,9 +76,14 @@ export function scanLog(file: string, onLine: (line: LogLine) => void): ScanResu
   } finally {
     fs.closeSync(fd);
   }
-  if (damaged > MAX_PROBLEMS) problems.push({ line: lineNo, problem: `${damaged - MAX_PROBLEMS} more damaged lines not listed`, torn: false });
+  if (damaged > MAX_PROBLEMS)
+    problems.push({ line: lineNo, problem: `${damaged - MAX_PROBLEMS} more damaged lines not listed`, torn: false });
   if (carry.length > 0) {
-    problems.push({ line: lineNo + 1, problem: `unfinished last line (${carry.length} bytes): a write was interrupted; ignored`, torn: true });
+    problems.push({
+      line: lineNo + 1,
+      problem: `unfinished last line (${carry.length} bytes): a write was interrupted; ignored`,
+      torn: true,
+    });
   }
   return { problems, completeBytes: read - carry.length, tornBytes: carry.length };
 }

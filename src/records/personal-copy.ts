@@ -28,7 +28,16 @@ export interface PersonalCopy {
 }
 
 /** The optional text members, in the order they are sealed. Field names are fixed: a copy is read back years later. */
-const TEXT_FIELDS = ['fullName', 'dateOfBirth', 'statusSummary', 'rightChecked', 'message', 'checkerName', 'reference', 'referenceLabel'] as const;
+const TEXT_FIELDS = [
+  'fullName',
+  'dateOfBirth',
+  'statusSummary',
+  'rightChecked',
+  'message',
+  'checkerName',
+  'reference',
+  'referenceLabel',
+] as const;
 type TextField = (typeof TEXT_FIELDS)[number];
 
 const MAGIC = Buffer.from('PDPC', 'ascii');
@@ -113,10 +122,14 @@ export function openPersonalCopy(checkId: string, blob: Uint8Array, key: RecordK
   try {
     plain = Buffer.concat([decipher.update(buf.subarray(HEADER_BYTES + TAG_BYTES)), decipher.final()]);
   } catch {
-    throw new RecordError('PERSONAL_COPY_TAMPERED', `personal copy of check ${checkId} failed its integrity check: it was altered or damaged`);
+    throw new RecordError(
+      'PERSONAL_COPY_TAMPERED',
+      `personal copy of check ${checkId} failed its integrity check: it was altered or damaged`,
+    );
   }
   const copy = personalCopyFromJson(plain.toString('utf8'));
   // Authentic but unreadable: written by something that is not this code.
-  if (copy === null) throw new RecordError('PERSONAL_COPY_TAMPERED', `personal copy of check ${checkId} opened but is not in the expected form`);
+  if (copy === null)
+    throw new RecordError('PERSONAL_COPY_TAMPERED', `personal copy of check ${checkId} opened but is not in the expected form`);
   return copy;
 }

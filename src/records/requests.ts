@@ -104,9 +104,10 @@ export function serveRequests(dir: string, handle: (req: MaintenanceRequest) => 
       try {
         response = { ok: true, ...handle(req) };
       } catch (err) {
-        response = err instanceof RecordError
-          ? { ok: false, code: err.code, message: err.message }
-          : { ok: false, code: 'WRITER_FAILED', message: `the process holding the store could not do it: ${(err as Error).message}` };
+        response =
+          err instanceof RecordError
+            ? { ok: false, code: err.code, message: err.message }
+            : { ok: false, code: 'WRITER_FAILED', message: `the process holding the store could not do it: ${(err as Error).message}` };
       }
     }
     try {
@@ -132,7 +133,12 @@ function sweepIfStale(file: string, now: number): void {
  * null when the holder went away before taking the request (the caller can then do the work itself).
  * Throws WRITER_NO_ANSWER after `timeoutMs`.
  */
-export async function askWriter(dir: string, holderPid: number, req: MaintenanceRequest, opts: { timeoutMs?: number; pollMs?: number } = {}): Promise<MaintenanceResponse | null> {
+export async function askWriter(
+  dir: string,
+  holderPid: number,
+  req: MaintenanceRequest,
+  opts: { timeoutMs?: number; pollMs?: number } = {},
+): Promise<MaintenanceResponse | null> {
   const timeoutMs = opts.timeoutMs ?? 60_000;
   const pollMs = opts.pollMs ?? 25;
   const id = randomBytes(8).toString('hex');
@@ -147,7 +153,10 @@ export async function askWriter(dir: string, holderPid: number, req: Maintenance
       try {
         return JSON.parse(text) as MaintenanceResponse;
       } catch {
-        throw new RecordError('WRITER_FAILED', `the process holding the record store (pid ${holderPid}) gave an answer that could not be read`);
+        throw new RecordError(
+          'WRITER_FAILED',
+          `the process holding the record store (pid ${holderPid}) gave an answer that could not be read`,
+        );
       }
     }
     const stillQueued = fs.existsSync(reqFile);

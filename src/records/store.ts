@@ -12,7 +12,18 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Outcome } from '../check/outcome.js';
 import { addDays, parseSince, requireCalendarDate, requireInstant, utcDate } from './dates.js';
-import { CHECK_ID, DESK_ID, LIKENESS_ANSWERS, checkRecordProblem, type CheckRecord, type FoldedCheck, type KeepEntry, type Likeness, type LikenessEntry, type LogEntry } from './entries.js';
+import {
+  CHECK_ID,
+  DESK_ID,
+  LIKENESS_ANSWERS,
+  checkRecordProblem,
+  type CheckRecord,
+  type FoldedCheck,
+  type KeepEntry,
+  type Likeness,
+  type LikenessEntry,
+  type LogEntry,
+} from './entries.js';
 import { RecordError } from './errors.js';
 import { CheckFold, KeepUntilIndex } from './fold.js';
 import { loadKey, type RecordKey } from './key-file.js';
@@ -190,7 +201,10 @@ export class RecordReader {
     } catch (err) {
       if (err instanceof RecordError) throw err;
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-      throw new RecordError('NO_PERSONAL_COPY', `check ${checkId} has no personal copy (copies are kept only when the desk's config turns them on)`);
+      throw new RecordError(
+        'NO_PERSONAL_COPY',
+        `check ${checkId} has no personal copy (copies are kept only when the desk's config turns them on)`,
+      );
     }
     if (!this.key) throw new RecordError('KEY_MISSING', `reading the personal copy of check ${checkId} needs the key file (--key-file)`);
     const copy = openPersonalCopy(checkId, blob, this.key);
@@ -272,7 +286,8 @@ export class RecordStore extends RecordReader {
       throw new RecordError('BAD_ARGUMENT', `retention days must be a whole number from 1 to 36600, got ${opts.retentionDays}`);
     }
     const pollMs = opts.requestPollMs ?? 250;
-    if (!Number.isSafeInteger(pollMs) || pollMs < 0) throw new RecordError('BAD_ARGUMENT', `requestPollMs must be a whole number >= 0, got ${pollMs}`);
+    if (!Number.isSafeInteger(pollMs) || pollMs < 0)
+      throw new RecordError('BAD_ARGUMENT', `requestPollMs must be a whole number >= 0, got ${pollMs}`);
     const desk = { deskId: opts.deskId, retentionDays: opts.retentionDays };
     // A `records keep` or `purge` command holds the store for a moment: the kiosk starting then waits for it
     // (up to MAINTENANCE_WAIT_MS) rather than fail to start. Another desk writer is refused at once.
@@ -391,7 +406,8 @@ export class RecordStore extends RecordReader {
     requireCheckId(rec.checkId);
     requireInstant(rec.at, 'check time');
     const checkDate = utcDate(rec.at);
-    const keepUntil = rec.keepUntil === undefined ? addDays(checkDate, this.desk.retentionDays) : requireCalendarDate(rec.keepUntil, 'keep-until');
+    const keepUntil =
+      rec.keepUntil === undefined ? addDays(checkDate, this.desk.retentionDays) : requireCalendarDate(rec.keepUntil, 'keep-until');
     if (keepUntil < checkDate) throw new RecordError('BAD_ARGUMENT', `keep-until ${keepUntil} is before the check date ${checkDate}`);
     const record: CheckRecord = {
       type: 'check',
@@ -416,7 +432,7 @@ export class RecordStore extends RecordReader {
     if (this.keepUntilById.has(record.checkId)) throw new RecordError('DUPLICATE_CHECK', `check ${record.checkId} is already recorded`);
     if (personal && this.key) {
       if (credentialSha256(personal.credentialText) !== record.credentialSha256) {
-        throw new RecordError('BAD_ARGUMENT', 'credentialSha256 does not match the personal copy\'s credential text');
+        throw new RecordError('BAD_ARGUMENT', "credentialSha256 does not match the personal copy's credential text");
       }
       // The copy goes to disk first: a crash before the log line leaves an orphan that purge removes,
       // never a record that points at a copy that is not there.
@@ -439,7 +455,13 @@ export class RecordStore extends RecordReader {
     if (!(LIKENESS_ANSWERS as readonly string[]).includes(likeness)) {
       throw new RecordError('BAD_ARGUMENT', `likeness must be one of ${LIKENESS_ANSWERS.join(', ')}, got ${JSON.stringify(likeness)}`);
     }
-    const entry: LikenessEntry = { type: 'likeness', checkId, at: now.toISOString(), likeness, ...(outcome !== undefined ? { outcome } : {}) };
+    const entry: LikenessEntry = {
+      type: 'likeness',
+      checkId,
+      at: now.toISOString(),
+      likeness,
+      ...(outcome !== undefined ? { outcome } : {}),
+    };
     this.appendEntry(entry);
   }
 
@@ -450,7 +472,11 @@ export class RecordStore extends RecordReader {
   addPersonalDetails(checkId: string, details: Pick<PersonalCopy, 'checkerName' | 'reference' | 'referenceLabel'>): void {
     this.requireOpen();
     this.requireKnown(checkId);
-    if (!this.key) throw new RecordError('NO_PERSONAL_COPY', `check ${checkId} has no personal copy (copies are kept only when the desk's config turns them on)`);
+    if (!this.key)
+      throw new RecordError(
+        'NO_PERSONAL_COPY',
+        `check ${checkId} has no personal copy (copies are kept only when the desk's config turns them on)`,
+      );
     const copy = this.readPersonal(checkId);
     const next: PersonalCopy = { ...copy };
     for (const field of ['checkerName', 'reference', 'referenceLabel'] as const) {
@@ -465,7 +491,8 @@ export class RecordStore extends RecordReader {
     this.requireOpen();
     const current = this.requireKnown(checkId);
     requireCalendarDate(until, 'keep-until');
-    if (until < current) throw new RecordError('KEEP_NOT_LATER', `check ${checkId} is already kept until ${current}; keep can only extend it`);
+    if (until < current)
+      throw new RecordError('KEEP_NOT_LATER', `check ${checkId} is already kept until ${current}; keep can only extend it`);
     if (until === current) return;
     const entry: KeepEntry = { type: 'keep', checkId, at: now.toISOString(), until };
     this.appendEntry(entry);
@@ -563,6 +590,9 @@ function requireOwner(dir: string): void {
   }
   const me = process.getuid?.();
   if (me !== undefined && me !== owner) {
-    throw new RecordError('WRONG_USER', `record store ${dir} belongs to uid ${owner}, not this user (uid ${me}): run this command as that user (e.g. sudo -u proofdesk …)`);
+    throw new RecordError(
+      'WRONG_USER',
+      `record store ${dir} belongs to uid ${owner}, not this user (uid ${me}): run this command as that user (e.g. sudo -u proofdesk …)`,
+    );
   }
 }

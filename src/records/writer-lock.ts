@@ -44,6 +44,8 @@ export class WriterLock {
   /** The live process holding a store's writer lock, or null when none does. */
   static holder(dir: string): { pid: number; servesRequests: boolean } | null {
     const holder = readLockHolder(path.join(dir, LOCK_FILE));
-    return holder !== null && holder.pid !== null && !holder.stale ? { pid: holder.pid, servesRequests: holder.lines[0] === 'requests' } : null;
+    return holder !== null && holder.pid !== null && !holder.stale
+      ? { pid: holder.pid, servesRequests: holder.lines[0] === 'requests' }
+      : null;
   }
 }

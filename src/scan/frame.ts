@@ -5,7 +5,7 @@
 import type { DropReason, Symbology } from './types.js';
 
 export type FrameOut =
-  | { kind: 'frame'; data: Buffer; /** What the transport said about the symbology, if anything. */ symbology?: Symbology }
+  | { kind: 'frame'; data: Buffer /** What the transport said about the symbology, if anything. */; symbology?: Symbology }
   | { kind: 'drop'; reason: DropReason };
 
 export interface Framer {

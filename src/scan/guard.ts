@@ -17,10 +17,7 @@ function isNoiseByte(b: number): boolean {
   return !(b === 0x09 || b === 0x0a || b === 0x0d || b === 0x04 || b === 0x1c || b === 0x1d || b === 0x1e);
 }
 
-export type Finished =
-  | { kind: 'scan'; data: Buffer; symbology: Symbology }
-  | { kind: 'drop'; reason: DropReason }
-  | { kind: 'empty' };
+export type Finished = { kind: 'scan'; data: Buffer; symbology: Symbology } | { kind: 'drop'; reason: DropReason } | { kind: 'empty' };
 
 export function finishFrame(out: FrameOut, maxLength: number): Finished {
   if (out.kind === 'drop') return out;

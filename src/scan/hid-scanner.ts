@@ -46,7 +46,11 @@ export abstract class HidScanner extends BaseScanner {
       if (!present) throw new Error('no such device (unplugged?)');
       await this.connect(this.path);
     } catch (err) {
-      if (present && err instanceof ScanError && (err.code === 'BAD_DESCRIPTOR' || err.code === 'UNSUPPORTED_LAYOUT' || err.code === 'BAD_CONFIG')) {
+      if (
+        present &&
+        err instanceof ScanError &&
+        (err.code === 'BAD_DESCRIPTOR' || err.code === 'UNSUPPORTED_LAYOUT' || err.code === 'BAD_CONFIG')
+      ) {
         throw err;
       }
       this.report(new ScanError('OPEN_FAILED', `cannot open ${this.path}: ${(err as Error).message}; retrying`, { cause: err }));

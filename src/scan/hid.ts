@@ -97,7 +97,13 @@ export function findHidraw(identity: HidIdentity, accept: (path: string) => bool
   }
   for (const name of names) {
     const other = readIdentity(`/dev/${name}`, sysRoot);
-    if (other && other.vendorId === identity.vendorId && other.productId === identity.productId && other.serial === identity.serial && accept(`/dev/${name}`)) {
+    if (
+      other &&
+      other.vendorId === identity.vendorId &&
+      other.productId === identity.productId &&
+      other.serial === identity.serial &&
+      accept(`/dev/${name}`)
+    ) {
       return `/dev/${name}`;
     }
   }

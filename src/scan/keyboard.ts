@@ -47,7 +47,13 @@ function table(layout: KeyboardLayout): KeyTable {
   }
   // Keypad (some scanners type digits there); Num Lock assumed on.
   const keypad: Array<[number, string]> = [
-    [0x54, '/'], [0x55, '*'], [0x56, '-'], [0x57, '+'], [0x58, '\r'], [0x62, '0'], [0x63, '.'],
+    [0x54, '/'],
+    [0x55, '*'],
+    [0x56, '-'],
+    [0x57, '+'],
+    [0x58, '\r'],
+    [0x62, '0'],
+    [0x63, '.'],
   ];
   for (let k = 0; k < 9; k++) keypad.push([0x59 + k, String(k + 1)]);
   for (const [usage, ch] of keypad) t.set(usage, [ch, ch]);

@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import { safeText } from '../text/safe.js';
 import { ScanAssembler, type AssemblerOptions } from './assembler.js';
-import { ScanError } from './errors.js';
+import type { ScanError } from './errors.js';
 import type { Framer } from './frame.js';
 import type { DroppedScan, Scan, ScannerState, Transport } from './types.js';
 
@@ -56,10 +56,14 @@ export abstract class BaseScanner extends EventEmitter implements Scanner {
 
   protected startFraming(framer: Framer, opts: Omit<AssemblerOptions, 'transport' | 'source'>): void {
     this.assembler?.close();
-    this.assembler = new ScanAssembler(framer, { ...opts, transport: this.transport, source: this.name }, {
-      scan: (scan: Scan) => this.emit('scan', scan),
-      dropped: (drop: DroppedScan) => this.emit('dropped', drop),
-    });
+    this.assembler = new ScanAssembler(
+      framer,
+      { ...opts, transport: this.transport, source: this.name },
+      {
+        scan: (scan: Scan) => this.emit('scan', scan),
+        dropped: (drop: DroppedScan) => this.emit('dropped', drop),
+      },
+    );
   }
 
   /** Bytes or a report from the device. Ignored while disabled (UnifiedPOS: a disabled device delivers nothing). */

@@ -126,7 +126,11 @@ export class SerialScanner extends BaseScanner {
       if (real.startsWith('/dev/pts/')) return;
       const entry = (await SerialPort.list()).find((p) => p.path === real);
       if (entry?.vendorId && entry.productId) {
-        this.identity = { vendorId: entry.vendorId.toLowerCase(), productId: entry.productId.toLowerCase(), serialNumber: entry.serialNumber };
+        this.identity = {
+          vendorId: entry.vendorId.toLowerCase(),
+          productId: entry.productId.toLowerCase(),
+          serialNumber: entry.serialNumber,
+        };
       }
     } catch {
       // No udevadm: we can still reconnect by path.

@@ -16,7 +16,8 @@ import type { PhotoMime, PhotoView } from './state.js';
 /** Refuse images whose header claims more pixels than this. */
 export const MAX_PHOTO_PIXELS = 4096 * 4096;
 
-export const PHOTO_UNSUPPORTED_JPEG2000 = 'Photo format not supported (JPEG 2000): compare the person with their identity document instead.';
+export const PHOTO_UNSUPPORTED_JPEG2000 =
+  'Photo format not supported (JPEG 2000): compare the person with their identity document instead.';
 export const PHOTO_UNREADABLE = 'The photo in this code could not be read: compare the person with their identity document instead.';
 
 /** The face image bytes: Claim 169 `photo` (key 16), else the first `face` biometric (key 62). */

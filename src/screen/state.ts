@@ -8,8 +8,18 @@
  */
 import type { DeskPurpose } from '../credential/types.js';
 import {
-  HEADLINE, NON_ANSWER_TEXT, RIGHT_ASKED, describeCheck, factsFromVerdict,
-  type CheckColour, type CheckFacts, type CheckIcon, type Likeness, type LikenessAnswer, type NonAnswer, type Outcome, type RightLine,
+  HEADLINE,
+  NON_ANSWER_TEXT,
+  RIGHT_ASKED,
+  describeCheck,
+  factsFromVerdict,
+  type CheckColour,
+  type CheckFacts,
+  type CheckIcon,
+  type Likeness,
+  type NonAnswer,
+  type Outcome,
+  type RightLine,
 } from '../check/index.js';
 import type { DropReason } from '../scan/types.js';
 import { DROPPED_SCAN_TEXT } from '../verify/messages.js';
@@ -29,9 +39,7 @@ export type ScreenColour = CheckColour | 'blue' | 'neutral';
 /** The image formats a photo is drawn from: those the desk's browser (Chromium) shows. */
 export type PhotoMime = 'image/jpeg' | 'image/png' | 'image/webp' | 'image/avif';
 /** The holder's photo: the signed image bytes as they are (photo.ts), or a line saying why it cannot be shown. */
-export type PhotoView =
-  | { mime: PhotoMime; base64: string; width: number; height: number }
-  | { unsupported: string };
+export type PhotoView = { mime: PhotoMime; base64: string; width: number; height: number } | { unsupported: string };
 
 export interface PersonView {
   name: string;
@@ -125,25 +133,54 @@ export interface ScreenContext {
   clearsAt?: Date | null;
 }
 
-function base(desk: DeskView, ctx: ScreenContext): Pick<ScreenState, 'demo' | 'purpose' | 'purposeLabel' | 'deskId' | 'alerts' | 'worth' | 'clearsAt' | 'askFor' | 'referenceLabel'> {
+function base(
+  desk: DeskView,
+  ctx: ScreenContext,
+): Pick<ScreenState, 'demo' | 'purpose' | 'purposeLabel' | 'deskId' | 'alerts' | 'worth' | 'clearsAt' | 'askFor' | 'referenceLabel'> {
   return {
-    demo: desk.demo, purpose: desk.purpose, purposeLabel: RIGHT_ASKED[desk.purpose], deskId: desk.id,
-    alerts: ctx.alerts ?? [], worth: desk.worth, clearsAt: ctx.clearsAt ? ctx.clearsAt.toISOString() : null,
-    askFor: [...(desk.askFor ?? [])], referenceLabel: desk.referenceLabel ?? DEFAULT_REFERENCE_LABEL,
+    demo: desk.demo,
+    purpose: desk.purpose,
+    purposeLabel: RIGHT_ASKED[desk.purpose],
+    deskId: desk.id,
+    alerts: ctx.alerts ?? [],
+    worth: desk.worth,
+    clearsAt: ctx.clearsAt ? ctx.clearsAt.toISOString() : null,
+    askFor: [...(desk.askFor ?? [])],
+    referenceLabel: desk.referenceLabel ?? DEFAULT_REFERENCE_LABEL,
   };
 }
 
-function notACheck(): Pick<ScreenState, 'verdict' | 'reason' | 'outcome' | 'person' | 'status' | 'rights' | 'followUp' | 'checkId' | 'likeness' | 'likenessText'> {
-  return { verdict: null, reason: null, outcome: null, person: null, status: null, rights: [], followUp: null, checkId: null, likeness: 'not-asked', likenessText: null };
+function notACheck(): Pick<
+  ScreenState,
+  'verdict' | 'reason' | 'outcome' | 'person' | 'status' | 'rights' | 'followUp' | 'checkId' | 'likeness' | 'likenessText'
+> {
+  return {
+    verdict: null,
+    reason: null,
+    outcome: null,
+    person: null,
+    status: null,
+    rights: [],
+    followUp: null,
+    checkId: null,
+    likeness: 'not-asked',
+    likenessText: null,
+  };
 }
 
 export function idleScreen(desk: DeskView, ctx: ScreenContext = {}): ScreenState {
   const noScanner = ctx.alerts?.some((a) => a.code === 'NO_SCANNER') ?? false;
   return {
-    kind: 'idle', ...base(desk, { ...ctx, clearsAt: null }), ...notACheck(),
+    kind: 'idle',
+    ...base(desk, { ...ctx, clearsAt: null }),
+    ...notACheck(),
     headline: noScanner ? HEADLINE.NO_SCANNER : HEADLINE.IDLE,
-    message: noScanner ? 'No scanner can be read: connect the scanner (or check its cable) before the next person.' : 'Scan the person\'s immigration-status QR code.',
-    nextStep: '', icon: noScanner ? 'warning' : 'none', colour: 'neutral',
+    message: noScanner
+      ? 'No scanner can be read: connect the scanner (or check its cable) before the next person.'
+      : "Scan the person's immigration-status QR code.",
+    nextStep: '',
+    icon: noScanner ? 'warning' : 'none',
+    colour: 'neutral',
     checkedAt: null,
   };
 }
@@ -152,8 +189,14 @@ export function idleScreen(desk: DeskView, ctx: ScreenContext = {}): ScreenState
 export function scanAgainScreen(desk: DeskView, reason: DropReason, at: Date, ctx: ScreenContext = {}): ScreenState {
   const text = DROPPED_SCAN_TEXT[reason];
   return {
-    kind: 'scan-again', ...base(desk, ctx), ...notACheck(),
-    headline: HEADLINE.SCAN_AGAIN, message: text.message, nextStep: text.nextStep, icon: 'rescan', colour: 'blue',
+    kind: 'scan-again',
+    ...base(desk, ctx),
+    ...notACheck(),
+    headline: HEADLINE.SCAN_AGAIN,
+    message: text.message,
+    nextStep: text.nextStep,
+    icon: 'rescan',
+    colour: 'blue',
     checkedAt: at.toISOString(),
   };
 }
@@ -163,10 +206,14 @@ export function nonAnswerScreen(desk: DeskView, which: NonAnswer, at: Date, ctx:
   const text = NON_ANSWER_TEXT[which];
   const scanAgain = which === 'SCAN_AGAIN';
   return {
-    kind: scanAgain ? 'scan-again' : 'not-a-code', ...base(desk, ctx), ...notACheck(),
+    kind: scanAgain ? 'scan-again' : 'not-a-code',
+    ...base(desk, ctx),
+    ...notACheck(),
     headline: scanAgain ? HEADLINE.SCAN_AGAIN : HEADLINE.NOT_A_STATUS_CODE,
-    message: text.message, nextStep: text.nextStep,
-    icon: scanAgain ? 'rescan' : 'not-a-code', colour: scanAgain ? 'blue' : 'neutral',
+    message: text.message,
+    nextStep: text.nextStep,
+    icon: scanAgain ? 'rescan' : 'not-a-code',
+    colour: scanAgain ? 'blue' : 'neutral',
     checkedAt: at.toISOString(),
   };
 }
@@ -180,27 +227,46 @@ export type ResultInput = {
   checkId: string;
   /** Prepared by photo.ts; null when the code has no photo. */
   photo?: PhotoView | null;
-} & (
-  | { facts: CheckFacts }
-  | { verdict: Verdict; checkedAt: Date; likeness?: Likeness }
-);
+} & ({ facts: CheckFacts } | { verdict: Verdict; checkedAt: Date; likeness?: Likeness });
 
 export function resultScreen(input: ResultInput, ctx: ScreenContext = {}): ScreenState {
   const { desk, checkId, photo = null } = input;
-  const facts = 'facts' in input
-    ? input.facts
-    : factsFromVerdict(input.verdict, { purpose: desk.purpose, checkedAt: input.checkedAt, likeness: input.likeness ?? 'ask', demo: desk.demo });
+  const facts =
+    'facts' in input
+      ? input.facts
+      : factsFromVerdict(input.verdict, {
+          purpose: desk.purpose,
+          checkedAt: input.checkedAt,
+          likeness: input.likeness ?? 'ask',
+          demo: desk.demo,
+        });
   const d = describeCheck(facts);
   const s = d.status;
   return {
-    kind: 'result', ...base(desk, ctx),
-    verdict: d.verdict, reason: d.reason, outcome: d.outcome,
-    headline: d.headline, message: d.message, nextStep: d.nextStep, icon: d.icon, colour: d.colour,
+    kind: 'result',
+    ...base(desk, ctx),
+    verdict: d.verdict,
+    reason: d.reason,
+    outcome: d.outcome,
+    headline: d.headline,
+    message: d.message,
+    nextStep: d.nextStep,
+    icon: d.icon,
+    colour: d.colour,
     person: d.person ? { ...d.person, photo } : null,
-    status: s ? { label: s.label, permissionEnds: s.permissionEnds, permissionEndsText: s.permissionEndsText, document: s.document ? `${s.document.type} ${s.document.reference}` : null } : null,
+    status: s
+      ? {
+          label: s.label,
+          permissionEnds: s.permissionEnds,
+          permissionEndsText: s.permissionEndsText,
+          document: s.document ? `${s.document.type} ${s.document.reference}` : null,
+        }
+      : null,
     rights: d.rights,
     followUp: { date: d.followUp.date, text: d.followUp.text },
-    checkedAt: facts.checkedAt.toISOString(), checkId,
-    likeness: d.likeness, likenessText: d.likenessText,
+    checkedAt: facts.checkedAt.toISOString(),
+    checkId,
+    likeness: d.likeness,
+    likenessText: d.likenessText,
   };
 }

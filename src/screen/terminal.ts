@@ -7,18 +7,32 @@ import { safeDeep } from '../text/safe.js';
 import type { ScreenColour, ScreenIcon, ScreenState } from './state.js';
 
 const SYMBOL: Record<ScreenIcon, string> = {
-  tick: '[✔]', cross: '[✖]', warning: '[!]', mismatch: '[≠]', incomplete: '[?]', rescan: '[↻]', 'not-a-code': '[∅]', none: '',
+  tick: '[✔]',
+  cross: '[✖]',
+  warning: '[!]',
+  mismatch: '[≠]',
+  incomplete: '[?]',
+  rescan: '[↻]',
+  'not-a-code': '[∅]',
+  none: '',
 };
 const ANSI: Record<ScreenColour, string> = {
-  green: '\x1b[1;97;42m', red: '\x1b[1;97;41m', amber: '\x1b[1;30;43m', blue: '\x1b[1;97;44m', neutral: '\x1b[1m',
+  green: '\x1b[1;97;42m',
+  red: '\x1b[1;97;41m',
+  amber: '\x1b[1;30;43m',
+  blue: '\x1b[1;97;44m',
+  neutral: '\x1b[1m',
 };
 const RESET = '\x1b[0m';
 const LONDON_TIME = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', timeStyle: 'medium' });
 /** A right the check did not establish is never marked as granted. */
 const ANSWER_MARK: Record<ScreenState['rights'][number]['answer'], string> = {
-  yes: '✔', restricted: '!', no: '✖', assess: '?', 'not-established': '–',
+  yes: '✔',
+  restricted: '!',
+  no: '✖',
+  assess: '?',
+  'not-established': '–',
 };
-
 
 export interface TerminalOptions {
   colour: boolean;
@@ -34,7 +48,9 @@ function answerHint(opts: TerminalOptions): string {
   const web = opts.web ?? true;
   if (opts.likenessKeys) return 'Press y (yes), n (no) or x (not checked).';
   const where = [web ? 'on the web screen' : null, opts.bridgeKeys ? "with the bridge box's YES / NO keys" : null].filter(Boolean);
-  return where.length > 0 ? `Answer ${where.join(' or ')}.` : 'No screen here can take the answer: this check will be recorded as "not checked".';
+  return where.length > 0
+    ? `Answer ${where.join(' or ')}.`
+    : 'No screen here can take the answer: this check will be recorded as "not checked".';
 }
 
 export function renderTerminal(state: ScreenState, opts: TerminalOptions): string {
@@ -52,8 +68,17 @@ export function renderTerminal(state: ScreenState, opts: TerminalOptions): strin
     lines.push(`Name:            ${s.person.name}`);
     lines.push(`Date of birth:   ${s.person.dateOfBirth ? longDate(s.person.dateOfBirth) : 'not in the code'}`);
     const photo = s.person.photo;
-    lines.push(`Photo:           ${photo === null ? 'none in the code' : !('base64' in photo) ? photo.unsupported
-      : web ? 'shown on the web screen' : 'in the code, but a text screen cannot show it: compare the person with their identity document'}`);
+    lines.push(
+      `Photo:           ${
+        photo === null
+          ? 'none in the code'
+          : !('base64' in photo)
+            ? photo.unsupported
+            : web
+              ? 'shown on the web screen'
+              : 'in the code, but a text screen cannot show it: compare the person with their identity document'
+      }`,
+    );
   }
   if (s.status) {
     lines.push(`Status:          ${s.status.label}`);
@@ -73,7 +98,7 @@ export function renderTerminal(state: ScreenState, opts: TerminalOptions): strin
     const seconds = Math.max(0, Math.round((Date.parse(s.clearsAt) - Date.now()) / 1000));
     lines.push(`This screen clears itself in ${seconds} s (at ${LONDON_TIME.format(new Date(s.clearsAt))}).`);
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 export interface TerminalDisplay {
@@ -82,7 +107,12 @@ export interface TerminalDisplay {
   close(): Promise<void>;
 }
 
-export function terminalDisplay(out: NodeJS.WritableStream & { isTTY?: boolean }, likenessKeys: boolean, web = true, bridgeKeys = false): TerminalDisplay {
+export function terminalDisplay(
+  out: NodeJS.WritableStream & { isTTY?: boolean },
+  likenessKeys: boolean,
+  web = true,
+  bridgeKeys = false,
+): TerminalDisplay {
   const colour = out.isTTY === true;
   let last = '';
   // The terminal can go away under a running kiosk (its window closed, an ssh session dropped: EIO / EPIPE). The

@@ -42,7 +42,7 @@ export function pidAlive(pid: number): boolean {
 
 /** Creates the lock file `path` holding our pid (and `lines`). False when it already exists. */
 export function createLockFile(path: string, lines: readonly string[] = [], mode = 0o644): boolean {
-  const content = [String(process.pid), ...lines].join('\n') + '\n';
+  const content = `${[String(process.pid), ...lines].join('\n')}\n`;
   const temp = tempPathFor(path);
   try {
     writeFileSync(temp, content, { flag: 'wx', mode });

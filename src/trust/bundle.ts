@@ -51,7 +51,8 @@ function isNumericDate(v: unknown): v is number {
 /** Checks the keys array of a bundle payload (or an issuers JWKS being bundled). */
 export function checkBundleKeys(keys: unknown, where: string): IssuerJwk[] {
   if (!Array.isArray(keys) || keys.length === 0) throw new TrustError('MALFORMED', `${where} has no "keys" list`);
-  if (keys.length > MAX_BUNDLE_KEYS) throw new TrustError('FILE_TOO_LARGE', `${where} has ${keys.length} keys; the limit is ${MAX_BUNDLE_KEYS}`);
+  if (keys.length > MAX_BUNDLE_KEYS)
+    throw new TrustError('FILE_TOO_LARGE', `${where} has ${keys.length} keys; the limit is ${MAX_BUNDLE_KEYS}`);
   const out = keys.map((k, i) => {
     const label = `${where} key ${i}${typeof (k as { kid?: unknown })?.kid === 'string' ? ` (${(k as { kid: string }).kid})` : ''}`;
     refuseWrongRole(k, 'issuer', label);
@@ -68,31 +69,48 @@ export function checkBundleKeys(keys: unknown, where: string): IssuerJwk[] {
 
 /** Verifies a bundle file's bytes against the pinned root. Throws TrustError with a one-line message. */
 export async function verifyBundle(bytes: Uint8Array, root: RootKey, opts: BundleCheckOptions): Promise<TrustBundle> {
-  if (bytes.length > MAX_BUNDLE_FILE_BYTES) throw new TrustError('FILE_TOO_LARGE', `bundle is ${bytes.length} bytes; the limit is ${MAX_BUNDLE_FILE_BYTES}`);
+  if (bytes.length > MAX_BUNDLE_FILE_BYTES)
+    throw new TrustError('FILE_TOO_LARGE', `bundle is ${bytes.length} bytes; the limit is ${MAX_BUNDLE_FILE_BYTES}`);
   const text = jwsText(bytes);
   const header = checkedJwsHeader(text, 'bundle');
   if (header.typ === STATUS_LIST_JWT_TYP) throw new TrustError('WRONG_TYPE', 'this file is a status list, not a trust bundle');
-  if (header.typ !== BUNDLE_TYP) throw new TrustError('WRONG_TYPE', `not a trust bundle (typ ${shown(header.typ)}, expected "${BUNDLE_TYP}")`);
-  if (header.alg !== root.alg) throw new TrustError('WRONG_ROOT', `bundle is signed with ${header.alg} but the pinned root is an ${root.alg} key: not signed by the pinned root`);
+  if (header.typ !== BUNDLE_TYP)
+    throw new TrustError('WRONG_TYPE', `not a trust bundle (typ ${shown(header.typ)}, expected "${BUNDLE_TYP}")`);
+  if (header.alg !== root.alg)
+    throw new TrustError(
+      'WRONG_ROOT',
+      `bundle is signed with ${header.alg} but the pinned root is an ${root.alg} key: not signed by the pinned root`,
+    );
   if (header.kid !== undefined && header.kid !== root.thumbprint) {
     await refuseIssuerPinnedAsRoot(text, root);
-    throw new TrustError('WRONG_ROOT', `bundle was signed by a different root (${header.kid.slice(0, 12)}…), not the pinned root (${root.thumbprint.slice(0, 12)}…)`);
+    throw new TrustError(
+      'WRONG_ROOT',
+      `bundle was signed by a different root (${header.kid.slice(0, 12)}…), not the pinned root (${root.thumbprint.slice(0, 12)}…)`,
+    );
   }
   let payload: Uint8Array;
   try {
     ({ payload } = await compactVerify(text, root.key, { algorithms: [root.alg] }));
   } catch {
     await refuseIssuerPinnedAsRoot(text, root);
-    throw new TrustError('SIGNATURE_INVALID', 'bundle signature does not verify against the pinned root: the file was altered or signed by another root');
+    throw new TrustError(
+      'SIGNATURE_INVALID',
+      'bundle signature does not verify against the pinned root: the file was altered or signed by another root',
+    );
   }
   const p = parseJsonPayload(payload, 'bundle');
-  if (!Number.isSafeInteger(p.seq) || (p.seq as number) < 1) throw new TrustError('MALFORMED', 'bundle "seq" must be a positive whole number');
+  if (!Number.isSafeInteger(p.seq) || (p.seq as number) < 1)
+    throw new TrustError('MALFORMED', 'bundle "seq" must be a positive whole number');
   if (!isNumericDate(p.iat)) throw new TrustError('MALFORMED', 'bundle "iat" must be a NumericDate');
-  if (p.exp !== undefined && (!isNumericDate(p.exp) || p.exp <= p.iat)) throw new TrustError('MALFORMED', 'bundle "exp" must be a NumericDate after "iat"');
+  if (p.exp !== undefined && (!isNumericDate(p.exp) || p.exp <= p.iat))
+    throw new TrustError('MALFORMED', 'bundle "exp" must be a NumericDate after "iat"');
   const keys = checkBundleKeys(p.keys, 'bundle');
   for (const k of keys) {
     if ((await thumbprintOf(k)) === root.thumbprint) {
-      throw new TrustError('ROOT_KEY_AS_ISSUER', `bundle lists the pinned root as issuer key${k.kid === undefined ? '' : ` "${k.kid}"`}: a root must only sign bundles, never codes; the issuer must make a bundle with separate issuer keys`);
+      throw new TrustError(
+        'ROOT_KEY_AS_ISSUER',
+        `bundle lists the pinned root as issuer key${k.kid === undefined ? '' : ` "${k.kid}"`}: a root must only sign bundles, never codes; the issuer must make a bundle with separate issuer keys`,
+      );
     }
   }
   const seq = p.seq as number;
@@ -106,7 +124,10 @@ export async function verifyBundle(bytes: Uint8Array, root: RootKey, opts: Bundl
     );
   }
   if (opts.timeChecks !== false && p.iat > opts.now + skew) {
-    throw new TrustError('ISSUED_IN_FUTURE', `bundle was issued at ${isoOf(p.iat)}, after this kiosk's clock (${isoOf(opts.now)}): check the clock`);
+    throw new TrustError(
+      'ISSUED_IN_FUTURE',
+      `bundle was issued at ${isoOf(p.iat)}, after this kiosk's clock (${isoOf(opts.now)}): check the clock`,
+    );
   }
   if (opts.timeChecks !== false && opts.refuseExpired && p.exp !== undefined && (p.exp as number) <= opts.now - skew) {
     throw new TrustError('EXPIRED', `bundle seq ${seq} expired at ${isoOf(p.exp as number)}`);
@@ -139,7 +160,10 @@ export async function buildBundle(opts: BuildBundleOptions): Promise<string> {
   const keys = checkBundleKeys(list, issuersWhere);
   for (const k of keys) {
     if ((await thumbprintOf(k)) === root.thumbprint) {
-      throw new TrustError('ROOT_KEY_AS_ISSUER', `${issuersWhere} list the root's own key${k.kid === undefined ? '' : ` "${k.kid}"`} as an issuer key: a root must only sign bundles; give the issuers' own public keys`);
+      throw new TrustError(
+        'ROOT_KEY_AS_ISSUER',
+        `${issuersWhere} list the root's own key${k.kid === undefined ? '' : ` "${k.kid}"`} as an issuer key: a root must only sign bundles; give the issuers' own public keys`,
+      );
     }
   }
   const payload: Record<string, unknown> = { seq: opts.seq, iat: opts.iat };
@@ -165,7 +189,8 @@ async function refuseIssuerPinnedAsRoot(text: string, root: RootKey): Promise<vo
   if (!Array.isArray(keys)) return;
   for (const k of keys.slice(0, MAX_BUNDLE_KEYS)) {
     const t = k as { kty?: unknown; crv?: unknown; x?: unknown; y?: unknown; kid?: unknown };
-    if (typeof t.kty !== 'string' || typeof t.crv !== 'string' || typeof t.x !== 'string' || (t.y !== undefined && typeof t.y !== 'string')) continue;
+    if (typeof t.kty !== 'string' || typeof t.crv !== 'string' || typeof t.x !== 'string' || (t.y !== undefined && typeof t.y !== 'string'))
+      continue;
     let thumbprint: string;
     try {
       thumbprint = await thumbprintOf(t as { kty: string; crv: string; x: string; y?: string });
@@ -173,7 +198,10 @@ async function refuseIssuerPinnedAsRoot(text: string, root: RootKey): Promise<vo
       continue;
     }
     if (thumbprint === root.thumbprint) {
-      throw new TrustError('ISSUER_KEY_AS_ROOT', `the pinned root is issuer key${typeof t.kid === 'string' ? ` ${shown(t.kid)}` : ''} of this bundle: an issuer's key was pinned as the root; pin the root's public key instead (proofdesk trust init --force --root ROOT.public.jwk)`);
+      throw new TrustError(
+        'ISSUER_KEY_AS_ROOT',
+        `the pinned root is issuer key${typeof t.kid === 'string' ? ` ${shown(t.kid)}` : ''} of this bundle: an issuer's key was pinned as the root; pin the root's public key instead (proofdesk trust init --force --root ROOT.public.jwk)`,
+      );
     }
   }
 }

@@ -16,7 +16,9 @@ export interface ClockState {
   behindSeconds: number;
 }
 
-export function clockFloorOf(snapshot: Pick<StoreSnapshot, 'highestIat' | 'bundle'> & Partial<Pick<StoreSnapshot, 'statusLists' | 'listMarks'>>): number | null {
+export function clockFloorOf(
+  snapshot: Pick<StoreSnapshot, 'highestIat' | 'bundle'> & Partial<Pick<StoreSnapshot, 'statusLists' | 'listMarks'>>,
+): number | null {
   let floor = Math.max(snapshot.highestIat, snapshot.bundle?.iat ?? 0);
   for (const t of snapshot.statusLists ?? []) floor = Math.max(floor, t.iat);
   for (const iat of Object.values(snapshot.listMarks ?? {})) floor = Math.max(floor, iat);
@@ -25,5 +27,10 @@ export function clockFloorOf(snapshot: Pick<StoreSnapshot, 'highestIat' | 'bundl
 
 export function judgeClock(floor: number | null, nowSeconds: number, skewSeconds: number): ClockState {
   const behind = floor === null ? 0 : Math.max(0, floor - nowSeconds);
-  return { floor, now: Math.floor(nowSeconds), suspect: floor !== null && nowSeconds < floor - skewSeconds, behindSeconds: Math.ceil(behind) };
+  return {
+    floor,
+    now: Math.floor(nowSeconds),
+    suspect: floor !== null && nowSeconds < floor - skewSeconds,
+    behindSeconds: Math.ceil(behind),
+  };
 }

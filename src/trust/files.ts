@@ -40,5 +40,8 @@ export function readFileCapped(path: string, maxBytes: number, what = 'file', op
 
 /** The refusal for a symbolic link found inside the trust store. */
 export function symlinkRefused(path: string): TrustError {
-  return new TrustError('STORE_SYMLINK', `${path} is a symbolic link: the trust store holds only plain files and folders (remove it, and check who can write to the store)`);
+  return new TrustError(
+    'STORE_SYMLINK',
+    `${path} is a symbolic link: the trust store holds only plain files and folders (remove it, and check who can write to the store)`,
+  );
 }

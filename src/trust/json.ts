@@ -14,7 +14,8 @@ function jsonDepth(text: string, limit = MAX_TRUST_JSON_DEPTH): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x5b || c === 0x7b) {
@@ -28,7 +29,10 @@ function jsonDepth(text: string, limit = MAX_TRUST_JSON_DEPTH): number {
 /** Parses JSON text from a trust file; `what` names it. Refuses nesting past the limit (NESTED_TOO_DEEP) and bad JSON (MALFORMED). */
 export function parseTrustJson(text: string, what: string): unknown {
   if (jsonDepth(text) > MAX_TRUST_JSON_DEPTH) {
-    throw new TrustError('NESTED_TOO_DEEP', `${what} nests deeper than MAX_TRUST_JSON_DEPTH (${MAX_TRUST_JSON_DEPTH} levels): not a trust file`);
+    throw new TrustError(
+      'NESTED_TOO_DEEP',
+      `${what} nests deeper than MAX_TRUST_JSON_DEPTH (${MAX_TRUST_JSON_DEPTH} levels): not a trust file`,
+    );
   }
   try {
     return JSON.parse(text);

@@ -54,7 +54,8 @@ const ROLES: readonly KeyRole[] = ['root', 'issuer'];
 export function markedRole(jwk: unknown, where: string): KeyRole | null {
   if (!isObject(jwk) || jwk[ROLE_MEMBER] === undefined) return null;
   const role = jwk[ROLE_MEMBER];
-  if (!ROLES.includes(role as KeyRole)) throw new TrustError('KEY_INVALID', `${where}: "${ROLE_MEMBER}" is ${shown(role)}, not "root" or "issuer"`);
+  if (!ROLES.includes(role as KeyRole))
+    throw new TrustError('KEY_INVALID', `${where}: "${ROLE_MEMBER}" is ${shown(role)}, not "root" or "issuer"`);
   return role as KeyRole;
 }
 
@@ -63,9 +64,15 @@ export function refuseWrongRole(jwk: unknown, wanted: KeyRole, where: string): v
   const role = markedRole(jwk, where);
   if (role === null || role === wanted) return;
   if (role === 'root') {
-    throw new TrustError('ROOT_KEY_AS_ISSUER', `${where} is marked as a ROOT key ("${ROLE_MEMBER}": "root"): a root only signs trust bundles; use an issuer key here (proofdesk keys generate without --root)`);
+    throw new TrustError(
+      'ROOT_KEY_AS_ISSUER',
+      `${where} is marked as a ROOT key ("${ROLE_MEMBER}": "root"): a root only signs trust bundles; use an issuer key here (proofdesk keys generate without --root)`,
+    );
   }
-  throw new TrustError('ISSUER_KEY_AS_ROOT', `${where} is marked as an ISSUER key ("${ROLE_MEMBER}": "issuer"): the root must be a key of its own (proofdesk keys generate --root), never an issuer's`);
+  throw new TrustError(
+    'ISSUER_KEY_AS_ROOT',
+    `${where} is marked as an ISSUER key ("${ROLE_MEMBER}": "issuer"): the root must be a key of its own (proofdesk keys generate --root), never an issuer's`,
+  );
 }
 
 /** The one-line refusal of a private key given where public keys are trusted; `file` is named when known. */
@@ -104,12 +111,15 @@ export function checkIssuerJwk(value: unknown, where: string): IssuerJwk {
   if (jwk.kty === 'EC' && (typeof jwk.y !== 'string' || !B64URL.test(jwk.y))) bad('missing or malformed "y"');
   const point = jwkPointProblem(jwk);
   if (point !== null) throw new TrustError('KEY_POINT_INVALID', `${where}: ${point}`);
-  if (jwk.alg !== undefined && jwk.alg !== alg && !(alg === 'EdDSA' && jwk.alg === 'Ed25519')) bad(`"alg" ${String(jwk.alg)} does not match the key type (${alg})`);
+  if (jwk.alg !== undefined && jwk.alg !== alg && !(alg === 'EdDSA' && jwk.alg === 'Ed25519'))
+    bad(`"alg" ${String(jwk.alg)} does not match the key type (${alg})`);
   if (jwk.use !== undefined && jwk.use !== 'sig') bad(`"use" is ${shown(jwk.use)}, not "sig"`);
-  if (jwk.kid !== undefined && (typeof jwk.kid !== 'string' || jwk.kid.length === 0 || jwk.kid.length > 256)) bad('"kid" must be a non-empty string');
+  if (jwk.kid !== undefined && (typeof jwk.kid !== 'string' || jwk.kid.length === 0 || jwk.kid.length > 256))
+    bad('"kid" must be a non-empty string');
   if (jwk.notBefore !== undefined && !isNumericDate(jwk.notBefore)) bad('"notBefore" must be a NumericDate (whole seconds)');
   if (jwk.notAfter !== undefined && !isNumericDate(jwk.notAfter)) bad('"notAfter" must be a NumericDate (whole seconds)');
-  if (isNumericDate(jwk.notBefore) && isNumericDate(jwk.notAfter) && jwk.notAfter <= jwk.notBefore) bad('"notAfter" must be later than "notBefore"');
+  if (isNumericDate(jwk.notBefore) && isNumericDate(jwk.notAfter) && jwk.notAfter <= jwk.notBefore)
+    bad('"notAfter" must be later than "notBefore"');
   if (jwk.purposes !== undefined) {
     if (!Array.isArray(jwk.purposes) || jwk.purposes.length === 0 || !jwk.purposes.every((p) => CODE_PURPOSES.includes(p as CodePurpose))) {
       bad(`"purposes" must be a non-empty list of ${CODE_PURPOSES.join(', ')}`);
@@ -117,7 +127,12 @@ export function checkIssuerJwk(value: unknown, where: string): IssuerJwk {
   }
   if (jwk.statusLists !== undefined) {
     const l = jwk.statusLists;
-    if (!Array.isArray(l) || l.length === 0 || l.length > MAX_KEY_STATUS_LISTS || !l.every((u) => typeof u === 'string' && u.length > 0 && u.length <= 2048)) {
+    if (
+      !Array.isArray(l) ||
+      l.length === 0 ||
+      l.length > MAX_KEY_STATUS_LISTS ||
+      !l.every((u) => typeof u === 'string' && u.length > 0 && u.length <= 2048)
+    ) {
       bad(`"statusLists" must be a non-empty list (at most ${MAX_KEY_STATUS_LISTS}) of status-list URIs`);
     }
     if (new Set(l as string[]).size !== (l as string[]).length) bad('"statusLists" names a URI twice');
@@ -166,8 +181,10 @@ export interface RootKey {
  */
 export async function rootFromJwk(value: unknown, where = 'root key'): Promise<RootKey> {
   const secret = privateMembersOf(value);
-  if (secret.length > 0) throw new TrustError('PRIVATE_KEY_AS_TRUST', `${privateKeyAsTrust(where, secret)} — pin the root's public key (ROOT.public.jwk)`);
-  if (isObject(value) && Array.isArray(value.keys)) throw new TrustError('KEY_INVALID', `${where} is a key set: give the single root public JWK`);
+  if (secret.length > 0)
+    throw new TrustError('PRIVATE_KEY_AS_TRUST', `${privateKeyAsTrust(where, secret)} — pin the root's public key (ROOT.public.jwk)`);
+  if (isObject(value) && Array.isArray(value.keys))
+    throw new TrustError('KEY_INVALID', `${where} is a key set: give the single root public JWK`);
   refuseWrongRole(value, 'root', where);
   const jwk = checkIssuerJwk(value, where);
   const root: RootKey['jwk'] = { kty: jwk.kty, crv: jwk.crv, x: jwk.x, alg: jwk.alg! };
@@ -187,7 +204,8 @@ export interface SigningKey {
 
 /** A private JWK → signer; with `role`, a key marked for the other role is refused (refuseWrongRole). */
 export async function signingKeyFromJwk(value: unknown, where = 'private key', role?: KeyRole): Promise<SigningKey> {
-  if (!isObject(value) || typeof value.d !== 'string') throw new TrustError('KEY_INVALID', `${where} is not a private JWK (no "d"): use the *.private.jwk file`);
+  if (!isObject(value) || typeof value.d !== 'string')
+    throw new TrustError('KEY_INVALID', `${where} is not a private JWK (no "d"): use the *.private.jwk file`);
   if (role !== undefined) refuseWrongRole(value, role, where);
   const { d, ...pub } = value;
   const publicJwk = checkIssuerJwk(pub, where);

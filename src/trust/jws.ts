@@ -30,11 +30,15 @@ export function checkedJwsHeader(text: string, what: string): JwsHeader {
   if (!COMPACT.test(text)) throw new TrustError('MALFORMED', `${what} is not a complete compact JWS (truncated or damaged)`);
   const headerPart = text.slice(0, text.indexOf('.'));
   const header = parseTrustJson(Buffer.from(headerPart, 'base64url').toString('utf8'), `${what} header`);
-  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new TrustError('MALFORMED', `${what} header is not a JSON object`);
+  if (typeof header !== 'object' || header === null || Array.isArray(header))
+    throw new TrustError('MALFORMED', `${what} header is not a JSON object`);
   const h = header as Record<string, unknown>;
   for (const member of Object.keys(h)) {
     if (!ALLOWED_HEADER_MEMBERS.has(member)) {
-      throw new TrustError('HEADER_NOT_ALLOWED', `${what} header carries ${shown(member)}: keys and certificates are never taken from a file, only from the pinned trust`);
+      throw new TrustError(
+        'HEADER_NOT_ALLOWED',
+        `${what} header carries ${shown(member)}: keys and certificates are never taken from a file, only from the pinned trust`,
+      );
     }
   }
   if (typeof h.alg !== 'string' || !(ALLOWED_ALGS as readonly string[]).includes(h.alg)) {
@@ -57,6 +61,7 @@ export function parseJsonPayload(payload: Uint8Array, what: string): Record<stri
     throw new TrustError('MALFORMED', `${what} payload is not valid UTF-8`);
   }
   const value = parseTrustJson(text, `${what} payload`);
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new TrustError('MALFORMED', `${what} payload is not a JSON object`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new TrustError('MALFORMED', `${what} payload is not a JSON object`);
   return value as Record<string, unknown>;
 }

@@ -128,7 +128,8 @@ export async function keySetFromJwks(jwks: unknown): Promise<KeySet> {
 
 /** `file`: where the keys came from, for the refusal of a private key (it names the public file to use instead). */
 async function keysFrom(jwks: unknown, file?: string): Promise<KeySet> {
-  if (typeof jwks !== 'object' || jwks === null || Array.isArray(jwks)) throw new KeySetError('KEYSET_MALFORMED', 'not a JWKS or JWK object');
+  if (typeof jwks !== 'object' || jwks === null || Array.isArray(jwks))
+    throw new KeySetError('KEYSET_MALFORMED', 'not a JWKS or JWK object');
   const record = jwks as Record<string, unknown>;
   let list: unknown[];
   if ('keys' in record) {
@@ -154,24 +155,32 @@ function labelOf(jwk: unknown, index: number): string {
 /** One JWK → TrustedKey (public part only). `index` only labels error messages. */
 export async function trustedKeyFromJwk(input: unknown, index = 0): Promise<TrustedKey> {
   const where = `key ${index}`;
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new KeySetError('KEYSET_MALFORMED', `${where} is not a JSON object`);
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
+    throw new KeySetError('KEYSET_MALFORMED', `${where} is not a JSON object`);
   const src = input as Record<string, unknown>;
   const secret = privateMembersOf(src);
   if (secret.length > 0) throw new KeySetError('PRIVATE_KEY_AS_TRUST', privateKeyAsTrust(labelOf(src, index), secret));
   if (src[ROLE_MEMBER] === 'root') {
-    throw new KeySetError('ROOT_KEY_AS_ISSUER', `${labelOf(src, index)} is marked as a ROOT key ("${ROLE_MEMBER}": "root"): a root signs trust bundles, never codes; pin it with \`proofdesk trust init --root\` and trust the issuer's public keys here`);
+    throw new KeySetError(
+      'ROOT_KEY_AS_ISSUER',
+      `${labelOf(src, index)} is marked as a ROOT key ("${ROLE_MEMBER}": "root"): a root signs trust bundles, never codes; pin it with \`proofdesk trust init --root\` and trust the issuer's public keys here`,
+    );
   }
   const jwk: JWK = {};
   for (const name of PUBLIC_MEMBERS) if (src[name] !== undefined) (jwk as Record<string, unknown>)[name] = src[name];
   const label = typeof jwk.kid === 'string' ? `key "${jwk.kid}"` : where;
-  if (jwk.kid !== undefined && (typeof jwk.kid !== 'string' || jwk.kid.length === 0)) throw new KeySetError('JWK_INVALID', `${where}: kid is not a non-empty string`);
-  if (jwk.use !== undefined && jwk.use !== 'sig') throw new KeySetError('JWK_UNSUPPORTED', `${label}: "use" is "${String(jwk.use)}", not "sig"`);
+  if (jwk.kid !== undefined && (typeof jwk.kid !== 'string' || jwk.kid.length === 0))
+    throw new KeySetError('JWK_INVALID', `${where}: kid is not a non-empty string`);
+  if (jwk.use !== undefined && jwk.use !== 'sig')
+    throw new KeySetError('JWK_UNSUPPORTED', `${label}: "use" is "${String(jwk.use)}", not "sig"`);
 
   let alg: KeyAlg;
   if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519') alg = 'EdDSA';
   else if (jwk.kty === 'EC' && jwk.crv === 'P-256') alg = 'ES256';
-  else throw new KeySetError('JWK_UNSUPPORTED', `${label}: ${String(jwk.kty)}/${String(jwk.crv)} is not supported (OKP/Ed25519 or EC/P-256)`);
-  if (typeof jwk.x !== 'string' || (alg === 'ES256' && typeof jwk.y !== 'string')) throw new KeySetError('JWK_INVALID', `${label}: missing "x"${alg === 'ES256' ? ' or "y"' : ''}`);
+  else
+    throw new KeySetError('JWK_UNSUPPORTED', `${label}: ${String(jwk.kty)}/${String(jwk.crv)} is not supported (OKP/Ed25519 or EC/P-256)`);
+  if (typeof jwk.x !== 'string' || (alg === 'ES256' && typeof jwk.y !== 'string'))
+    throw new KeySetError('JWK_INVALID', `${label}: missing "x"${alg === 'ES256' ? ' or "y"' : ''}`);
   const point = jwkPointProblem(jwk);
   if (point !== null) throw new KeySetError('KEY_POINT_INVALID', `${label}: ${point}`);
   if (jwk.alg !== undefined && jwk.alg !== alg && !(alg === 'EdDSA' && jwk.alg === 'Ed25519')) {
@@ -185,7 +194,10 @@ export async function trustedKeyFromJwk(input: unknown, index = 0): Promise<Trus
     key = imported instanceof Uint8Array ? invalidKey() : KeyObject.from(imported);
     thumbprint = await calculateJwkThumbprint(jwk, 'sha256');
   } catch (err) {
-    throw new KeySetError('JWK_INVALID', `${label}: not a valid ${jwk.crv} public key (${err instanceof Error ? err.message.split('\n')[0] : 'error'})`);
+    throw new KeySetError(
+      'JWK_INVALID',
+      `${label}: not a valid ${jwk.crv} public key (${err instanceof Error ? err.message.split('\n')[0] : 'error'})`,
+    );
   }
   if (key.type !== 'public') throw new KeySetError('JWK_INVALID', `${label}: not a public key`);
 

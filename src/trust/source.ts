@@ -42,7 +42,8 @@ export function chooseTrust(req: TrustRequest): TrustChoice | null {
   if (req.keysFile !== undefined) return { kind: 'keys', file: req.keysFile, why: 'option' };
   if (req.store !== undefined) return { kind: 'store', dir: resolve(req.store), why: 'option' };
   if (req.config?.store !== undefined) return { kind: 'store', dir: resolve(req.config.store), why: 'config' };
-  if (req.perUserStore !== undefined && existsSync(join(req.perUserStore, BUNDLE_FILE))) return { kind: 'store', dir: resolve(req.perUserStore), why: 'per-user' };
+  if (req.perUserStore !== undefined && existsSync(join(req.perUserStore, BUNDLE_FILE)))
+    return { kind: 'store', dir: resolve(req.perUserStore), why: 'per-user' };
   if (req.config?.keys !== undefined) return { kind: 'keys', file: req.config.keys, why: 'config' };
   if (req.config === undefined && req.demoKeysFile !== undefined) return { kind: 'keys', file: req.demoKeysFile, why: 'demo' };
   return null;
@@ -122,9 +123,13 @@ export async function openTrust(choice: TrustChoice, opts: OpenTrustOptions = {}
   }
   let source: TrustSource | null = null;
   const watched = opts.follow ? await opts.follow(choice.dir) : choice.dir;
-  const watcher: TrustWatcher = await watchTrustStore(watched, () => {
-    if (source) opts.onReload?.(source);
-  }, { ...limits, ...(opts.onError ? { onError: opts.onError } : {}) });
+  const watcher: TrustWatcher = await watchTrustStore(
+    watched,
+    () => {
+      if (source) opts.onReload?.(source);
+    },
+    { ...limits, ...(opts.onError ? { onError: opts.onError } : {}) },
+  );
   source = {
     choice,
     describe,

@@ -152,11 +152,22 @@ function revocationOn(snap: StoreSnapshot): boolean {
 }
 
 /** Summarises a snapshot (works without an active bundle: `trust status` on a fresh store). */
-export async function summarize(snap: StoreSnapshot, opts: { now?: number; skewSeconds?: number; maxStatusAgeSeconds?: number } = {}): Promise<TrustSummary> {
+export async function summarize(
+  snap: StoreSnapshot,
+  opts: { now?: number; skewSeconds?: number; maxStatusAgeSeconds?: number } = {},
+): Promise<TrustSummary> {
   const keys: TrustKeySummary[] = [];
   if (snap.bundle) {
     for (const k of snap.bundle.keys) {
-      keys.push({ kid: k.kid ?? null, thumbprint: await thumbprintOf(k), alg: k.alg!, notBefore: k.notBefore ?? null, notAfter: k.notAfter ?? null, purposes: k.purposes ?? null, statusLists: k.statusLists ?? null });
+      keys.push({
+        kid: k.kid ?? null,
+        thumbprint: await thumbprintOf(k),
+        alg: k.alg!,
+        notBefore: k.notBefore ?? null,
+        notAfter: k.notAfter ?? null,
+        purposes: k.purposes ?? null,
+        statusLists: k.statusLists ?? null,
+      });
     }
   }
   return summaryFrom(snap, keys, lazyCounts(snap.statusLists), opts);
@@ -195,7 +206,9 @@ function summaryFrom(
     revocation: {
       mode: revocationOn(snap) ? 'on' : 'off',
       maxAgeSeconds: maxAge,
-      unavailable: Object.keys(snap.listMarks).filter((uri) => !snap.statusLists.some((t) => t.uri === uri)).sort(),
+      unavailable: Object.keys(snap.listMarks)
+        .filter((uri) => !snap.statusLists.some((t) => t.uri === uri))
+        .sort(),
       lists: snap.statusLists.map((t) => ({
         uri: t.uri,
         format: t.format,
@@ -284,7 +297,8 @@ export interface WatchOptions extends Omit<LoadTrustOptions, 'storeDir' | 'now'>
 
 /** Why a newly loaded state may not replace the one in force (it would go backwards), or null. */
 export function regression(current: TrustState, next: TrustState): string | null {
-  if (next.bundleSeq < current.bundleSeq) return `store holds bundle seq ${next.bundleSeq}, older than seq ${current.bundleSeq} in force: kept seq ${current.bundleSeq}`;
+  if (next.bundleSeq < current.bundleSeq)
+    return `store holds bundle seq ${next.bundleSeq}, older than seq ${current.bundleSeq} in force: kept seq ${current.bundleSeq}`;
   const nextLists = new Map(next.snapshot.statusLists.map((t) => [t.uri, t.iat]));
   for (const t of current.snapshot.statusLists) {
     const iat = nextLists.get(t.uri);
@@ -392,5 +406,7 @@ function sameContent(a: TrustState, b: TrustState): boolean {
   const la = a.snapshot.statusLists;
   const lb = b.snapshot.statusLists;
   if (la.length !== lb.length) return false;
-  return la.every((t, i) => t.uri === lb[i]!.uri && t.iat === lb[i]!.iat && Buffer.compare(Buffer.from(t.raw), Buffer.from(lb[i]!.raw)) === 0);
+  return la.every(
+    (t, i) => t.uri === lb[i]!.uri && t.iat === lb[i]!.iat && Buffer.compare(Buffer.from(t.raw), Buffer.from(lb[i]!.raw)) === 0,
+  );
 }

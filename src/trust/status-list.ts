@@ -14,12 +14,28 @@
 import { sign as cryptoSign } from 'node:crypto';
 import { inflateSync, deflateSync } from 'node:zlib';
 import { CompactSign, compactVerify } from 'jose';
-import { CborTag, encodeCbor, parseSign1, sigStructure, verifySignature, decodeCbor, CredentialError, type CborMap, type CborValue } from '../credential/index.js';
+import {
+  CborTag,
+  encodeCbor,
+  parseSign1,
+  sigStructure,
+  verifySignature,
+  decodeCbor,
+  CredentialError,
+  type CborMap,
+  type CborValue,
+} from '../credential/index.js';
 import { TrustError } from './errors.js';
 import { shown } from './json.js';
 import { publicKeyOf, thumbprintOf, type IssuerJwk, type SigningKey } from './jwk.js';
 import { checkedJwsHeader, jwsText, looksLikeCompactJws, parseJsonPayload } from './jws.js';
-import { DEFAULT_TRUST_SKEW_SECONDS, MAX_STATUS_LIST_BYTES, MAX_STATUS_LIST_CBOR_STRING_BYTES, MAX_STATUS_LIST_FILE_BYTES, type TrustAlg } from './limits.js';
+import {
+  DEFAULT_TRUST_SKEW_SECONDS,
+  MAX_STATUS_LIST_BYTES,
+  MAX_STATUS_LIST_CBOR_STRING_BYTES,
+  MAX_STATUS_LIST_FILE_BYTES,
+  type TrustAlg,
+} from './limits.js';
 import { isoOf, STATUS_LIST_JWT_TYP, BUNDLE_TYP } from './bundle.js';
 
 export const STATUS_LIST_CWT_TYP = 'application/statuslist+cwt';
@@ -42,13 +58,15 @@ export class StatusList {
     size?: number,
   ) {
     const capacity = (bytes.length * 8) / bits;
-    if (size !== undefined && (!Number.isSafeInteger(size) || size < 1 || size > capacity)) throw new TrustError('LIST_STATE_INVALID', `list size ${size} does not fit ${bytes.length} bytes`);
+    if (size !== undefined && (!Number.isSafeInteger(size) || size < 1 || size > capacity))
+      throw new TrustError('LIST_STATE_INVALID', `list size ${size} does not fit ${bytes.length} bytes`);
     this.size = size ?? capacity;
   }
 
   static empty(bits: StatusBitsPerEntry, size: number): StatusList {
     if (!Number.isSafeInteger(size) || size < 1) throw new TrustError('LIST_STATE_INVALID', 'list size must be a positive whole number');
-    if (Math.ceil((size * bits) / 8) > MAX_STATUS_LIST_BYTES) throw new TrustError('FILE_TOO_LARGE', `a list of ${size} entries exceeds the limit of ${(MAX_STATUS_LIST_BYTES * 8) / bits}`);
+    if (Math.ceil((size * bits) / 8) > MAX_STATUS_LIST_BYTES)
+      throw new TrustError('FILE_TOO_LARGE', `a list of ${size} entries exceeds the limit of ${(MAX_STATUS_LIST_BYTES * 8) / bits}`);
     return new StatusList(bits, new Uint8Array(Math.ceil((size * bits) / 8)), size);
   }
 
@@ -58,8 +76,10 @@ export class StatusList {
   }
 
   set(idx: number, value: number): void {
-    if (!Number.isSafeInteger(idx) || idx < 0 || idx >= this.size) throw new TrustError('INDEX_OUT_OF_RANGE', `index ${idx} is outside the list (0–${this.size - 1})`);
-    if (value < 0 || value >= 1 << this.bits) throw new TrustError('STATUS_CHANGE_NOT_ALLOWED', `status ${value} does not fit in ${this.bits} bit(s)`);
+    if (!Number.isSafeInteger(idx) || idx < 0 || idx >= this.size)
+      throw new TrustError('INDEX_OUT_OF_RANGE', `index ${idx} is outside the list (0–${this.size - 1})`);
+    if (value < 0 || value >= 1 << this.bits)
+      throw new TrustError('STATUS_CHANGE_NOT_ALLOWED', `status ${value} does not fit in ${this.bits} bit(s)`);
     const bitPos = idx * this.bits;
     const mask = ((1 << this.bits) - 1) << (bitPos & 7);
     const i = bitPos >>> 3;
@@ -77,7 +97,8 @@ export class StatusList {
       // maxOutputLength: a zlib bomb stops at the limit, nothing past it is allocated.
       bytes = inflateSync(lst, { maxOutputLength: MAX_STATUS_LIST_BYTES });
     } catch (err) {
-      if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw new TrustError('FILE_TOO_LARGE', `status list inflates past ${MAX_STATUS_LIST_BYTES} bytes`);
+      if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE')
+        throw new TrustError('FILE_TOO_LARGE', `status list inflates past ${MAX_STATUS_LIST_BYTES} bytes`);
       throw new TrustError('MALFORMED', 'status list "lst" is not a zlib stream');
     }
     if (bytes.length === 0) throw new TrustError('MALFORMED', 'status list is empty');
@@ -130,7 +151,8 @@ export function statusListFormatOf(bytes: Uint8Array): 'jwt' | 'cwt' | null {
 function findIssuerKey(keys: readonly IssuerKeyRef[], kid: string | undefined): IssuerKeyRef {
   if (kid === undefined) throw new TrustError('ISSUER_KEY_UNKNOWN', 'status list names no signing key (kid); it cannot be checked');
   const key = keys.find((k) => k.jwk.kid === kid || k.thumbprint === kid);
-  if (!key) throw new TrustError('ISSUER_KEY_UNKNOWN', `status list is signed by key ${shown(kid)}, which is not in the active trust bundle`);
+  if (!key)
+    throw new TrustError('ISSUER_KEY_UNKNOWN', `status list is signed by key ${shown(kid)}, which is not in the active trust bundle`);
   return key;
 }
 
@@ -146,11 +168,19 @@ export async function issuerKeyRefs(keys: readonly IssuerJwk[]): Promise<IssuerK
 
 function checkTimes(t: { iat: number; exp?: number }, signer: IssuerKeyRef, opts: StatusListCheckOptions): void {
   const skew = opts.skewSeconds ?? DEFAULT_TRUST_SKEW_SECONDS;
-  if (opts.timeChecks !== false && t.iat > opts.now + skew) throw new TrustError('ISSUED_IN_FUTURE', `status list was issued at ${isoOf(t.iat)}, after this kiosk's clock (${isoOf(opts.now)}): check the clock`);
-  if (opts.timeChecks !== false && t.exp !== undefined && t.exp <= opts.now - skew) throw new TrustError('EXPIRED', `status list expired at ${isoOf(t.exp)}`);
+  if (opts.timeChecks !== false && t.iat > opts.now + skew)
+    throw new TrustError(
+      'ISSUED_IN_FUTURE',
+      `status list was issued at ${isoOf(t.iat)}, after this kiosk's clock (${isoOf(opts.now)}): check the clock`,
+    );
+  if (opts.timeChecks !== false && t.exp !== undefined && t.exp <= opts.now - skew)
+    throw new TrustError('EXPIRED', `status list expired at ${isoOf(t.exp)}`);
   const { notBefore, notAfter } = signer.jwk;
   if ((notBefore !== undefined && t.iat < notBefore) || (notAfter !== undefined && t.iat >= notAfter)) {
-    throw new TrustError('ISSUER_KEY_NOT_IN_WINDOW', `status list was signed at ${isoOf(t.iat)}, outside the signing window of key "${signer.jwk.kid ?? signer.thumbprint}"`);
+    throw new TrustError(
+      'ISSUER_KEY_NOT_IN_WINDOW',
+      `status list was signed at ${isoOf(t.iat)}, outside the signing window of key "${signer.jwk.kid ?? signer.thumbprint}"`,
+    );
   }
 }
 
@@ -162,15 +192,26 @@ function checkBinding(uri: string, signer: IssuerKeyRef, keys: readonly IssuerKe
   const name = signer.jwk.kid ?? signer.thumbprint;
   const named = signer.jwk.statusLists;
   if (named !== undefined && !named.includes(uri)) {
-    throw new TrustError('STATUS_LIST_NOT_ALLOWED', `status list for ${uri} is signed by key "${name}", which the trust bundle allows to sign only ${named.length === 1 ? named[0] : `${named.length} other lists`}`);
+    throw new TrustError(
+      'STATUS_LIST_NOT_ALLOWED',
+      `status list for ${uri} is signed by key "${name}", which the trust bundle allows to sign only ${named.length === 1 ? named[0] : `${named.length} other lists`}`,
+    );
   }
   if (named === undefined) {
     const owner = keys.find((k) => k.jwk.statusLists?.includes(uri));
-    if (owner) throw new TrustError('STATUS_LIST_NOT_ALLOWED', `status list for ${uri} is signed by key "${name}", but the trust bundle gives that list to key "${owner.jwk.kid ?? owner.thumbprint}"`);
+    if (owner)
+      throw new TrustError(
+        'STATUS_LIST_NOT_ALLOWED',
+        `status list for ${uri} is signed by key "${name}", but the trust bundle gives that list to key "${owner.jwk.kid ?? owner.thumbprint}"`,
+      );
   }
 }
 
-function withSigner(token: Omit<StatusListToken, 'signerThumbprint'>, signer: IssuerKeyRef, keys: readonly IssuerKeyRef[]): StatusListToken {
+function withSigner(
+  token: Omit<StatusListToken, 'signerThumbprint'>,
+  signer: IssuerKeyRef,
+  keys: readonly IssuerKeyRef[],
+): StatusListToken {
   checkBinding(token.uri, signer, keys);
   const out: StatusListToken = { ...token, signerThumbprint: signer.thumbprint };
   if (signer.jwk.statusLists !== undefined) out.signerStatusLists = [...signer.jwk.statusLists];
@@ -182,13 +223,19 @@ function isNumericDate(v: unknown): v is number {
 }
 
 function checkUri(uri: unknown): string {
-  if (typeof uri !== 'string' || uri.length === 0 || uri.length > 2048) throw new TrustError('MALFORMED', 'status list has no "sub" (the list URI)');
+  if (typeof uri !== 'string' || uri.length === 0 || uri.length > 2048)
+    throw new TrustError('MALFORMED', 'status list has no "sub" (the list URI)');
   return uri;
 }
 
 /** Verifies a status-list token (either form) against the issuer keys of the active bundle. */
-export async function verifyStatusListToken(bytes: Uint8Array, keys: readonly IssuerKeyRef[], opts: StatusListCheckOptions): Promise<StatusListToken> {
-  if (bytes.length > MAX_STATUS_LIST_FILE_BYTES) throw new TrustError('FILE_TOO_LARGE', `status list is ${bytes.length} bytes; the limit is ${MAX_STATUS_LIST_FILE_BYTES}`);
+export async function verifyStatusListToken(
+  bytes: Uint8Array,
+  keys: readonly IssuerKeyRef[],
+  opts: StatusListCheckOptions,
+): Promise<StatusListToken> {
+  if (bytes.length > MAX_STATUS_LIST_FILE_BYTES)
+    throw new TrustError('FILE_TOO_LARGE', `status list is ${bytes.length} bytes; the limit is ${MAX_STATUS_LIST_FILE_BYTES}`);
   const format = statusListFormatOf(bytes);
   if (format === 'jwt') return verifyJwt(bytes, keys, opts);
   if (format === 'cwt') return verifyCwt(bytes, keys, opts);
@@ -200,9 +247,11 @@ async function verifyJwt(bytes: Uint8Array, keys: readonly IssuerKeyRef[], opts:
   if (!looksLikeCompactJws(text)) throw new TrustError('MALFORMED', 'status list is not a complete compact JWS (truncated or damaged)');
   const header = checkedJwsHeader(text, 'status list');
   if (header.typ === BUNDLE_TYP) throw new TrustError('WRONG_TYPE', 'this file is a trust bundle, not a status list');
-  if (header.typ !== STATUS_LIST_JWT_TYP) throw new TrustError('WRONG_TYPE', `not a status list (typ ${shown(header.typ)}, expected "${STATUS_LIST_JWT_TYP}")`);
+  if (header.typ !== STATUS_LIST_JWT_TYP)
+    throw new TrustError('WRONG_TYPE', `not a status list (typ ${shown(header.typ)}, expected "${STATUS_LIST_JWT_TYP}")`);
   const signer = findIssuerKey(keys, header.kid);
-  if (signer.jwk.alg !== header.alg) throw new TrustError('SIGNATURE_INVALID', `status list claims ${header.alg} but key "${header.kid}" is an ${signer.jwk.alg} key`);
+  if (signer.jwk.alg !== header.alg)
+    throw new TrustError('SIGNATURE_INVALID', `status list claims ${header.alg} but key "${header.kid}" is an ${signer.jwk.alg} key`);
   let payload: Uint8Array;
   try {
     ({ payload } = await compactVerify(text, publicKeyOf(signer.jwk), { algorithms: [header.alg] }));
@@ -215,7 +264,13 @@ async function verifyJwt(bytes: Uint8Array, keys: readonly IssuerKeyRef[], opts:
   if (p.exp !== undefined && !isNumericDate(p.exp)) throw new TrustError('MALFORMED', 'status list "exp" must be a NumericDate');
   if (p.ttl !== undefined && !isNumericDate(p.ttl)) throw new TrustError('MALFORMED', 'status list "ttl" must be whole seconds');
   const sl = p.status_list as { bits?: unknown; lst?: unknown } | undefined;
-  if (typeof sl !== 'object' || sl === null || typeof sl.lst !== 'string' || !/^[A-Za-z0-9_-]+$/.test(sl.lst) || typeof sl.bits !== 'number') {
+  if (
+    typeof sl !== 'object' ||
+    sl === null ||
+    typeof sl.lst !== 'string' ||
+    !/^[A-Za-z0-9_-]+$/.test(sl.lst) ||
+    typeof sl.bits !== 'number'
+  ) {
     throw new TrustError('MALFORMED', 'status list has no valid "status_list" {bits, lst}');
   }
   const list = StatusList.decompress(sl.bits, Buffer.from(sl.lst, 'base64url'));
@@ -236,15 +291,19 @@ async function verifyCwt(bytes: Uint8Array, keys: readonly IssuerKeyRef[], opts:
     cose = parseSign1(bytes, CWT_LIMITS);
   } catch (err) {
     const detail = err instanceof CredentialError ? err.message : 'unreadable';
-    if (err instanceof CredentialError && err.code === 'PAYLOAD_TOO_LARGE') throw new TrustError('FILE_TOO_LARGE', `status-list CWT exceeds the CBOR limits (${detail})`);
+    if (err instanceof CredentialError && err.code === 'PAYLOAD_TOO_LARGE')
+      throw new TrustError('FILE_TOO_LARGE', `status-list CWT exceeds the CBOR limits (${detail})`);
     throw new TrustError('MALFORMED', `status-list CWT is damaged or not COSE_Sign1 (${detail})`);
   }
-  if (cose.alg === null) throw new TrustError('ALG_NOT_ALLOWED', 'status-list CWT is not signed with EdDSA or ES256 in its protected header');
+  if (cose.alg === null)
+    throw new TrustError('ALG_NOT_ALLOWED', 'status-list CWT is not signed with EdDSA or ES256 in its protected header');
   const typ = cose.protectedHeader.get(HEADER_TYP);
-  if (typ !== STATUS_LIST_CWT_TYP) throw new TrustError('WRONG_TYPE', `not a status list (COSE typ ${shown(typ)}, expected "${STATUS_LIST_CWT_TYP}")`);
+  if (typ !== STATUS_LIST_CWT_TYP)
+    throw new TrustError('WRONG_TYPE', `not a status list (COSE typ ${shown(typ)}, expected "${STATUS_LIST_CWT_TYP}")`);
   const kid = cose.kid === null ? undefined : Buffer.from(cose.kid).toString('utf8');
   const signer = findIssuerKey(keys, kid);
-  if (signer.jwk.alg !== cose.alg) throw new TrustError('SIGNATURE_INVALID', `status list claims ${cose.alg} but key "${kid}" is an ${signer.jwk.alg} key`);
+  if (signer.jwk.alg !== cose.alg)
+    throw new TrustError('SIGNATURE_INVALID', `status list claims ${cose.alg} but key "${kid}" is an ${signer.jwk.alg} key`);
   if (!verifySignature(cose.alg, publicKeyOf(signer.jwk), sigStructure(cose.protectedBytes, cose.payload), cose.signature)) {
     throw new TrustError('SIGNATURE_INVALID', `status list signature does not verify with key "${kid}": the file was altered`);
   }
@@ -296,7 +355,7 @@ export async function buildStatusListToken(o: BuildStatusListOptions): Promise<U
     const jws = await new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
       .setProtectedHeader({ alg: o.signer.alg, typ: STATUS_LIST_JWT_TYP, kid })
       .sign(o.signer.key);
-    return new TextEncoder().encode(jws + '\n');
+    return new TextEncoder().encode(`${jws}\n`);
   }
   const claims: CborMap = new Map<CborValue, CborValue>([
     [2, o.uri],
@@ -304,7 +363,13 @@ export async function buildStatusListToken(o: BuildStatusListOptions): Promise<U
   ]);
   if (o.exp !== undefined) claims.set(4, o.exp);
   if (o.ttl !== undefined) claims.set(65534, o.ttl);
-  claims.set(65533, new Map<CborValue, CborValue>([['bits', o.list.bits], ['lst', lst]]));
+  claims.set(
+    65533,
+    new Map<CborValue, CborValue>([
+      ['bits', o.list.bits],
+      ['lst', lst],
+    ]),
+  );
   const payload = encodeCbor(claims);
   const protectedBytes = encodeCbor(
     new Map<CborValue, CborValue>([
@@ -314,6 +379,9 @@ export async function buildStatusListToken(o: BuildStatusListOptions): Promise<U
     ]),
   );
   const data = sigStructure(protectedBytes, payload);
-  const signature = o.signer.alg === 'EdDSA' ? cryptoSign(null, data, o.signer.key) : cryptoSign('sha256', data, { key: o.signer.key, dsaEncoding: 'ieee-p1363' });
+  const signature =
+    o.signer.alg === 'EdDSA'
+      ? cryptoSign(null, data, o.signer.key)
+      : cryptoSign('sha256', data, { key: o.signer.key, dsaEncoding: 'ieee-p1363' });
   return encodeCbor(new CborTag(18, [protectedBytes, new Map(), payload, signature]));
 }

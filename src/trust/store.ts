@@ -13,7 +13,19 @@
  * and a crash before the rename leaves the old bundle in force. Nothing here trusts a file because it is in the
  * store: every load re-verifies the bundle against the pinned root and each status list against the bundle.
  */
-import { chmodSync, closeSync, constants, existsSync, fchmodSync, lstatSync, mkdirSync, openSync, readdirSync, statSync, unlinkSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  constants,
+  existsSync,
+  fchmodSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  statSync,
+  unlinkSync,
+} from 'node:fs';
 import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -25,7 +37,13 @@ import { readFileCapped, symlinkRefused } from './files.js';
 import { parseTrustJson } from './json.js';
 import { rootFromJwk, thumbprintOf, type RootKey } from './jwk.js';
 import { checkedJwsHeader, jwsText, looksLikeCompactJws } from './jws.js';
-import { DEFAULT_TRUST_SKEW_SECONDS, MAX_BUNDLE_FILE_BYTES, MAX_ROOT_FILE_BYTES, MAX_STATE_FILE_BYTES, MAX_STATUS_LIST_FILE_BYTES } from './limits.js';
+import {
+  DEFAULT_TRUST_SKEW_SECONDS,
+  MAX_BUNDLE_FILE_BYTES,
+  MAX_ROOT_FILE_BYTES,
+  MAX_STATE_FILE_BYTES,
+  MAX_STATUS_LIST_FILE_BYTES,
+} from './limits.js';
 import { issuerKeyRefs, statusListFormatOf, verifyStatusListToken, type StatusListToken } from './status-list.js';
 
 export const ROOT_FILE = 'root.jwk';
@@ -43,7 +61,7 @@ export const SYSTEM_STORE_DIR = '/var/lib/proofdesk';
 /** Per-user default: $XDG_DATA_HOME/proofdesk, else ~/.local/share/proofdesk. */
 export function defaultStoreDir(env: NodeJS.ProcessEnv = process.env): string {
   const xdg = env.XDG_DATA_HOME;
-  const base = xdg && xdg.startsWith('/') ? xdg : join(env.HOME || homedir(), '.local', 'share');
+  const base = xdg?.startsWith('/') ? xdg : join(env.HOME || homedir(), '.local', 'share');
   return join(base, 'proofdesk');
 }
 
@@ -83,23 +101,31 @@ function readState(dir: string, bundleInstalled: boolean): StoreState {
     // init writes state.json and every import keeps it, so a bundle without it means the record was deleted:
     // starting from zero would re-open every old bundle and list.
     if (bundleInstalled) {
-      throw new TrustError('STORE_CORRUPT', `store state ${path} is missing but a bundle is installed: the anti-rollback record was deleted; restore it from a backup, or run \`trust init --force\` and import the current bundle and status lists`);
+      throw new TrustError(
+        'STORE_CORRUPT',
+        `store state ${path} is missing but a bundle is installed: the anti-rollback record was deleted; restore it from a backup, or run \`trust init --force\` and import the current bundle and status lists`,
+      );
     }
     return EMPTY_STATE();
   }
   let parsed: unknown;
   try {
-    parsed = parseTrustJson(readFileCapped(path, MAX_STATE_FILE_BYTES, 'store state', { noFollow: true }).toString('utf8'), `store state ${path}`);
+    parsed = parseTrustJson(
+      readFileCapped(path, MAX_STATE_FILE_BYTES, 'store state', { noFollow: true }).toString('utf8'),
+      `store state ${path}`,
+    );
   } catch (err) {
     if (err instanceof TrustError && err.code === 'STORE_SYMLINK') throw err;
     if (err instanceof TrustError) throw new TrustError('STORE_CORRUPT', err.message);
     throw new TrustError('STORE_CORRUPT', `store state ${path} is damaged; refusing to guess the anti-rollback counter`);
   }
   const s = parsed as Partial<StoreState>;
-  if (!Number.isSafeInteger(s.highestSeq) || !Number.isSafeInteger(s.highestIat)) throw new TrustError('STORE_CORRUPT', `store state ${path} is damaged`);
+  if (!Number.isSafeInteger(s.highestSeq) || !Number.isSafeInteger(s.highestIat))
+    throw new TrustError('STORE_CORRUPT', `store state ${path} is damaged`);
   const lists: Record<string, number> = {};
   if (s.lists !== undefined) {
-    if (typeof s.lists !== 'object' || s.lists === null || Array.isArray(s.lists)) throw new TrustError('STORE_CORRUPT', `store state ${path} is damaged ("lists")`);
+    if (typeof s.lists !== 'object' || s.lists === null || Array.isArray(s.lists))
+      throw new TrustError('STORE_CORRUPT', `store state ${path} is damaged ("lists")`);
     for (const [uri, iat] of Object.entries(s.lists)) {
       if (!Number.isSafeInteger(iat)) throw new TrustError('STORE_CORRUPT', `store state ${path} is damaged ("lists")`);
       lists[uri] = iat as number;
@@ -109,7 +135,10 @@ function readState(dir: string, bundleInstalled: boolean): StoreState {
 }
 
 function writeState(dir: string, state: StoreState, beforeRename?: () => void): void {
-  writeFileAtomic(join(dir, STATE_FILE), JSON.stringify(state) + '\n', { mode: STORE_FILE_MODE, ...(beforeRename ? { beforeRename } : {}) });
+  writeFileAtomic(join(dir, STATE_FILE), `${JSON.stringify(state)}\n`, {
+    mode: STORE_FILE_MODE,
+    ...(beforeRename ? { beforeRename } : {}),
+  });
 }
 
 /**
@@ -143,7 +172,10 @@ function storePresent(dir: string): boolean {
 }
 
 function unreadable(path: string, code: string | undefined): TrustError {
-  return new TrustError('FILE_UNREADABLE', `cannot read ${path}: ${code === 'EACCES' ? 'permission denied (the store must be readable by this user: folders 0755, files 0644)' : (code ?? 'error')}`);
+  return new TrustError(
+    'FILE_UNREADABLE',
+    `cannot read ${path}: ${code === 'EACCES' ? 'permission denied (the store must be readable by this user: folders 0755, files 0644)' : (code ?? 'error')}`,
+  );
 }
 
 /** The status folder, or null when there is none. Refuses a link or a non-folder in its place. */
@@ -189,7 +221,17 @@ const bothNames = (uri: string): string[] => [statusListFileName(uri, 'jwt'), st
  * store; other problems are listed, and rollbacks (which make the store untrustworthy) in `rollbacks`.
  */
 export async function readStore(dir: string, opts: { now: number; skewSeconds?: number }): Promise<StoreSnapshot> {
-  const snap: StoreSnapshot = { dir, root: null, bundle: null, highestSeq: 0, highestIat: 0, statusLists: [], listMarks: {}, problems: [], rollbacks: [] };
+  const snap: StoreSnapshot = {
+    dir,
+    root: null,
+    bundle: null,
+    highestSeq: 0,
+    highestIat: 0,
+    statusLists: [],
+    listMarks: {},
+    problems: [],
+    rollbacks: [],
+  };
   if (!storePresent(dir)) return snap;
   snap.root = await readRoot(dir);
   const bundlePath = join(dir, BUNDLE_FILE);
@@ -203,9 +245,14 @@ export async function readStore(dir: string, opts: { now: number; skewSeconds?: 
     try {
       // No time checks on reload: a bundle "from the future" after the clock went back stays in force and the clock
       // floor flags the clock (CLOCK_SUSPECT) instead of trust silently disappearing.
-      const bundle = await verifyBundle(readFileCapped(bundlePath, MAX_BUNDLE_FILE_BYTES, 'active bundle', { noFollow: true }), snap.root, { now: opts.now, timeChecks: false });
+      const bundle = await verifyBundle(readFileCapped(bundlePath, MAX_BUNDLE_FILE_BYTES, 'active bundle', { noFollow: true }), snap.root, {
+        now: opts.now,
+        timeChecks: false,
+      });
       if (bundle.seq < state.highestSeq) {
-        snap.rollbacks.push(`active bundle seq ${bundle.seq} is older than seq ${state.highestSeq} already accepted: the store was rolled back; import a current bundle`);
+        snap.rollbacks.push(
+          `active bundle seq ${bundle.seq} is older than seq ${state.highestSeq} already accepted: the store was rolled back; import a current bundle`,
+        );
       } else {
         snap.bundle = bundle;
         snap.highestSeq = Math.max(state.highestSeq, bundle.seq);
@@ -233,16 +280,23 @@ export async function readStore(dir: string, opts: { now: number; skewSeconds?: 
         continue;
       }
       if (!bothNames(token.uri).includes(name)) {
-        snap.problems.push(`status list ${name} ignored: it holds the list for ${token.uri}, which is kept as ${statusListFileName(token.uri, token.format)}`);
+        snap.problems.push(
+          `status list ${name} ignored: it holds the list for ${token.uri}, which is kept as ${statusListFileName(token.uri, token.format)}`,
+        );
         continue;
       }
       const other = newest.get(token.uri);
       // The newest per URI wins, whatever the order the files are read in; the older copy is named.
       if (other === undefined || token.iat > other.iat) {
-        if (other) snap.problems.push(`status list ${statusListFileName(other.uri, other.format)} ignored: an older copy (issued ${isoOf(other.iat)}) of the list for ${other.uri}`);
+        if (other)
+          snap.problems.push(
+            `status list ${statusListFileName(other.uri, other.format)} ignored: an older copy (issued ${isoOf(other.iat)}) of the list for ${other.uri}`,
+          );
         newest.set(token.uri, token);
       } else {
-        snap.problems.push(`status list ${name} ignored: ${token.iat === other.iat ? 'a second copy' : `an older copy (issued ${isoOf(token.iat)})`} of the list for ${token.uri}`);
+        snap.problems.push(
+          `status list ${name} ignored: ${token.iat === other.iat ? 'a second copy' : `an older copy (issued ${isoOf(token.iat)})`} of the list for ${token.uri}`,
+        );
       }
     }
     snap.statusLists = [...newest.values()].sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0));
@@ -252,9 +306,14 @@ export async function readStore(dir: string, opts: { now: number; skewSeconds?: 
     for (const [uri, mark] of Object.entries(state.lists)) {
       const loaded = snap.statusLists.find((t) => t.uri === uri);
       if (loaded !== undefined) {
-        if (loaded.iat < mark) snap.rollbacks.push(`status list for ${uri} on disk was issued ${isoOf(loaded.iat)}, older than the one already accepted (${isoOf(mark)}): the file was replaced by an older copy; import the current list`);
+        if (loaded.iat < mark)
+          snap.rollbacks.push(
+            `status list for ${uri} on disk was issued ${isoOf(loaded.iat)}, older than the one already accepted (${isoOf(mark)}): the file was replaced by an older copy; import the current list`,
+          );
       } else if (!bothNames(uri).some((n) => names.includes(n))) {
-        snap.rollbacks.push(`status list for ${uri} (accepted, issued ${isoOf(mark)}) has disappeared from the store: import the current list`);
+        snap.rollbacks.push(
+          `status list for ${uri} (accepted, issued ${isoOf(mark)}) has disappeared from the store: import the current list`,
+        );
       }
       // Present but unusable (damaged, signer no longer in the bundle): listed in problems; its codes are CHECK MANUALLY.
     }
@@ -275,7 +334,10 @@ export async function initStore(dir: string, rootJwk: unknown, opts: { force?: b
     });
     if (existing && !opts.force) {
       const what = existing === 'damaged' ? 'a damaged root' : `root ${existing.thumbprint.slice(0, 12)}…`;
-      throw new TrustError('ROOT_EXISTS', `store ${dir} already pins ${what}; use --force to replace it (this drops the active bundle and status lists)`);
+      throw new TrustError(
+        'ROOT_EXISTS',
+        `store ${dir} already pins ${what}; use --force to replace it (this drops the active bundle and status lists)`,
+      );
     }
     const statusDir = statusFolder(dir); // refuses a planted link before anything is removed through it
     if (existing && existing !== 'damaged') await refuseActiveIssuerAsRoot(dir, root, where);
@@ -287,7 +349,7 @@ export async function initStore(dir: string, rootJwk: unknown, opts: { force?: b
     } else if (!present(join(dir, STATE_FILE))) {
       writeState(dir, EMPTY_STATE()); // from now on a missing state.json means it was deleted
     }
-    writeFileAtomic(join(dir, ROOT_FILE), JSON.stringify(root.jwk, null, 2) + '\n', { mode: STORE_FILE_MODE });
+    writeFileAtomic(join(dir, ROOT_FILE), `${JSON.stringify(root.jwk, null, 2)}\n`, { mode: STORE_FILE_MODE });
     return root;
   });
 }
@@ -297,7 +359,10 @@ async function refuseActiveIssuerAsRoot(dir: string, root: RootKey, where: strin
   const snap = await readStore(dir, { now: Math.floor(Date.now() / 1000) }).catch(() => null);
   for (const k of snap?.bundle?.keys ?? []) {
     if ((await thumbprintOf(k)) === root.thumbprint) {
-      throw new TrustError('ISSUER_KEY_AS_ROOT', `${where} is issuer key${k.kid === undefined ? '' : ` "${k.kid}"`} of the active bundle in ${dir}: an issuer key must never be the root; pin the root's public key (ROOT.public.jwk)`);
+      throw new TrustError(
+        'ISSUER_KEY_AS_ROOT',
+        `${where} is issuer key${k.kid === undefined ? '' : ` "${k.kid}"`} of the active bundle in ${dir}: an issuer key must never be the root; pin the root's public key (ROOT.public.jwk)`,
+      );
     }
   }
 }
@@ -355,11 +420,18 @@ export async function importTrustBytes(dir: string, bytes: Uint8Array, opts: Imp
   const kind = detectKind(bytes);
   if (kind === null) throw new TrustError('WRONG_TYPE', 'not a trust bundle or status list (expected a one-line JWS or a status-list CWT)');
   if (opts.expect && kind !== opts.expect) {
-    throw new TrustError('WRONG_TYPE', kind === 'bundle' ? 'this file is a trust bundle, not a status list (use `proofdesk trust import`)' : 'this file is a status list, not a trust bundle');
+    throw new TrustError(
+      'WRONG_TYPE',
+      kind === 'bundle'
+        ? 'this file is a trust bundle, not a status list (use `proofdesk trust import`)'
+        : 'this file is a status list, not a trust bundle',
+    );
   }
-  if (kind === 'bundle' && bytes.length > MAX_BUNDLE_FILE_BYTES) throw new TrustError('FILE_TOO_LARGE', `bundle is ${bytes.length} bytes; the limit is ${MAX_BUNDLE_FILE_BYTES}`);
+  if (kind === 'bundle' && bytes.length > MAX_BUNDLE_FILE_BYTES)
+    throw new TrustError('FILE_TOO_LARGE', `bundle is ${bytes.length} bytes; the limit is ${MAX_BUNDLE_FILE_BYTES}`);
   const skewSeconds = opts.skewSeconds ?? DEFAULT_TRUST_SKEW_SECONDS;
-  if (!storePresent(dir) || !present(join(dir, ROOT_FILE))) throw new TrustError('NO_ROOT', `no root is pinned in ${dir}: run \`proofdesk trust init --root ROOT.public.jwk\` first`);
+  if (!storePresent(dir) || !present(join(dir, ROOT_FILE)))
+    throw new TrustError('NO_ROOT', `no root is pinned in ${dir}: run \`proofdesk trust init --root ROOT.public.jwk\` first`);
   return withLock(dir, async () => {
     const root = await readRoot(dir);
     if (!root) throw new TrustError('NO_ROOT', `no root is pinned in ${dir}`);
@@ -371,7 +443,10 @@ export async function importTrustBytes(dir: string, bytes: Uint8Array, opts: Imp
     if (kind === 'bundle') {
       const highestSeq = Math.max(state.highestSeq, current.highestSeq);
       const bundle = await verifyBundle(bytes, root, { now: opts.now, skewSeconds, highestSeq, refuseExpired: true });
-      writeFileAtomic(join(dir, BUNDLE_FILE), bundle.text + '\n', { mode: STORE_FILE_MODE, ...(opts.beforeCommit ? { beforeRename: opts.beforeCommit } : {}) });
+      writeFileAtomic(join(dir, BUNDLE_FILE), `${bundle.text}\n`, {
+        mode: STORE_FILE_MODE,
+        ...(opts.beforeCommit ? { beforeRename: opts.beforeCommit } : {}),
+      });
       writeState(dir, { v: 1, highestSeq: bundle.seq, highestIat: Math.max(state.highestIat, current.highestIat, bundle.iat), lists });
       return { kind, seq: bundle.seq, previousSeq: current.bundle?.seq ?? 0 };
     }
@@ -383,10 +458,16 @@ export async function importTrustBytes(dir: string, bytes: Uint8Array, opts: Imp
     if (existing && token.iat <= existing.iat) {
       throw new TrustError(
         'ROLLBACK',
-        token.iat === existing.iat ? `status list for ${token.uri} issued at the same time is already installed (replay refused)` : `status list for ${token.uri} is older than the installed one: rollback refused`,
+        token.iat === existing.iat
+          ? `status list for ${token.uri} issued at the same time is already installed (replay refused)`
+          : `status list for ${token.uri} is older than the installed one: rollback refused`,
       );
     }
-    if (token.iat < mark) throw new TrustError('ROLLBACK', `status list for ${token.uri} is older than the newest already accepted (${isoOf(mark)}): rollback refused`);
+    if (token.iat < mark)
+      throw new TrustError(
+        'ROLLBACK',
+        `status list for ${token.uri} is older than the newest already accepted (${isoOf(mark)}): rollback refused`,
+      );
     if (existing && existing.signerThumbprint !== token.signerThumbprint && token.signerStatusLists === undefined) {
       throw new TrustError(
         'STATUS_LIST_NOT_ALLOWED',
@@ -397,9 +478,17 @@ export async function importTrustBytes(dir: string, bytes: Uint8Array, opts: Imp
     mkdirSync(statusDir, { recursive: true, mode: 0o755 });
     chmodFolder(statusDir); // whatever the umask: the kiosk's service user reads the store
     const name = statusListFileName(token.uri, token.format);
-    writeFileAtomic(join(statusDir, name), token.raw, { mode: STORE_FILE_MODE, ...(opts.beforeCommit ? { beforeRename: opts.beforeCommit } : {}) });
+    writeFileAtomic(join(statusDir, name), token.raw, {
+      mode: STORE_FILE_MODE,
+      ...(opts.beforeCommit ? { beforeRename: opts.beforeCommit } : {}),
+    });
     // The list file first, then its mark: a crash between the two leaves a list newer than its mark, which loads.
-    writeState(dir, { v: 1, highestSeq: Math.max(state.highestSeq, current.highestSeq), highestIat: Math.max(state.highestIat, current.highestIat), lists: { ...lists, [token.uri]: token.iat } });
+    writeState(dir, {
+      v: 1,
+      highestSeq: Math.max(state.highestSeq, current.highestSeq),
+      highestIat: Math.max(state.highestIat, current.highestIat),
+      lists: { ...lists, [token.uri]: token.iat },
+    });
     // A list that changed form (JWS ↔ CWT) leaves an older twin behind; remove it after the commit.
     const twin = statusListFileName(token.uri, token.format === 'jwt' ? 'cwt' : 'jwt');
     if (existsSync(join(statusDir, twin))) {
@@ -433,7 +522,12 @@ function chmodFolder(path: string): void {
  * Runs `fn` holding the store's import lock (`.lock`, holding the holder's pid). A lock left by a dead process is
  * taken over, and only ever by one contender (under `.lock.takeover`; the reasoning is in src/storage/pid-lock.ts).
  */
-export async function withLock<T>(dir: string, fn: () => Promise<T>, timeoutMs = 10_000, hooks: { afterStaleSeen?: () => Promise<void> } = {}): Promise<T> {
+export async function withLock<T>(
+  dir: string,
+  fn: () => Promise<T>,
+  timeoutMs = 10_000,
+  hooks: { afterStaleSeen?: () => Promise<void> } = {},
+): Promise<T> {
   const lockPath = join(dir, LOCK_FILE);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -445,7 +539,8 @@ export async function withLock<T>(dir: string, fn: () => Promise<T>, timeoutMs =
       if (storeWrite(dir, () => takeOverStaleLock(lockPath))) break;
       continue;
     }
-    if (Date.now() > deadline) throw new TrustError('STORE_BUSY', `store ${dir} is locked by another import (pid ${holder.pid ?? 'unknown'}); try again`);
+    if (Date.now() > deadline)
+      throw new TrustError('STORE_BUSY', `store ${dir} is locked by another import (pid ${holder.pid ?? 'unknown'}); try again`);
     await new Promise((r) => setTimeout(r, 25));
   }
   try {

@@ -32,8 +32,27 @@ export interface Decoded {
 }
 
 export function inspect(text: string): Decoded {
-  const d: Decoded = { decoded: false, reason: null, stage: null, message: '', alg: null, kid: null, signed: false, cwt: null, identity: null, status: null, statusList: null, credentialId: null };
-  const fail = (reason: ReasonCode): Decoded => ({ ...d, decoded: false, reason, stage: stageOf(reason), message: REASON_TEXT[reason].message });
+  const d: Decoded = {
+    decoded: false,
+    reason: null,
+    stage: null,
+    message: '',
+    alg: null,
+    kid: null,
+    signed: false,
+    cwt: null,
+    identity: null,
+    status: null,
+    statusList: null,
+    credentialId: null,
+  };
+  const fail = (reason: ReasonCode): Decoded => ({
+    ...d,
+    decoded: false,
+    reason,
+    stage: stageOf(reason),
+    message: REASON_TEXT[reason].message,
+  });
   try {
     if (typeof text !== 'string') return fail('NOT_A_CREDENTIAL');
     const cose = decodeText(text);

@@ -7,7 +7,10 @@ export interface TrustContext {
    * Revocation lookup for a code signed by `signer`; undefined = no status list this desk holds answers for that
    * code's list uri (none held, or the list is not the code's issuer's).
    */
-  statusOf?(ref: StatusListRef, signer: TrustedKey): { status: 'VALID' | 'INVALID' | 'SUSPENDED'; listIssuedAt: number; listExpiresAt?: number } | undefined;
+  statusOf?(
+    ref: StatusListRef,
+    signer: TrustedKey,
+  ): { status: 'VALID' | 'INVALID' | 'SUSPENDED'; listIssuedAt: number; listExpiresAt?: number } | undefined;
   /**
    * Max age (s) of status-list data before a would-be VALID becomes CHECK MANUALLY (REVOCATION_DATA_STALE). A list
    * past its own `exp` (`listExpiresAt`, NumericDate) is stale too, whatever its age.

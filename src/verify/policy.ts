@@ -18,7 +18,11 @@ export function purposeAccepted(code: CodePurpose, desk: DeskPurpose): boolean {
  * `skewSeconds` after it. Applies at every desk, and without a desk purpose (a code must not show VALID for a
  * permission that is not in force).
  */
-export function permissionReason(status: StatusClaim, nowMs: number, skewSeconds: number): 'PERMISSION_NOT_STARTED' | 'PERMISSION_EXPIRED' | null {
+export function permissionReason(
+  status: StatusClaim,
+  nowMs: number,
+  skewSeconds: number,
+): 'PERMISSION_NOT_STARTED' | 'PERMISSION_EXPIRED' | null {
   if (status.validFrom !== undefined && laterDate(nowMs + skewSeconds * 1000) < status.validFrom) return 'PERMISSION_NOT_STARTED';
   if (status.validUntil !== undefined && earlierDate(nowMs - skewSeconds * 1000) > status.validUntil) return 'PERMISSION_EXPIRED';
   return null;
@@ -31,7 +35,12 @@ export function permissionReason(status: StatusClaim, nowMs: number, skewSeconds
  * and pre-settled status at a housing desk (a right-to-reside assessment).
  * @param nowMs the desk time (ms); `skewSeconds` as in VerifyOptions (permission dates: see permissionReason).
  */
-export function deskPolicy(status: StatusClaim | null, desk: DeskPurpose, nowMs: number, skewSeconds = DEFAULT_SKEW_SECONDS): ReasonCode | null {
+export function deskPolicy(
+  status: StatusClaim | null,
+  desk: DeskPurpose,
+  nowMs: number,
+  skewSeconds = DEFAULT_SKEW_SECONDS,
+): ReasonCode | null {
   if (status === null) return 'STATUS_CLAIM_MISSING';
   if (!purposeAccepted(status.purpose, desk)) return 'PURPOSE_MISMATCH';
   const dates = permissionReason(status, nowMs, skewSeconds);

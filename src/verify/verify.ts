@@ -65,7 +65,10 @@ function staleOutcome(p: Progress, details: Record<string, number | string>): Ve
   const days = details.ageDays;
   if (typeof days === 'number') {
     const age = `${days} day${days === 1 ? '' : 's'} old`;
-    const expired = typeof details.listExpiredAt === 'number' ? ` and past its expiry (${new Date(details.listExpiredAt * 1000).toISOString().slice(0, 10)})` : '';
+    const expired =
+      typeof details.listExpiredAt === 'number'
+        ? ` and past its expiry (${new Date(details.listExpiredAt * 1000).toISOString().slice(0, 10)})`
+        : '';
     v.message = `${v.message} The list is ${age}${expired}.`;
   }
   return v;
@@ -131,7 +134,16 @@ export function timeReason(cwt: CwtMeta, now: number, skew: number): 'EXPIRED' |
 }
 
 export function verify(text: string, opts: VerifyOptions): Verdict {
-  const p: Progress = { alg: null, kid: null, verifiedBy: null, cwt: null, identity: null, status: null, statusList: null, credentialId: null };
+  const p: Progress = {
+    alg: null,
+    kid: null,
+    verifiedBy: null,
+    cwt: null,
+    identity: null,
+    status: null,
+    statusList: null,
+    credentialId: null,
+  };
   try {
     return run(text, opts, p);
   } catch (err) {
@@ -191,7 +203,12 @@ function run(text: string, opts: VerifyOptions, p: Progress): Verdict {
   if (timing !== null) {
     // The issuer caps exp at the permission's end: when both are over, "the permission has ended" is what the desk
     // needs to hear, not "ask for a current code".
-    if (timing === 'EXPIRED' && claims?.identity && claims.status && permissionReason(claims.status, nowMs, skew) === 'PERMISSION_EXPIRED') {
+    if (
+      timing === 'EXPIRED' &&
+      claims?.identity &&
+      claims.status &&
+      permissionReason(claims.status, nowMs, skew) === 'PERMISSION_EXPIRED'
+    ) {
       return outcome(p, 'PERMISSION_EXPIRED');
     }
     return outcome(p, timing);

@@ -50,7 +50,10 @@ describe('the bridge in the kiosk config and wiring', () => {
     const { log, lines } = capture();
     const hub = new ScanHub();
     const displays: ScreenDisplay[] = [];
-    const attached = await attachBridge({ path: '/dev/nonexistent-bridge', name: 'box' }, { hub, displays, log, onLikeness: () => undefined });
+    const attached = await attachBridge(
+      { path: '/dev/nonexistent-bridge', name: 'box' },
+      { hub, displays, log, onLikeness: () => undefined },
+    );
     expect(attached.bridge).not.toBeNull();
     expect(hub.scanners().map((s) => [s.name, s.transport])).toEqual([['box', 'bridge']]);
     expect(displays.map((d) => d.name)).toEqual(['bridge']);
@@ -99,19 +102,25 @@ describe.skipIf(skip !== null)('path auto keeps watching (real ptys; the port li
       { path: otherBoard.a, ...ST_LINK },
     ];
     const probes: string[] = [];
-    const attached = await attachBridge({ path: 'auto', name: 'box' }, {
-      hub, displays, log, onLikeness: () => undefined,
-      current: () => idleScreen({ purpose: 'work', demo: false, worth: 'Supporting evidence only.', id: 'desk-test' }),
-      watch: {
-        useSymlink: false,
-        pollMs: 100,
-        list: async () => listing,
-        probe: (path) => {
-          probes.push(path);
-          return probeBridge(path, { timeoutMs: 300 });
+    const attached = await attachBridge(
+      { path: 'auto', name: 'box' },
+      {
+        hub,
+        displays,
+        log,
+        onLikeness: () => undefined,
+        current: () => idleScreen({ purpose: 'work', demo: false, worth: 'Supporting evidence only.', id: 'desk-test' }),
+        watch: {
+          useSymlink: false,
+          pollMs: 100,
+          list: async () => listing,
+          probe: (path) => {
+            probes.push(path);
+            return probeBridge(path, { timeoutMs: 300 });
+          },
         },
       },
-    });
+    );
     cleanups.push(() => attached.close());
     expect(attached.bridge).toBeNull();
     expect(hub.scanners()).toHaveLength(0);
@@ -169,10 +178,22 @@ describe.skipIf(skip !== null)('path auto keeps watching (real ptys; the port li
     cleanups.push(() => pty.close());
     const fw = await FakeFirmware.open(pty.b, { version: 'box-1' });
     cleanups.push(() => fw.close());
-    const attached = await attachBridge({ path: 'auto' }, {
-      hub: new ScanHub(), displays: [], log, onLikeness: () => undefined,
-      watch: { useSymlink: false, pollMs: 100, retryFailedMs: 200, list: async () => [{ path: pty.a, ...ST_LINK }], probe: (p) => probeBridge(p, { timeoutMs: 500 }) },
-    });
+    const attached = await attachBridge(
+      { path: 'auto' },
+      {
+        hub: new ScanHub(),
+        displays: [],
+        log,
+        onLikeness: () => undefined,
+        watch: {
+          useSymlink: false,
+          pollMs: 100,
+          retryFailedMs: 200,
+          list: async () => [{ path: pty.a, ...ST_LINK }],
+          probe: (p) => probeBridge(p, { timeoutMs: 500 }),
+        },
+      },
+    );
     cleanups.push(() => attached.close());
     const link = attached.bridge!.link;
     expect(link.state).toBe('connected');

@@ -69,7 +69,7 @@ describe.skipIf(skip !== null)('bridge box over a real pty pair (scanner, button
     bridge.scanner.enable();
 
     send({ type: 'SCAN', scanId: 2, symbology: 1, total: 8, offset: 0, data: Buffer.from('HC1:ABC\xff', 'latin1') });
-    const long = Buffer.from('6BF' + 'X'.repeat(2497));
+    const long = Buffer.from(`6BF${'X'.repeat(2497)}`);
     send({ type: 'SCAN', scanId: 3, symbology: 1, total: long.length, offset: 0, data: long.subarray(0, 1018) });
     send({ type: 'SCAN', scanId: 3, symbology: 1, total: long.length, offset: 1018, data: long.subarray(1018, 2036) });
     send({ type: 'SCAN', scanId: 3, symbology: 1, total: long.length, offset: 2036, data: long.subarray(2036) });
@@ -95,7 +95,14 @@ describe.skipIf(skip !== null)('bridge box over a real pty pair (scanner, button
     bridge.scanner.on('error', (e: { code: string; message: string }) => errors.push(e));
     bridge.scanner.enable();
     const send = (text: string, id: number): void => {
-      const { type, payload } = encodeMessage({ type: 'SCAN', scanId: id & 0xffff, symbology: 1, total: text.length, offset: 0, data: Buffer.from(text) });
+      const { type, payload } = encodeMessage({
+        type: 'SCAN',
+        scanId: id & 0xffff,
+        symbology: 1,
+        total: text.length,
+        offset: 0,
+        data: Buffer.from(text),
+      });
       fw.sendData(type, payload);
     };
     const acks = (): number => fw.receptions.filter((r) => r.frame.type === T.ACK).length;
@@ -140,7 +147,8 @@ describe.skipIf(skip !== null)('bridge box over a real pty pair (scanner, button
       const ledAt = sent.findIndex((m) => m.type === 'LED');
       expect(sent[ledAt]).toMatchObject(led);
       expect(sent.find((m) => m.type === 'BUZZER')).toMatchObject({ pattern: buzzer });
-      if (kind === 'NOT VALID') expect(firstPhotoRow).toBe(-1); // an unverified code never shows a person
+      if (kind === 'NOT VALID')
+        expect(firstPhotoRow).toBe(-1); // an unverified code never shows a person
       else {
         expect(firstPhotoRow).toBeGreaterThan(ledAt); // verdict first, photo after
         expect(sent.slice(firstPhotoRow, -1).every((m) => m.type === 'IMAGE_GREY8')).toBe(true);
@@ -236,13 +244,15 @@ describe.skipIf(skip !== null)('bridge box over a real pty pair (scanner, button
         expect(rows.length).toBeGreaterThan(0);
         expect(rows.every((m) => m.type === expected)).toBe(true);
         const fb = new Framebuffer();
-        for (const m of sent) if (m.type === 'FILL_RECT' || m.type === 'BITMAP1' || m.type === 'IMAGE_GREY8' || m.type === 'IMAGE_RGB565') fb.apply(m);
+        for (const m of sent)
+          if (m.type === 'FILL_RECT' || m.type === 'BITMAP1' || m.type === 'IMAGE_GREY8' || m.type === 'IMAGE_RGB565') fb.apply(m);
         const { x, y, w, h } = REGIONS.photo;
         let coloured = 0;
-        for (let py = y; py < y + h; py += 3) for (let px = x; px < x + w; px += 3) {
-          const [r, g, b] = fb.pixel(px, py);
-          if (Math.max(r, g, b) - Math.min(r, g, b) > 20) coloured++;
-        }
+        for (let py = y; py < y + h; py += 3)
+          for (let px = x; px < x + w; px += 3) {
+            const [r, g, b] = fb.pixel(px, py);
+            if (Math.max(r, g, b) - Math.min(r, g, b) > 20) coloured++;
+          }
         expect(coloured).toBeGreaterThan(20); // the test photo's skin tone and blue shirt survive in colour
       }
     });

@@ -33,7 +33,11 @@ describe.skipIf(skip !== null)('proofdesk bridge (CLI)', () => {
     fw = await startPosixBridge();
     const r = spawnSync('node', [MAIN, 'bridge', 'probe', '--port', fw.hostLink], { encoding: 'utf8', timeout: 30_000 });
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(new RegExp(`^bridge at ${fw.hostLink}: firmware \\S+, protocol 1, panel 240×320, can: display scanner buttons buzzer leds grey8 rgb565`));
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `^bridge at ${fw.hostLink}: firmware \\S+, protocol 1, panel 240×320, can: display scanner buttons buzzer leds grey8 rgb565`,
+      ),
+    );
     const json = spawnSync('node', [MAIN, 'bridge', 'probe', '--port', fw.hostLink, '--json'], { encoding: 'utf8', timeout: 30_000 });
     expect(JSON.parse(json.stdout)).toMatchObject({ path: fw.hostLink, protocol: 1, width: 240, height: 320 });
   });
@@ -75,7 +79,10 @@ describe.skipIf(skip !== null)('proofdesk bridge (CLI)', () => {
     const exited = new Promise<number | null>((r) => child.once('exit', r));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
-    const scan = out.split('\n').map((l) => (l ? JSON.parse(l) : null)).find((e) => e?.event === 'scan');
+    const scan = out
+      .split('\n')
+      .map((l) => (l ? JSON.parse(l) : null))
+      .find((e) => e?.event === 'scan');
     expect(scan).toMatchObject({ symbology: 'qr', bytes: 16 });
     expect(out).not.toContain('SECRET');
   });
@@ -85,18 +92,19 @@ describe.skipIf(skip !== null)('proofdesk bridge (CLI)', () => {
     const child = spawn('node', [MAIN, 'bridge', 'test', '--port', fw.hostLink, '--show-text'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    const until = (re: RegExp): Promise<void> => new Promise((resolve, reject) => {
-      const check = (): void => {
-        if (!re.test(out)) return;
-        child.stdout.off('data', check);
-        child.off('exit', gone);
-        resolve();
-      };
-      const gone = (): void => reject(new Error(`bridge test exited before ${re}: ${out}`));
-      child.stdout.on('data', check);
-      child.once('exit', gone);
-      check();
-    });
+    const until = (re: RegExp): Promise<void> =>
+      new Promise((resolve, reject) => {
+        const check = (): void => {
+          if (!re.test(out)) return;
+          child.stdout.off('data', check);
+          child.off('exit', gone);
+          resolve();
+        };
+        const gone = (): void => reject(new Error(`bridge test exited before ${re}: ${out}`));
+        child.stdout.on('data', check);
+        child.once('exit', gone);
+        check();
+      });
     await until(/ connected /);
     const scanner = new SerialPort({ path: fw.scanner, baudRate: 115200, autoOpen: false });
     await new Promise<void>((resolve, reject) => scanner.open((err) => (err ? reject(err) : resolve())));

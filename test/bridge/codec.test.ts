@@ -37,9 +37,7 @@ interface Golden {
   vectors: (GoodVector | BadVector)[];
 }
 
-const golden = JSON.parse(
-  readFileSync(new URL('../../firmware-bridge/protocol/golden.json', import.meta.url), 'utf8'),
-) as Golden;
+const golden = JSON.parse(readFileSync(new URL('../../firmware-bridge/protocol/golden.json', import.meta.url), 'utf8')) as Golden;
 const good = golden.vectors.filter((v): v is GoodVector => !('bad' in v));
 const bad = golden.vectors.filter((v): v is BadVector => 'bad' in v);
 const PANEL = { width: 240, height: 320 };
@@ -142,7 +140,11 @@ describe('docs/bridge-protocol.md against the firmware source (proto.h, the stm3
   const proto = readFileSync(new URL('../../firmware-bridge/core/proto.h', import.meta.url), 'utf8');
   const portDir = new URL('../../firmware-bridge/ports/stm32f4/', import.meta.url);
   // every source file of the port (clock, USART rings, SPI…), one text
-  const stm32 = readdirSync(portDir).filter((f) => /\.[ch]$/.test(f)).sort().map((f) => readFileSync(new URL(f, portDir), 'utf8')).join('\n');
+  const stm32 = readdirSync(portDir)
+    .filter((f) => /\.[ch]$/.test(f))
+    .sort()
+    .map((f) => readFileSync(new URL(f, portDir), 'utf8'))
+    .join('\n');
   const define = (src: string, name: string): number => {
     const m = new RegExp(`^#define ${name} (\\d+)u?\\b`, 'm').exec(src);
     if (!m) throw new Error(`#define ${name} not found`);

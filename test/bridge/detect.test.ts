@@ -33,10 +33,12 @@ describe('bridge auto-detection', () => {
   });
 
   it('says NOT_FOUND with the reason when there is no ST-LINK, or it does not answer as a bridge', async () => {
-    await expect(detectBridge({ useSymlink: false, list: async () => LISTING.filter((p) => p.vendorId !== '0483') })).rejects.toMatchObject({
-      code: 'NOT_FOUND',
-      message: expect.stringContaining('0483:374b'),
-    });
+    await expect(detectBridge({ useSymlink: false, list: async () => LISTING.filter((p) => p.vendorId !== '0483') })).rejects.toMatchObject(
+      {
+        code: 'NOT_FOUND',
+        message: expect.stringContaining('0483:374b'),
+      },
+    );
     await expect(
       detectBridge({ useSymlink: false, list: async () => LISTING, probe: async () => Promise.reject(new Error('no HELLO_OK')) }),
     ).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('/dev/ttyACM0') });
@@ -85,7 +87,14 @@ describe('bridge watcher (path auto after start): bounded looking', () => {
       probed.push(path);
       throw new Error('no HELLO_OK');
     };
-    const watcher = new BridgeWatcher({ useSymlink: false, retryFailedMs: 30_000, list: async () => LISTING, probe: refusing, wanted: () => true, busy: () => null });
+    const watcher = new BridgeWatcher({
+      useSymlink: false,
+      retryFailedMs: 30_000,
+      list: async () => LISTING,
+      probe: refusing,
+      wanted: () => true,
+      busy: () => null,
+    });
     const notes: string[] = [];
     watcher.on('note', (n) => notes.push(n.code));
     for (let i = 0; i < 5; i++) await watcher.tick();
@@ -94,7 +103,14 @@ describe('bridge watcher (path auto after start): bounded looking', () => {
 
     probed.length = 0;
     let busy: string | null = '/dev/ttyACM0';
-    const eager = new BridgeWatcher({ useSymlink: false, retryFailedMs: 0, list: async () => LISTING, probe: refusing, wanted: () => true, busy: () => busy });
+    const eager = new BridgeWatcher({
+      useSymlink: false,
+      retryFailedMs: 0,
+      list: async () => LISTING,
+      probe: refusing,
+      wanted: () => true,
+      busy: () => busy,
+    });
     for (let i = 0; i < 3; i++) await eager.tick();
     expect(probed).toEqual([]); // our link reconnects there by itself: a probe would fight it for the port
     busy = null;

@@ -73,23 +73,32 @@ describe.skipIf(skip !== null)('proofdesk run + bridge posix port, end to end', 
     fw = await startPosixBridge();
     dir = mkdtempSync(join(tmpdir(), 'proofdesk-e2e-bridge-'));
     const config = join(dir, 'desk.yaml');
-    writeFileSync(config, [
-      'desk: { id: bridge-e2e, purpose: work }',
-      `trust: { keys: ${JSON.stringify(join(ROOT, 'examples/demo-issuer.jwks'))} }`,
-      'scanners: { stdin: false, discover: false }',
-      `bridges: [ { path: ${fw.hostLink}, name: counter-box } ]`,
-      'displays: { web: { enabled: false }, terminal: "off" }',
-      'screen: { clearAfterSeconds: 3600 }',
-      '',
-    ].join('\n'));
-    kiosk = spawn('node', [MAIN, 'run', '--config', config, '--records', join(dir, 'records'), '--no-stdin'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    writeFileSync(
+      config,
+      [
+        'desk: { id: bridge-e2e, purpose: work }',
+        `trust: { keys: ${JSON.stringify(join(ROOT, 'examples/demo-issuer.jwks'))} }`,
+        'scanners: { stdin: false, discover: false }',
+        `bridges: [ { path: ${fw.hostLink}, name: counter-box } ]`,
+        'displays: { web: { enabled: false }, terminal: "off" }',
+        'screen: { clearAfterSeconds: 3600 }',
+        '',
+      ].join('\n'),
+    );
+    kiosk = spawn('node', [MAIN, 'run', '--config', config, '--records', join(dir, 'records'), '--no-stdin'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     kiosk.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     let stdout = '';
     kiosk.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
     await until('the kiosk ready line', async () => /proofdesk ready/.test(stdout), 30_000).catch((err: Error) => {
       throw new Error(`${err.message}\nstdout: ${stdout}\nstderr: ${stderr}`);
     });
-    await until('the bridge handshake', async () => /bridge-ready/.test(stderr + stdout) || /screen \d+ drawn/.test(fw.log) || fw.log.includes('led'));
+    await until(
+      'the bridge handshake',
+      async () => /bridge-ready/.test(stderr + stdout) || /screen \d+ drawn/.test(fw.log) || fw.log.includes('led'),
+    );
     const open = async (path: string): Promise<SerialPort> => {
       const port = new SerialPort({ path, baudRate: 115200, autoOpen: false });
       await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
@@ -144,7 +153,11 @@ describe.skipIf(skip !== null)('proofdesk run + bridge posix port, end to end', 
     });
     await new Promise((r) => setTimeout(r, 300));
     buttons.write('y');
-    await until('the likeness answer in the kiosk log', async () => /"event":"likeness"[^\n]*"answer":"yes"[^\n]*"via":"bridge"/.test(stderr) || /"via":"bridge"[^\n]*"answer":"yes"/.test(stderr));
+    await until(
+      'the likeness answer in the kiosk log',
+      async () =>
+        /"event":"likeness"[^\n]*"answer":"yes"[^\n]*"via":"bridge"/.test(stderr) || /"via":"bridge"[^\n]*"answer":"yes"/.test(stderr),
+    );
   });
 
   it('when the kiosk stops, it clears the panel before letting the link go (nothing personal stays on the glass)', async () => {
@@ -156,9 +169,13 @@ describe.skipIf(skip !== null)('proofdesk run + bridge posix port, end to end', 
       for (let y = 0; y < 320; y += 4) for (let x = 0; x < 240; x += 4) if (p.at(x, y).some((c) => c !== 0)) return false;
       return true;
     };
-    await until('an all-black panel', async () => {
-      const p = await readPanel(fw.framebuffer);
-      return p !== null && allBlack(p);
-    }, 2_500);
+    await until(
+      'an all-black panel',
+      async () => {
+        const p = await readPanel(fw.framebuffer);
+        return p !== null && allBlack(p);
+      },
+      2_500,
+    );
   });
 });

@@ -25,7 +25,13 @@ export interface FakeFirmwareOptions {
   restartAfterHelloOk?: number;
 }
 
-export function helloOkPayload(o: { protocol?: number; version?: string; windowFrames?: number; windowBytes?: number; caps?: number }): Buffer {
+export function helloOkPayload(o: {
+  protocol?: number;
+  version?: string;
+  windowFrames?: number;
+  windowBytes?: number;
+  caps?: number;
+}): Buffer {
   const p = Buffer.alloc(12);
   p[0] = o.protocol ?? 1;
   p.writeUInt16BE(o.caps ?? 0x7f, 1);
@@ -72,7 +78,11 @@ export class FakeFirmware {
 
   /** Boot banner: seq 0, numbering restarts. */
   sendBanner(): void {
-    this.sendData(T.BANNER, Buffer.concat([Buffer.from([this.options.protocol ?? 1]), Buffer.from(this.options.version ?? '0.0.0-fake')]), 0);
+    this.sendData(
+      T.BANNER,
+      Buffer.concat([Buffer.from([this.options.protocol ?? 1]), Buffer.from(this.options.version ?? '0.0.0-fake')]),
+      0,
+    );
   }
 
   /** Write raw bytes (noise, corrupt frames). */
@@ -143,7 +153,11 @@ export class FakeFirmware {
       this.options.restartAfterHelloOk!--;
       // One write, so the host reads both frames at once: HELLO_OK, then the banner of a firmware that rebooted.
       const helloOk = encodeFrame({ type: T.HELLO_OK, seq: 0, payload: helloOkPayload(this.options) });
-      const banner = encodeFrame({ type: T.BANNER, seq: 0, payload: Buffer.concat([Buffer.from([this.options.protocol ?? 1]), Buffer.from(this.options.version ?? '0.0.0-fake')]) });
+      const banner = encodeFrame({
+        type: T.BANNER,
+        seq: 0,
+        payload: Buffer.concat([Buffer.from([this.options.protocol ?? 1]), Buffer.from(this.options.version ?? '0.0.0-fake')]),
+      });
       this.txSeq = 1;
       this.expected = null; // rebooted: it waits for a HELLO again
       this.port.write(Buffer.concat([helloOk, banner]));

@@ -84,7 +84,7 @@ export class Qmp {
 
   async execute(command: string, args?: Record<string, unknown>): Promise<unknown> {
     const reply = this.next();
-    this.socket.write(JSON.stringify(args ? { execute: command, arguments: args } : { execute: command }) + '\n');
+    this.socket.write(`${JSON.stringify(args ? { execute: command, arguments: args } : { execute: command })}\n`);
     const msg = await reply;
     if ('error' in msg) throw new Error(`QMP ${command}: ${JSON.stringify(msg.error)}`);
     return msg.return;
@@ -142,8 +142,25 @@ export async function bootQemu(elf = ELF): Promise<RunningFirmware> {
   const qmpPath = join(dir, 'qmp.sock');
   const child = spawn(
     'qemu-system-arm',
-    ['-M', 'netduinoplus2', '-kernel', elf, '-S', '-display', 'none', '-monitor', 'none', '-parallel', 'none',
-      '-serial', 'pty', '-serial', 'pty', '-qmp', `unix:${qmpPath},server=on,wait=off`],
+    [
+      '-M',
+      'netduinoplus2',
+      '-kernel',
+      elf,
+      '-S',
+      '-display',
+      'none',
+      '-monitor',
+      'none',
+      '-parallel',
+      'none',
+      '-serial',
+      'pty',
+      '-serial',
+      'pty',
+      '-qmp',
+      `unix:${qmpPath},server=on,wait=off`,
+    ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';
@@ -207,14 +224,14 @@ export async function startPosix(): Promise<RunningFirmware> {
     child.once('exit', (code) => reject(new Error(`posix bridge exited with ${code}`)));
   });
   const host = await openPort(paths['host-link']!, 921600);
-  const scanner = await openPort(paths['scanner']!, 115200);
-  const buttons = await openPort(paths['buttons']!, 9600);
+  const scanner = await openPort(paths.scanner!, 115200);
+  const buttons = await openPort(paths.buttons!, 9600);
   return {
     kind: 'posix',
     host,
     scanner,
     hostPath: paths['host-link']!,
-    scannerPath: paths['scanner']!,
+    scannerPath: paths.scanner!,
     buttons,
     framebuffer,
     pid: child.pid,
@@ -341,7 +358,10 @@ export class TestHost {
       p.resends++;
       if (p.resends > 3) {
         // what the firmware said last, for a failure in CI (ACK/NAK seqs and frame types, no payloads)
-        const last = this.received.raw.slice(-8).map((r) => (r.ok ? `0x${r.frame.type.toString(16)}/${r.frame.seq}` : `bad:${r.nak}`)).join(' ');
+        const last = this.received.raw
+          .slice(-8)
+          .map((r) => (r.ok ? `0x${r.frame.type.toString(16)}/${r.frame.seq}` : `bad:${r.nak}`))
+          .join(' ');
         const err = new Error(`frame ${p.seq} unacknowledged after 3 resends (${this.retryMs} ms each); last received: ${last}`);
         // everything waiting behind it fails too: a later send must not queue behind a dead window for ever
         for (const q of [...this.inFlight.splice(0), ...this.queue.splice(0)]) q.reject(err);

@@ -6,7 +6,8 @@ import type { Verdict, VerdictKind } from '../../src/verify/verdict.js';
 
 /** A face-like test photo: a dark head on a light background, 96×120. */
 export async function testPhotoPng(): Promise<Buffer> {
-  const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="96" height="120"><rect width="96" height="120" fill="#e0d0c0"/><circle cx="48" cy="48" r="28" fill="#402010"/><rect x="16" y="84" width="64" height="36" fill="#203040"/></svg>';
+  const svg =
+    '<svg xmlns="http://www.w3.org/2000/svg" width="96" height="120"><rect width="96" height="120" fill="#e0d0c0"/><circle cx="48" cy="48" r="28" fill="#402010"/><rect x="16" y="84" width="64" height="36" fill="#203040"/></svg>';
   return sharp(Buffer.from(svg)).png().toBuffer();
 }
 
@@ -23,7 +24,14 @@ export async function resultState(kind: VerdictKind, name = 'Zażółć Gęślą
     cwt: null,
     identity: { fullName: name, dateOfBirth: '1990-02-03' },
     status: trusted
-      ? { scheme: 'EUSS', statusType: kind === 'VALID' ? 'indefinite' : 'pending', work: { kind: 'unrestricted' }, rent: true, publicFunds: true, purpose: 'all' }
+      ? {
+          scheme: 'EUSS',
+          statusType: kind === 'VALID' ? 'indefinite' : 'pending',
+          work: { kind: 'unrestricted' },
+          rent: true,
+          publicFunds: true,
+          purpose: 'all',
+        }
       : null,
     statusList: null,
     credentialId: null,

@@ -44,7 +44,12 @@ describe.skipIf(skip !== null)('a kiosk with a bridge box that floods', () => {
   it('bounds records and log lines by the flood limit; the stdin scanner beside it is not limited', async () => {
     pty = await openPtyPair();
     fw = await FakeFirmware.open(pty.b);
-    const config = parseConfig({ desk: { id: 'flood-desk', purpose: 'work' }, trust: { keys: DEMO_KEYS_FILE }, bridges: [{ path: realpathSync(pty.a) }], displays: { terminal: 'off' } });
+    const config = parseConfig({
+      desk: { id: 'flood-desk', purpose: 'work' },
+      trust: { keys: DEMO_KEYS_FILE },
+      bridges: [{ path: realpathSync(pty.a) }],
+      displays: { terminal: 'off' },
+    });
     k = await startTestKiosk({ config });
     const firmware = fw;
     await waitFor(() => firmware.received.some((f) => f.type === T.HELLO));
@@ -63,11 +68,18 @@ describe.skipIf(skip !== null)('a kiosk with a bridge box that floods', () => {
     const last = brokenCode('LAST');
     await k.kiosk.desk.onScan({ data: Buffer.from(last), text: last, symbology: 'qr', transport: 'stdin', source: 'test', at: Date.now() });
 
-    const lines = readFileSync(path.join(k.dir, 'records', 'checks.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string });
+    const lines = readFileSync(path.join(k.dir, 'records', 'checks.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string });
     const checks = lines.filter((l) => l.type === 'check').length - 1;
     expect(checks).toBeGreaterThanOrEqual(FLOOD_BURST - 1);
     expect(checks).toBeLessThanOrEqual(FLOOD_BURST + Math.ceil(FLOOD_PER_SECOND * elapsedS) + 1);
-    const logged = k.logs.join('').trim().split('\n').map((l) => JSON.parse(l) as { event?: string; code?: string });
+    const logged = k.logs
+      .join('')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { event?: string; code?: string });
     expect(logged.filter((l) => l.event === 'check')).toHaveLength(checks + 1); // one per check, as operators count
     expect(logged.filter((l) => l.code === 'SCAN_FLOOD')).toHaveLength(1);
     expect(logged.length).toBeLessThan(4 * checks + 40);
@@ -75,6 +87,12 @@ describe.skipIf(skip !== null)('a kiosk with a bridge box that floods', () => {
     // Distinct codes from the stdin scanner, 60 at once (the desk queues up to 64): every one checked, none limited.
     const stdinCodes = Array.from({ length: 60 }, (_, i) => brokenCode(`STDIN-${i}`));
     k.input.write(stdinCodes.map((c) => `${c}\n`).join(''));
-    await waitFor(() => k!.logs.join('').split('\n').filter((l) => l.includes('"event":"check"') && l.includes('"transport":"stdin"')).length >= 61);
+    await waitFor(
+      () =>
+        k!.logs
+          .join('')
+          .split('\n')
+          .filter((l) => l.includes('"event":"check"') && l.includes('"transport":"stdin"')).length >= 61,
+    );
   });
 });

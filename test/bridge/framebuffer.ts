@@ -17,13 +17,14 @@ export class Framebuffer {
 
   private set(x: number, y: number, c565: number): void {
     const i = (y * this.width + x) * 3;
-    this.rgb[i] = ((c565 >> 11) & 0x1f) * 255 / 31;
-    this.rgb[i + 1] = ((c565 >> 5) & 0x3f) * 255 / 63;
-    this.rgb[i + 2] = (c565 & 0x1f) * 255 / 31;
+    this.rgb[i] = (((c565 >> 11) & 0x1f) * 255) / 31;
+    this.rgb[i + 1] = (((c565 >> 5) & 0x3f) * 255) / 63;
+    this.rgb[i + 2] = ((c565 & 0x1f) * 255) / 31;
   }
 
   apply(op: DrawOp): void {
-    if (op.x + op.w > this.width || op.y + op.h > this.height) throw new Error(`op off the panel: ${JSON.stringify({ ...op, bits: undefined, pixels: undefined })}`);
+    if (op.x + op.w > this.width || op.y + op.h > this.height)
+      throw new Error(`op off the panel: ${JSON.stringify({ ...op, bits: undefined, pixels: undefined })}`);
     for (let y = 0; y < op.h; y++) {
       for (let x = 0; x < op.w; x++) {
         if (op.type === 'FILL_RECT') this.set(op.x + x, op.y + y, op.colour);
@@ -48,6 +49,8 @@ export class Framebuffer {
   }
 
   png(): Promise<Buffer> {
-    return sharp(this.rgb, { raw: { width: this.width, height: this.height, channels: 3 } }).png().toBuffer();
+    return sharp(this.rgb, { raw: { width: this.width, height: this.height, channels: 3 } })
+      .png()
+      .toBuffer();
   }
 }

@@ -51,7 +51,12 @@ describe('bridge screen layout', () => {
   });
 
   it('an Arabic name is drawn against the right margin, a Polish one against the left', async () => {
-    expect([startsRightToLeft('محمد عبد الله'), startsRightToLeft('Zażółć'), startsRightToLeft('12 محمد'), startsRightToLeft('')]).toEqual([true, false, true, false]);
+    expect([startsRightToLeft('محمد عبد الله'), startsRightToLeft('Zażółć'), startsRightToLeft('12 محمد'), startsRightToLeft('')]).toEqual([
+      true,
+      false,
+      true,
+      false,
+    ]);
     // The name is the first bitmap below the banner (no DEMO strip in these states).
     const nameOp = async (name: string) => {
       const plan = await layoutScreen(await resultState('VALID', name));
@@ -79,7 +84,9 @@ describe('bridge screen layout', () => {
 
   it('decodes the signed photo bytes in any format the page gets (AVIF here), and refuses one too large to decode on the panel', async () => {
     const photoOf = async (width: number, height: number) => {
-      const bytes = await sharp({ create: { width, height, channels: 3, background: '#777' } }).avif().toBuffer();
+      const bytes = await sharp({ create: { width, height, channels: 3, background: '#777' } })
+        .avif()
+        .toBuffer();
       const base = await resultState('VALID');
       return { ...base, person: { ...base.person!, photo: preparePhoto(bytes) } };
     };
@@ -92,7 +99,11 @@ describe('bridge screen layout', () => {
     expect(refused.photo).toEqual([]);
     // Instead, words in the photo box (why there is no picture), where the photo would have been.
     const { x, y, w, h } = REGIONS.photo;
-    expect(refused.verdict.some((op) => op.type === 'BITMAP1' && op.x >= x && op.x + op.w <= x + w && op.y >= y && op.y + op.h <= y + h)).toBe(true);
-    expect(fits.verdict.some((op) => op.type === 'BITMAP1' && op.x >= x && op.x + op.w <= x + w && op.y >= y && op.y + op.h <= y + h)).toBe(false);
+    expect(
+      refused.verdict.some((op) => op.type === 'BITMAP1' && op.x >= x && op.x + op.w <= x + w && op.y >= y && op.y + op.h <= y + h),
+    ).toBe(true);
+    expect(fits.verdict.some((op) => op.type === 'BITMAP1' && op.x >= x && op.x + op.w <= x + w && op.y >= y && op.y + op.h <= y + h)).toBe(
+      false,
+    );
   });
 });

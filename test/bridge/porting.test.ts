@@ -51,9 +51,12 @@ describe('the stm32f4 port', () => {
     expect(files).toEqual(expect.arrayContaining(['main.c', 'sysclock.c', 'usart.c', 'ring.c', 'spi_panel.c', 'pins.c']));
   });
 
-  it('every firmware source includes core/ and boards/ through -I, not by a relative path; the version text is proto.h\'s', () => {
+  it("every firmware source includes core/ and boards/ through -I, not by a relative path; the version text is proto.h's", () => {
     const all = ['core', 'ports/stm32f4', 'ports/posix', 'test'].flatMap((d) =>
-      readdirSync(new URL(`${d}/`, FW)).filter((f) => /\.[ch]$/.test(f)).map((f) => [`${d}/${f}`, read(`${d}/${f}`)] as const));
+      readdirSync(new URL(`${d}/`, FW))
+        .filter((f) => /\.[ch]$/.test(f))
+        .map((f) => [`${d}/${f}`, read(`${d}/${f}`)] as const),
+    );
     expect(all.filter(([, src]) => /#include "\.\.\//.test(src)).map(([f]) => f)).toEqual([]);
     expect(all.filter(([, src]) => /PROTO \d/.test(src)).map(([f]) => f)).toEqual([]);
   });

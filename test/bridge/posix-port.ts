@@ -34,9 +34,13 @@ export interface PosixBridge {
 export async function startPosixBridge(): Promise<PosixBridge> {
   const dir = mkdtempSync(join(tmpdir(), 'proofdesk-posix-'));
   const framebuffer = join(dir, 'panel.png');
-  const child: ChildProcess = spawn(POSIX_BIN, ['--host-link', 'pty', '--scanner', 'pty', '--buttons', 'pty', '--framebuffer', framebuffer], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    POSIX_BIN,
+    ['--host-link', 'pty', '--scanner', 'pty', '--buttons', 'pty', '--framebuffer', framebuffer],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let log = '';
   child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
   const paths = await new Promise<Record<string, string>>((resolvePaths, reject) => {
@@ -46,7 +50,14 @@ export async function startPosixBridge(): Promise<PosixBridge> {
       out += d.toString();
       if (/^ready pid \d+$/m.test(out)) {
         clearTimeout(timer);
-        resolvePaths(Object.fromEntries(out.split('\n').map((l) => l.split(' ')).filter((p) => p.length === 2) as Array<[string, string]>));
+        resolvePaths(
+          Object.fromEntries(
+            out
+              .split('\n')
+              .map((l) => l.split(' '))
+              .filter((p) => p.length === 2) as Array<[string, string]>,
+          ),
+        );
       }
     });
     child.on('exit', (code) => {

@@ -17,9 +17,9 @@ interface BadVector {
   frameHex: string;
   bad: { nakFrameHex: string };
 }
-const golden = JSON.parse(
-  readFileSync(new URL('../../firmware-bridge/protocol/golden.json', import.meta.url), 'utf8'),
-) as { vectors: (BadVector | { name: string })[] };
+const golden = JSON.parse(readFileSync(new URL('../../firmware-bridge/protocol/golden.json', import.meta.url), 'utf8')) as {
+  vectors: (BadVector | { name: string })[];
+};
 const badVectors = golden.vectors.filter((v): v is BadVector => 'bad' in v);
 
 describe.skipIf(skip !== null)('bridge firmware in QEMU (netduinoplus2)', () => {
@@ -49,8 +49,15 @@ describe.skipIf(skip !== null)('bridge firmware in QEMU (netduinoplus2)', () => 
     expect(m).toEqual({
       ok: true,
       message: {
-        type: 'HELLO_OK', proto: 1, caps: 0x7f, width: 240, height: 320,
-        windowFrames: 4, windowBytes: 4096, maxPayload: 1024, version: '0.1.0',
+        type: 'HELLO_OK',
+        proto: 1,
+        caps: 0x7f,
+        width: 240,
+        height: 320,
+        windowFrames: 4,
+        windowBytes: 4096,
+        maxPayload: 1024,
+        version: '0.1.0',
       },
     });
   });
@@ -112,11 +119,7 @@ describe.skipIf(skip !== null)('bridge firmware in QEMU (netduinoplus2)', () => 
     try {
       // the clean line after the noise tells us when the firmware has consumed all of it
       fw.scanner.write(Buffer.concat([noise, Buffer.from('\r]Q1AFTER-THE-NOISE\r\n')]));
-      marker = await host.waitFor(
-        (f) => f.type === T.SCAN && f.payload.subarray(6).toString('latin1') === 'AFTER-THE-NOISE',
-        30_000,
-        from,
-      );
+      marker = await host.waitFor((f) => f.type === T.SCAN && f.payload.subarray(6).toString('latin1') === 'AFTER-THE-NOISE', 30_000, from);
     } finally {
       clearInterval(beat);
     }

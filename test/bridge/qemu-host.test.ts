@@ -22,7 +22,8 @@ function skipReason(): string | null {
   if (!qemuAvailable) reason = 'qemu-system-arm not installed';
   else if (!existsSync(ELF)) {
     const make = spawnSync('make', ['-C', FIRMWARE_DIR, 'stm32f4'], { encoding: 'utf8' });
-    if (make.status !== 0 || !existsSync(ELF)) reason = `cannot build ${join('firmware-bridge', 'build/stm32f4/proofdesk-bridge.elf')}: ${make.stderr.trim().split('\n').pop()}`;
+    if (make.status !== 0 || !existsSync(ELF))
+      reason = `cannot build ${join('firmware-bridge', 'build/stm32f4/proofdesk-bridge.elf')}: ${make.stderr.trim().split('\n').pop()}`;
   }
   if (reason && process.env.CI === 'true') throw new Error(`CI=true but ${reason}`);
   return reason;
@@ -56,9 +57,11 @@ describe.skipIf(skip !== null)('src/bridge against the ARM firmware in QEMU', ()
   it('sends a whole real VALID screen (Arabic name, grey photo) through the window; every frame acknowledged', async () => {
     const plan = await layoutScreen(await resultState('VALID', 'محمد عبد الله'));
     const messages: Message[] = [
-      { type: 'SCREEN_BEGIN', screen: 7 }, ...plan.verdict,
+      { type: 'SCREEN_BEGIN', screen: 7 },
+      ...plan.verdict,
       { type: 'LED', green: plan.signals.green, red: plan.signals.red },
-      ...plan.photo, { type: 'SCREEN_END', screen: 7 },
+      ...plan.photo,
+      { type: 'SCREEN_END', screen: 7 },
     ];
     expect(plan.photo.length).toBeGreaterThan(5);
     const sent = messages.map((m) => {
@@ -73,7 +76,7 @@ describe.skipIf(skip !== null)('src/bridge against the ARM firmware in QEMU', ()
 
   it('a line from the scanner engine comes back as a SCAN, joined into the scanned bytes', async () => {
     const pieces = new ScanPieces();
-    const code = 'HC1:' + 'A'.repeat(1500); // longer than one SCAN frame: comes in pieces
+    const code = `HC1:${'A'.repeat(1500)}`; // longer than one SCAN frame: comes in pieces
     fw.scanner.write(Buffer.from(`]Q1${code}\r\n`, 'latin1'));
     const started = Date.now();
     let joined: { data: Buffer; symbology: string } | null = null;

@@ -47,14 +47,26 @@ describe.skipIf(skip !== null)('bridge session over a real pty pair', () => {
     fw = await FakeFirmware.open(pty.b, { version: 'pdfw 1.2.3' });
     session = new Session(host, { heartbeatMs: 0 });
     const info = await session.handshake();
-    expect(info).toEqual({ protocol: 1, version: 'pdfw 1.2.3', caps: 0x7f, width: 240, height: 320, windowFrames: 4, windowBytes: 4096, maxPayload: 1024 });
+    expect(info).toEqual({
+      protocol: 1,
+      version: 'pdfw 1.2.3',
+      caps: 0x7f,
+      width: 240,
+      height: 320,
+      windowFrames: 4,
+      windowBytes: 4096,
+      maxPayload: 1024,
+    });
     expect(fw.received[0]).toMatchObject({ type: T.HELLO, payload: Buffer.from([1]) });
   });
 
   it('refuses protocol-2 firmware with a message naming both versions, and ends the session', async () => {
     fw = await FakeFirmware.open(pty.b, { protocol: 2, version: 'pdfw 2.0.0' });
     session = new Session(host, { heartbeatMs: 0 });
-    const err = await session.handshake().then(() => null, (e: unknown) => e);
+    const err = await session.handshake().then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(BridgeError);
     expect((err as BridgeError).code).toBe('PROTOCOL_MISMATCH');
     expect((err as BridgeError).message).toMatch(/pdfw 2\.0\.0 speaks protocol version 2.*speaks version 1.*Update proofdesk/);
@@ -65,9 +77,15 @@ describe.skipIf(skip !== null)('bridge session over a real pty pair', () => {
   it('times out a handshake with a silent device, with a message that says what to check', async () => {
     // Either way: HELLO resent until the link gives up, or the handshake timer first.
     session = new Session(host, { heartbeatMs: 0 });
-    await expect(session.handshake()).rejects.toMatchObject({ code: 'HANDSHAKE_TIMEOUT', message: expect.stringMatching(/proofdesk bridge/) });
+    await expect(session.handshake()).rejects.toMatchObject({
+      code: 'HANDSHAKE_TIMEOUT',
+      message: expect.stringMatching(/proofdesk bridge/),
+    });
     session = new Session(host, { heartbeatMs: 0, handshakeTimeoutMs: 300, retryMs: 1000 });
-    await expect(session.handshake()).rejects.toMatchObject({ code: 'HANDSHAKE_TIMEOUT', message: expect.stringMatching(/proofdesk bridge/) });
+    await expect(session.handshake()).rejects.toMatchObject({
+      code: 'HANDSHAKE_TIMEOUT',
+      message: expect.stringMatching(/proofdesk bridge/),
+    });
   });
 
   it('never has more than 4 frames or 4096 wire bytes unacknowledged', async () => {
@@ -150,7 +168,9 @@ describe.skipIf(skip !== null)('bridge session over a real pty pair', () => {
     await connected({}, { retryMs: 5_000, maxQueued: 8 });
     fw!.options.holdAcks = true;
     const sends = Array.from({ length: 4 + 8 }, (_, i) => session!.send(T.FILL_RECT, Buffer.from([i])));
-    sends.forEach((p) => p.catch(() => undefined));
+    sends.forEach((p) => {
+      p.catch(() => undefined);
+    });
     await expect(session!.send(T.FILL_RECT, Buffer.from([99]))).rejects.toMatchObject({ code: 'LINK_BUSY' });
     fw!.options.holdAcks = false;
     fw!.releaseAcks();
@@ -183,7 +203,7 @@ describe.skipIf(skip !== null)('bridge session over a real pty pair', () => {
     let nakked = false;
     await connected({
       nak: (frame) => {
-        if (frame.payload[0] === 7 && !nakked) return (nakked = true), NakCode.CRC;
+        if (frame.payload[0] === 7 && !nakked) return ((nakked = true), NakCode.CRC);
         if (frame.type === 0x7e) return NakCode.BAD_TYPE;
         return null;
       },
@@ -191,7 +211,10 @@ describe.skipIf(skip !== null)('bridge session over a real pty pair', () => {
     await Promise.all([session!.send(T.FILL_RECT, Buffer.from([7])), session!.send(T.FILL_RECT, Buffer.from([8]))]);
     expect(session!.stats.naksReceived).toBeGreaterThanOrEqual(1);
     expect(fills(fw!)).toEqual([7, 8]);
-    const err = await session!.send(0x7e, Buffer.from([1])).then(() => null, (e: unknown) => e);
+    const err = await session!.send(0x7e, Buffer.from([1])).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).toMatchObject({ code: 'FRAME_REJECTED', message: expect.stringContaining('0x7e: BAD_TYPE') });
     await session!.send(T.FILL_RECT, Buffer.from([9]));
     expect(fills(fw!)).toEqual([7, 8, 9]);
@@ -208,7 +231,10 @@ describe.skipIf(skip !== null)('bridge session over a real pty pair', () => {
     await connected({}, { retryMs: 50 });
     await fw!.close(); // the firmware goes silent
     const dead = new Promise<BridgeError>((r) => session!.once('dead', r));
-    const err = await session!.send(T.HEARTBEAT).then(() => null, (e: unknown) => e);
+    const err = await session!.send(T.HEARTBEAT).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).toMatchObject({ code: 'LINK_DOWN', message: expect.stringMatching(/after 3 resends/) });
     expect((await dead).code).toBe('LINK_DOWN');
   });
@@ -221,7 +247,9 @@ describe.skipIf(skip !== null)('bridge session over a real pty pair', () => {
     const corrupt = button(1, 1);
     corrupt[3] = corrupt[3]! ^ 0x40;
     const controls = (): Array<[number, number, number | undefined]> =>
-      fw!.receptions.filter((r) => r.frame.type === T.ACK || r.frame.type === T.NAK).map((r) => [r.frame.type, r.frame.seq, r.frame.payload[0]]);
+      fw!.receptions
+        .filter((r) => r.frame.type === T.ACK || r.frame.type === T.NAK)
+        .map((r) => [r.frame.type, r.frame.seq, r.frame.payload[0]]);
     await fw!.until(() => controls().length >= 1); // the ACK of HELLO_OK (seq 0)
     const before = controls().length;
     fw!.writeRaw(corrupt); // → NAK CRC, seq 1 (expected)

@@ -77,7 +77,9 @@ describe.skipIf(missing !== null)(`kill -9 of a shipping desk${missing ? ` (SKIP
     expect(local.length).toBeGreaterThan(modes.length);
     expect(before, 'some entries were still to ship when the last desk was killed').toBeLessThan(local.length);
     expect(central).toEqual(local); // same entries, same numbers, in the same order: none missing, none twice
-    const dupes = await owner.query<{ n: string }>('SELECT count(*) AS n FROM (SELECT check_id, entry_seq FROM proofdesk.entries GROUP BY 1, 2 HAVING count(*) > 1) d');
+    const dupes = await owner.query<{ n: string }>(
+      'SELECT count(*) AS n FROM (SELECT check_id, entry_seq FROM proofdesk.entries GROUP BY 1, 2 HAVING count(*) > 1) d',
+    );
     expect(dupes[0]!.n).toBe('0');
   }, 300_000);
 });

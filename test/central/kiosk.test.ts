@@ -73,7 +73,13 @@ describe.skipIf(missing !== null)(`a kiosk with records.central${missing ? ` (SK
     return sse.waitFor((s) => s.kind === 'result', from);
   }
 
-  async function health(k: TestKiosk): Promise<{ central?: { server: string; records: { backlog: number; state: string; oldestUnshippedSeconds: number | null; error: { code: string } | null }; trust: { state: string; lastImported: unknown } | null } }> {
+  async function health(k: TestKiosk): Promise<{
+    central?: {
+      server: string;
+      records: { backlog: number; state: string; oldestUnshippedSeconds: number | null; error: { code: string } | null };
+      trust: { state: string; lastImported: unknown } | null;
+    };
+  }> {
     return JSON.parse((await request(k.kiosk.port, '/health')).body) as never;
   }
 
@@ -88,7 +94,9 @@ describe.skipIf(missing !== null)(`a kiosk with records.central${missing ? ` (SK
   }, 120_000);
 
   afterEach(async () => {
-    clients.splice(0).forEach((c) => c.close());
+    clients.splice(0).forEach((c) => {
+      c.close();
+    });
     for (const k of kiosks.splice(0)) await k.stop();
   });
 
@@ -104,9 +112,16 @@ describe.skipIf(missing !== null)(`a kiosk with records.central${missing ? ` (SK
     const code = credential(issuer, { statusList: { uri: LIST_URI, idx: 5 } });
     expect(await scan(k, sse, code)).toMatchObject({ verdict: 'VALID' });
     const records = path.join(k.dir, 'records');
-    await until('the check shipped', async () => (await health(k)).central?.records.backlog === 0 && (await centralEntries(owner, 'desk-k')).length > 0);
+    await until(
+      'the check shipped',
+      async () => (await health(k)).central?.records.backlog === 0 && (await centralEntries(owner, 'desk-k')).length > 0,
+    );
     const h = await health(k);
-    expect(h.central).toMatchObject({ server: `desk_k@127.0.0.1:${pg.port}/${dbName}`, records: { state: 'up-to-date', backlog: 0, oldestUnshippedSeconds: null, error: null }, trust: { state: 'ok' } });
+    expect(h.central).toMatchObject({
+      server: `desk_k@127.0.0.1:${pg.port}/${dbName}`,
+      records: { state: 'up-to-date', backlog: 0, oldestUnshippedSeconds: null, error: null },
+      trust: { state: 'ok' },
+    });
     expect(JSON.stringify(h)).not.toContain('desk-k-password');
     const firstCheck = localEntries(records)[0]!.checkId;
     const line = JSON.parse(fs.readFileSync(path.join(records, 'checks.jsonl'), 'utf8').split('\n')[0]!) as Record<string, unknown>;
@@ -114,19 +129,29 @@ describe.skipIf(missing !== null)(`a kiosk with records.central${missing ? ` (SK
 
     // The organisation revokes the code and publishes the list (after the bundle its key is in); the running desk
     // takes it within its poll.
-    await expect(publishTrustFile(owner, await statusListOf(issuer, LIST_URI, 64, {}, nowS() - 60), { root: root.publicJwk })).rejects.toMatchObject({ code: 'TRUST_REFUSED', message: expect.stringContaining('publish the root-signed bundle first') });
-    expect(await publishTrustFile(owner, Buffer.from(await bundleOf(root, [issuer.publicJwk], 1)))).toMatchObject({ kind: 'bundle', seq: 1 });
+    await expect(
+      publishTrustFile(owner, await statusListOf(issuer, LIST_URI, 64, {}, nowS() - 60), { root: root.publicJwk }),
+    ).rejects.toMatchObject({ code: 'TRUST_REFUSED', message: expect.stringContaining('publish the root-signed bundle first') });
+    expect(await publishTrustFile(owner, Buffer.from(await bundleOf(root, [issuer.publicJwk], 1)))).toMatchObject({
+      kind: 'bundle',
+      seq: 1,
+    });
     const revoked = await statusListOf(issuer, LIST_URI, 64, { 5: STATUS_INVALID }, nowS());
     const published = await publishTrustFile(owner, revoked, { root: root.publicJwk });
     expect(published).toMatchObject({ kind: 'status-list', uri: LIST_URI, alreadyPublished: false });
-    await until('the desk to reload its trust', () => k.logs.some((l) => l.includes('"event":"fleet-trust-imported"')) && k.logs.some((l) => l.includes('"event":"trust-reloaded"')));
+    await until(
+      'the desk to reload its trust',
+      () => k.logs.some((l) => l.includes('"event":"fleet-trust-imported"')) && k.logs.some((l) => l.includes('"event":"trust-reloaded"')),
+    );
     expect(await scan(k, sse, code)).toMatchObject({ verdict: 'NOT VALID', reason: 'REVOKED' });
     expect((await health(k)).central?.trust?.lastImported).toMatchObject({ kind: 'status-list', uri: LIST_URI });
 
     // …and the records officer finds the check that accepted it before the revocation was known.
     await until('both checks shipped', async () => (await centralEntries(owner, 'desk-k')).filter((e) => e.type === 'check').length === 2);
     const { hits } = await recheck(owner);
-    expect(hits).toEqual([expect.objectContaining({ status: 'REVOKED', deskId: 'desk-k', checkId: firstCheck, verdict: 'VALID', statusListIdx: 5 })]);
+    expect(hits).toEqual([
+      expect.objectContaining({ status: 'REVOKED', deskId: 'desk-k', checkId: firstCheck, verdict: 'VALID', statusListIdx: 5 }),
+    ]);
     // the check the desk refused itself needs no action: listed only when asked for all
     expect((await recheck(owner, { all: true })).hits.map((h) => h.verdict)).toEqual(['VALID', 'NOT VALID']);
     // publishing the same file again changes nothing
@@ -160,7 +185,11 @@ describe.skipIf(missing !== null)(`a kiosk with records.central${missing ? ` (SK
       for (const c of codes) {
         const s = await scan(k, sse, c);
         // what differs by nature between two runs: the check id, the clock and the desk's name
-        states.push(JSON.parse(JSON.stringify(s), (key, v) => (['checkId', 'checkedAt', 'checkedAtText', 'at', 'time', 'clearsAt', 'deskId'].includes(key) ? '…' : v)));
+        states.push(
+          JSON.parse(JSON.stringify(s), (key, v) =>
+            ['checkId', 'checkedAt', 'checkedAtText', 'at', 'time', 'clearsAt', 'deskId'].includes(key) ? '…' : v,
+          ),
+        );
       }
       return { states, k };
     };

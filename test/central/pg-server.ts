@@ -22,7 +22,10 @@ export function pgBin(): string | null {
   if (process.env.PROOFDESK_PG_BIN) return process.env.PROOFDESK_PG_BIN;
   let majors: string[];
   try {
-    majors = fs.readdirSync(PG_ROOT).filter((d) => /^\d+$/.test(d)).sort((a, b) => Number(b) - Number(a));
+    majors = fs
+      .readdirSync(PG_ROOT)
+      .filter((d) => /^\d+$/.test(d))
+      .sort((a, b) => Number(b) - Number(a));
   } catch {
     return null;
   }
@@ -37,7 +40,8 @@ export function pgBin(): string | null {
 export function pgMissing(): string | null {
   const bin = pgBin();
   if (bin === null) return `no PostgreSQL server binaries under ${PG_ROOT}/*/bin (npm run setup installs postgresql)`;
-  if (process.getuid?.() === 0 && spawnSync('id', ['-u', 'postgres']).status !== 0) return 'running as root and there is no postgres user to run the server as';
+  if (process.getuid?.() === 0 && spawnSync('id', ['-u', 'postgres']).status !== 0)
+    return 'running as root and there is no postgres user to run the server as';
   return null;
 }
 
@@ -143,25 +147,41 @@ export async function startPostgres(opts: StartOptions = {}): Promise<PgServer> 
       return running;
     },
     superUrl: (database = 'postgres') => `postgresql://postgres@/${database}?host=${encodeURIComponent(socketDir)}&port=${port}`,
-    socketUrl: (user, database = 'postgres') => `postgresql://${encodeURIComponent(user)}@/${database}?host=${encodeURIComponent(socketDir)}&port=${port}`,
-    tcpUrl: (user, password, database = 'postgres') => `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`,
+    socketUrl: (user, database = 'postgres') =>
+      `postgresql://${encodeURIComponent(user)}@/${database}?host=${encodeURIComponent(socketDir)}&port=${port}`,
+    tcpUrl: (user, password, database = 'postgres') =>
+      `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`,
     async createDatabase(name, owner = 'postgres') {
       server.psql(`CREATE DATABASE "${name}" OWNER "${owner}"`);
     },
     psql(sql, database = 'postgres') {
-      const r = spawnSync(path.join(bin, 'psql'), ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-h', socketDir, '-p', String(port), '-U', 'postgres', '-d', database, '-c', sql], { env, encoding: 'utf8' });
+      const r = spawnSync(
+        path.join(bin, 'psql'),
+        ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-h', socketDir, '-p', String(port), '-U', 'postgres', '-d', database, '-c', sql],
+        { env, encoding: 'utf8' },
+      );
       if (r.status !== 0) throw new Error(`psql failed: ${r.stderr}`);
       return r.stdout.trim();
     },
     async start() {
       for (let attempt = 0; ; attempt++) {
         const settings = [
-          `-c listen_addresses='${listen}'`, `-c port=${port}`, `-c unix_socket_directories='${socketDir}'`,
-          '-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off', '-c max_connections=100',
+          `-c listen_addresses='${listen}'`,
+          `-c port=${port}`,
+          `-c unix_socket_directories='${socketDir}'`,
+          '-c fsync=off',
+          '-c synchronous_commit=off',
+          '-c full_page_writes=off',
+          '-c max_connections=100',
           // Wait for statements, not for pages: keep the server's own memory small on a shared machine.
           '-c shared_buffers=16MB',
         ].join(' ');
-        const r = spawnSync(path.join(bin, 'pg_ctl'), ['-D', data, '-l', log, '-w', '-t', '120', '-o', settings, 'start'], { ...run, env, cwd: dir, encoding: 'utf8' });
+        const r = spawnSync(path.join(bin, 'pg_ctl'), ['-D', data, '-l', log, '-w', '-t', '120', '-o', settings, 'start'], {
+          ...run,
+          env,
+          cwd: dir,
+          encoding: 'utf8',
+        });
         if (r.status === 0) break;
         const why = fs.existsSync(log) ? fs.readFileSync(log, 'utf8') : r.stderr;
         // The port was free when picked; another process may have taken it since.
@@ -191,7 +211,11 @@ export async function startPostgres(opts: StartOptions = {}): Promise<PgServer> 
 }
 
 /** A child process's exit, for tests that run pg_dump and the like. */
-export function runTool(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: Buffer; stderr: string }> {
+export function runTool(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; stdout: Buffer; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];

@@ -9,7 +9,18 @@ import * as path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openPool } from '../../src/central/connect.js';
 import { CURSOR_FILE } from '../../src/central/cursor.js';
-import { centralEntries, deskRole, freshDatabase, localEntries, memoryLog, newCheck, startDesk, tempDir, until, type TestDesk } from './helpers.js';
+import {
+  centralEntries,
+  deskRole,
+  freshDatabase,
+  localEntries,
+  memoryLog,
+  newCheck,
+  startDesk,
+  tempDir,
+  until,
+  type TestDesk,
+} from './helpers.js';
 import { guardPostgres, startPostgres, type PgServer } from './pg-server.js';
 
 const missing = guardPostgres();
@@ -38,7 +49,7 @@ describe.skipIf(missing !== null)(`shipping to PostgreSQL${missing ? ` (SKIPPED:
     await pg?.remove();
   });
 
-  it('two desks into one database: each desk\'s entries arrive, under its own desk id, exactly as its log has them', async () => {
+  it("two desks into one database: each desk's entries arrive, under its own desk id, exactly as its log has them", async () => {
     const { name, owner } = await freshDatabase(pg);
     closers.push(() => owner.close());
     const a = await startDesk(path.join(tmp('a'), 'records'), 'front-desk-1', await deskRole(pg, owner, name, 'front-desk-1', 'desk_a'));
@@ -67,7 +78,11 @@ describe.skipIf(missing !== null)(`shipping to PostgreSQL${missing ? ` (SKIPPED:
   it('the server stopped in the middle of a stream of checks and started again: every entry arrives once', async () => {
     const { name, owner } = await freshDatabase(pg);
     closers.push(() => owner.close());
-    const d = await startDesk(path.join(tmp('s'), 'records'), 'desk-restart', await deskRole(pg, owner, name, 'desk-restart', 'desk_restart'));
+    const d = await startDesk(
+      path.join(tmp('s'), 'records'),
+      'desk-restart',
+      await deskRole(pg, owner, name, 'desk-restart', 'desk_restart'),
+    );
     desks.push(d);
     const write = (n: number) => {
       for (let i = 0; i < n; i++) {
@@ -124,7 +139,10 @@ describe.skipIf(missing !== null)(`shipping to PostgreSQL${missing ? ` (SKIPPED:
       await new Promise((r) => relay.close(r));
     });
     const port = (relay.address() as net.AddressInfo).port;
-    const db = await openPool({ url: `postgresql://desk_net:net-password-1@127.0.0.1:${port}/${name}` }, { max: 1, applicationName: 'test', connectTimeoutMs: 1500, queryTimeoutMs: 1500 });
+    const db = await openPool(
+      { url: `postgresql://desk_net:net-password-1@127.0.0.1:${port}/${name}` },
+      { max: 1, applicationName: 'test', connectTimeoutMs: 1500, queryTimeoutMs: 1500 },
+    );
     const d = await startDesk(path.join(tmp('n'), 'records'), 'desk-net', db, { retry: { firstMs: 100, maxMs: 1000 } });
     desks.push(d);
     d.store.appendCheck(newCheck());
@@ -165,7 +183,10 @@ describe.skipIf(missing !== null)(`shipping to PostgreSQL${missing ? ` (SKIPPED:
     d = await startDesk(dir, 'desk-purge', await deskRole(pg, second.owner, second.name, 'desk-purge', 'desk_purge'), { log });
     desks.push(d);
     d.store.appendCheck(newCheck());
-    await until('the whole log shipped again', async () => (await centralEntries(second.owner, 'desk-purge')).length === localEntries(dir).length);
+    await until(
+      'the whole log shipped again',
+      async () => (await centralEntries(second.owner, 'desk-purge')).length === localEntries(dir).length,
+    );
     expect(await centralEntries(second.owner, 'desk-purge')).toEqual(localEntries(dir));
     expect(lines.some((l) => l.event === 'central-org-changed')).toBe(true);
   }, 120_000);
@@ -189,7 +210,9 @@ describe.skipIf(missing !== null)(`shipping to PostgreSQL${missing ? ` (SKIPPED:
     desks.push(d);
     d.store.appendLikeness('legacy-1', 'no');
     await d.shipper.shipped();
-    const rows = await owner.query<{ check_id: string; entry_seq: string | null; kind: string }>('SELECT check_id, entry_seq, kind FROM proofdesk.entries ORDER BY entry_seq NULLS FIRST, kind');
+    const rows = await owner.query<{ check_id: string; entry_seq: string | null; kind: string }>(
+      'SELECT check_id, entry_seq, kind FROM proofdesk.entries ORDER BY entry_seq NULLS FIRST, kind',
+    );
     expect(rows).toEqual([
       { check_id: 'legacy-1', entry_seq: null, kind: 'check' },
       { check_id: 'legacy-1', entry_seq: null, kind: 'likeness' },

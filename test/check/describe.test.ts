@@ -6,17 +6,38 @@ import { REASON_CODES } from '../../src/verify/verdict.js';
 import { kindOf } from '../../src/verify/stages.js';
 
 const at = new Date('2026-11-23T10:00:00Z');
-const settled: StatusClaim = { scheme: 'EUSS', statusType: 'indefinite', work: { kind: 'unrestricted' }, rent: true, publicFunds: true, purpose: 'all' };
+const settled: StatusClaim = {
+  scheme: 'EUSS',
+  statusType: 'indefinite',
+  work: { kind: 'unrestricted' },
+  rent: true,
+  publicFunds: true,
+  purpose: 'all',
+};
 const student: StatusClaim = {
-  scheme: 'points-based', statusType: 'limited', validUntil: '2027-06-30', work: { kind: 'restricted', condition: '20 hours a week in term time' },
-  rent: true, publicFunds: false, purpose: 'all', document: { type: 'passport', reference: 'X1234567' },
+  scheme: 'points-based',
+  statusType: 'limited',
+  validUntil: '2027-06-30',
+  work: { kind: 'restricted', condition: '20 hours a week in term time' },
+  rent: true,
+  publicFunds: false,
+  purpose: 'all',
+  document: { type: 'passport', reference: 'X1234567' },
 };
 const pending: StatusClaim = { ...settled, statusType: 'pending' };
 
 function facts(over: Partial<CheckFacts> = {}): CheckFacts {
   return {
-    verdict: 'VALID', reason: null, trusted: true, identity: { fullName: 'Ada Example', dateOfBirth: '19900102' }, status: student,
-    purpose: 'rent', checkedAt: at, likeness: 'ask', demo: false, ...over,
+    verdict: 'VALID',
+    reason: null,
+    trusted: true,
+    identity: { fullName: 'Ada Example', dateOfBirth: '19900102' },
+    status: student,
+    purpose: 'rent',
+    checkedAt: at,
+    likeness: 'ask',
+    demo: false,
+    ...over,
   };
 }
 
@@ -24,7 +45,7 @@ const PURPOSES: DeskPurpose[] = ['work', 'rent', 'housing', 'other'];
 const TICKED = new Set(['yes', 'restricted']);
 
 describe('outcome', () => {
-  it('is the verdict together with the clerk\'s answer', () => {
+  it("is the verdict together with the clerk's answer", () => {
     expect(outcomeOf('VALID', 'ask')).toBe('PHOTO_PENDING');
     expect(outcomeOf('VALID', 'yes')).toBe('CONFIRMED');
     expect(outcomeOf('VALID', 'no')).toBe('PHOTO_MISMATCH');
@@ -44,13 +65,25 @@ describe('describeCheck', () => {
     expect(d.nextStep).toMatch(/photo/);
     expect(d.followUp.date).toBe('2027-11-23');
     expect(d.followUp.text).toMatch(/^Once the photo is confirmed/);
-    expect(d.status).toMatchObject({ label: 'Limited leave (Points-based system)', permissionEnds: '2027-06-30', permissionEndsText: '30 June 2027', document: { type: 'passport', reference: 'X1234567' } });
+    expect(d.status).toMatchObject({
+      label: 'Limited leave (Points-based system)',
+      permissionEnds: '2027-06-30',
+      permissionEndsText: '30 June 2027',
+      document: { type: 'passport', reference: 'X1234567' },
+    });
     expect(d.person).toEqual({ name: 'Ada Example', dateOfBirth: '1990-01-02' });
   });
 
   it('"No, not them" replaces VALID with PHOTO DOES NOT MATCH: red, its own icon and next step, no right, no follow-up', () => {
     const d = describeCheck(facts({ likeness: 'no' }));
-    expect(d).toMatchObject({ headline: 'PHOTO DOES NOT MATCH', icon: 'mismatch', colour: 'red', outcome: 'PHOTO_MISMATCH', verdict: 'VALID', likeness: 'no' });
+    expect(d).toMatchObject({
+      headline: 'PHOTO DOES NOT MATCH',
+      icon: 'mismatch',
+      colour: 'red',
+      outcome: 'PHOTO_MISMATCH',
+      verdict: 'VALID',
+      likeness: 'no',
+    });
     expect(d.message).toMatch(/Do not accept this code for this person/);
     expect(d.nextStep).not.toMatch(/Check the photo/);
     expect(d.rights.every((r) => !TICKED.has(r.answer))).toBe(true);
@@ -78,7 +111,10 @@ describe('describeCheck', () => {
       for (const purpose of PURPOSES) {
         for (const likeness of ['ask', 'yes', 'no', 'not-asked'] as const) {
           const d = describeCheck(facts({ verdict: 'NOT VALID', reason, purpose, likeness, status: settled }));
-          expect(d.rights.filter((r) => TICKED.has(r.answer)), `${reason} ${purpose}`).toEqual([]);
+          expect(
+            d.rights.filter((r) => TICKED.has(r.answer)),
+            `${reason} ${purpose}`,
+          ).toEqual([]);
           expect(d.followUp.date, `${reason} ${purpose}`).toBeNull();
           expect(d.rightChecked, `${reason} ${purpose}`).toMatch(/NOT established/);
           expect(d.likeness).toBe('not-asked');
@@ -91,13 +127,17 @@ describe('describeCheck', () => {
   it('a revoked code shows no status, no right and no follow-up', () => {
     const d = describeCheck(facts({ verdict: 'NOT VALID', reason: 'REVOKED', status: settled }));
     expect(d.status).toBeNull();
-    expect(d.rights).toEqual([{ right: 'rent', answer: 'not-established', text: 'Right to rent in England: not established by this check' }]);
+    expect(d.rights).toEqual([
+      { right: 'rent', answer: 'not-established', text: 'Right to rent in England: not established by this check' },
+    ]);
     expect(d.rightChecked).toBe('Right to rent in England: asked, NOT established. The issuer has revoked this code.');
     expect(JSON.stringify(d)).not.toMatch(/may rent/);
   });
 
   it('a right not granted shows the status and what the code says, never a tick', () => {
-    const d = describeCheck(facts({ verdict: 'NOT VALID', reason: 'RIGHT_NOT_GRANTED', purpose: 'work', status: { ...student, work: { kind: 'none' } } }));
+    const d = describeCheck(
+      facts({ verdict: 'NOT VALID', reason: 'RIGHT_NOT_GRANTED', purpose: 'work', status: { ...student, work: { kind: 'none' } } }),
+    );
     expect(d.status?.label).toMatch(/Limited leave/);
     expect(d.rights).toEqual([{ right: 'work', answer: 'no', text: 'Work: may not work' }]);
   });
@@ -110,13 +150,19 @@ describe('describeCheck', () => {
 
   it('a pending application at each desk names that desk\'s checking service, never "no time limit"', () => {
     const services: Record<DeskPurpose, RegExp> = {
-      work: /Employer Checking Service/, rent: /Landlord Checking Service/, housing: /council's own eligibility/, other: /Employer Checking Service.*Landlord Checking Service/,
+      work: /Employer Checking Service/,
+      rent: /Landlord Checking Service/,
+      housing: /council's own eligibility/,
+      other: /Employer Checking Service.*Landlord Checking Service/,
     };
     for (const purpose of PURPOSES) {
       const reason = purpose === 'housing' ? 'RIGHT_TO_RESIDE_ASSESSMENT' : 'PENDING_APPLICATION';
       const d = describeCheck(facts({ verdict: 'CHECK MANUALLY', reason, purpose, status: pending }));
       expect(d.headline).toBe('CHECK MANUALLY');
-      expect(d.rights.every((r) => r.answer === 'assess'), purpose).toBe(true);
+      expect(
+        d.rights.every((r) => r.answer === 'assess'),
+        purpose,
+      ).toBe(true);
       expect(JSON.stringify(d)).not.toMatch(/no time limit/i);
       expect(d.status?.permissionEndsText).toMatch(/pending/);
       if (purpose !== 'housing') expect(`${d.nextStep} ${d.rights.map((r) => r.text).join(' ')}`).toMatch(services[purpose]);
@@ -133,12 +179,16 @@ describe('describeCheck', () => {
     const rent = describeCheck(facts({ verdict: 'CHECK MANUALLY', reason: 'PENDING_APPLICATION', purpose: 'rent', status: pending }));
     expect(rent.followUp).toMatchObject({ date: '2027-11-23' });
     expect(rent.followUp.text).toMatch(/12 months after the Landlord Checking Service's positive answer/);
-    const housing = describeCheck(facts({ verdict: 'CHECK MANUALLY', reason: 'RIGHT_TO_RESIDE_ASSESSMENT', purpose: 'housing', status: pending }));
+    const housing = describeCheck(
+      facts({ verdict: 'CHECK MANUALLY', reason: 'RIGHT_TO_RESIDE_ASSESSMENT', purpose: 'housing', status: pending }),
+    );
     expect(housing.followUp.date).toBeNull();
   });
 
   it('a stale revocation list keeps its own message, and no right is shown as granted', () => {
-    const d = describeCheck(facts({ verdict: 'CHECK MANUALLY', reason: 'REVOCATION_DATA_STALE', message: 'The code verified, but … The list is 9 days old.' }));
+    const d = describeCheck(
+      facts({ verdict: 'CHECK MANUALLY', reason: 'REVOCATION_DATA_STALE', message: 'The code verified, but … The list is 9 days old.' }),
+    );
     expect(d.message).toMatch(/9 days old/);
     expect(d.rights).toEqual([expect.objectContaining({ answer: 'assess' })]);
     expect(d.followUp.date).toBeNull();
@@ -154,7 +204,13 @@ describe('describeCheck', () => {
 
 describe('follow-up rules', () => {
   const valid = (purpose: DeskPurpose, validUntil: string | undefined, checkedAt = at) =>
-    followUpFor({ purpose, status: { ...settled, ...(validUntil !== undefined ? { validUntil } : {}) }, outcome: 'CONFIRMED', reason: null, checkedAt }).date;
+    followUpFor({
+      purpose,
+      status: { ...settled, ...(validUntil !== undefined ? { validUntil } : {}) },
+      outcome: 'CONFIRMED',
+      reason: null,
+      checkedAt,
+    }).date;
   it('work: due by the end of permission', () => {
     expect(valid('work', '2027-06-30')).toBe('2027-06-30');
   });

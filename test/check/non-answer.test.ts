@@ -50,7 +50,14 @@ describe('not a check', () => {
   });
 
   it('the zlib-header rule: every zlib header a deflate stream may start with passes, other text does not', () => {
-    for (const header of [[0x78, 0x01], [0x78, 0x5e], [0x78, 0x9c], [0x78, 0xda], [0x08, 0x1d], [0x48, 0x89]]) {
+    for (const header of [
+      [0x78, 0x01],
+      [0x78, 0x5e],
+      [0x78, 0x9c],
+      [0x78, 0xda],
+      [0x08, 0x1d],
+      [0x48, 0x89],
+    ]) {
       const triple = Buffer.from(header);
       const n = triple[0]! * 256 + triple[1]!;
       const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:';

@@ -27,7 +27,11 @@ beforeAll(() => {
   writeFileSync(keysFile, JSON.stringify({ keys: [issuer.publicJwk] }));
   code = issue(issuer, {
     identity: { fullName: HOSTILE, dateOfBirth: `1990\x1b[31m0101`, id: 'ID-1' },
-    cwt: { iss: `https://evil.example/\x1b]8;;http://x\x07`, iat: Math.floor(Date.now() / 1000) - 3600, exp: Math.floor(Date.now() / 1000) + 86400 },
+    cwt: {
+      iss: `https://evil.example/\x1b]8;;http://x\x07`,
+      iat: Math.floor(Date.now() / 1000) - 3600,
+      exp: Math.floor(Date.now() / 1000) + 86400,
+    },
   });
 });
 afterAll(tmp.cleanup);
@@ -56,7 +60,10 @@ describe('human-readable output neutralises what came from a code or a file', ()
   });
 
   it('--json is the same data, with no raw control or bidi character (escaped instead)', async () => {
-    for (const args of [['inspect', '--json', code], ['verify', '--json', '--keys', keysFile, code]]) {
+    for (const args of [
+      ['inspect', '--json', code],
+      ['verify', '--json', '--keys', keysFile, code],
+    ]) {
       const r = await runCli(args);
       expect(describeUnsafe(r.stdout, true)).toEqual([]);
       const doc = JSON.parse(r.stdout) as { identity: { fullName: string }; kid: string };
@@ -65,7 +72,7 @@ describe('human-readable output neutralises what came from a code or a file', ()
     }
   });
 
-  it('a usage error quoting a file\'s content is one safe line', async () => {
+  it("a usage error quoting a file's content is one safe line", async () => {
     const dup = join(tmp.dir, 'dup.jwks');
     const other = makeKey('EdDSA', issuer.kid);
     writeFileSync(dup, JSON.stringify({ keys: [issuer.publicJwk, other.publicJwk] }));
@@ -79,14 +86,23 @@ describe('human-readable output neutralises what came from a code or a file', ()
     const dir = join(tmp.dir, 'records');
     const store = await RecordStore.open({ dir, deskId: 'desk-1', retentionDays: 30 });
     store.appendCheck({
-      checkId: 'c1', at: new Date().toISOString(), purpose: 'work', verdict: 'NOT VALID', reason: 'KEY_UNKNOWN',
-      kid: `=HYPERLINK("x");\x1b[2J\u202e\r\n=1+1`, credentialSha256: credentialSha256(code), followUpDate: null,
+      checkId: 'c1',
+      at: new Date().toISOString(),
+      purpose: 'work',
+      verdict: 'NOT VALID',
+      reason: 'KEY_UNKNOWN',
+      kid: `=HYPERLINK("x");\x1b[2J\u202e\r\n=1+1`,
+      credentialSha256: credentialSha256(code),
+      followUpDate: null,
     });
     await store.close();
     const list = await runCli(['records', 'list', '--store', dir]);
     expect(list.code, list.stderr).toBe(0);
     expectSafeHuman(list.stdout);
-    for (const args of [['records', 'list', '--json', '--store', dir], ['records', 'export', '--format', 'json', '--store', dir]]) {
+    for (const args of [
+      ['records', 'list', '--json', '--store', dir],
+      ['records', 'export', '--format', 'json', '--store', dir],
+    ]) {
       const r = await runCli(args);
       expect(describeUnsafe(r.stdout, true)).toEqual([]);
       expect((JSON.parse(r.stdout) as Array<{ kid: string }>)[0]!.kid).toContain('\x1b[2J\u202e\r\n');
@@ -106,7 +122,11 @@ describe('human-readable output neutralises what came from a code or a file', ()
     writeFileSync(join(tmp.dir, 'bundle.jws'), await bundleOf(root, [hostileIssuer.publicJwk], 1, Math.floor(Date.now() / 1000) - 60));
     const uri = 'https://status.example/\x1b[2J\u202elist';
     writeFileSync(join(tmp.dir, 'list.jws'), await statusListOf(hostileIssuer, uri, 16, {}, Math.floor(Date.now() / 1000) - 60));
-    for (const args of [['trust', 'init', '--root', join(tmp.dir, 'root.public.jwk')], ['trust', 'import', join(tmp.dir, 'bundle.jws')], ['trust', 'import', join(tmp.dir, 'list.jws')]]) {
+    for (const args of [
+      ['trust', 'init', '--root', join(tmp.dir, 'root.public.jwk')],
+      ['trust', 'import', join(tmp.dir, 'bundle.jws')],
+      ['trust', 'import', join(tmp.dir, 'list.jws')],
+    ]) {
       const r = await runCli([...args, '--store', store]);
       expect(r.code, r.stderr).toBe(0);
       expectSafeHuman(r.stdout);
@@ -125,11 +145,17 @@ describe('human-readable output neutralises what came from a code or a file', ()
     const bytes = Buffer.from([0x41, 0x9b, 0x32, 0x4a, 0x85, 0x42, 0xe2, 0x80, 0xae, 0x43]);
     const scanned = bytes.toString('latin1');
     for (const json of [false, true]) {
-      const r = await runCli(['scanners', 'test', '--stdin', '--show-text', ...(json ? ['--json'] : [])], { input: Buffer.concat([bytes, Buffer.from('\n')]) });
+      const r = await runCli(['scanners', 'test', '--stdin', '--show-text', ...(json ? ['--json'] : [])], {
+        input: Buffer.concat([bytes, Buffer.from('\n')]),
+      });
       expect(r.code, r.stderr).toBe(0);
       expect(describeUnsafe(r.stdout, true)).toEqual([]);
       const shown = json
-        ? (r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { event: string; text?: string }).find((e) => e.event === 'scan')?.text)
+        ? r.stdout
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => JSON.parse(l) as { event: string; text?: string })
+            .find((e) => e.event === 'scan')?.text
         : (JSON.parse(/^\s+(".*")$/m.exec(r.stdout)![1]!) as string);
       expect(shown).toBe(scanned);
     }

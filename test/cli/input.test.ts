@@ -17,7 +17,17 @@ describe('parseIsoTime (--at)', () => {
   });
 
   it('refuses anything else with a UsageError naming the option', () => {
-    for (const bad of ['', 'now', '15/01/2027', '2027-02-29', '2027-01-15T24:00Z', '2027-01-15T09:60Z', '2027-1-5', '1737000000', '2027-01-15 09:30Z']) {
+    for (const bad of [
+      '',
+      'now',
+      '15/01/2027',
+      '2027-02-29',
+      '2027-01-15T24:00Z',
+      '2027-01-15T09:60Z',
+      '2027-1-5',
+      '1737000000',
+      '2027-01-15 09:30Z',
+    ]) {
       expect(() => parseIsoTime(bad)).toThrow(UsageError);
     }
     expect(() => parseIsoTime('2027-01-15T09:30')).toThrow(/time zone/);
@@ -44,7 +54,16 @@ describe('readCodeText', () => {
 describe('examples/: every demo PNG holds exactly the code in its .txt (zxing-wasm, offline)', () => {
   const pngs = readdirSync(EXAMPLES).filter((f) => /^demo-.*\.png$/.test(f));
   it('has the demo codes', () => {
-    expect(pngs).toEqual(expect.arrayContaining(['demo-valid.png', 'demo-expired.png', 'demo-tampered.png', 'demo-pending.png', 'demo-pre-settled.png', 'demo-rent-only.png']));
+    expect(pngs).toEqual(
+      expect.arrayContaining([
+        'demo-valid.png',
+        'demo-expired.png',
+        'demo-tampered.png',
+        'demo-pending.png',
+        'demo-pre-settled.png',
+        'demo-rent-only.png',
+      ]),
+    );
   });
   for (const png of pngs) {
     it(png, async () => {
@@ -62,7 +81,12 @@ describe('decodeQrImage: pictures with more than one code, and photos', () => {
     const [left, right] = [readFileSync(join(EXAMPLES, a)), readFileSync(join(EXAMPLES, b))];
     const meta = await sharp(left).metadata();
     await sharp({ create: { width: meta.width! * 2 + 40, height: meta.height! + 40, channels: 3, background: '#ffffff' } })
-      .composite([{ input: left, left: 10, top: 20 }, { input: right, left: meta.width! + 30, top: 20 }]).png().toFile(out);
+      .composite([
+        { input: left, left: 10, top: 20 },
+        { input: right, left: meta.width! + 30, top: 20 },
+      ])
+      .png()
+      .toFile(out);
   }
 
   it('the same code twice (the card page holds the card code and a larger copy) is one code', async () => {
@@ -83,7 +107,10 @@ describe('decodeQrImage: pictures with more than one code, and photos', () => {
     const file = join(tmp.dir, 'photo.jpg');
     // Stored sideways with EXIF orientation 6 (rotate 90° to view), as phones do.
     // (one sharp step each: sharp would rotate before compositing in a single pipeline)
-    const scene = await sharp({ create: { width: 2400, height: 1800, channels: 3, background: '#8a7f70' } }).composite([{ input: code, left: 1300, top: 500 }]).png().toBuffer();
+    const scene = await sharp({ create: { width: 2400, height: 1800, channels: 3, background: '#8a7f70' } })
+      .composite([{ input: code, left: 1300, top: 500 }])
+      .png()
+      .toBuffer();
     const dim = await sharp(scene).linear(0.7, 10).png().toBuffer();
     await sharp(dim).rotate(-90).jpeg({ quality: 45 }).withMetadata({ orientation: 6 }).toFile(file);
     expect(await decodeQrImage(file)).toBe(readFileSync(join(EXAMPLES, 'demo-valid.txt'), 'utf8').trim());

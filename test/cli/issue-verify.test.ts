@@ -94,7 +94,20 @@ describe('issue → verify round trip', () => {
   });
 
   it('status-list reference, purpose and validity window travel in the code', async () => {
-    const issued = await runCli(issueArgs('--purpose', 'rent', '--valid-days', '30', '--at', '2026-01-01T00:00:00Z', '--status-idx', '42', '--status-uri', 'https://status.example/lists/1'));
+    const issued = await runCli(
+      issueArgs(
+        '--purpose',
+        'rent',
+        '--valid-days',
+        '30',
+        '--at',
+        '2026-01-01T00:00:00Z',
+        '--status-idx',
+        '42',
+        '--status-uri',
+        'https://status.example/lists/1',
+      ),
+    );
     expect(issued.code).toBe(0);
     const text = issued.stdout.trim();
     const j = JSON.parse((await runCli(['inspect', '--json', text])).stdout);
@@ -165,7 +178,7 @@ describe('issue → verify round trip', () => {
     expect(JSON.parse(v.stdout).alg).toBe('ES256');
   });
 
-  it('a code from one issuer is NOT VALID against another issuer\'s keys (KEY_UNKNOWN)', async () => {
+  it("a code from one issuer is NOT VALID against another issuer's keys (KEY_UNKNOWN)", async () => {
     const issued = await runCli(issueArgs());
     const v = await runCli(['verify', '--keys', DEMO_KEYS, '--json', issued.stdout.trim()]);
     expect(v.code).toBe(1);
@@ -218,7 +231,14 @@ describe('verify: exit codes and --json on the bundled DEMO codes', () => {
     expect(j.identity).toMatchObject({ fullName: 'Jordan Specimen', dateOfBirth: '19900131', photoFormat: 3 });
     expect(Buffer.from(j.identity.photo, 'base64').length).toBeLessThanOrEqual(600); // the committed demo code (a 600-byte AVIF, made before the WebP default)
     expect(j.identity.photo).toMatch(/^[A-Za-z0-9+/]+=*$/);
-    expect(j.status).toMatchObject({ scheme: 'EUSS', statusType: 'indefinite', purpose: 'all', rent: true, publicFunds: true, work: { kind: 'unrestricted' } });
+    expect(j.status).toMatchObject({
+      scheme: 'EUSS',
+      statusType: 'indefinite',
+      purpose: 'all',
+      rent: true,
+      publicFunds: true,
+      work: { kind: 'unrestricted' },
+    });
     expect(r.stderr).toMatch(/DEMO keys/);
   });
 
@@ -287,7 +307,10 @@ describe('every file and option error: exit 2, one line, no stack trace', () => 
     expectUsageError(await runCli(['verify', '--keys', write('bad.jwks', '{"keys": [}'), demo]), /not JSON/);
     expectUsageError(await runCli(['verify', '--keys', write('odd.jwks', '[1,2]'), demo]), /JWKS|JWK/);
     expectUsageError(await runCli(['verify', '--keys', write('rsa.jwk', '{"kty":"RSA","n":"AQAB","e":"AQAB"}'), demo]), /not supported/);
-    expectUsageError(await runCli(['verify', '--keys', write('badx.jwk', '{"kty":"OKP","crv":"Ed25519","x":"AAAA"}'), demo]), /not a valid|invalid/i);
+    expectUsageError(
+      await runCli(['verify', '--keys', write('badx.jwk', '{"kty":"OKP","crv":"Ed25519","x":"AAAA"}'), demo]),
+      /not a valid|invalid/i,
+    );
     expectUsageError(await runCli(['verify', '--keys', write('empty.jwks', '{"keys":[]}'), demo]), /no keys/);
   });
 
@@ -307,22 +330,45 @@ describe('every file and option error: exit 2, one line, no stack trace', () => 
     expectUsageError(await runCli(['verify', '--keys', DEMO_KEYS, '--image', join(tmp.dir, 'none.png')]), /cannot read image/);
     expectUsageError(await runCli(['inspect', '--image', write('text.png', 'not a picture')]), /not a PNG or JPEG/);
     const blank = join(tmp.dir, 'blank.png');
-    await sharp({ create: { width: 200, height: 200, channels: 3, background: '#ffffff' } }).png().toFile(blank);
+    await sharp({ create: { width: 200, height: 200, channels: 3, background: '#ffffff' } })
+      .png()
+      .toFile(blank);
     expectUsageError(await runCli(['verify', '--keys', DEMO_KEYS, '--image', blank]), /no readable QR code/);
   });
 
   it('issue: bad holder files', async () => {
     const key = DEMO_PRIVATE;
     expectUsageError(await runCli(['issue', '--holder', join(tmp.dir, 'none.json'), '--key', key]), /cannot read holder file/);
-    expectUsageError(await runCli(['issue', '--holder', write('h1.json', '{"fullName": "Secret Person",'), '--key', key]), /holder file .* is not valid JSON$/m);
+    expectUsageError(
+      await runCli(['issue', '--holder', write('h1.json', '{"fullName": "Secret Person",'), '--key', key]),
+      /holder file .* is not valid JSON$/m,
+    );
     const h1 = await runCli(['issue', '--holder', join(tmp.dir, 'h1.json'), '--key', key]);
     expect(h1.stderr).not.toContain('Secret Person'); // holder data never echoed
     const badDob = write('h2.json', JSON.stringify({ fullName: 'Secret Person', dateOfBirth: '1990-02-30' }));
     const r = await runCli(['issue', '--holder', badDob, '--key', key]);
     expectUsageError(r, /dateOfBirth: not a real calendar date/);
     expect(r.stderr).not.toContain('1990-02-30');
-    expectUsageError(await runCli(['issue', '--holder', write('h3.json', JSON.stringify({ fullName: 'A B', dateOfBirth: '19900101', fulName: 'typo' })), '--key', key]), /fulName/);
-    expectUsageError(await runCli(['issue', '--holder', write('h4.json', JSON.stringify({ fullName: 'A B', dateOfBirth: '19900101', status: { scheme: 'EUSS' } })), '--key', key]), /status\.statusType/);
+    expectUsageError(
+      await runCli([
+        'issue',
+        '--holder',
+        write('h3.json', JSON.stringify({ fullName: 'A B', dateOfBirth: '19900101', fulName: 'typo' })),
+        '--key',
+        key,
+      ]),
+      /fulName/,
+    );
+    expectUsageError(
+      await runCli([
+        'issue',
+        '--holder',
+        write('h4.json', JSON.stringify({ fullName: 'A B', dateOfBirth: '19900101', status: { scheme: 'EUSS' } })),
+        '--key',
+        key,
+      ]),
+      /status\.statusType/,
+    );
   });
 
   it('issue: bad keys, unsupported photo, bad options and output names', async () => {
@@ -334,13 +380,38 @@ describe('every file and option error: exit 2, one line, no stack trace', () => 
     const wrongX = JSON.parse(readFileSync(DEMO_PRIVATE, 'utf8'));
     wrongX.x = JSON.parse(readFileSync(join(tmp.dir, 'issuer.public.jwk'), 'utf8')).x;
     expectUsageError(await runCli(['issue', '--holder', holder, '--key', write('mismatch.jwk', JSON.stringify(wrongX))]), /does not match/);
-    expectUsageError(await runCli(['issue', '--holder', holder, '--key', DEMO_PRIVATE, '--photo', write('face.jpg', 'plain text, not a JPEG')]), /not an image this issuer can read/);
-    expectUsageError(await runCli(['issue', '--holder', holder, '--key', DEMO_PRIVATE, '--photo', join(tmp.dir, 'no-face.jpg')]), /cannot read photo/);
-    expectUsageError(await runCli(['issue', '--holder', holder, '--key', DEMO_PRIVATE, '--out', join(tmp.dir, 'code.gif')]), /\.txt, \.png or \.svg/);
+    expectUsageError(
+      await runCli(['issue', '--holder', holder, '--key', DEMO_PRIVATE, '--photo', write('face.jpg', 'plain text, not a JPEG')]),
+      /not an image this issuer can read/,
+    );
+    expectUsageError(
+      await runCli(['issue', '--holder', holder, '--key', DEMO_PRIVATE, '--photo', join(tmp.dir, 'no-face.jpg')]),
+      /cannot read photo/,
+    );
+    expectUsageError(
+      await runCli(['issue', '--holder', holder, '--key', DEMO_PRIVATE, '--out', join(tmp.dir, 'code.gif')]),
+      /\.txt, \.png or \.svg/,
+    );
     // a missing folder, or a folder named like an output file: refused before any work, so the error is the only line
-    expectUsageError(await runCli(['issue', '--holder', holder, '--key', DEMO_PRIVATE, '--photo', FACE, '--out', join(tmp.dir, 'no-such-folder', 'code.png')]), /cannot write .*no-such-folder.* does not exist/);
+    expectUsageError(
+      await runCli([
+        'issue',
+        '--holder',
+        holder,
+        '--key',
+        DEMO_PRIVATE,
+        '--photo',
+        FACE,
+        '--out',
+        join(tmp.dir, 'no-such-folder', 'code.png'),
+      ]),
+      /cannot write .*no-such-folder.* does not exist/,
+    );
     mkdirSync(join(tmp.dir, 'folder.png'), { recursive: true });
-    expectUsageError(await runCli(['issue', '--holder', holder, '--key', DEMO_PRIVATE, '--out', join(tmp.dir, 'folder.png')]), /cannot write .*folder\.png: it is a folder/);
+    expectUsageError(
+      await runCli(['issue', '--holder', holder, '--key', DEMO_PRIVATE, '--out', join(tmp.dir, 'folder.png')]),
+      /cannot write .*folder\.png: it is a folder/,
+    );
     expectUsageError(await runCli(['issue', '--holder', holder, '--key', DEMO_PRIVATE, '--valid-days', '0']), /--valid-days/);
     expectUsageError(await runCli(['issue', '--holder', holder, '--key', DEMO_PRIVATE, '--status-idx', '3']), /go together/);
     expectUsageError(await runCli(['issue', '--holder', holder, '--key', DEMO_PRIVATE, '--at', 'soon']), /--at soon/);

@@ -39,19 +39,27 @@ describe('Base45 (RFC 9285)', () => {
   });
 
   it('round-trips any bytes, and every decodable text re-encodes to itself (no aliasing)', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
-      expect(base45Decode(base45Encode(bytes))).toEqual(bytes);
-    }));
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
+        expect(base45Decode(base45Encode(bytes))).toEqual(bytes);
+      }),
+    );
     const alphabet = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:';
-    fc.assert(fc.property(fc.array(fc.constantFrom(...alphabet), { maxLength: 60 }).map((a) => a.join('')), (s) => {
-      let bytes: Uint8Array;
-      try {
-        bytes = base45Decode(s);
-      } catch {
-        return;
-      }
-      expect(base45Encode(bytes)).toBe(s);
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(...alphabet), { maxLength: 60 }).map((a) => a.join('')),
+        (s) => {
+          let bytes: Uint8Array;
+          try {
+            bytes = base45Decode(s);
+          } catch {
+            return;
+          }
+          expect(base45Encode(bytes)).toBe(s);
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 
   it('isBase45Alphabet', () => {

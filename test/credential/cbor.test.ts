@@ -27,7 +27,12 @@ describe('strict CBOR decoding', () => {
     expect(decodeCbor(hex('62c3bc'))).toBe('ü');
     expect(decodeCbor(hex('4401020304'))).toEqual(hex('01020304'));
     expect(decodeCbor(hex('83010203'))).toEqual([1, 2, 3]);
-    expect(decodeCbor(hex('a201020304'))).toEqual(new Map([[1, 2], [3, 4]]));
+    expect(decodeCbor(hex('a201020304'))).toEqual(
+      new Map([
+        [1, 2],
+        [3, 4],
+      ]),
+    );
     expect(decodeCbor(hex('c11a514b67b0'))).toEqual(new CborTag(1, 1363896240));
   });
 
@@ -73,7 +78,16 @@ describe('strict CBOR decoding', () => {
   });
 
   it('encodes shortest heads and definite lengths', () => {
-    expect(Buffer.from(encodeCbor(new Map<CborValue, CborValue>([[1, -8], [4, hex('6b31')]]))).toString('hex')).toBe('a2012704426b31');
+    expect(
+      Buffer.from(
+        encodeCbor(
+          new Map<CborValue, CborValue>([
+            [1, -8],
+            [4, hex('6b31')],
+          ]),
+        ),
+      ).toString('hex'),
+    ).toBe('a2012704426b31');
     expect(Buffer.from(encodeCbor(23)).toString('hex')).toBe('17');
     expect(Buffer.from(encodeCbor(24)).toString('hex')).toBe('1818');
     expect(Buffer.from(encodeCbor(-65537)).toString('hex')).toBe('3a00010000');
@@ -85,30 +99,40 @@ describe('strict CBOR decoding', () => {
     v: fc.oneof(
       { depthSize: 'small' },
       fc.integer(),
-      fc.bigInt({ min: -(2n ** 64n), max: 2n ** 64n - 1n }).filter((b) => b > BigInt(Number.MAX_SAFE_INTEGER) || b < BigInt(Number.MIN_SAFE_INTEGER)),
+      fc
+        .bigInt({ min: -(2n ** 64n), max: 2n ** 64n - 1n })
+        .filter((b) => b > BigInt(Number.MAX_SAFE_INTEGER) || b < BigInt(Number.MIN_SAFE_INTEGER)),
       fc.string(),
       fc.uint8Array({ maxLength: 40 }),
       fc.boolean(),
       fc.constant(null),
       fc.double({ noNaN: true }).filter((d) => !Number.isSafeInteger(d)),
       fc.array(tie('v'), { maxLength: 4 }),
-      fc.uniqueArray(fc.tuple(fc.oneof(fc.integer(), fc.string()), tie('v')), { maxLength: 4, selector: ([k]) => k }).map((e) => new Map<CborValue, CborValue>(e)),
+      fc
+        .uniqueArray(fc.tuple(fc.oneof(fc.integer(), fc.string()), tie('v')), { maxLength: 4, selector: ([k]) => k })
+        .map((e) => new Map<CborValue, CborValue>(e)),
     ),
   })).v;
 
   it('decode(encode(x)) = x for generated values (property)', () => {
-    fc.assert(fc.property(value, (v) => {
-      expect(decodeCbor(encodeCbor(v))).toEqual(v);
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(value, (v) => {
+        expect(decodeCbor(encodeCbor(v))).toEqual(v);
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('never throws anything but CredentialError on random bytes (property)', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
-      try {
-        decodeCbor(bytes);
-      } catch (err) {
-        expect(err).toBeInstanceOf(CredentialError);
-      }
-    }), { numRuns: 5000 });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
+        try {
+          decodeCbor(bytes);
+        } catch (err) {
+          expect(err).toBeInstanceOf(CredentialError);
+        }
+      }),
+      { numRuns: 5000 },
+    );
   });
 });

@@ -58,25 +58,39 @@ describe('bounded zlib inflate', () => {
   });
 
   it('agrees with node:zlib on every level and strategy (property)', () => {
-    const strategies = [{ level: 9 }, { level: 6 }, { level: 1 }, { level: 0 }, { strategy: constants.Z_FIXED }, { strategy: constants.Z_HUFFMAN_ONLY }, { strategy: constants.Z_RLE }];
+    const strategies = [
+      { level: 9 },
+      { level: 6 },
+      { level: 1 },
+      { level: 0 },
+      { strategy: constants.Z_FIXED },
+      { strategy: constants.Z_HUFFMAN_ONLY },
+      { strategy: constants.Z_RLE },
+    ];
     const data = fc.oneof(
       fc.uint8Array({ maxLength: 3000 }),
       fc.array(fc.constantFrom(0, 1, 65, 66), { maxLength: 3000 }).map((a) => Uint8Array.from(a)),
       fc.tuple(fc.string({ maxLength: 40 }), fc.nat(200)).map(([s, n]) => new TextEncoder().encode(s.repeat(n))),
     );
-    fc.assert(fc.property(data, fc.constantFrom(...strategies), (bytes, opts) => {
-      const z = deflateSync(bytes, opts);
-      if (bytes.length <= MAX_INFLATED_BYTES) expect(Buffer.from(zlibInflate(z))).toEqual(Buffer.from(bytes));
-    }), { numRuns: 1500 });
+    fc.assert(
+      fc.property(data, fc.constantFrom(...strategies), (bytes, opts) => {
+        const z = deflateSync(bytes, opts);
+        if (bytes.length <= MAX_INFLATED_BYTES) expect(Buffer.from(zlibInflate(z))).toEqual(Buffer.from(bytes));
+      }),
+      { numRuns: 1500 },
+    );
   });
 
   it('rejects every single-bit change of a compressed stream', () => {
-    const z = zlibCompress(new TextEncoder().encode('Claim 169 '.repeat(40) + 'and a photo: ' + 'x\u00ff\u0001'.repeat(30)));
+    const z = zlibCompress(new TextEncoder().encode(`${'Claim 169 '.repeat(40)}and a photo: ${'x\u00ff\u0001'.repeat(30)}`));
     for (let i = 0; i < z.length; i++) {
       for (let bit = 0; bit < 8; bit++) {
         const changed = Uint8Array.from(z);
         changed[i]! ^= 1 << bit;
-        expect(codeOf(() => zlibInflate(changed)), `byte ${i} bit ${bit}`).not.toBe('ok');
+        expect(
+          codeOf(() => zlibInflate(changed)),
+          `byte ${i} bit ${bit}`,
+        ).not.toBe('ok');
       }
     }
   });
@@ -87,28 +101,31 @@ describe('bounded zlib inflate', () => {
       fc.tuple(fc.string({ minLength: 1, maxLength: 30 }), fc.nat(40)).map(([s, n]) => new TextEncoder().encode(s.repeat(n + 1))),
     );
     const damage = fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 3 });
-    fc.assert(fc.property(source, fc.constantFrom(9, 1, 0), damage, (bytes, level, edits) => {
-      const z = Uint8Array.from(deflateSync(bytes, { level }));
-      for (const [at, x] of edits) z[at % z.length]! ^= x;
-      let theirs: Buffer | null = null;
-      try {
-        const r = inflateSync(z, { info: true }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
-        if (r.engine.bytesWritten === z.length) theirs = r.buffer;
-      } catch {
-        theirs = null;
-      }
-      let ours: Uint8Array | null = null;
-      let why = '';
-      try {
-        ours = zlibInflate(z);
-      } catch (err) {
-        expect(err).toBeInstanceOf(CredentialError);
-        why = (err as Error).message;
-      }
-      if (ours !== null) expect(theirs && Buffer.from(ours).equals(theirs)).toBe(true);
-      if (theirs !== null && ours === null) {
-        expect(why).toBe('non-zero padding bits'); // the one thing zlib ignores and we do not
-      }
-    }), { numRuns: 3000 });
+    fc.assert(
+      fc.property(source, fc.constantFrom(9, 1, 0), damage, (bytes, level, edits) => {
+        const z = Uint8Array.from(deflateSync(bytes, { level }));
+        for (const [at, x] of edits) z[at % z.length]! ^= x;
+        let theirs: Buffer | null = null;
+        try {
+          const r = inflateSync(z, { info: true }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
+          if (r.engine.bytesWritten === z.length) theirs = r.buffer;
+        } catch {
+          theirs = null;
+        }
+        let ours: Uint8Array | null = null;
+        let why = '';
+        try {
+          ours = zlibInflate(z);
+        } catch (err) {
+          expect(err).toBeInstanceOf(CredentialError);
+          why = (err as Error).message;
+        }
+        if (ours !== null) expect(theirs && Buffer.from(ours).equals(theirs)).toBe(true);
+        if (theirs !== null && ours === null) {
+          expect(why).toBe('non-zero padding bits'); // the one thing zlib ignores and we do not
+        }
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

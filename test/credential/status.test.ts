@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { decodeCbor, encodeCbor, type CborMap, type CborValue } from '../../src/credential/cbor.js';
 import { CredentialError } from '../../src/credential/errors.js';
-import { daysToIso, decodeStatus, decodeStatusList, encodeStatus, encodeStatusList, isoToDays, STATUS_CLAIM_KEY } from '../../src/credential/status.js';
+import {
+  daysToIso,
+  decodeStatus,
+  decodeStatusList,
+  encodeStatus,
+  encodeStatusList,
+  isoToDays,
+  STATUS_CLAIM_KEY,
+} from '../../src/credential/status.js';
 import type { StatusClaim } from '../../src/credential/types.js';
 import { codeOf as codeOfError } from '../code-of.js';
 
@@ -29,7 +37,14 @@ describe('status claim', () => {
 
   it('round-trips every field through CBOR', () => {
     expect(decodeStatus(decodeCbor(encodeCbor(encodeStatus(FULL))))).toEqual(FULL);
-    const minimal: StatusClaim = { scheme: 'EUSS', statusType: 'indefinite', work: { kind: 'unrestricted' }, rent: true, publicFunds: true, purpose: 'all' };
+    const minimal: StatusClaim = {
+      scheme: 'EUSS',
+      statusType: 'indefinite',
+      work: { kind: 'unrestricted' },
+      rent: true,
+      publicFunds: true,
+      purpose: 'all',
+    };
     expect(decodeStatus(decodeCbor(encodeCbor(encodeStatus(minimal))))).toEqual(minimal);
   });
 
@@ -41,7 +56,12 @@ describe('status claim', () => {
     expect(wire.get(3)).toBe(19782); // 2024-02-29
     expect(wire.get(5)).toBe(2); // restricted
     expect(wire.get(9)).toBe(2); // rent
-    expect(wire.get(11)).toEqual(map([[1, 'BRP'], [2, 'ZU1234567']]));
+    expect(wire.get(11)).toEqual(
+      map([
+        [1, 'BRP'],
+        [2, 'ZU1234567'],
+      ]),
+    );
   });
 
   it('day numbers are days since 1970-01-01 (RFC 8943)', () => {
@@ -92,7 +112,21 @@ describe('status list reference (65535)', () => {
 
   it('is null when only another mechanism is named, CLAIMS_INVALID when malformed', () => {
     expect(decodeStatusList(map([['other_mechanism', 1]]))).toBeNull();
-    expect(codeOf(() => decodeStatusList(map([['status_list', map([['idx', -1], ['uri', 'x']])]])))).toBe('CLAIMS_INVALID');
+    expect(
+      codeOf(() =>
+        decodeStatusList(
+          map([
+            [
+              'status_list',
+              map([
+                ['idx', -1],
+                ['uri', 'x'],
+              ]),
+            ],
+          ]),
+        ),
+      ),
+    ).toBe('CLAIMS_INVALID');
     expect(codeOf(() => decodeStatusList(map([['status_list', map([['idx', 1]])]])))).toBe('CLAIMS_INVALID');
     expect(codeOf(() => decodeStatusList([1]))).toBe('CLAIMS_INVALID');
   });

@@ -20,7 +20,8 @@ async function commandOptions(): Promise<Map<string, Set<string>>> {
     mod.register(program);
   }
   const out = new Map<string, Set<string>>();
-  const add = (name: string, cmd: Command) => out.set(name, new Set(cmd.options.map((o) => o.long).filter((l): l is string => l !== undefined)));
+  const add = (name: string, cmd: Command) =>
+    out.set(name, new Set(cmd.options.map((o) => o.long).filter((l): l is string => l !== undefined)));
   // Leaves only, at any depth ('central keys generate').
   const walk = (name: string, cmd: Command) => {
     const subs = cmd.commands.filter((c) => c.name() !== 'help');
@@ -96,25 +97,34 @@ describe('README.md command line', () => {
 describe('command examples in docs/ and hardware/', () => {
   it('use only options the command has', () => {
     const files = [
-      ...readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`),
-      ...readdirSync(path.join(ROOT, 'hardware')).filter((f) => f.endsWith('.md')).map((f) => `hardware/${f}`),
+      ...readdirSync(path.join(ROOT, 'docs'))
+        .filter((f) => f.endsWith('.md'))
+        .map((f) => `docs/${f}`),
+      ...readdirSync(path.join(ROOT, 'hardware'))
+        .filter((f) => f.endsWith('.md'))
+        .map((f) => `hardware/${f}`),
       'README.md',
     ];
     const wrong: string[] = [];
     let seen = 0;
     for (const file of files) {
-      readFileSync(path.join(ROOT, file), 'utf8').split('\n').forEach((line, i) => {
-        for (const m of line.matchAll(/proofdesk ([a-z-]+)(?: ((?:[a-z]+(?:\\?\|))*[a-z]+))?([^`\n]*)/g)) {
-          const names = namesOf(m[1]!, m[2], known, /^ ((?:[a-z]+(?:\\?\|))*[a-z]+)/.exec(m[3]!)?.[1]);
-          if (names === null || names.length === 0) continue;
-          const rest = m[3]!.replace(/\s#.*$/, ''); // up to a comment, or the closing backtick of inline code
-          for (const name of names) {
-            if (!known.has(name)) { wrong.push(`${file}:${i + 1}: no command "${name}"`); continue; }
-            seen++;
-            for (const f of rest.match(FLAG) ?? []) if (!known.get(name)!.has(f)) wrong.push(`${file}:${i + 1}: ${name} has no ${f}`);
+      readFileSync(path.join(ROOT, file), 'utf8')
+        .split('\n')
+        .forEach((line, i) => {
+          for (const m of line.matchAll(/proofdesk ([a-z-]+)(?: ((?:[a-z]+(?:\\?\|))*[a-z]+))?([^`\n]*)/g)) {
+            const names = namesOf(m[1]!, m[2], known, /^ ((?:[a-z]+(?:\\?\|))*[a-z]+)/.exec(m[3]!)?.[1]);
+            if (names === null || names.length === 0) continue;
+            const rest = m[3]!.replace(/\s#.*$/, ''); // up to a comment, or the closing backtick of inline code
+            for (const name of names) {
+              if (!known.has(name)) {
+                wrong.push(`${file}:${i + 1}: no command "${name}"`);
+                continue;
+              }
+              seen++;
+              for (const f of rest.match(FLAG) ?? []) if (!known.get(name)!.has(f)) wrong.push(`${file}:${i + 1}: ${name} has no ${f}`);
+            }
           }
-        }
-      });
+        });
     }
     expect(seen).toBeGreaterThan(40);
     expect(wrong).toEqual([]);

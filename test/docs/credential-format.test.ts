@@ -16,10 +16,13 @@ const doc = readFileSync(path.resolve(import.meta.dirname, '../../docs/credentia
 function reasonRows(): Array<{ code: string; verdict: string }> {
   const table = /\| reason \| verdict \| meaning \|\n\|[-|]+\|\n((?:\|.*\n)+)/.exec(doc)?.[1];
   expect(table, 'docs/credential-format.md has the reason table').toBeDefined();
-  return table!.trim().split('\n').flatMap((line) => {
-    const [codes, verdict] = line.split(' | ').map((c) => c.replace(/^\|\s*/, '').trim());
-    return [...codes!.matchAll(/`([A-Z0-9_]+)`/g)].map((m) => ({ code: m[1]!, verdict: verdict! }));
-  });
+  return table!
+    .trim()
+    .split('\n')
+    .flatMap((line) => {
+      const [codes, verdict] = line.split(' | ').map((c) => c.replace(/^\|\s*/, '').trim());
+      return [...codes!.matchAll(/`([A-Z0-9_]+)`/g)].map((m) => ({ code: m[1]!, verdict: verdict! }));
+    });
 }
 
 /** The CDDL `status-claim = { … }` block: key number → the comment after it. */
@@ -37,9 +40,16 @@ function codeList(comment: string): Array<[number, string]> {
 }
 
 const full: StatusClaim = {
-  scheme: 'points-based', statusType: 'limited', validFrom: '2026-01-01', validUntil: '2027-06-30',
-  work: { kind: 'restricted', condition: '20 hours a week' }, rent: true, publicFunds: false, purpose: 'all',
-  holderRef: 'H-1', document: { type: 'passport', reference: '…1234' },
+  scheme: 'points-based',
+  statusType: 'limited',
+  validFrom: '2026-01-01',
+  validUntil: '2027-06-30',
+  work: { kind: 'restricted', condition: '20 hours a week' },
+  rent: true,
+  publicFunds: false,
+  purpose: 'all',
+  holderRef: 'H-1',
+  document: { type: 'passport', reference: '…1234' },
 };
 
 describe('docs/credential-format.md', () => {
@@ -59,7 +69,7 @@ describe('docs/credential-format.md', () => {
     expect(REASON_CODES.filter((c) => !named.has(c))).toEqual([]);
   });
 
-  it('the CWT claim keys are the code\'s', () => {
+  it("the CWT claim keys are the code's", () => {
     expect(doc).toMatch(new RegExp(`^\\s*\\? ${STATUS_CLAIM_KEY} => status-claim,`, 'm'));
     expect(doc).toMatch(new RegExp(`^\\s*\\? ${STATUS_LIST_CLAIM_KEY} => status-ref,`, 'm'));
   });
@@ -89,7 +99,7 @@ describe('docs/credential-format.md', () => {
     const work = codeList(keys.get(5)!);
     expect(work.map(([, k]) => k)).toEqual(['none', 'unrestricted', 'restricted']);
     for (const [n, kind] of work) {
-      const w = kind === 'restricted' ? { kind, condition: 'x' } as const : { kind: kind as 'none' | 'unrestricted' };
+      const w = kind === 'restricted' ? ({ kind, condition: 'x' } as const) : { kind: kind as 'none' | 'unrestricted' };
       expect(encodeStatus({ ...full, work: w }).get(5), `work ${kind}`).toBe(n);
     }
   });

@@ -33,7 +33,11 @@ describe.skipIf(!built)(`README and docs examples, run as written${built ? '' : 
     const dir = path.join(home, name);
     mkdirSync(dir);
     const env = { ...npmEnv, HOME: dir, XDG_DATA_HOME: path.join(dir, 'data'), XDG_CONFIG_HOME: path.join(dir, 'config') };
-    return { dir, sh: (line: string, cwd: string): SpawnSyncReturns<string> => spawnSync('sh', ['-c', line], { cwd, env, encoding: 'utf8', timeout: 120_000 }) };
+    return {
+      dir,
+      sh: (line: string, cwd: string): SpawnSyncReturns<string> =>
+        spawnSync('sh', ['-c', line], { cwd, env, encoding: 'utf8', timeout: 120_000 }),
+    };
   };
 
   beforeAll(() => {
@@ -42,7 +46,7 @@ describe.skipIf(!built)(`README and docs examples, run as written${built ? '' : 
   });
   afterAll(() => rmSync(home, { recursive: true, force: true }));
 
-  it('`npx proofdesk` runs this checkout\'s CLI from its folder', () => {
+  it("`npx proofdesk` runs this checkout's CLI from its folder", () => {
     const { sh } = reader('npx');
     const r = sh('npx proofdesk verify --keys examples/demo-issuer.jwks examples/demo-valid.txt', ROOT);
     expect(r.status, r.stderr).toBe(0);

@@ -16,7 +16,10 @@ function firstBlock(): string[] {
   const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
   const block = /```sh\n([\s\S]*?)```/.exec(readme)?.[1];
   expect(block, 'README.md starts with a sh block').toBeDefined();
-  return block!.trim().split('\n').map((l) => l.replace(/\s+#.*$/, '').trim());
+  return block!
+    .trim()
+    .split('\n')
+    .map((l) => l.replace(/\s+#.*$/, '').trim());
 }
 
 describe("README's two commands", () => {
@@ -29,7 +32,9 @@ describe("README's two commands", () => {
 
   it('.ci/run runs exactly the test command, with CI=true, and installs nothing else', () => {
     const test = firstBlock()[1]!;
-    const lines = readFileSync(path.join(ROOT, '.ci/run'), 'utf8').split('\n').map((l) => l.trim());
+    const lines = readFileSync(path.join(ROOT, '.ci/run'), 'utf8')
+      .split('\n')
+      .map((l) => l.trim());
     const code = lines.filter((l) => l !== '' && !l.startsWith('#'));
     expect(code).toContain(test);
     expect(code).toContain('export CI=true');
@@ -59,17 +64,24 @@ describe('npm run setup', () => {
     expect(r.stdout).toMatch(/^ {2}socat +serial scanner and bridge tests: real pseudo-terminal pairs$/m);
     expect(r.stdout).toMatch(/^ {2}qemu-system-arm +firmware: /m);
     expect(r.stdout).toMatch(/^ {2}chromium +web screen tests/m);
-    const install = /^setup: to install them: sudo apt-get update && sudo apt-get install -y -q --no-install-recommends (.+)$/m.exec(r.stdout);
+    const install = /^setup: to install them: sudo apt-get update && sudo apt-get install -y -q --no-install-recommends (.+)$/m.exec(
+      r.stdout,
+    );
     expect(install, r.stdout).not.toBeNull();
-    expect(install![1]!.split(' ')).toEqual(expect.arrayContaining(['socat', 'gcc-arm-none-eabi', 'qemu-system-arm', 'chromium', 'strace', 'poppler-utils']));
+    expect(install![1]!.split(' ')).toEqual(
+      expect.arrayContaining(['socat', 'gcc-arm-none-eabi', 'qemu-system-arm', 'chromium', 'strace', 'poppler-utils']),
+    );
   });
 
   const here = spawnSync('bash', [SETUP, '--check'], { encoding: 'utf8' });
   const lacking = here.status !== 0 && process.env.CI !== 'true';
-  it.skipIf(lacking)(`on this machine: nothing to install (with CI=true, after setup ran, there must be nothing)${lacking ? ' (SKIPPED: this machine lacks test packages: npm run setup)' : ''}`, () => {
-    expect(here.stdout + here.stderr).toBe('setup: nothing to install (every package the tests need is present)\n');
-    expect(here.status).toBe(0);
-  });
+  it.skipIf(lacking)(
+    `on this machine: nothing to install (with CI=true, after setup ran, there must be nothing)${lacking ? ' (SKIPPED: this machine lacks test packages: npm run setup)' : ''}`,
+    () => {
+      expect(here.stdout + here.stderr).toBe('setup: nothing to install (every package the tests need is present)\n');
+      expect(here.status).toBe(0);
+    },
+  );
 
   it('refuses an unknown argument', () => {
     const r = spawnSync('bash', [SETUP, '--yes'], { encoding: 'utf8' });

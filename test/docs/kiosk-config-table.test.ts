@@ -44,21 +44,34 @@ function walk(schema: z.ZodType, prefix: string, out: Map<string, Field>): void 
   }
   // a field seen in several union members is listed once; a discriminator's literals are merged
   const seen = out.get(prefix);
-  if (seen === undefined) out.set(prefix, { type: s, ...(hasDefault ? { default: dflt } : {}), ...(s instanceof z.ZodLiteral ? { literals: [...(s.values as Set<unknown>)] } : {}) });
-  else if (s instanceof z.ZodLiteral && seen.literals) for (const v of s.values as Set<unknown>) if (!seen.literals.includes(v)) seen.literals.push(v);
+  if (seen === undefined)
+    out.set(prefix, {
+      type: s,
+      ...(hasDefault ? { default: dflt } : {}),
+      ...(s instanceof z.ZodLiteral ? { literals: [...(s.values as Set<unknown>)] } : {}),
+    });
+  else if (s instanceof z.ZodLiteral && seen.literals)
+    for (const v of s.values as Set<unknown>) if (!seen.literals.includes(v)) seen.literals.push(v);
 }
 
-interface Row { name: string; allowed: string; default: string }
+interface Row {
+  name: string;
+  allowed: string;
+  default: string;
+}
 
 function docRows(): Row[] {
   const doc = readFileSync(path.join(ROOT, 'docs/kiosk-config.md'), 'utf8');
   const table = /## Every field\n+([\s\S]*?)\n\n/.exec(doc)?.[1];
   expect(table, 'docs/kiosk-config.md has a "## Every field" table').toBeDefined();
-  return table!.split('\n').filter((l) => l.startsWith('| `')).map((l) => {
-    const cells = l.split(' | ').map((c) => c.replace(/^\|\s*/, '').trim());
-    const name = /^`([^`]+)`/.exec(cells[0]!)![1]!.replace(/^…devices/, 'scanners.devices');
-    return { name, allowed: cells[1]!, default: cells[2]! };
-  });
+  return table!
+    .split('\n')
+    .filter((l) => l.startsWith('| `'))
+    .map((l) => {
+      const cells = l.split(' | ').map((c) => c.replace(/^\|\s*/, '').trim());
+      const name = /^`([^`]+)`/.exec(cells[0]!)![1]!.replace(/^…devices/, 'scanners.devices');
+      return { name, allowed: cells[1]!, default: cells[2]! };
+    });
 }
 
 const schemaFields = new Map<string, Field>();

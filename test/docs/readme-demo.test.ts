@@ -11,7 +11,10 @@ function readmeTable(): Array<[file: string, headline: string]> {
   const start = readme.indexOf('| code | the DEMO desk shows |');
   expect(start).toBeGreaterThan(0);
   const lines = readme.slice(start).split('\n').slice(2);
-  const rows = lines.slice(0, lines.findIndex((l) => !l.startsWith('|')));
+  const rows = lines.slice(
+    0,
+    lines.findIndex((l) => !l.startsWith('|')),
+  );
   return rows.map((r) => {
     const [, file, shows] = r.split('|').map((c) => c.trim());
     return [file!.replaceAll('`', ''), shows!];

@@ -9,8 +9,20 @@ import { describe, expect, it } from 'vitest';
 import { FrameDecoder, NakCode, T } from '../../src/bridge/codec.js';
 import { decodeMessage, encodeMessage } from '../../src/bridge/messages.js';
 import {
-  base45Decode, base45Encode, CborTag, CredentialError, decodeCbor, decodePayload, encodeCbor, normaliseCodeText,
-  parseSign1, readClaims, readCwtMeta, sigStructure, zlibCompress, zlibInflate,
+  base45Decode,
+  base45Encode,
+  CborTag,
+  CredentialError,
+  decodeCbor,
+  decodePayload,
+  encodeCbor,
+  normaliseCodeText,
+  parseSign1,
+  readClaims,
+  readCwtMeta,
+  sigStructure,
+  zlibCompress,
+  zlibInflate,
 } from '../../src/credential/index.js';
 import { issuerKeyRefs, keySetFromJwks, rootFromJwk, TrustError, verifyBundle, verifyStatusListToken } from '../../src/trust/index.js';
 import { decodedToJson, inspect, REASON_CODES, verify } from '../../src/verify/index.js';
@@ -19,10 +31,35 @@ import { loadCorpus, prepareBridge, prepareDecoder, prepareTrust, runTarget, typ
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** What the engine drives (the same names scripts/fuzz.mjs takes from dist/). */
 const api = {
-  base45Decode, base45Encode, CborTag, CredentialError, decodeCbor, decodePayload, encodeCbor, normaliseCodeText,
-  parseSign1, readClaims, readCwtMeta, sigStructure, zlibCompress, zlibInflate,
-  issuerKeyRefs, keySetFromJwks, rootFromJwk, TrustError, verifyBundle, verifyStatusListToken,
-  decodedToJson, inspect, REASON_CODES, verify, FrameDecoder, NakCode, T, decodeMessage, encodeMessage,
+  base45Decode,
+  base45Encode,
+  CborTag,
+  CredentialError,
+  decodeCbor,
+  decodePayload,
+  encodeCbor,
+  normaliseCodeText,
+  parseSign1,
+  readClaims,
+  readCwtMeta,
+  sigStructure,
+  zlibCompress,
+  zlibInflate,
+  issuerKeyRefs,
+  keySetFromJwks,
+  rootFromJwk,
+  TrustError,
+  verifyBundle,
+  verifyStatusListToken,
+  decodedToJson,
+  inspect,
+  REASON_CODES,
+  verify,
+  FrameDecoder,
+  NakCode,
+  T,
+  decodeMessage,
+  encodeMessage,
 };
 const corpus = loadCorpus(ROOT);
 const SEED = 20261203;
@@ -43,7 +80,11 @@ describe('fuzzing from the kept corpus (short run)', () => {
   });
 
   it('the VALID-without-the-key check can fail: with the corpus signatures forgotten, unchanged signed parts count', async () => {
-    const r = await runTarget('decoder', await prepareDecoder(api, corpus, { knownSignatures: false }), { inputs: 300, timeLimitMs: LIMIT_MS, seed: SEED });
+    const r = await runTarget('decoder', await prepareDecoder(api, corpus, { knownSignatures: false }), {
+      inputs: 300,
+      timeLimitMs: LIMIT_MS,
+      seed: SEED,
+    });
     expect(r.violations.length).toBeGreaterThan(0);
     expect(r.violations.every((v) => v.what.includes('VALID without the key'))).toBe(true);
   });
@@ -51,7 +92,8 @@ describe('fuzzing from the kept corpus (short run)', () => {
   it('trust files: bundle and status lists in both forms, damaged or re-signed', async () => {
     const r = await runTarget('trust', await prepareTrust(api, corpus), { inputs: 1500, timeLimitMs: LIMIT_MS, seed: SEED });
     expectClean(r, 1500);
-    for (const layer of ['bundle/bytes', 'jwt/bytes', 'cwt/bytes', 'bundle/json', 'jwt/json', 'cwt/cbor']) expect(r.byLayer[layer], layer).toBeGreaterThan(50);
+    for (const layer of ['bundle/bytes', 'jwt/bytes', 'cwt/bytes', 'bundle/json', 'jwt/json', 'cwt/cbor'])
+      expect(r.byLayer[layer], layer).toBeGreaterThan(50);
   });
 
   it('bridge frames: mutated golden frames in random chunks, arbitrary payloads for every type', async () => {

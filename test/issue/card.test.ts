@@ -129,8 +129,15 @@ describe('issue --card: the PDF', () => {
     for (const box of [g.cardQr, g.pageQr]) {
       const m = 4;
       const { data, info } = await sharp(`${pdfPath}-${DPI}.png`)
-        .extract({ left: Math.round((box.x - m) * PX), top: Math.round((box.y - m) * PX), width: Math.round((box.width + 2 * m) * PX), height: Math.round((box.height + 2 * m) * PX) })
-        .ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+        .extract({
+          left: Math.round((box.x - m) * PX),
+          top: Math.round((box.y - m) * PX),
+          width: Math.round((box.width + 2 * m) * PX),
+          height: Math.round((box.height + 2 * m) * PX),
+        })
+        .ensureAlpha()
+        .raw()
+        .toBuffer({ resolveWithObject: true });
       const texts = await qrTexts({ data: new Uint8ClampedArray(data), width: info.width, height: info.height });
       expect(texts).toEqual([issued.code]);
     }
@@ -152,7 +159,12 @@ describe('issue --card: the PDF', () => {
 
   it('verify --image reads a degraded phone-style JPEG of the printed page: blurred, rotated, unevenly lit, noisy, JPEG q 40', async () => {
     const page = `${pdfPath}-${DPI}.png`;
-    const { data, info } = await sharp(page).blur(1.0).rotate(5, { background: '#f4f1ea' }).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
+    const { data, info } = await sharp(page)
+      .blur(1.0)
+      .rotate(5, { background: '#f4f1ea' })
+      .extractChannel(0)
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     let x = 12345;
     for (let y = 0; y < info.height; y++) {
       for (let c = 0; c < info.width; c++) {
@@ -163,10 +175,15 @@ describe('issue --card: the PDF', () => {
     }
     const jpeg = join(tmp.dir, 'phone-photo.jpg');
     // A phone photo of the whole sheet lying on a table: a border of other content around it, smaller than 300 dpi.
-    const sheet = await sharp(data, { raw: { width: info.width, height: info.height, channels: 1 } }).resize(Math.round(info.width * 0.8)).png().toBuffer();
+    const sheet = await sharp(data, { raw: { width: info.width, height: info.height, channels: 1 } })
+      .resize(Math.round(info.width * 0.8))
+      .png()
+      .toBuffer();
     const meta = await sharp(sheet).metadata();
     await sharp({ create: { width: meta.width! + 400, height: meta.height! + 300, channels: 3, background: '#6b5a48' } })
-      .composite([{ input: sheet, left: 180, top: 120 }]).jpeg({ quality: 40 }).toFile(jpeg);
+      .composite([{ input: sheet, left: 180, top: 120 }])
+      .jpeg({ quality: 40 })
+      .toFile(jpeg);
     const v = await runCli(['verify', '--keys', DEMO_KEYS, '--at', CHECK_AT, '--image', jpeg]);
     expect(v.code, v.stdout + v.stderr).toBe(0);
     expect(v.stdout).toMatch(/^VALID/);
@@ -175,9 +192,19 @@ describe('issue --card: the PDF', () => {
   it('verify --image reads a photo of the cut-out card alone (a photocopy: 150 dpi, harsh contrast, rotated −4°, JPEG q 35)', async () => {
     const g = cardGeometry();
     const card = await sharp(`${pdfPath}-${DPI}.png`)
-      .extract({ left: Math.round((g.front.x - 3) * PX), top: Math.round((g.front.y - 3) * PX), width: Math.round((ID1.width + 6) * PX), height: Math.round((ID1.height + 6) * PX) })
-      .resize({ width: Math.round(((ID1.width + 6) * 150) / 25.4) }).linear(1.4, -60).blur(0.6)
-      .resize({ width: Math.round((ID1.width + 6) * PX) }).rotate(-4, { background: '#ffffff' }).jpeg({ quality: 35 }).toBuffer();
+      .extract({
+        left: Math.round((g.front.x - 3) * PX),
+        top: Math.round((g.front.y - 3) * PX),
+        width: Math.round((ID1.width + 6) * PX),
+        height: Math.round((ID1.height + 6) * PX),
+      })
+      .resize({ width: Math.round(((ID1.width + 6) * 150) / 25.4) })
+      .linear(1.4, -60)
+      .blur(0.6)
+      .resize({ width: Math.round((ID1.width + 6) * PX) })
+      .rotate(-4, { background: '#ffffff' })
+      .jpeg({ quality: 35 })
+      .toBuffer();
     const file = join(tmp.dir, 'copied-card.jpg');
     writeFileSync(file, card);
     const v = await runCli(['verify', '--keys', DEMO_KEYS, '--at', CHECK_AT, '--image', file]);
@@ -198,8 +225,12 @@ describe('issue --card: the words', () => {
     // DEMO on both sides: pdftotext -bbox gives each word's box; one DEMO band word inside the front, one inside the back.
     const r = spawnSync('pdftotext', ['-bbox', pdfPath, '-']);
     const g = cardGeometry();
-    const demoWords = [...r.stdout.toString().matchAll(/xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>DEMO</g)].map((m) => ({ x: Number(m[1]) / (72 / 25.4), y: Number(m[2]) / (72 / 25.4) }));
-    const inside = (b: { x: number; y: number; width: number; height: number }) => demoWords.some((w) => w.x >= b.x && w.x <= b.x + b.width && w.y >= b.y && w.y <= b.y + b.height);
+    const demoWords = [...r.stdout.toString().matchAll(/xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>DEMO</g)].map((m) => ({
+      x: Number(m[1]) / (72 / 25.4),
+      y: Number(m[2]) / (72 / 25.4),
+    }));
+    const inside = (b: { x: number; y: number; width: number; height: number }) =>
+      demoWords.some((w) => w.x >= b.x && w.x <= b.x + b.width && w.y >= b.y && w.y <= b.y + b.height);
     expect(inside(g.front)).toBe(true);
     expect(inside(g.back)).toBe(true);
   });
@@ -207,7 +238,19 @@ describe('issue --card: the words', () => {
   it('warns on stderr when the card has no status-list reference, and not when it has one', async () => {
     expect(issued.stderr).toMatch(/warning: the card has no status-list reference .*cannot withdraw it/);
     const withList = join(tmp.dir, 'listed.pdf');
-    const r = await runCli(['issue', '--holder', HOLDER, '--key', DEMO_PRIVATE, '--card', withList, '--status-idx', '7', '--status-uri', 'https://status.example/1']);
+    const r = await runCli([
+      'issue',
+      '--holder',
+      HOLDER,
+      '--key',
+      DEMO_PRIVATE,
+      '--card',
+      withList,
+      '--status-idx',
+      '7',
+      '--status-uri',
+      'https://status.example/1',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).not.toMatch(/warning/);
     expect(pdfText(withList)).toMatch(/they can cancel this code/);
@@ -217,7 +260,19 @@ describe('issue --card: the words', () => {
     const prefix = join(tmp.dir, 'real');
     expect((await runCli(['keys', 'generate', '--kid', 'council-2026', '--out', prefix])).code).toBe(0);
     const out = join(tmp.dir, 'real.pdf');
-    const r = await runCli(['issue', '--holder', HOLDER, '--photo', FACE, '--key', `${prefix}.private.jwk`, '--card', out, '--iss', 'Example Council']);
+    const r = await runCli([
+      'issue',
+      '--holder',
+      HOLDER,
+      '--photo',
+      FACE,
+      '--key',
+      `${prefix}.private.jwk`,
+      '--card',
+      out,
+      '--iss',
+      'Example Council',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const text = pdfText(out);
     expect(text).not.toMatch(/DEMO/);
@@ -250,7 +305,10 @@ describe('issue --card: the words', () => {
 
 describe('issue --card: refusals (exit 2, one line, no card)', () => {
   it('a file name that is not .pdf', async () => {
-    expectUsageError(await runCli(['issue', '--holder', HOLDER, '--key', DEMO_PRIVATE, '--card', join(tmp.dir, 'card.png')]), /--card .*must end in \.pdf/);
+    expectUsageError(
+      await runCli(['issue', '--holder', HOLDER, '--key', DEMO_PRIVATE, '--card', join(tmp.dir, 'card.png')]),
+      /--card .*must end in \.pdf/,
+    );
   });
 
   it('a code too long to scan at the card size (a 1,000-byte photo), or for any QR code at all', async () => {

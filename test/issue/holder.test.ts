@@ -20,10 +20,24 @@ function holderError(value: unknown): IssueError {
 describe('holder file → Identity + StatusClaim', () => {
   it('maps examples/holder.json: identity at top level, status without purpose, $comment dropped', () => {
     const h = parseHolder(example());
-    expect(h.identity).toEqual({ id: 'DEMO-0001', fullName: 'Jordan Specimen', firstName: 'Jordan', lastName: 'Specimen', dateOfBirth: '19900131', gender: 3, nationality: 'FRA' });
+    expect(h.identity).toEqual({
+      id: 'DEMO-0001',
+      fullName: 'Jordan Specimen',
+      firstName: 'Jordan',
+      lastName: 'Specimen',
+      dateOfBirth: '19900131',
+      gender: 3,
+      nationality: 'FRA',
+    });
     expect(h.status).toEqual({
-      scheme: 'EUSS', statusType: 'indefinite', validFrom: '2021-03-01', work: { kind: 'unrestricted' }, rent: true, publicFunds: true,
-      holderRef: 'DEMO-UKVI-0001', document: { type: 'passport', reference: '*4821' },
+      scheme: 'EUSS',
+      statusType: 'indefinite',
+      validFrom: '2021-03-01',
+      work: { kind: 'unrestricted' },
+      rent: true,
+      publicFunds: true,
+      holderRef: 'DEMO-UKVI-0001',
+      document: { type: 'passport', reference: '*4821' },
     });
   });
 
@@ -57,12 +71,22 @@ describe('holder file → Identity + StatusClaim', () => {
     const badScheme = holderError({ ...example(), status: { ...(example().status as object), scheme: 'Tier 2' } });
     expect(badScheme.message).toMatch(/status\.scheme/);
     expect(badScheme.message).not.toContain('Jordan');
-    expect(holderError({ ...example(), status: { ...(example().status as object), validUntil: '2030-13-01' } }).message).toMatch(/status\.validUntil/);
-    expect(holderError({ ...example(), status: { ...(example().status as object), validFrom: '1969-12-31' } }).message).toMatch(/status\.validFrom: must be on or after 1970/);
-    const reversed = holderError({ ...example(), status: { ...(example().status as object), validFrom: '2026-05-02', validUntil: '2026-05-01' } });
+    expect(holderError({ ...example(), status: { ...(example().status as object), validUntil: '2030-13-01' } }).message).toMatch(
+      /status\.validUntil/,
+    );
+    expect(holderError({ ...example(), status: { ...(example().status as object), validFrom: '1969-12-31' } }).message).toMatch(
+      /status\.validFrom: must be on or after 1970/,
+    );
+    const reversed = holderError({
+      ...example(),
+      status: { ...(example().status as object), validFrom: '2026-05-02', validUntil: '2026-05-01' },
+    });
     expect(reversed.message).toMatch(/status\.validUntil: ends before validFrom/);
     expect(reversed.message).not.toMatch(/2026-05/);
-    expect(parseHolder({ ...example(), status: { ...(example().status as object), validFrom: '2026-05-01', validUntil: '2026-05-01' } }).status?.validUntil).toBe('2026-05-01');
+    expect(
+      parseHolder({ ...example(), status: { ...(example().status as object), validFrom: '2026-05-01', validUntil: '2026-05-01' } }).status
+        ?.validUntil,
+    ).toBe('2026-05-01');
     expect(holderError([1, 2]).code).toBe('HOLDER_INVALID');
     expect(holderError(null).code).toBe('HOLDER_INVALID');
   });

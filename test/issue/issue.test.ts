@@ -3,13 +3,28 @@ import { describe, expect, it } from 'vitest';
 import type { StatusClaim } from '../../src/credential/types.js';
 import { IssueError } from '../../src/issue/errors.js';
 import type { Holder } from '../../src/issue/holder.js';
-import { buildClaims, codeTimes, DEFAULT_CARD_VALID_DAYS, DEFAULT_VALID_DAYS, issueCredential, londonDate, permissionEndSeconds } from '../../src/issue/issue.js';
+import {
+  buildClaims,
+  codeTimes,
+  DEFAULT_CARD_VALID_DAYS,
+  DEFAULT_VALID_DAYS,
+  issueCredential,
+  londonDate,
+  permissionEndSeconds,
+} from '../../src/issue/issue.js';
 import { generateIssuerKey, signerFromJwk } from '../../src/issue/keys.js';
 import { loadKeySet } from '../../src/trust/keyset.js';
 import { verify } from '../../src/verify/verify.js';
 
 const DAY = 86_400;
-const STATUS: Omit<StatusClaim, 'purpose'> = { scheme: 'points-based', statusType: 'limited', validFrom: '2025-01-10', work: { kind: 'unrestricted' }, rent: true, publicFunds: false };
+const STATUS: Omit<StatusClaim, 'purpose'> = {
+  scheme: 'points-based',
+  statusType: 'limited',
+  validFrom: '2025-01-10',
+  work: { kind: 'unrestricted' },
+  rent: true,
+  publicFunds: false,
+};
 const holder = (validUntil?: string): Holder => ({
   identity: { fullName: 'Test Person', dateOfBirth: '19900101' },
   status: validUntil === undefined ? { ...STATUS } : { ...STATUS, validUntil },
@@ -86,7 +101,12 @@ describe('issued codes at the desk around the permission end', () => {
   it('VALID to the last minute of the last day; then PERMISSION_EXPIRED (not "code expired": ask for a new code)', async () => {
     const pair = await generateIssuerKey('EdDSA', 'cap-test');
     const keys = await loadKeySet(pair.publicJwk);
-    const input = { holder: holder('2026-04-10'), signer: signerFromJwk(pair.privateJwk), purpose: 'all' as const, issuedAt: new Date('2026-03-01T10:00:00Z') };
+    const input = {
+      holder: holder('2026-04-10'),
+      signer: signerFromJwk(pair.privateJwk),
+      purpose: 'all' as const,
+      issuedAt: new Date('2026-03-01T10:00:00Z'),
+    };
     expect(buildClaims(input).cwt.exp).toBe(Date.UTC(2026, 3, 10, 23) / 1000);
     const code = issueCredential(input);
     const end = Date.UTC(2026, 3, 10, 23);
@@ -102,7 +122,12 @@ describe('issued codes at the desk around the permission end', () => {
   it('an indefinite permission keeps the default validity, and its expired code is EXPIRED', async () => {
     const pair = await generateIssuerKey('EdDSA', 'cap-test-2');
     const keys = await loadKeySet(pair.publicJwk);
-    const input = { holder: holder(), signer: signerFromJwk(pair.privateJwk), purpose: 'all' as const, issuedAt: new Date('2026-03-01T10:00:00Z') };
+    const input = {
+      holder: holder(),
+      signer: signerFromJwk(pair.privateJwk),
+      purpose: 'all' as const,
+      issuedAt: new Date('2026-03-01T10:00:00Z'),
+    };
     const claims = buildClaims(input);
     expect(claims.cwt.exp! - claims.cwt.iat!).toBe(DEFAULT_VALID_DAYS * DAY);
     const v = verify(issueCredential(input), { keys, now: (claims.cwt.exp! + 301) * 1000 });

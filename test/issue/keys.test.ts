@@ -16,8 +16,12 @@ describe('issuer keys', () => {
       const trusted = set.byKid.get(pair.kid)!;
       expect(trusted.alg).toBe(alg);
       const message = Buffer.from('sig structure');
-      const signature = alg === 'EdDSA' ? sign(null, message, signer.key) : sign('sha256', message, { key: signer.key, dsaEncoding: 'ieee-p1363' });
-      const ok = alg === 'EdDSA' ? verify(null, message, trusted.key, signature) : verify('sha256', message, { key: trusted.key, dsaEncoding: 'ieee-p1363' }, signature);
+      const signature =
+        alg === 'EdDSA' ? sign(null, message, signer.key) : sign('sha256', message, { key: signer.key, dsaEncoding: 'ieee-p1363' });
+      const ok =
+        alg === 'EdDSA'
+          ? verify(null, message, trusted.key, signature)
+          : verify('sha256', message, { key: trusted.key, dsaEncoding: 'ieee-p1363' }, signature);
       expect(ok).toBe(true);
     });
   }

@@ -11,12 +11,18 @@ import { describe, expect, it } from 'vitest';
 import { IssueError } from '../../src/issue/errors.js';
 import { DEFAULT_PHOTO_BYTES, photoCodeBytes, shrinkPhoto } from '../../src/issue/photo.js';
 
-const FACES = ['demo-face', 'demo-face-2', 'demo-face-3', 'demo-face-4'].map((n) => readFileSync(join(import.meta.dirname, '..', '..', 'examples', `${n}.jpg`)));
+const FACES = ['demo-face', 'demo-face-2', 'demo-face-3', 'demo-face-4'].map((n) =>
+  readFileSync(join(import.meta.dirname, '..', '..', 'examples', `${n}.jpg`)),
+);
 const FACE = FACES[0]!;
 
 async function meanAbsDiff(a: Uint8Array, source: Buffer, width: number, height: number): Promise<number> {
   const got = await sharp(a).removeAlpha().raw().toBuffer();
-  const want = await sharp(source).resize(width, height, { fit: 'cover', position: sharp.strategy.attention }).removeAlpha().raw().toBuffer();
+  const want = await sharp(source)
+    .resize(width, height, { fit: 'cover', position: sharp.strategy.attention })
+    .removeAlpha()
+    .raw()
+    .toBuffer();
   expect(got.length).toBe(want.length);
   let sum = 0;
   for (let i = 0; i < got.length; i++) sum += Math.abs(got[i]! - want[i]!);
@@ -41,7 +47,7 @@ describe('shrinkPhoto', () => {
     }
   });
 
-  it('counts what the photo costs in the code, not its file size: a JPEG\'s tables shrink under zlib', async () => {
+  it("counts what the photo costs in the code, not its file size: a JPEG's tables shrink under zlib", async () => {
     const jpeg = await sharp(FACE).resize(64, 80).jpeg({ quality: 10, mozjpeg: true }).toBuffer();
     expect(photoCodeBytes(jpeg)).toBeLessThan(jpeg.length - 60);
     const p = await shrinkPhoto(FACE);
@@ -60,7 +66,9 @@ describe('shrinkPhoto', () => {
   it('copes with a hard-to-compress photo (noise) within budget, and with a landscape PNG (cropped to 4:5)', async () => {
     const noise = Buffer.alloc(300 * 400 * 3);
     for (let i = 0; i < noise.length; i++) noise[i] = (i * 2654435761) >>> 24;
-    const noisy = await sharp(noise, { raw: { width: 300, height: 400, channels: 3 } }).jpeg().toBuffer();
+    const noisy = await sharp(noise, { raw: { width: 300, height: 400, channels: 3 } })
+      .jpeg()
+      .toBuffer();
     const p = await shrinkPhoto(noisy);
     expect(p.codeBytes).toBeLessThanOrEqual(DEFAULT_PHOTO_BYTES);
     const wide = await sharp(FACE).resize(900, 400, { fit: 'contain', background: '#ccc' }).png().toBuffer();

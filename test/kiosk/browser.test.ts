@@ -41,7 +41,8 @@ describe.skipIf(why !== null)(`status page in headless Chromium${why ? ` (SKIPPE
     await p.waitForFunction((h) => document.getElementById('headline')?.textContent === h, headline, { timeout: 15_000 });
   }
 
-  const photoWidth = (p: Page) => p.$eval('#photo', (img) => (img as HTMLImageElement).hidden ? 0 : (img as HTMLImageElement).naturalWidth);
+  const photoWidth = (p: Page) =>
+    p.$eval('#photo', (img) => ((img as HTMLImageElement).hidden ? 0 : (img as HTMLImageElement).naturalWidth));
 
   it('idle: the token leaves the address bar, DEMO is shown, no verdict', async () => {
     k = await startTestKiosk();
@@ -81,7 +82,11 @@ describe.skipIf(why !== null)(`status page in headless Chromium${why ? ` (SKIPPE
     const p = await openPage(k);
     k.scan(demoCode('demo-valid'));
     await shows(p, 'VALID');
-    expect(await p.$$eval('#likeness button', (bs) => bs.map((b) => `${b.tagName}:${b.textContent}`))).toEqual(['BUTTON:Yes, it is them', 'BUTTON:No, not them', 'BUTTON:Not checked']);
+    expect(await p.$$eval('#likeness button', (bs) => bs.map((b) => `${b.tagName}:${b.textContent}`))).toEqual([
+      'BUTTON:Yes, it is them',
+      'BUTTON:No, not them',
+      'BUTTON:Not checked',
+    ]);
     await p.click('#likeness-no');
     await shows(p, 'PHOTO DOES NOT MATCH');
     expect(await p.getAttribute('body', 'data-colour')).toBe('red');
@@ -165,7 +170,10 @@ describe.skipIf(why !== null)(`status page in headless Chromium${why ? ` (SKIPPE
   it('a JPEG photo is drawn from the signed bytes themselves, at its own size', async () => {
     k = await startTestKiosk({ purpose: 'work' });
     const p = await openPage(k);
-    const jpeg = await sharp(readFileSync(path.join(EXAMPLES, 'demo-face.jpg'))).resize(60, 75).jpeg({ quality: 40 }).toBuffer();
+    const jpeg = await sharp(readFileSync(path.join(EXAMPLES, 'demo-face.jpg')))
+      .resize(60, 75)
+      .jpeg({ quality: 40 })
+      .toBuffer();
     k.scan(withPhoto('Jo Peg', jpeg, 1));
     await shows(p, 'VALID');
     await p.waitForFunction(() => (document.getElementById('photo') as HTMLImageElement).complete);
@@ -176,7 +184,9 @@ describe.skipIf(why !== null)(`status page in headless Chromium${why ? ` (SKIPPE
   it('a photo whose header reads but whose pixels do not decode says so instead of a broken image', async () => {
     k = await startTestKiosk({ purpose: 'work' });
     const p = await openPage(k);
-    const png = await sharp({ create: { width: 40, height: 50, channels: 3, background: '#888' } }).png().toBuffer();
+    const png = await sharp({ create: { width: 40, height: 50, channels: 3, background: '#888' } })
+      .png()
+      .toBuffer();
     const broken = Buffer.concat([png.subarray(0, 33), Buffer.alloc(64, 0x5a)]); // signature + IHDR, then junk
     k.scan(withPhoto('Bro Ken', broken, 1));
     await shows(p, 'VALID');
@@ -199,7 +209,7 @@ describe.skipIf(why !== null)(`status page in headless Chromium${why ? ` (SKIPPE
     expect(await p.isVisible('#likeness')).toBe(false);
   });
 
-  it('an old or wrong token (one replaced by --new-token) says to open the desk\'s link again', async () => {
+  it("an old or wrong token (one replaced by --new-token) says to open the desk's link again", async () => {
     k = await startTestKiosk();
     page = await browser.newPage({ viewport: { width: 800, height: 480 } });
     await page.goto(`http://127.0.0.1:${k.kiosk.port}/?token=not-the-token`);
@@ -216,7 +226,10 @@ describe.skipIf(why !== null)(`status page in headless Chromium${why ? ` (SKIPPE
     await p.click('#likeness-yes');
     await p.waitForFunction(() => document.getElementById('likeness')?.hidden === true);
     expect(await p.textContent('#likeness-answer')).toMatch(/confirmed/);
-    const log = readFileSync(path.join(k.dir, 'records', 'checks.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const log = readFileSync(path.join(k.dir, 'records', 'checks.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(log.find((r) => r.type === 'likeness')).toMatchObject({ checkId, likeness: 'yes' });
   });
 });

@@ -6,7 +6,11 @@ import { ConfigError, DEFAULT_PORT, loadConfig, parseConfig } from '../../src/ki
 import { ROOT, tempDir } from './helpers.js';
 
 const temps: Array<{ remove(): void }> = [];
-afterEach(() => temps.splice(0).forEach((t) => t.remove()));
+afterEach(() =>
+  temps.splice(0).forEach((t) => {
+    t.remove();
+  }),
+);
 
 function write(name: string, text: string): string {
   const t = tempDir('config');
@@ -34,7 +38,12 @@ describe('kiosk config', () => {
     const yaml = /## Example[^\n]*\n+```yaml\n([\s\S]*?)```/.exec(doc)?.[1];
     expect(yaml).toBeDefined();
     const cfg = loadConfig(write('kiosk.yaml', yaml!));
-    expect(cfg.desk).toEqual({ id: 'lettings-front-desk', purpose: 'rent', askFor: ['checkerName', 'reference'], referenceLabel: 'Tenancy reference' });
+    expect(cfg.desk).toEqual({
+      id: 'lettings-front-desk',
+      purpose: 'rent',
+      askFor: ['checkerName', 'reference'],
+      referenceLabel: 'Tenancy reference',
+    });
     expect(cfg.trust).toMatchObject({ store: '/var/lib/proofdesk', keys: undefined, skewSeconds: 300, maxStatusAgeDays: 7 });
     expect(cfg.scanners.devices).toEqual([
       { type: 'serial', path: '/dev/ttyACM0', eol: 'cr' },
@@ -45,7 +54,11 @@ describe('kiosk config', () => {
     expect(cfg.displays).toEqual({ web: { enabled: true, port: 7169 }, terminal: 'off' });
     expect(cfg.screen.clearAfterSeconds).toBe(30);
     expect(cfg.screen.worth).toMatch(/^Supporting evidence only\. For a statutory excuse/);
-    expect(cfg.records).toEqual({ dir: '/var/lib/proofdesk/records', retentionDays: 1100, personalCopy: { keyFile: '/etc/proofdesk/records.key' } });
+    expect(cfg.records).toEqual({
+      dir: '/var/lib/proofdesk/records',
+      retentionDays: 1100,
+      personalCopy: { keyFile: '/etc/proofdesk/records.key' },
+    });
     // Every field in the doc's table is a field the schema knows (and vice versa for top-level sections).
     for (const section of ['desk', 'trust', 'scanners', 'bridges', 'displays', 'screen', 'records']) expect(doc).toContain(`\`${section}`);
   });
@@ -70,9 +83,18 @@ describe('kiosk config', () => {
     [{ ...minimal, displays: { web: { port: 80 } } }, /^displays\.web\.port: .*>=1024/m],
     [{ ...minimal, displays: { terminal: 'yes' } }, /^displays\.terminal: .*"auto"\|"on"\|"off"/m],
     [{ ...minimal, screen: { clearAfterSeconds: 1 } }, /^screen\.clearAfterSeconds: .*>=3/m],
-    [{ ...minimal, scanners: { devices: [{ type: 'usb' }] } }, /^scanners\.devices\[0\]\.type: type must be one of "serial", "hid-pos", "hid-keyboard"/m],
-    [{ ...minimal, scanners: { devices: [{ type: 'serial', path: '/dev/ttyS0', baud: 1234 }] } }, /^scanners\.devices\[0\]\.baud: must be one of 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200$/m],
-    [{ ...minimal, scanners: { devices: [{ type: 'serial', path: 'COM3' }] } }, /^scanners\.devices\[0\]\.path: must be a device path such as \/dev\/ttyACM0$/m],
+    [
+      { ...minimal, scanners: { devices: [{ type: 'usb' }] } },
+      /^scanners\.devices\[0\]\.type: type must be one of "serial", "hid-pos", "hid-keyboard"/m,
+    ],
+    [
+      { ...minimal, scanners: { devices: [{ type: 'serial', path: '/dev/ttyS0', baud: 1234 }] } },
+      /^scanners\.devices\[0\]\.baud: must be one of 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200$/m,
+    ],
+    [
+      { ...minimal, scanners: { devices: [{ type: 'serial', path: 'COM3' }] } },
+      /^scanners\.devices\[0\]\.path: must be a device path such as \/dev\/ttyACM0$/m,
+    ],
     [{ ...minimal, desk: { purpose: 'work', colour: 'blue' } }, /^desk: unknown field "colour"/m],
     [{ ...minimal, extra: 1 }, /^\(top level\): unknown field "extra"/m],
     [{ ...minimal, records: { retentionDays: 0 } }, /^records\.retentionDays: .*>=1/m],
@@ -82,12 +104,17 @@ describe('kiosk config', () => {
 
   it('desk.askFor: the details the page asks for, only with a personal copy to keep them in', () => {
     expect(parseConfig(minimal).desk.askFor).toEqual([]);
-    expect(errorOf({ ...minimal, desk: { purpose: 'work', askFor: ['checkerName'] } })).toMatch(/^desk\.askFor: .*records\.personalCopy\.keyFile/);
+    expect(errorOf({ ...minimal, desk: { purpose: 'work', askFor: ['checkerName'] } })).toMatch(
+      /^desk\.askFor: .*records\.personalCopy\.keyFile/,
+    );
     const withCopy = { ...minimal, records: { personalCopy: { keyFile: 'r.key' } } };
-    expect(parseConfig({ ...withCopy, desk: { purpose: 'work', askFor: ['reference', 'checkerName'], referenceLabel: 'Employee number' } }).desk)
-      .toMatchObject({ askFor: ['reference', 'checkerName'], referenceLabel: 'Employee number' });
+    expect(
+      parseConfig({ ...withCopy, desk: { purpose: 'work', askFor: ['reference', 'checkerName'], referenceLabel: 'Employee number' } }).desk,
+    ).toMatchObject({ askFor: ['reference', 'checkerName'], referenceLabel: 'Employee number' });
     expect(errorOf({ ...withCopy, desk: { purpose: 'work', askFor: ['email'] } })).toMatch(/desk\.askFor\[0\]/);
-    expect(errorOf({ ...withCopy, desk: { purpose: 'work', askFor: ['reference', 'reference'] } })).toMatch(/desk\.askFor: lists a field twice/);
+    expect(errorOf({ ...withCopy, desk: { purpose: 'work', askFor: ['reference', 'reference'] } })).toMatch(
+      /desk\.askFor: lists a field twice/,
+    );
     expect(errorOf({ ...withCopy, desk: { purpose: 'work', referenceLabel: 'a\nb' } })).toMatch(/desk\.referenceLabel/);
   });
 
@@ -99,6 +126,8 @@ describe('kiosk config', () => {
   it('unreadable and malformed files are ConfigErrors with a code', () => {
     expect(() => loadConfig('/nonexistent/kiosk.yaml')).toThrow(expect.objectContaining({ code: 'CONFIG_UNREADABLE' }));
     expect(() => loadConfig(write('bad.yaml', 'desk: [unclosed'))).toThrow(expect.objectContaining({ code: 'CONFIG_SYNTAX' }));
-    expect(() => loadConfig(write('bad.json', '{"desk": {"purpose": "work"}, "trust": {"keys": 1}}'))).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
+    expect(() => loadConfig(write('bad.json', '{"desk": {"purpose": "work"}, "trust": {"keys": 1}}'))).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID' }),
+    );
   });
 });

@@ -68,7 +68,6 @@ function makeDesk(o: { clearAfterMs?: number; recorder?: CheckRecorder; maxQueue
   return { desk, shown, checks, likeness };
 }
 
-
 describe('Desk pipeline', () => {
   afterEach(() => vi.useRealTimers());
 
@@ -109,7 +108,7 @@ describe('Desk pipeline', () => {
     desk.close();
   });
 
-  it('a code scanned again after four other codes within the window is checked again: its verdict replaces the other person\'s', async () => {
+  it("a code scanned again after four other codes within the window is checked again: its verdict replaces the other person's", async () => {
     // As the kiosk wires it: hub → desk.
     const { desk, shown, checks } = makeDesk();
     const hub = new ScanHub({ dedupeWindowMs: 1500 });
@@ -120,7 +119,9 @@ describe('Desk pipeline', () => {
     await hub.start();
     const names = ['demo-valid', 'demo-student', 'demo-pending', 'demo-expired', 'demo-pre-settled', 'demo-valid'];
     const t0 = Date.now();
-    names.forEach((n, i) => scanner.emit('scan', scanOf(demoCode(n), t0 + i * 100)));
+    names.forEach((n, i) => {
+      scanner.emit('scan', scanOf(demoCode(n), t0 + i * 100));
+    });
     await desk.onScan(scanOf(demoCode('demo-rent-only'), t0 + 700)).catch(() => undefined); // queued behind the six
     expect(checks).toEqual(['check-1', 'check-2', 'check-3', 'check-4', 'check-5', 'check-6', 'check-7']);
     const sixth = shown.filter((s) => s.kind === 'result')[5]!;
@@ -130,7 +131,7 @@ describe('Desk pipeline', () => {
     desk.close();
   });
 
-  it('another text of the latest check\'s credential (untagged, other zlib) within the window is that check; after another code, a new one', async () => {
+  it("another text of the latest check's credential (untagged, other zlib) within the window is that check; after another code, a new one", async () => {
     const { desk, shown, checks } = makeDesk();
     const a = demoCode('demo-valid');
     const again = reEnveloped(a);
@@ -200,19 +201,28 @@ describe('Desk pipeline', () => {
   it('"No, not them" turns VALID into PHOTO DOES NOT MATCH, and the record carries the outcome', async () => {
     const outcomes: string[] = [];
     const { desk, shown } = makeDesk({
-      recorder: { recordCheck: ({ description }) => void outcomes.push(description.outcome), recordLikeness: (_id, _a, _at, d) => void outcomes.push(d.outcome) },
+      recorder: {
+        recordCheck: ({ description }) => void outcomes.push(description.outcome),
+        recordLikeness: (_id, _a, _at, d) => void outcomes.push(d.outcome),
+      },
     });
     await desk.onScan(scanOf(demoCode('demo-valid')));
     expect(shown.at(-1)).toMatchObject({ headline: 'VALID', outcome: 'PHOTO_PENDING' });
     expect(desk.answerLikeness('check-1', 'no', 'test')).toBe(true);
-    expect(shown.at(-1)).toMatchObject({ headline: 'PHOTO DOES NOT MATCH', colour: 'red', icon: 'mismatch', outcome: 'PHOTO_MISMATCH', verdict: 'VALID' });
+    expect(shown.at(-1)).toMatchObject({
+      headline: 'PHOTO DOES NOT MATCH',
+      colour: 'red',
+      icon: 'mismatch',
+      outcome: 'PHOTO_MISMATCH',
+      verdict: 'VALID',
+    });
     expect(shown.at(-1)?.rights.some((r) => r.answer === 'yes' || r.answer === 'restricted')).toBe(false);
     expect(shown.at(-1)?.nextStep).not.toMatch(/Check the photo/);
     expect(outcomes).toEqual(['PHOTO_PENDING', 'PHOTO_MISMATCH']);
     desk.close();
   });
 
-  it('the desk\'s alerts reach every display at once, on whatever screen is showing, and clear again', async () => {
+  it("the desk's alerts reach every display at once, on whatever screen is showing, and clear again", async () => {
     const { desk, shown } = makeDesk();
     await desk.onScan(scanOf(demoCode('demo-valid')));
     const alert = { code: 'SCANNER_NOT_CONNECTED' as const, text: 'Scanner not connected: serial:/dev/ttyACM0' };
@@ -261,7 +271,10 @@ describe('Desk pipeline', () => {
     expect(desk.state.likeness).toBe('no');
     await desk.onScan(scanOf(demoCode('demo-student')));
     await desk.onScan(scanOf('not a code'));
-    expect(likeness).toEqual([['check-1', 'no'], ['check-2', 'not-asked']]);
+    expect(likeness).toEqual([
+      ['check-1', 'no'],
+      ['check-2', 'not-asked'],
+    ]);
     expect(desk.state.kind).toBe('not-a-code');
     desk.close();
   });
@@ -270,7 +283,12 @@ describe('Desk pipeline', () => {
 describe('photos', () => {
   const face = readFileSync(path.join(EXAMPLES, 'demo-face.jpg'));
 
-  it.each([['jpeg', 'image/jpeg'], ['png', 'image/png'], ['webp', 'image/webp'], ['avif', 'image/avif']] as const)('passes %s to the page as the signed bytes themselves, typed and sized', async (format, mime) => {
+  it.each([
+    ['jpeg', 'image/jpeg'],
+    ['png', 'image/png'],
+    ['webp', 'image/webp'],
+    ['avif', 'image/avif'],
+  ] as const)('passes %s to the page as the signed bytes themselves, typed and sized', async (format, mime) => {
     const bytes = await sharp(face).toFormat(format).toBuffer();
     const meta = await sharp(bytes).metadata();
     const view = preparePhoto(bytes);
@@ -287,7 +305,7 @@ describe('photos', () => {
     expect([view.width, view.height]).toEqual([meta.height, meta.width]);
   });
 
-  it('formats the desk\'s browser does not show are refused with a plain line (GIF, TIFF)', async () => {
+  it("formats the desk's browser does not show are refused with a plain line (GIF, TIFF)", async () => {
     for (const format of ['gif', 'tiff'] as const) {
       expect(preparePhoto(await sharp(face).toFormat(format).toBuffer())).toEqual({ unsupported: PHOTO_UNREADABLE });
     }
@@ -304,7 +322,9 @@ describe('photos', () => {
   it('garbage and decompression bombs are refused with a plain line, not an exception', async () => {
     expect(preparePhoto(Buffer.from('not an image at all'))).toEqual({ unsupported: PHOTO_UNREADABLE });
     expect(preparePhoto(new Uint8Array(0))).toEqual({ unsupported: PHOTO_UNREADABLE });
-    const huge = await sharp({ create: { width: 8000, height: 8000, channels: 3, background: '#000' } }).png({ compressionLevel: 9 }).toBuffer();
+    const huge = await sharp({ create: { width: 8000, height: 8000, channels: 3, background: '#000' } })
+      .png({ compressionLevel: 9 })
+      .toBuffer();
     expect(huge.length).toBeLessThan(300_000);
     expect(preparePhoto(huge)).toEqual({ unsupported: PHOTO_UNREADABLE });
   });

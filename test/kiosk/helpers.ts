@@ -41,7 +41,16 @@ export interface TestKiosk {
 }
 
 /** `records`: a record folder of the test's own (kept at stop), e.g. to start again on the same desk. */
-export async function startTestKiosk(opts: { config?: KioskConfig | null; purpose?: 'work' | 'rent' | 'housing' | 'any'; keysFile?: string; stdin?: boolean; records?: string; newToken?: boolean } = {}): Promise<TestKiosk> {
+export async function startTestKiosk(
+  opts: {
+    config?: KioskConfig | null;
+    purpose?: 'work' | 'rent' | 'housing' | 'any';
+    keysFile?: string;
+    stdin?: boolean;
+    records?: string;
+    newToken?: boolean;
+  } = {},
+): Promise<TestKiosk> {
   const tmp = tempDir('kiosk');
   const input = new PassThrough();
   const logs: string[] = [];
@@ -84,13 +93,20 @@ export interface HttpReply {
   body: string;
 }
 
-export function request(port: number, pathName: string, o: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<HttpReply> {
+export function request(
+  port: number,
+  pathName: string,
+  o: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<HttpReply> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path: pathName, method: o.method ?? 'GET', headers: { host: `127.0.0.1:${port}`, ...o.headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-    });
+    const req = http.request(
+      { host: '127.0.0.1', port, path: pathName, method: o.method ?? 'GET', headers: { host: `127.0.0.1:${port}`, ...o.headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      },
+    );
     req.on('error', reject);
     req.end(o.body);
   });
@@ -106,23 +122,26 @@ export class SseClient {
   static open(port: number, token: string, host = `127.0.0.1:${port}`): Promise<SseClient> {
     const c = new SseClient();
     return new Promise((resolve, reject) => {
-      c.req = http.get({ host: '127.0.0.1', port, path: `/events?token=${encodeURIComponent(token)}`, headers: { host, accept: 'text/event-stream' } }, (res) => {
-        c.status = res.statusCode ?? 0;
-        let buf = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          buf += chunk;
-          let end: number;
-          while ((end = buf.indexOf('\n\n')) >= 0) {
-            const block = buf.slice(0, end);
-            buf = buf.slice(end + 2);
-            for (const line of block.split('\n')) if (line.startsWith('data: ')) c.states.push(JSON.parse(line.slice(6)) as ScreenState);
-            for (const w of c.waiters.splice(0)) w();
-          }
-        });
-        res.on('error', () => {});
-        resolve(c);
-      });
+      c.req = http.get(
+        { host: '127.0.0.1', port, path: `/events?token=${encodeURIComponent(token)}`, headers: { host, accept: 'text/event-stream' } },
+        (res) => {
+          c.status = res.statusCode ?? 0;
+          let buf = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => {
+            buf += chunk;
+            let end: number;
+            while ((end = buf.indexOf('\n\n')) >= 0) {
+              const block = buf.slice(0, end);
+              buf = buf.slice(end + 2);
+              for (const line of block.split('\n')) if (line.startsWith('data: ')) c.states.push(JSON.parse(line.slice(6)) as ScreenState);
+              for (const w of c.waiters.splice(0)) w();
+            }
+          });
+          res.on('error', () => {});
+          resolve(c);
+        },
+      );
       c.req.on('error', reject);
     });
   }
@@ -134,7 +153,8 @@ export class SseClient {
       const hit = this.states.slice(from).find(match);
       if (hit) return hit;
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no matching screen state within ${timeoutMs} ms; got ${this.states.map((s) => s.headline).join(', ')}`);
+      if (left <= 0)
+        throw new Error(`no matching screen state within ${timeoutMs} ms; got ${this.states.map((s) => s.headline).join(', ')}`);
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, left);
         this.waiters.push(() => {
@@ -152,7 +172,10 @@ export class SseClient {
 
 /** The record lines a test kiosk wrote (its record folder is `<dir>/records`). */
 export function records(dir: string): Array<Record<string, unknown>> {
-  return readFileSync(path.join(dir, 'records', 'checks.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  return readFileSync(path.join(dir, 'records', 'checks.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
 /**

@@ -45,7 +45,11 @@ function tmp(prefix: string): string {
 
 /** Each kiosk gets its own empty per-user data folder, so a trust store in the tester's home never changes a run. */
 function launch(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Proc {
-  const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, XDG_DATA_HOME: tmp('xdg'), ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(cmd, args, {
+    cwd: ROOT,
+    env: { ...process.env, XDG_DATA_HOME: tmp('xdg'), ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   const p: Proc = {
     child,
     stdout: '',
@@ -69,7 +73,13 @@ async function until<T>(what: string, probe: () => T | undefined | null | false,
 }
 
 async function ready(p: Proc): Promise<{ url: string; port: number; token: string; linkFile: string }> {
-  return until('the ready line', () => (p.child.exitCode !== null ? (() => { throw new Error(`exited ${p.child.exitCode}: ${p.stderr}`); })() : parseReady(p.stdout)));
+  return until('the ready line', () =>
+    p.child.exitCode !== null
+      ? (() => {
+          throw new Error(`exited ${p.child.exitCode}: ${p.stderr}`);
+        })()
+      : parseReady(p.stdout),
+  );
 }
 
 /**
@@ -77,7 +87,10 @@ async function ready(p: Proc): Promise<{ url: string; port: number; token: strin
  * open SSE responses). The kiosk must have finished closing by itself.
  */
 function expectClosedByItself(p: Proc): void {
-  const events = p.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => (JSON.parse(l) as { event?: string }).event);
+  const events = p.stderr
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => (JSON.parse(l) as { event?: string }).event);
   expect(events).toContain('stopped');
   expect(events).not.toContain('stop-deadline');
 }
@@ -85,7 +98,9 @@ function expectClosedByItself(p: Proc): void {
 function checkCount(store: string): number {
   const file = path.join(store, 'checks.jsonl');
   if (!existsSync(file)) return 0;
-  return readFileSync(file, 'utf8').split('\n').filter((l) => l.includes('"type":"check"')).length;
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.includes('"type":"check"')).length;
 }
 
 describe('proofdesk run (process)', () => {
@@ -113,7 +128,12 @@ describe('proofdesk run (process)', () => {
   it('with standard input on /dev/null it reads no scans (no garbage from a reused fd 0) and still serves the screen', async () => {
     const store = tmp('devnull');
     const child = spawn('node', [MAIN, 'run', '--port', '0', '--records', store], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    const p: Proc = { child, stdout: '', stderr: '', exit: new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal }))) };
+    const p: Proc = {
+      child,
+      stdout: '',
+      stderr: '',
+      exit: new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal }))),
+    };
     child.stdout!.on('data', (c: Buffer) => (p.stdout += c.toString()));
     child.stderr!.on('data', (c: Buffer) => (p.stderr += c.toString()));
     procs.push(p);
@@ -146,7 +166,10 @@ describe('proofdesk run (process)', () => {
     const dir = tmp('cfg');
     const bad = path.join(dir, 'bad.yaml');
     writeFileSync(bad, 'desk:\n  purpose: shop\ntrust:\n  keys: ./keys.jwks\n');
-    let r = spawnSync('node', [MAIN, 'run', '--config', bad, '--port', '0', '--records', path.join(dir, 's')], { encoding: 'utf8', input: '' });
+    let r = spawnSync('node', [MAIN, 'run', '--config', bad, '--port', '0', '--records', path.join(dir, 's')], {
+      encoding: 'utf8',
+      input: '',
+    });
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/desk\.purpose: .*"work"\|"rent"\|"housing"\|"any"/);
@@ -154,7 +177,10 @@ describe('proofdesk run (process)', () => {
 
     const noKeys = path.join(dir, 'nokeys.yaml');
     writeFileSync(noKeys, 'desk:\n  purpose: work\ntrust:\n  keys: ./missing.jwks\n');
-    r = spawnSync('node', [MAIN, 'run', '--config', noKeys, '--port', '0', '--records', path.join(dir, 's')], { encoding: 'utf8', input: '' });
+    r = spawnSync('node', [MAIN, 'run', '--config', noKeys, '--port', '0', '--records', path.join(dir, 's')], {
+      encoding: 'utf8',
+      input: '',
+    });
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/cannot load keys file .*missing\.jwks/);
@@ -174,7 +200,11 @@ describe('proofdesk run (process)', () => {
     await importTrustBytes(trustStore, new TextEncoder().encode(await bundleOf(root, [issuer.publicJwk], 1, now - 60)), { now });
 
     // A folder that is no trust store: exit 2, never the DEMO keys.
-    const r = spawnSync('node', [MAIN, 'run', '--port', '0', '--store', path.join(dir, 'empty'), '--records', path.join(dir, 'r0')], { encoding: 'utf8', input: '', env: { ...process.env, XDG_DATA_HOME: tmp('xdg') } });
+    const r = spawnSync('node', [MAIN, 'run', '--port', '0', '--store', path.join(dir, 'empty'), '--records', path.join(dir, 'r0')], {
+      encoding: 'utf8',
+      input: '',
+      env: { ...process.env, XDG_DATA_HOME: tmp('xdg') },
+    });
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/cannot load the trust store/);
@@ -204,7 +234,9 @@ describe('proofdesk run (process)', () => {
     const root = makeKeyPair('root');
     const now = Math.floor(Date.now() / 1000);
     await initStore(trustStore, root.publicJwk);
-    await importTrustBytes(trustStore, new TextEncoder().encode(await bundleOf(root, [makeKeyPair('issuer-b').publicJwk], 1, now - 60)), { now });
+    await importTrustBytes(trustStore, new TextEncoder().encode(await bundleOf(root, [makeKeyPair('issuer-b').publicJwk], 1, now - 60)), {
+      now,
+    });
     const p = launch('node', [MAIN, 'run', '--port', '0', '--records', tmp('rec')], { XDG_DATA_HOME: xdg });
     const { port, token } = await ready(p);
     const sse = await SseClient.open(port, token);
@@ -230,7 +262,9 @@ describe('proofdesk run (process)', () => {
     const dir = tmp('cfg');
     writeFileSync(path.join(dir, 'keys.jwks'), JSON.stringify({ keys: [fromConfig.publicJwk] }));
     writeFileSync(path.join(dir, 'kiosk.yaml'), 'desk:\n  purpose: work\ntrust:\n  keys: ./keys.jwks\n');
-    const p = launch('node', [MAIN, 'run', '--port', '0', '--config', path.join(dir, 'kiosk.yaml'), '--records', tmp('rec')], { XDG_DATA_HOME: xdg });
+    const p = launch('node', [MAIN, 'run', '--port', '0', '--config', path.join(dir, 'kiosk.yaml'), '--records', tmp('rec')], {
+      XDG_DATA_HOME: xdg,
+    });
     const { port, token } = await ready(p);
     const sse = await SseClient.open(port, token);
     p.child.stdin!.write(`${credential(fromConfig, { iat: now - 30 })}\n`);
@@ -271,8 +305,10 @@ describe('proofdesk run (process)', () => {
       const v = verify(code, { keys });
       const id = v.identity;
       if (!id) continue;
-      for (const s of [id.fullName, id.firstName, id.lastName, id.dateOfBirth, id.id, v.status?.holderRef, v.status?.document?.reference]) if (s) secrets.add(s);
-      if (id.dateOfBirth && /^\d{8}$/.test(id.dateOfBirth)) secrets.add(`${id.dateOfBirth.slice(0, 4)}-${id.dateOfBirth.slice(4, 6)}-${id.dateOfBirth.slice(6)}`);
+      for (const s of [id.fullName, id.firstName, id.lastName, id.dateOfBirth, id.id, v.status?.holderRef, v.status?.document?.reference])
+        if (s) secrets.add(s);
+      if (id.dateOfBirth && /^\d{8}$/.test(id.dateOfBirth))
+        secrets.add(`${id.dateOfBirth.slice(0, 4)}-${id.dateOfBirth.slice(4, 6)}-${id.dateOfBirth.slice(6)}`);
       const photo = photoBytes(id);
       if (photo) {
         secrets.add(Buffer.from(photo).toString('base64').slice(0, 32));
@@ -285,7 +321,7 @@ describe('proofdesk run (process)', () => {
     const p = launch('node', [MAIN, 'run', '--port', '0', '--records', store, '--purpose', 'work'], { PROOFDESK_LOG_LEVEL: 'debug' });
     const { port, token } = await ready(p);
     const sse = await SseClient.open(port, token);
-    p.child.stdin!.write(codes.join('\n') + '\nnot a code at all\n' + 'Z'.repeat(5000) + '\n');
+    p.child.stdin!.write(`${codes.join('\n')}\nnot a code at all\n${'Z'.repeat(5000)}\n`);
     // The codes are checks; "not a code at all" is NOT A STATUS CODE and the over-long read SCAN AGAIN: neither is recorded.
     await sse.waitFor((s) => s.kind === 'scan-again');
     // The records file can be written before the last screens reach this client (another channel): wait for both.
@@ -294,7 +330,11 @@ describe('proofdesk run (process)', () => {
     expect(sse.states.some((s) => s.kind === 'not-a-code')).toBe(true);
     // The screen did show the personal data (so it was in the process), yet none of it reached the log.
     expect(JSON.stringify(sse.states)).toContain('Jordan Specimen');
-    await fetch(`http://127.0.0.1:${port}/likeness?token=${token}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ checkId: 'nope', answer: 'yes' }) });
+    await fetch(`http://127.0.0.1:${port}/likeness?token=${token}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ checkId: 'nope', answer: 'yes' }),
+    });
     p.child.kill('SIGTERM');
     expect((await p.exit).code).toBe(0);
     sse.close();
@@ -324,8 +364,24 @@ describe.skipIf(offlineWhy !== null)(`offline, proved from outside the process${
   it('the trace check itself flags an outbound connect (so it can fail)', () => {
     const dir = tmp('neg');
     const trace = path.join(dir, 'trace');
-    const r = spawnSync('unshare', ['-n', '--', 'strace', '-f', '-qq', '-e', 'trace=connect', '-o', trace, 'node', '-e',
-      "require('net').connect(80, '192.0.2.1').on('error', () => {})"], { encoding: 'utf8', timeout: 30_000 });
+    const r = spawnSync(
+      'unshare',
+      [
+        '-n',
+        '--',
+        'strace',
+        '-f',
+        '-qq',
+        '-e',
+        'trace=connect',
+        '-o',
+        trace,
+        'node',
+        '-e',
+        "require('net').connect(80, '192.0.2.1').on('error', () => {})",
+      ],
+      { encoding: 'utf8', timeout: 30_000 },
+    );
     expect(r.status).toBe(0);
     const { offending } = parseConnects(readFileSync(trace, 'utf8'));
     expect(offending.join('\n')).toContain('192.0.2.1');
@@ -335,18 +391,24 @@ describe.skipIf(offlineWhy !== null)(`offline, proved from outside the process${
     const dir = tmp('offline');
     const store = path.join(dir, 'records');
     const trace = path.join(dir, 'trace');
-    const p = launch('unshare', ['-n', '--', 'sh', '-c',
-      `ip link set lo up && exec strace -f -qq -e trace=connect,bind -o '${trace}' node '${MAIN}' run --port 0 --records '${store}'`]);
+    const p = launch('unshare', [
+      '-n',
+      '--',
+      'sh',
+      '-c',
+      `ip link set lo up && exec strace -f -qq -e trace=connect,bind -o '${trace}' node '${MAIN}' run --port 0 --records '${store}'`,
+    ]);
     const { port, token } = await ready(p);
     const codes = DEMO_NAMES.map(demoCode);
-    p.child.stdin!.write(codes.join('\n') + '\n');
+    p.child.stdin!.write(`${codes.join('\n')}\n`);
     await until('every check recorded', () => checkCount(store) === codes.length);
     // A screen client inside the kiosk's namespace (the test's own network cannot reach it: that is the point).
     // unshare and sh exec, so the child's pid is strace's; the kiosk (node) is strace's child.
     const pid = String(p.child.pid);
     const kioskPid = Number(readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/)[0]);
     expect(kioskPid).toBeGreaterThan(0);
-    const inside = (script: string) => spawnSync('nsenter', ['-t', pid, '-n', process.execPath, '-e', script], { encoding: 'utf8', timeout: 20_000 });
+    const inside = (script: string) =>
+      spawnSync('nsenter', ['-t', pid, '-n', process.execPath, '-e', script], { encoding: 'utf8', timeout: 20_000 });
     const health = inside(`fetch('http://127.0.0.1:${port}/health').then((r) => r.text()).then((t) => process.stdout.write(t))`);
     expect(JSON.parse(health.stdout)).toMatchObject({ ok: true });
     const events = inside(`const http = require('http');
@@ -358,7 +420,10 @@ describe.skipIf(offlineWhy !== null)(`offline, proved from outside the process${
     process.kill(kioskPid, 'SIGTERM');
     expect((await p.exit).code).toBe(0);
     const { offending, binds } = parseConnects(readFileSync(trace, 'utf8'));
-    expect(binds.some((l) => /inet_addr\("127\.0\.0\.1"\)/.test(l)), 'strace saw the kiosk bind its page (the trace is live)').toBe(true);
+    expect(
+      binds.some((l) => /inet_addr\("127\.0\.0\.1"\)/.test(l)),
+      'strace saw the kiosk bind its page (the trace is live)',
+    ).toBe(true);
     expect(offending, `non-local connects:\n${offending.join('\n')}`).toEqual([]);
   });
 });

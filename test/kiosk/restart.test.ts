@@ -40,7 +40,11 @@ describe.skipIf(why !== null)(`the status page across kiosk restarts (Chromium)$
   });
 
   function start(args: string[], xdg: string): Run {
-    const child = spawn('node', [MAIN, 'run', ...args], { cwd: ROOT, env: { ...process.env, XDG_DATA_HOME: xdg }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('node', [MAIN, 'run', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, XDG_DATA_HOME: xdg },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     const r: Run = { child, stdout: '', stderr: '', exited: new Promise((resolve) => child.on('exit', (code) => resolve(code))) };
     child.stdout!.on('data', (c: Buffer) => (r.stdout += c.toString()));
     child.stderr!.on('data', (c: Buffer) => (r.stderr += c.toString()));
@@ -97,7 +101,9 @@ describe.skipIf(why !== null)(`the status page across kiosk restarts (Chromium)$
       // The kiosk comes up: the launcher opens the page, which takes the token out of the address bar.
       let kiosk = start(['--port', String(port), '--records', records], xdg);
       expect((await ready(kiosk)).token).toBe(token);
-      await page.waitForFunction(() => document.body?.dataset.kind === 'idle' && document.body.dataset.connection === 'open', null, { timeout: 30_000 });
+      await page.waitForFunction(() => document.body?.dataset.kind === 'idle' && document.body.dataset.connection === 'open', null, {
+        timeout: 30_000,
+      });
       expect(page.url()).toBe(`http://127.0.0.1:${port}/`);
       const navigations: string[] = [];
       page.on('framenavigated', (f) => navigations.push(f.url()));
@@ -113,10 +119,16 @@ describe.skipIf(why !== null)(`the status page across kiosk restarts (Chromium)$
         expect(await page.textContent('#headline')).toBe('Waiting for proofdesk…');
         kiosk = start(['--port', String(port), '--records', records], xdg);
         await ready(kiosk);
-        await page.waitForFunction(() => document.body.dataset.connection === 'open' && document.body.dataset.kind === 'idle', null, { timeout: 30_000 });
+        await page.waitForFunction(() => document.body.dataset.connection === 'open' && document.body.dataset.kind === 'idle', null, {
+          timeout: 30_000,
+        });
         kiosk.child.stdin!.write(`${demoCode(restart === 1 ? 'demo-pre-settled' : 'demo-valid')}\n`);
-        await page.waitForFunction((before) => document.getElementById('headline')?.textContent === 'VALID' && document.getElementById('check-id')?.textContent !== before,
-          firstCheck, { timeout: 30_000 });
+        await page.waitForFunction(
+          (before) =>
+            document.getElementById('headline')?.textContent === 'VALID' && document.getElementById('check-id')?.textContent !== before,
+          firstCheck,
+          { timeout: 30_000 },
+        );
       }
       // No reload, no new link: the same page all along.
       expect(navigations).toEqual([]);
@@ -132,7 +144,9 @@ describe.skipIf(why !== null)(`the status page across kiosk restarts (Chromium)$
       await page.waitForFunction(() => document.getElementById('headline')?.textContent === 'Not connected', null, { timeout: 30_000 });
       expect(await page.textContent('#message')).toMatch(/open the desk's link again/);
       await page.goto(pathToFileURL(linkFile).href);
-      await page.waitForFunction(() => document.body?.dataset.kind === 'idle' && document.body.dataset.connection === 'open', null, { timeout: 30_000 });
+      await page.waitForFunction(() => document.body?.dataset.kind === 'idle' && document.body.dataset.connection === 'open', null, {
+        timeout: 30_000,
+      });
       await stop(kiosk);
     } finally {
       await page.close();

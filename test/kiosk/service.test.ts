@@ -93,7 +93,11 @@ function onPath(cmd: string): boolean {
 }
 
 const temps: Array<{ remove(): void }> = [];
-afterEach(() => temps.splice(0).forEach((t) => t.remove()));
+afterEach(() =>
+  temps.splice(0).forEach((t) => {
+    t.remove();
+  }),
+);
 function tmp(prefix: string): string {
   const t = tempDir(prefix);
   temps.push(t);
@@ -105,7 +109,7 @@ beforeAll(() => {
 });
 
 describe('hardware/systemd/proofdesk.service', () => {
-  it('runs as the dedicated user whose group is the udev rules\' device group; the sysusers file makes that user', () => {
+  it("runs as the dedicated user whose group is the udev rules' device group; the sysusers file makes that user", () => {
     const group = udevGroup();
     expect(one('User')).toBe('proofdesk');
     expect(one('Group')).toBe(group);
@@ -135,7 +139,7 @@ describe('hardware/systemd/proofdesk.service', () => {
     expect(one('Restart')).toBe('on-failure');
   });
 
-  it('stops within TimeoutStopSec: the kiosk\'s own shutdown deadline is well inside it', () => {
+  it("stops within TimeoutStopSec: the kiosk's own shutdown deadline is well inside it", () => {
     const timeout = Number(one('TimeoutStopSec'));
     const deadlineMs = Number(/const SHUTDOWN_DEADLINE_MS = (\d+);/.exec(read('src/cli/run.ts'))?.[1]);
     expect(deadlineMs).toBeGreaterThan(0);
@@ -144,7 +148,7 @@ describe('hardware/systemd/proofdesk.service', () => {
     expect(read('docs/kiosk-config.md')).toMatch(/stop the kiosk within about two\s+seconds/);
   });
 
-  it('records: systemd makes the record folder the docs name, owner-only as docs/records.md requires; the trust store stays root\'s', () => {
+  it("records: systemd makes the record folder the docs name, owner-only as docs/records.md requires; the trust store stays root's", () => {
     const cfg = loadConfig(EXAMPLE);
     expect(one('StateDirectory')).toBe('proofdesk/records');
     expect(`/var/lib/${one('StateDirectory')}`).toBe(cfg.records.dir);
@@ -170,7 +174,8 @@ describe('hardware/systemd/proofdesk.service', () => {
     expect(cfg.bridges).toEqual([{ path: 'auto', name: 'counter box' }]);
     expect(cfg.trust.keys).toBeUndefined();
     // Every path is absolute: a service does not depend on where the config file was copied from.
-    for (const p of [cfg.trust.store, cfg.records.dir, cfg.records.personalCopy?.keyFile]) expect(readFileSync(EXAMPLE, 'utf8')).toContain(` ${p}`);
+    for (const p of [cfg.trust.store, cfg.records.dir, cfg.records.personalCopy?.keyFile])
+      expect(readFileSync(EXAMPLE, 'utf8')).toContain(` ${p}`);
   });
 
   it('offline by design, enforced: loopback IP only, the socket families named, no private network', () => {
@@ -186,7 +191,10 @@ describe('hardware/systemd/proofdesk.service', () => {
     expect(one('DevicePolicy')).toBe('closed');
     const allowed = new Map((service.get('DeviceAllow') ?? []).map((v) => v.split(/\s+/) as [string, string]));
     // What the udev rules give the group: tty (USB-CDC ttyACM, USB-serial ttyUSB), hidraw, the USB device node.
-    const rules = readdirSync(path.join(ROOT, 'hardware/udev')).filter((n) => n.endsWith('.rules')).map((f) => read(`hardware/udev/${f}`)).join('\n');
+    const rules = readdirSync(path.join(ROOT, 'hardware/udev'))
+      .filter((n) => n.endsWith('.rules'))
+      .map((f) => read(`hardware/udev/${f}`))
+      .join('\n');
     const ruleLines = rules.split('\n').filter((l) => !l.trimStart().startsWith('#') && l.includes('GROUP='));
     const subsystems = new Set(ruleLines.map((l) => /\bSUBSYSTEM=="(\w+)"/.exec(l)![1]!));
     expect([...subsystems].sort()).toEqual(['hidraw', 'tty', 'usb']);
@@ -202,7 +210,14 @@ describe('hardware/systemd/proofdesk.service', () => {
   });
 
   it('hardening: no privileges, read-only system, no home, private /tmp; memory settings from BENCHMARKS.md', () => {
-    for (const [k, v] of Object.entries({ NoNewPrivileges: 'yes', ProtectHome: 'yes', PrivateTmp: 'yes', CapabilityBoundingSet: '', RestrictSUIDSGID: 'yes', SystemCallArchitectures: 'native' })) {
+    for (const [k, v] of Object.entries({
+      NoNewPrivileges: 'yes',
+      ProtectHome: 'yes',
+      PrivateTmp: 'yes',
+      CapabilityBoundingSet: '',
+      RestrictSUIDSGID: 'yes',
+      SystemCallArchitectures: 'native',
+    })) {
       expect(one(k), k).toBe(v);
     }
     expect(service.has('MemoryDenyWriteExecute')).toBe(false); // V8's JIT
@@ -229,62 +244,81 @@ describe('hardware/systemd/proofdesk.service', () => {
     expect(one('WantedBy', timer.get('Install')!)).toBe('timers.target');
   });
 
-  it('hardware/README.md\'s install steps use the files, paths and user the units and the example use', () => {
+  it("hardware/README.md's install steps use the files, paths and user the units and the example use", () => {
     const doc = read('hardware/README.md');
     const section = doc.slice(doc.indexOf('## Running as a service'));
     const cfg = loadConfig(EXAMPLE);
     expect(section).toContain(`install -D -m 0644 hardware/systemd/kiosk.example.yaml ${configPath()}`);
     expect(section).toContain(`trust init --root root.public.jwk --store ${cfg.trust.store}`);
     expect(section).toContain(`trust import bundle-0001.jws --store ${cfg.trust.store}`);
-    expect(section).toContain(`head -c 32 /dev/urandom > ${cfg.records.personalCopy!.keyFile}) && chown ${one('User')}:${one('Group')} ${cfg.records.personalCopy!.keyFile}`);
+    expect(section).toContain(
+      `head -c 32 /dev/urandom > ${cfg.records.personalCopy!.keyFile}) && chown ${one('User')}:${one('Group')} ${cfg.records.personalCopy!.keyFile}`,
+    );
     expect(section).toContain('cp hardware/systemd/proofdesk.sysusers /etc/sysusers.d/proofdesk.conf');
-    for (const f of readdirSync(path.join(ROOT, 'hardware/udev')).filter((n) => n.endsWith('.rules'))) expect(section).toContain(`hardware/udev/${f}`);
-    for (const f of ['proofdesk.service', 'proofdesk-purge.service', 'proofdesk-purge.timer']) expect(section).toContain(`hardware/systemd/${f}`);
+    for (const f of readdirSync(path.join(ROOT, 'hardware/udev')).filter((n) => n.endsWith('.rules')))
+      expect(section).toContain(`hardware/udev/${f}`);
+    for (const f of ['proofdesk.service', 'proofdesk-purge.service', 'proofdesk-purge.timer'])
+      expect(section).toContain(`hardware/systemd/${f}`);
     expect(section).toContain('systemctl enable --now proofdesk proofdesk-purge.timer');
     expect(section).toContain("journalctl -u proofdesk -o cat | grep 'proofdesk ready'");
   });
 
   const analyze = onPath('systemd-analyze');
-  it.skipIf(!analyze)(`systemd-analyze verify finds nothing to say about it, and would about a misspelt key${analyze ? '' : ' (skipped: systemd-analyze not installed)'}`, () => {
-    const dir = tmp('unit');
-    const verify = (text: string) => {
-      writeFileSync(path.join(dir, 'proofdesk.service'), text);
-      const r = spawnSync('systemd-analyze', ['verify', path.join(dir, 'proofdesk.service')], { encoding: 'utf8' });
-      return { status: r.status, out: `${r.stdout}${r.stderr}`.trim() };
-    };
-    const text = readFileSync(UNIT_FILE, 'utf8');
-    expect(verify(text)).toEqual({ status: 0, out: '' });
-    const both = spawnSync('systemd-analyze', ['verify', PURGE_FILE, TIMER_FILE], { encoding: 'utf8' });
-    expect({ status: both.status, out: `${both.stdout}${both.stderr}`.trim() }).toEqual({ status: 0, out: '' });
-    const typo = verify(text.replace(/^ProtectSystem=strict$/m, 'ProtectSytem=strict'));
-    expect(typo.out).toContain("Unknown key 'ProtectSytem'");
-  });
+  it.skipIf(!analyze)(
+    `systemd-analyze verify finds nothing to say about it, and would about a misspelt key${analyze ? '' : ' (skipped: systemd-analyze not installed)'}`,
+    () => {
+      const dir = tmp('unit');
+      const verify = (text: string) => {
+        writeFileSync(path.join(dir, 'proofdesk.service'), text);
+        const r = spawnSync('systemd-analyze', ['verify', path.join(dir, 'proofdesk.service')], { encoding: 'utf8' });
+        return { status: r.status, out: `${r.stdout}${r.stderr}`.trim() };
+      };
+      const text = readFileSync(UNIT_FILE, 'utf8');
+      expect(verify(text)).toEqual({ status: 0, out: '' });
+      const both = spawnSync('systemd-analyze', ['verify', PURGE_FILE, TIMER_FILE], { encoding: 'utf8' });
+      expect({ status: both.status, out: `${both.stdout}${both.stderr}`.trim() }).toEqual({ status: 0, out: '' });
+      const typo = verify(text.replace(/^ProtectSystem=strict$/m, 'ProtectSytem=strict'));
+      expect(typo.out).toContain("Unknown key 'ProtectSytem'");
+    },
+  );
 
-  it.skipIf(!analyze)(`systemd-analyze security rates its exposure OK (at most 2.0 of 10)${analyze ? '' : ' (skipped: systemd-analyze not installed)'}`, () => {
-    const r = spawnSync('systemd-analyze', ['security', '--offline=true', '--no-pager', UNIT_FILE], { encoding: 'utf8' });
-    const score = /Overall exposure level for proofdesk\.service: ([\d.]+)/.exec(r.stdout)?.[1];
-    expect(score, r.stdout + r.stderr).toBeDefined();
-    expect(Number(score)).toBeLessThanOrEqual(2.0);
-    const p = spawnSync('systemd-analyze', ['security', '--offline=true', '--no-pager', PURGE_FILE], { encoding: 'utf8' });
-    expect(Number(/Overall exposure level for proofdesk-purge\.service: ([\d.]+)/.exec(p.stdout)?.[1])).toBeLessThanOrEqual(1.0);
-  });
+  it.skipIf(!analyze)(
+    `systemd-analyze security rates its exposure OK (at most 2.0 of 10)${analyze ? '' : ' (skipped: systemd-analyze not installed)'}`,
+    () => {
+      const r = spawnSync('systemd-analyze', ['security', '--offline=true', '--no-pager', UNIT_FILE], { encoding: 'utf8' });
+      const score = /Overall exposure level for proofdesk\.service: ([\d.]+)/.exec(r.stdout)?.[1];
+      expect(score, r.stdout + r.stderr).toBeDefined();
+      expect(Number(score)).toBeLessThanOrEqual(2.0);
+      const p = spawnSync('systemd-analyze', ['security', '--offline=true', '--no-pager', PURGE_FILE], { encoding: 'utf8' });
+      expect(Number(/Overall exposure level for proofdesk-purge\.service: ([\d.]+)/.exec(p.stdout)?.[1])).toBeLessThanOrEqual(1.0);
+    },
+  );
 
   const sysusers = onPath('systemd-sysusers');
-  it.skipIf(!sysusers)(`systemd-sysusers makes the proofdesk user and group from proofdesk.sysusers, or reuses a group made by groupadd${sysusers ? '' : ' (skipped: systemd-sysusers not installed)'}`, () => {
-    for (const group of ['', 'proofdesk:x:990:\n']) {
-      const root = tmp('sysusers');
-      mkdirSync(path.join(root, 'etc'));
-      writeFileSync(path.join(root, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\n');
-      writeFileSync(path.join(root, 'etc/group'), `root:x:0:\n${group}`);
-      const r = spawnSync('systemd-sysusers', [`--root=${root}`, SYSUSERS], { encoding: 'utf8' });
-      expect(r.status, r.stderr).toBe(0);
-      const user = readFileSync(path.join(root, 'etc/passwd'), 'utf8').split('\n').find((l) => l.startsWith('proofdesk:'))!.split(':');
-      const gid = readFileSync(path.join(root, 'etc/group'), 'utf8').split('\n').find((l) => l.startsWith('proofdesk:'))!.split(':')[2];
-      expect(user[3]).toBe(gid); // primary group = the udev group
-      if (group) expect(gid).toBe('990');
-      expect(user.slice(5)).toEqual(['/nonexistent', '/usr/sbin/nologin']);
-    }
-  });
+  it.skipIf(!sysusers)(
+    `systemd-sysusers makes the proofdesk user and group from proofdesk.sysusers, or reuses a group made by groupadd${sysusers ? '' : ' (skipped: systemd-sysusers not installed)'}`,
+    () => {
+      for (const group of ['', 'proofdesk:x:990:\n']) {
+        const root = tmp('sysusers');
+        mkdirSync(path.join(root, 'etc'));
+        writeFileSync(path.join(root, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\n');
+        writeFileSync(path.join(root, 'etc/group'), `root:x:0:\n${group}`);
+        const r = spawnSync('systemd-sysusers', [`--root=${root}`, SYSUSERS], { encoding: 'utf8' });
+        expect(r.status, r.stderr).toBe(0);
+        const user = readFileSync(path.join(root, 'etc/passwd'), 'utf8')
+          .split('\n')
+          .find((l) => l.startsWith('proofdesk:'))!
+          .split(':');
+        const gid = readFileSync(path.join(root, 'etc/group'), 'utf8')
+          .split('\n')
+          .find((l) => l.startsWith('proofdesk:'))!
+          .split(':')[2];
+        expect(user[3]).toBe(gid); // primary group = the udev group
+        if (group) expect(gid).toBe('990');
+        expect(user.slice(5)).toEqual(['/nonexistent', '/usr/sbin/nologin']);
+      }
+    },
+  );
 });
 
 describe('the kiosk started as the unit starts it', () => {
@@ -292,21 +326,30 @@ describe('the kiosk started as the unit starts it', () => {
     const root = tmp('service-root');
     const asRoot = process.getuid?.() === 0;
     // As root without setpriv the kiosk would run as root and the ownership checks below would prove nothing.
-    if (asRoot && !onPath('setpriv')) throw new Error('running as root but setpriv (util-linux) is missing: cannot run the kiosk as an unprivileged user');
+    if (asRoot && !onPath('setpriv'))
+      throw new Error('running as root but setpriv (util-linux) is missing: cannot run the kiosk as an unprivileged user');
     // Unprivileged as the service is: as root, run as nobody (65534), like `User=` with its own uid.
     const uid = asRoot ? 65534 : process.getuid!();
     const gid = asRoot ? 65534 : process.getgid!();
     const at = (p: string) => path.join(root, p);
     // The example config with its absolute paths moved under the temporary root.
-    const config = readFileSync(EXAMPLE, 'utf8').replaceAll('/var/lib/proofdesk', at('var/lib/proofdesk')).replaceAll('/etc/proofdesk', at('etc/proofdesk'));
+    const config = readFileSync(EXAMPLE, 'utf8')
+      .replaceAll('/var/lib/proofdesk', at('var/lib/proofdesk'))
+      .replaceAll('/etc/proofdesk', at('etc/proofdesk'));
     mkdirSync(at('etc/proofdesk'), { recursive: true, mode: 0o755 });
     writeFileSync(at('etc/proofdesk/kiosk.yaml'), config, { mode: 0o644 });
     spawnSync('chmod', ['-R', 'a+rX', root]);
 
     // The administrator's steps (hardware/README.md), as root with the usual umask: trust init and import.
     const store = at('var/lib/proofdesk');
-    for (const args of [['trust', 'init', '--root', 'examples/demo-root.public.jwk'], ['trust', 'import', 'examples/demo-bundle.jws']]) {
-      const r = spawnSync('sh', ['-c', 'umask 022 && exec "$@"', 'sh', 'node', MAIN, ...args, '--store', store], { cwd: ROOT, encoding: 'utf8' });
+    for (const args of [
+      ['trust', 'init', '--root', 'examples/demo-root.public.jwk'],
+      ['trust', 'import', 'examples/demo-bundle.jws'],
+    ]) {
+      const r = spawnSync('sh', ['-c', 'umask 022 && exec "$@"', 'sh', 'node', MAIN, ...args, '--store', store], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      });
       expect(r.status, r.stderr).toBe(0);
     }
     // The personal-copy key, made as the README says, given to the service user.
@@ -330,11 +373,15 @@ describe('the kiosk started as the unit starts it', () => {
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const exit = new Promise<{ code: number | null; at: number }>((resolve) => child.on('exit', (code) => resolve({ code, at: Date.now() })));
+    const exit = new Promise<{ code: number | null; at: number }>((resolve) =>
+      child.on('exit', (code) => resolve({ code, at: Date.now() })),
+    );
     try {
       const deadline = Date.now() + 30_000;
       // A service's stdout goes to the journal: the ready line names the link file, and holds no token.
-      while (!/^proofdesk ready: http:\/\/127\.0\.0\.1:\d+\/ — the page's link \(with its token\) is in .*status-page-link\.html$/m.test(stdout)) {
+      while (
+        !/^proofdesk ready: http:\/\/127\.0\.0\.1:\d+\/ — the page's link \(with its token\) is in .*status-page-link\.html$/m.test(stdout)
+      ) {
         if (child.exitCode !== null) throw new Error(`kiosk exited ${child.exitCode}: ${stderr}`);
         if (Date.now() > deadline) throw new Error(`no ready line: ${stderr}`);
         await new Promise((r) => setTimeout(r, 25));
@@ -360,7 +407,8 @@ describe('the kiosk started as the unit starts it', () => {
         expect(st.uid).toBe(uid);
       }
       // The trust store is untouched: still root's (or the tester's), world-readable, nothing written by the kiosk.
-      for (const name of readdirSync(store).filter((n) => n !== 'records')) expect(statSync(path.join(store, name)).uid).toBe(process.getuid!());
+      for (const name of readdirSync(store).filter((n) => n !== 'records'))
+        expect(statSync(path.join(store, name)).uid).toBe(process.getuid!());
 
       // ExecReload: SIGHUP re-reads trust; the kiosk must not die of it.
       child.kill('SIGHUP');
@@ -372,7 +420,10 @@ describe('the kiosk started as the unit starts it', () => {
       expect(health.problems.join(' ')).toMatch(/No scanner is connected|No scanner is set up/);
 
       // proofdesk-purge.service's command, as the same user, while the kiosk holds the store: the kiosk does it.
-      const purgeArgv = one('ExecStart', purge).split(/\s+/).slice(2).map((a) => (a === configPath() ? at('etc/proofdesk/kiosk.yaml') : a));
+      const purgeArgv = one('ExecStart', purge)
+        .split(/\s+/)
+        .slice(2)
+        .map((a) => (a === configPath() ? at('etc/proofdesk/kiosk.yaml') : a));
       const purgeCmd = [...(asRoot ? ['setpriv', `--reuid=${uid}`, `--regid=${gid}`, '--clear-groups'] : []), 'node', MAIN, ...purgeArgv];
       const purged = await new Promise<{ code: number | null; out: string }>((resolve) => {
         const p = spawn(purgeCmd[0]!, purgeCmd.slice(1), { cwd: '/', env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -381,7 +432,9 @@ describe('the kiosk started as the unit starts it', () => {
         p.stderr.on('data', (c: Buffer) => (out += c.toString()));
         p.on('exit', (code) => resolve({ code, out }));
       });
-      expect(purged.out).toMatch(new RegExp(`^removed 0 expired checks \\(done by process ${child.pid}, the kiosk holding the store\\)\n$`));
+      expect(purged.out).toMatch(
+        new RegExp(`^removed 0 expired checks \\(done by process ${child.pid}, the kiosk holding the store\\)\n$`),
+      );
       expect(purged.code).toBe(0);
 
       // KillSignal=SIGTERM: exit 0 well within TimeoutStopSec.

@@ -11,10 +11,14 @@ let k: TestKiosk | null = null;
 const clients: SseClient[] = [];
 const temps: Array<{ remove(): void }> = [];
 afterEach(async () => {
-  clients.splice(0).forEach((c) => c.close());
+  clients.splice(0).forEach((c) => {
+    c.close();
+  });
   await k?.stop();
   k = null;
-  temps.splice(0).forEach((t) => t.remove());
+  temps.splice(0).forEach((t) => {
+    t.remove();
+  });
 });
 
 function configWith(trust: Partial<KioskConfig['trust']>): KioskConfig {

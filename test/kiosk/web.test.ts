@@ -18,7 +18,6 @@ async function open(token?: string, host?: string): Promise<SseClient> {
   return c;
 }
 
-
 describe('web display API', () => {
   it('the page token lasts: kept owner-only in the record folder, the same at the next start, new with newToken', async () => {
     const desk = tempDir('desk');
@@ -89,7 +88,15 @@ describe('web display API', () => {
     }
     expect((await request(port, '/health', { headers: { host: `localhost:${port}` } })).status).toBe(200);
     // A page on another origin cannot post a likeness answer even with the token.
-    expect((await request(port, `/likeness?token=${k.token}`, { method: 'POST', headers: { origin: 'http://evil.example', 'content-type': 'application/json' }, body: '{}' })).status).toBe(403);
+    expect(
+      (
+        await request(port, `/likeness?token=${k.token}`, {
+          method: 'POST',
+          headers: { origin: 'http://evil.example', 'content-type': 'application/json' },
+          body: '{}',
+        })
+      ).status,
+    ).toBe(403);
   });
 
   it('--no-stdin: no stdin scanner in /health, and text on stdin is not read', async () => {
@@ -99,7 +106,11 @@ describe('web display API', () => {
     const health = await request(k.kiosk.port, '/health');
     expect(health.status).toBe(503);
     expect(JSON.parse(health.body)).toMatchObject({ ok: false, scanners: [], problems: [expect.stringMatching(/No scanner/)] });
-    expect(sse.states.at(-1)).toMatchObject({ kind: 'idle', headline: 'Scanner not connected', alerts: [expect.objectContaining({ code: 'NO_SCANNER' })] });
+    expect(sse.states.at(-1)).toMatchObject({
+      kind: 'idle',
+      headline: 'Scanner not connected',
+      alerts: [expect.objectContaining({ code: 'NO_SCANNER' })],
+    });
     k.scan(demoCode('demo-valid'));
     await new Promise((r) => setTimeout(r, 300));
     expect(sse.states.map((s) => s.kind).every((kind) => kind === 'idle')).toBe(true);
@@ -113,7 +124,11 @@ describe('web display API', () => {
     expect(shown.person?.name).toBe('Jordan Specimen');
     const health = await request(k.kiosk.port, '/health');
     expect(health.headers['content-type']).toMatch(/application\/json/);
-    const body = JSON.parse(health.body) as { ok: boolean; version: string; scanners: Array<{ name: string; transport: string; state: string }> };
+    const body = JSON.parse(health.body) as {
+      ok: boolean;
+      version: string;
+      scanners: Array<{ name: string; transport: string; state: string }>;
+    };
     expect(body.ok).toBe(true);
     expect(body.version).toMatch(/^\d+\.\d+\.\d+/);
     expect(body.scanners).toEqual([{ name: 'stdin', transport: 'stdin', state: 'connected' }]);
@@ -135,7 +150,13 @@ describe('web display API', () => {
     expect(idle).toMatchObject({ demo: true, verdict: null, person: null });
     k.scan(demoCode('demo-pending'));
     const pending = await sse.waitFor((s) => s.kind === 'result');
-    expect(pending).toMatchObject({ verdict: 'CHECK MANUALLY', reason: 'PENDING_APPLICATION', icon: 'warning', colour: 'amber', demo: true });
+    expect(pending).toMatchObject({
+      verdict: 'CHECK MANUALLY',
+      reason: 'PENDING_APPLICATION',
+      icon: 'warning',
+      colour: 'amber',
+      demo: true,
+    });
     expect(pending.checkId).toMatch(/^\d{8}-\d{6}-[0-9a-f]{8}$/);
     expect(Date.parse(pending.checkedAt!)).toBeGreaterThan(Date.now() - 60_000);
     k.scan(demoCode('demo-tampered'));
@@ -150,9 +171,20 @@ describe('web display API', () => {
     // Every check made a record, in order; the web link and the half code are not checks and made none.
     const checks = records(k.dir).filter((r) => r.type === 'check');
     expect(checks.map((r) => r.reason)).toEqual(['PENDING_APPLICATION', 'SIGNATURE_INVALID']);
-    expect(checks[0]).toMatchObject({ checkId: pending.checkId, verdict: 'CHECK MANUALLY', outcome: 'CHECK_MANUALLY', purpose: 'work', deskId: 'demo-desk', demo: true });
+    expect(checks[0]).toMatchObject({
+      checkId: pending.checkId,
+      verdict: 'CHECK MANUALLY',
+      outcome: 'CHECK_MANUALLY',
+      purpose: 'work',
+      deskId: 'demo-desk',
+      demo: true,
+    });
     // …and /health counts them.
-    expect(JSON.parse((await request(k.kiosk.port, '/health')).body).counters).toMatchObject({ checks: 2, notAStatusCode: 1, scanAgain: 1 });
+    expect(JSON.parse((await request(k.kiosk.port, '/health')).body).counters).toMatchObject({
+      checks: 2,
+      notAStatusCode: 1,
+      scanAgain: 1,
+    });
   });
 
   it('a likeness answer POSTed with the token updates the screen and is appended to the record', async () => {
@@ -162,7 +194,11 @@ describe('web display API', () => {
     const shown = await sse.waitFor((s) => s.kind === 'result');
     expect(shown.likeness).toBe('ask');
     const post = (body: unknown, type = 'application/json') =>
-      request(k!.kiosk.port, `/likeness?token=${k!.token}`, { method: 'POST', headers: { 'content-type': type }, body: JSON.stringify(body) });
+      request(k!.kiosk.port, `/likeness?token=${k!.token}`, {
+        method: 'POST',
+        headers: { 'content-type': type },
+        body: JSON.stringify(body),
+      });
     expect((await post({ checkId: shown.checkId, answer: 'maybe' })).status).toBe(400);
     expect((await post({ checkId: shown.checkId, answer: 'yes' }, 'text/plain')).status).toBe(415);
     expect((await post({ checkId: 'other-check', answer: 'yes' })).status).toBe(409);

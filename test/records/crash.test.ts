@@ -14,7 +14,9 @@ afterEach(() => tmp.cleanup());
 
 /** Run the writer child until it has confirmed `atLeast` checks, then kill -9 it. Returns what it confirmed. */
 async function writeThenKill(dir: string, keyFile: string, prefix: string, atLeast: number): Promise<{ ok: string[]; likeness: string[] }> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'test/records/crash-child.mjs'), dir, keyFile, prefix], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [path.join(ROOT, 'test/records/crash-child.mjs'), dir, keyFile, prefix], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const ok: string[] = [];
   const likeness: string[] = [];
   let stderr = '';
@@ -82,17 +84,30 @@ it('kill -9 during purge leaves either the old log or the new one, never a mixtu
   // A big log written directly (fsync per record would take minutes): 30,000 checks, every other one expired.
   const lines: string[] = [];
   for (let i = 0; i < 30_000; i++) {
-    lines.push(JSON.stringify({
-      type: 'check', checkId: `p${i}`, at: '2026-01-01T10:00:00.000Z', deskId: 'purge-desk', purpose: 'work', verdict: 'VALID', reason: null,
-      kid: 'k1', credentialSha256: credentialSha256(String(i)), followUpDate: null, keepUntil: i % 2 ? '2026-02-01' : '2099-01-01',
-    }));
+    lines.push(
+      JSON.stringify({
+        type: 'check',
+        checkId: `p${i}`,
+        at: '2026-01-01T10:00:00.000Z',
+        deskId: 'purge-desk',
+        purpose: 'work',
+        verdict: 'VALID',
+        reason: null,
+        kid: 'k1',
+        credentialSha256: credentialSha256(String(i)),
+        followUpDate: null,
+        keepUntil: i % 2 ? '2026-02-01' : '2099-01-01',
+      }),
+    );
   }
   const before = `${lines.join('\n')}\n`;
   const after = `${lines.filter((_l, i) => i % 2 === 0).join('\n')}\n`;
   const outcomes: string[] = [];
   for (const delayMs of [0, 10, 40, 120, 400]) {
     fs.writeFileSync(file, before, { mode: 0o600 });
-    const child = spawn(process.execPath, [path.join(ROOT, 'test/records/purge-child.mjs'), dir, '2026-06-01T00:00:00Z'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(ROOT, 'test/records/purge-child.mjs'), dir, '2026-06-01T00:00:00Z'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
     let out = '';
     let err = '';
@@ -116,7 +131,12 @@ it('kill -9 during purge leaves either the old log or the new one, never a mixtu
     expect(reader.readProblems()).toEqual([]);
   }
   // the next writer clears any temp file a killed purge left
-  (RecordStore.openForMaintenance({ dir })).close();
-  expect(fs.readdirSync(dir).sort().filter((f) => f !== SEQ_FILE)).toEqual([LOG_FILE]);
+  RecordStore.openForMaintenance({ dir }).close();
+  expect(
+    fs
+      .readdirSync(dir)
+      .sort()
+      .filter((f) => f !== SEQ_FILE),
+  ).toEqual([LOG_FILE]);
   console.log(`purge kill rounds: ${outcomes.join(', ')}`);
 });

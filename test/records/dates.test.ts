@@ -4,7 +4,17 @@ import { addDays, isCalendarDate, isInstant, parseSince, utcDate } from '../../s
 describe('record dates', () => {
   it('accepts real days only, leap years included', () => {
     for (const d of ['2026-01-31', '2024-02-29', '2000-02-29', '2026-12-31']) expect(isCalendarDate(d), d).toBe(true);
-    for (const d of ['2026-02-29', '1900-02-29', '2026-04-31', '2026-13-01', '2026-00-10', '2026-01-00', '26-01-01', '2026-1-1', '2026-01-01T00:00:00Z']) {
+    for (const d of [
+      '2026-02-29',
+      '1900-02-29',
+      '2026-04-31',
+      '2026-13-01',
+      '2026-00-10',
+      '2026-01-00',
+      '26-01-01',
+      '2026-1-1',
+      '2026-01-01T00:00:00Z',
+    ]) {
       expect(isCalendarDate(d), d).toBe(false);
     }
   });

@@ -42,7 +42,11 @@ export async function photoJpeg(): Promise<Uint8Array> {
   const h = 80;
   const raw = Buffer.alloc(w * h * 3);
   for (let i = 0; i < raw.length; i++) raw[i] = (i * 131 + (i >> 5) * 17) & 0xff;
-  return new Uint8Array(await sharp(raw, { raw: { width: w, height: h, channels: 3 } }).jpeg({ quality: 90 }).toBuffer());
+  return new Uint8Array(
+    await sharp(raw, { raw: { width: w, height: h, channels: 3 } })
+      .jpeg({ quality: 90 })
+      .toBuffer(),
+  );
 }
 
 export async function personalCopy(text = credentialText()): Promise<PersonalCopy> {
@@ -57,7 +61,10 @@ export async function personalCopy(text = credentialText()): Promise<PersonalCop
 }
 
 export function filesUnder(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true, recursive: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+  return fs
+    .readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath, e.name));
 }
 
 /**
@@ -66,10 +73,17 @@ export function filesUnder(dir: string): string[] {
  */
 export function ensureBuilt(): void {
   const outputs = ['dist/cli/main.js', 'dist/cli/records.js', 'dist/records/index.js'].map((p) => path.join(ROOT, p));
-  const sources = [path.join(ROOT, 'src/cli/records.ts'), path.join(ROOT, 'src/cli/main.ts'), ...fs.readdirSync(path.join(ROOT, 'src/records')).map((f) => path.join(ROOT, 'src/records', f))];
+  const sources = [
+    path.join(ROOT, 'src/cli/records.ts'),
+    path.join(ROOT, 'src/cli/main.ts'),
+    ...fs.readdirSync(path.join(ROOT, 'src/records')).map((f) => path.join(ROOT, 'src/records', f)),
+  ];
   const newestSource = Math.max(...sources.map((s) => fs.statSync(s).mtimeMs));
   const fresh = outputs.every((o) => fs.existsSync(o) && fs.statSync(o).mtimeMs >= newestSource);
   if (fresh) return;
-  spawnSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.json')], { cwd: ROOT, stdio: 'ignore' });
+  spawnSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.json')], {
+    cwd: ROOT,
+    stdio: 'ignore',
+  });
   for (const o of outputs) if (!fs.existsSync(o)) throw new Error(`build did not produce ${o}; run npm run build and read its errors`);
 }

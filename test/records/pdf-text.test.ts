@@ -59,15 +59,21 @@ describe('wrap', () => {
       fc.string({ minLength: 40, maxLength: 200, unit: fc.constantFrom(...'WMmw') }),
     );
     fc.assert(
-      fc.property(fc.array(word, { maxLength: 30 }), fc.constantFrom(' ', '  ', '\t'), fc.integer({ min: 40, max: 400 }), (words, gap, width) => {
-        for (const font of fonts) {
-          const lines = wrap(words.join(gap), font, 11, width);
-          for (const line of lines) if ([...line].length > 1) expect(font.widthOfTextAtSize(line, 11)).toBeLessThanOrEqual(width);
-          expect(lines.join('').replace(/\s+/g, '')).toBe(words.join(''));
-          // Words that fit a line are not broken.
-          for (const w of words) if (font.widthOfTextAtSize(w, 11) <= width) expect(lines.some((l) => l.split(' ').includes(w))).toBe(true);
-        }
-      }),
+      fc.property(
+        fc.array(word, { maxLength: 30 }),
+        fc.constantFrom(' ', '  ', '\t'),
+        fc.integer({ min: 40, max: 400 }),
+        (words, gap, width) => {
+          for (const font of fonts) {
+            const lines = wrap(words.join(gap), font, 11, width);
+            for (const line of lines) if ([...line].length > 1) expect(font.widthOfTextAtSize(line, 11)).toBeLessThanOrEqual(width);
+            expect(lines.join('').replace(/\s+/g, '')).toBe(words.join(''));
+            // Words that fit a line are not broken.
+            for (const w of words)
+              if (font.widthOfTextAtSize(w, 11) <= width) expect(lines.some((l) => l.split(' ').includes(w))).toBe(true);
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -32,11 +32,18 @@ export async function qrTextsOnPage(pdfFile: string, dpi = 150): Promise<string[
   const r = spawnSync('pdftoppm', ['-r', String(dpi), '-png', pdfFile, prefix]);
   expect(r.status, r.stderr.toString()).toBe(0);
   const dir = path.dirname(pdfFile);
-  const pages = fs.readdirSync(dir).filter((f) => f.startsWith(path.basename(prefix)) && f.endsWith('.png')).sort();
+  const pages = fs
+    .readdirSync(dir)
+    .filter((f) => f.startsWith(path.basename(prefix)) && f.endsWith('.png'))
+    .sort();
   expect(pages.length).toBeGreaterThan(0);
   const texts: string[] = [];
   for (const page of pages) {
-    const results = await readBarcodes(new Uint8Array(fs.readFileSync(path.join(dir, page))), { formats: ['QRCode'], tryHarder: true, maxNumberOfSymbols: 4 });
+    const results = await readBarcodes(new Uint8Array(fs.readFileSync(path.join(dir, page))), {
+      formats: ['QRCode'],
+      tryHarder: true,
+      maxNumberOfSymbols: 4,
+    });
     texts.push(...results.filter((res) => res.isValid).map((res) => res.text));
     fs.rmSync(path.join(dir, page));
   }

@@ -37,21 +37,37 @@ describe.runIf(pdfToolsPresent)(`evidence PDF${pdfSkipNote}`, () => {
     expect(await qrTextsOnPage(out)).toEqual([credentialText()]);
     const text = pdfText(out);
     for (const expected of [
-      'Zofia Kowalczyk-Brennan', '17 April 1988', 'Settled status (EU Settlement Scheme)', 'No end date (indefinite)', 'passport *4821',
+      'Zofia Kowalczyk-Brennan',
+      '17 April 1988',
+      'Settled status (EU Settlement Scheme)',
+      'No end date (indefinite)',
+      'passport *4821',
       'Right to rent in England: shown by the signed code (Rent: may rent in England), and the checker confirmed the photo.',
-      DEFAULT_WORTH_STATEMENT, 'lettings-desk-2', '23 November 2026', '14:05:09', '2026-11-23T14:05:09Z',
-      'Yes — the checker confirmed the photo is of the person present.', 'VALID', 'None needed: the permission has no end date.', 'proofdesk verify --image',
-    ]) expect(text).toContain(expected);
+      DEFAULT_WORTH_STATEMENT,
+      'lettings-desk-2',
+      '23 November 2026',
+      '14:05:09',
+      '2026-11-23T14:05:09Z',
+      'Yes — the checker confirmed the photo is of the person present.',
+      'VALID',
+      'None needed: the permission has no end date.',
+      'proofdesk verify --image',
+    ])
+      expect(text).toContain(expected);
     expect(text).not.toContain('DEMO');
 
     const doc = await PDFDocument.load(fs.readFileSync(out));
     expect(doc.getPageCount()).toBeLessThanOrEqual(2); // the QR moves to page 2 when page 1 would print it too small
     // two images: the photo and the QR
-    const images = fs.readFileSync(out).toString('latin1').match(/\/Subtype\s*\/Image/g) ?? [];
+    const images =
+      fs
+        .readFileSync(out)
+        .toString('latin1')
+        .match(/\/Subtype\s*\/Image/g) ?? [];
     expect(images.length).toBe(2);
   });
 
-  it('uses the deployment\'s own statement; prints names in any script its Unicode font covers', async () => {
+  it("uses the deployment's own statement; prints names in any script its Unicode font covers", async () => {
     const copy = { ...(await personalCopy()), fullName: 'Łucja Ștefănescu Ωμέγα Жанна' };
     const { check, stored } = await makeRecord(copy);
     const out = path.join(tmp.dir, 'evidence.pdf');
@@ -97,8 +113,21 @@ describe.runIf(pdfToolsPresent)(`evidence PDF${pdfSkipNote}`, () => {
     const copy = await personalCopy();
     const pendingText = fs.readFileSync(path.join(import.meta.dirname, '../../examples/demo-pending.txt'), 'utf8').trim();
     const dir = path.join(tmp.dir, 'store');
-    const store = await RecordStore.open({ dir, deskId: 'hr-desk', retentionDays: 400, personalCopy: { keyFile: path.join(tmp.dir, 'k') } });
-    store.appendCheck({ ...newCheck('coa-1', '2026-11-23T14:05:09Z', pendingText), verdict: 'CHECK MANUALLY', reason: 'PENDING_APPLICATION', purpose: 'work' }, { ...copy, credentialText: pendingText });
+    const store = await RecordStore.open({
+      dir,
+      deskId: 'hr-desk',
+      retentionDays: 400,
+      personalCopy: { keyFile: path.join(tmp.dir, 'k') },
+    });
+    store.appendCheck(
+      {
+        ...newCheck('coa-1', '2026-11-23T14:05:09Z', pendingText),
+        verdict: 'CHECK MANUALLY',
+        reason: 'PENDING_APPLICATION',
+        purpose: 'work',
+      },
+      { ...copy, credentialText: pendingText },
+    );
     const out = path.join(tmp.dir, 'coa.pdf');
     fs.writeFileSync(out, await evidencePdf(store.get('coa-1')!, store.readPersonal('coa-1')));
     store.close();
@@ -114,7 +143,10 @@ describe.runIf(pdfToolsPresent)(`evidence PDF${pdfSkipNote}`, () => {
   });
 
   it('says when the photo cannot be shown, and still makes the PDF', async () => {
-    const copy = { ...(await personalCopy()), photo: { data: new Uint8Array([0x00, 0x00, 0x00, 0x0c, 0x6a, 0x50, 0x20, 0x20, 1, 2, 3]), subFormat: 3 } };
+    const copy = {
+      ...(await personalCopy()),
+      photo: { data: new Uint8Array([0x00, 0x00, 0x00, 0x0c, 0x6a, 0x50, 0x20, 0x20, 1, 2, 3]), subFormat: 3 },
+    };
     const { check, stored } = await makeRecord(copy);
     const out = path.join(tmp.dir, 'evidence.pdf');
     fs.writeFileSync(out, await evidencePdf(check, stored));
@@ -125,8 +157,22 @@ describe.runIf(pdfToolsPresent)(`evidence PDF${pdfSkipNote}`, () => {
   it('a revoked check asserts no right, no status and no follow-up; a DEMO check says DEMO on every page', async () => {
     const copy = await personalCopy();
     const dir = path.join(tmp.dir, 'store');
-    const store = await RecordStore.open({ dir, deskId: 'lettings-desk-2', retentionDays: 400, personalCopy: { keyFile: path.join(tmp.dir, 'k') } });
-    store.appendCheck({ ...newCheck('rev-1', '2026-11-23T14:05:09Z', copy.credentialText), verdict: 'NOT VALID', reason: 'REVOKED', outcome: 'NOT_VALID', demo: true }, copy);
+    const store = await RecordStore.open({
+      dir,
+      deskId: 'lettings-desk-2',
+      retentionDays: 400,
+      personalCopy: { keyFile: path.join(tmp.dir, 'k') },
+    });
+    store.appendCheck(
+      {
+        ...newCheck('rev-1', '2026-11-23T14:05:09Z', copy.credentialText),
+        verdict: 'NOT VALID',
+        reason: 'REVOKED',
+        outcome: 'NOT_VALID',
+        demo: true,
+      },
+      copy,
+    );
     const out = path.join(tmp.dir, 'revoked.pdf');
     fs.writeFileSync(out, await evidencePdf(store.get('rev-1')!, store.readPersonal('rev-1')));
     store.close();
@@ -147,8 +193,16 @@ describe.runIf(pdfToolsPresent)(`evidence PDF${pdfSkipNote}`, () => {
     const out = path.join(tmp.dir, 'mismatch.pdf');
     fs.writeFileSync(out, await evidencePdf(check, stored));
     const text = pdfText(out);
-    for (const expected of ['PHOTO DOES NOT MATCH', 'Do not accept this code for this person', 'NOT established — the checker said the photo is not of the person',
-      'NO — the checker said the photo is NOT of the person present.', 'Checked by', 'Priya Shah', 'Tenancy reference', 'TEN-2026-0042']) {
+    for (const expected of [
+      'PHOTO DOES NOT MATCH',
+      'Do not accept this code for this person',
+      'NOT established — the checker said the photo is not of the person',
+      'NO — the checker said the photo is NOT of the person present.',
+      'Checked by',
+      'Priya Shah',
+      'Tenancy reference',
+      'TEN-2026-0042',
+    ]) {
       expect(text).toContain(expected);
     }
     expect(text).not.toContain('Check the photo is of the person');

@@ -67,7 +67,10 @@ describe('personal copies', () => {
     fs.mkdirSync(path.dirname(keyFile), { recursive: true });
     fs.writeFileSync(keyFile, Buffer.alloc(32, 7), { mode: 0o644 });
     fs.chmodSync(keyFile, 0o644);
-    await expect(openWithCopies()).rejects.toMatchObject({ code: 'INSECURE_PERMISSIONS', message: expect.stringContaining(`chmod 600 ${keyFile}`) });
+    await expect(openWithCopies()).rejects.toMatchObject({
+      code: 'INSECURE_PERMISSIONS',
+      message: expect.stringContaining(`chmod 600 ${keyFile}`),
+    });
     fs.chmodSync(keyFile, 0o600);
 
     fs.mkdirSync(dir, { recursive: true });
@@ -84,7 +87,9 @@ describe('personal copies', () => {
     store.appendCheck(newCheck('c1', '2026-11-23T10:00:00Z'), copy);
     const blob = path.join(dir, 'personal', 'c1.pdc');
     fs.chmodSync(blob, 0o644);
-    expect(() => store.readPersonal('c1')).toThrow(expect.objectContaining({ code: 'INSECURE_PERMISSIONS', message: expect.stringContaining(`chmod 600 ${blob}`) }));
+    expect(() => store.readPersonal('c1')).toThrow(
+      expect.objectContaining({ code: 'INSECURE_PERMISSIONS', message: expect.stringContaining(`chmod 600 ${blob}`) }),
+    );
     store.close();
   });
 
@@ -107,10 +112,12 @@ describe('personal copies', () => {
     const bytes = fs.readFileSync(blob);
     bytes[bytes.length - 10]! ^= 0x01;
     fs.writeFileSync(blob, bytes);
-    expect(() => store.readPersonal('c1')).toThrow(expect.objectContaining({
-      code: 'PERSONAL_COPY_TAMPERED',
-      message: 'personal copy of check c1 failed its integrity check: it was altered or damaged',
-    }));
+    expect(() => store.readPersonal('c1')).toThrow(
+      expect.objectContaining({
+        code: 'PERSONAL_COPY_TAMPERED',
+        message: 'personal copy of check c1 failed its integrity check: it was altered or damaged',
+      }),
+    );
     store.close();
   });
 
@@ -130,13 +137,17 @@ describe('personal copies', () => {
     store.close();
     const otherKey = path.join(tmp.dir, 'other.key');
     fs.writeFileSync(otherKey, Buffer.alloc(32, 9), { mode: 0o600 });
-    expect(() => RecordReader.openReadOnly({ dir, keyFile: otherKey }).readPersonal('c1')).toThrow(expect.objectContaining({
-      code: 'WRONG_KEY',
-      message: expect.stringMatching(/^personal copy of check c1 was sealed with another key \(key id [0-9a-f]{16}, this key file is [0-9a-f]{16}\)$/),
-    }));
+    expect(() => RecordReader.openReadOnly({ dir, keyFile: otherKey }).readPersonal('c1')).toThrow(
+      expect.objectContaining({
+        code: 'WRONG_KEY',
+        message: expect.stringMatching(
+          /^personal copy of check c1 was sealed with another key \(key id [0-9a-f]{16}, this key file is [0-9a-f]{16}\)$/,
+        ),
+      }),
+    );
   });
 
-  it('says when it created the key; refuses a key file the store\'s copies were not sealed with (a mistyped path creates nothing)', async () => {
+  it("says when it created the key; refuses a key file the store's copies were not sealed with (a mistyped path creates nothing)", async () => {
     const first = await openWithCopies();
     expect(first.createdKeyFile).toBe(keyFile);
     first.appendCheck(newCheck('c1', '2026-11-23T10:00:00Z'), copy);
@@ -148,12 +159,16 @@ describe('personal copies', () => {
     const typo = path.join(tmp.dir, 'config', 'record.key');
     await expect(RecordStore.open({ dir, deskId: 'desk-7', retentionDays: 365, personalCopy: { keyFile: typo } })).rejects.toMatchObject({
       code: 'WRONG_KEY',
-      message: expect.stringMatching(/sealed with another key \(key id [0-9a-f]{16}\), not .*record\.key \(which did not exist\): check records\.personalCopy\.keyFile/),
+      message: expect.stringMatching(
+        /sealed with another key \(key id [0-9a-f]{16}\), not .*record\.key \(which did not exist\): check records\.personalCopy\.keyFile/,
+      ),
     });
     expect(fs.existsSync(typo)).toBe(false);
     const other = path.join(tmp.dir, 'other.key');
     fs.writeFileSync(other, Buffer.alloc(32, 5), { mode: 0o600 });
-    await expect(RecordStore.open({ dir, deskId: 'desk-7', retentionDays: 365, personalCopy: { keyFile: other } })).rejects.toMatchObject({ code: 'WRONG_KEY' });
+    await expect(RecordStore.open({ dir, deskId: 'desk-7', retentionDays: 365, personalCopy: { keyFile: other } })).rejects.toMatchObject({
+      code: 'WRONG_KEY',
+    });
     expect(fs.existsSync(path.join(dir, 'writer.lock'))).toBe(false); // refused before taking the lock
     expect(RecordReader.openReadOnly({ dir, keyFile }).readPersonal('c1')).toEqual(copy);
   });
@@ -169,7 +184,9 @@ describe('personal copies', () => {
 
   it('refuses a personal copy whose credential does not match the record hash', async () => {
     const store = await openWithCopies();
-    expect(() => store.appendCheck(newCheck('c1', '2026-11-23T10:00:00Z', 'another text'), copy)).toThrow(expect.objectContaining({ code: 'BAD_ARGUMENT' }));
+    expect(() => store.appendCheck(newCheck('c1', '2026-11-23T10:00:00Z', 'another text'), copy)).toThrow(
+      expect.objectContaining({ code: 'BAD_ARGUMENT' }),
+    );
     expect(store.list()).toEqual([]);
     expect(fs.readdirSync(path.join(dir, 'personal'))).toEqual([]);
     store.close();

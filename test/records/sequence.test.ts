@@ -13,7 +13,12 @@ import { newCheck, tempDir } from './helpers.js';
 let tmp: ReturnType<typeof tempDir>;
 let dir: string;
 const open = () => RecordStore.open({ dir, deskId: 'front-desk-1', retentionDays: 10, requestPollMs: 0 });
-const seqs = () => fs.readFileSync(path.join(dir, LOG_FILE), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { seq?: number }).seq);
+const seqs = () =>
+  fs
+    .readFileSync(path.join(dir, LOG_FILE), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => (JSON.parse(l) as { seq?: number }).seq);
 
 beforeEach(() => {
   tmp = tempDir();
@@ -74,7 +79,10 @@ describe('entry sequence', () => {
     store.appendLikeness('a', 'not-asked');
     stop();
     store.appendLikeness('a', 'yes');
-    expect(seen.map((e) => [e.type, e.seq])).toEqual([['check', 1], ['likeness', 2]]);
+    expect(seen.map((e) => [e.type, e.seq])).toEqual([
+      ['check', 1],
+      ['likeness', 2],
+    ]);
     expect(store.list()[0]!.likeness).toBe('yes');
     store.close();
   });
@@ -111,16 +119,27 @@ describe('entry sequence', () => {
   it('readers refuse a seq that is not a positive whole number, and a status-list URI without its index', () => {
     const base = { type: 'likeness', checkId: 'a', at: '2026-03-01T10:00:00Z', likeness: 'yes' };
     expect(parseEntry(JSON.stringify({ ...base, seq: 7 }))).toHaveProperty('entry');
-    for (const seq of [0, -1, 1.5, '3', null]) expect(parseEntry(JSON.stringify({ ...base, seq }))).toEqual({ problem: 'not a record entry (seq: missing or not valid)' });
+    for (const seq of [0, -1, 1.5, '3', null])
+      expect(parseEntry(JSON.stringify({ ...base, seq }))).toEqual({ problem: 'not a record entry (seq: missing or not valid)' });
     const check = { ...newCheck('c', '2026-03-01T10:00:00Z'), type: 'check', deskId: 'd', keepUntil: '2026-04-01' };
-    expect(parseEntry(JSON.stringify({ ...check, statusListUri: 'https://issuer.example/status/1', statusListIdx: 0 }))).toHaveProperty('entry');
-    expect(parseEntry(JSON.stringify({ ...check, statusListUri: 'https://issuer.example/status/1' }))).toEqual({ problem: 'not a record entry (statusListUri and statusListIdx: one without the other)' });
-    expect(parseEntry(JSON.stringify({ ...check, statusListUri: 'x', statusListIdx: -1 }))).toEqual({ problem: 'not a record entry (statusListIdx: missing or not valid)' });
+    expect(parseEntry(JSON.stringify({ ...check, statusListUri: 'https://issuer.example/status/1', statusListIdx: 0 }))).toHaveProperty(
+      'entry',
+    );
+    expect(parseEntry(JSON.stringify({ ...check, statusListUri: 'https://issuer.example/status/1' }))).toEqual({
+      problem: 'not a record entry (statusListUri and statusListIdx: one without the other)',
+    });
+    expect(parseEntry(JSON.stringify({ ...check, statusListUri: 'x', statusListIdx: -1 }))).toEqual({
+      problem: 'not a record entry (statusListIdx: missing or not valid)',
+    });
   });
 
-  it('keeps a check\'s status-list reference when given, and refuses half of one', async () => {
+  it("keeps a check's status-list reference when given, and refuses half of one", async () => {
     const store = await open();
-    const rec = store.appendCheck({ ...newCheck('s', '2026-03-01T10:00:00Z'), statusListUri: 'https://issuer.example/status/1', statusListIdx: 42 });
+    const rec = store.appendCheck({
+      ...newCheck('s', '2026-03-01T10:00:00Z'),
+      statusListUri: 'https://issuer.example/status/1',
+      statusListIdx: 42,
+    });
     expect(rec).toMatchObject({ statusListUri: 'https://issuer.example/status/1', statusListIdx: 42, seq: 1 });
     expect(() => store.appendCheck({ ...newCheck('t', '2026-03-01T10:00:00Z'), statusListIdx: 3 })).toThrow(/one without the other/);
     expect(store.get('s')).toMatchObject({ statusListIdx: 42 });

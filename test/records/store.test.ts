@@ -23,7 +23,13 @@ describe('append, fold, list', () => {
   it('writes one JSON line per check with desk id and default keep-until, and reads it back', async () => {
     const store = await open({ retentionDays: 30 });
     const written = store.appendCheck(newCheck('c1', '2026-11-23T19:49:20.000Z'));
-    expect(written).toEqual({ ...newCheck('c1', '2026-11-23T19:49:20.000Z'), type: 'check', deskId: 'front-desk-1', keepUntil: '2026-12-23', seq: 1 });
+    expect(written).toEqual({
+      ...newCheck('c1', '2026-11-23T19:49:20.000Z'),
+      type: 'check',
+      deskId: 'front-desk-1',
+      keepUntil: '2026-12-23',
+      seq: 1,
+    });
     const lines = fs.readFileSync(path.join(dir, LOG_FILE), 'utf8').split('\n');
     expect(lines).toHaveLength(2);
     expect(lines[1]).toBe('');
@@ -60,7 +66,11 @@ describe('append, fold, list', () => {
     expect(store.list({ since: '2026-11-02T09:00:01Z' }).map((c) => c.checkId)).toEqual(['c']);
     expect(codeOf(() => store.list({ since: 'last tuesday' }))).toBe('BAD_ARGUMENT');
     // the follow-ups are separate lines: the check line itself is never rewritten
-    const log = fs.readFileSync(path.join(dir, LOG_FILE), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string });
+    const log = fs
+      .readFileSync(path.join(dir, LOG_FILE), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string });
     expect(log.map((e) => e.type)).toEqual(['check', 'check', 'check', 'likeness', 'likeness', 'likeness', 'keep']);
     store.close();
 
@@ -114,7 +124,7 @@ describe('append, fold, list', () => {
     expect(fs.existsSync(path.join(dir, 'writer.lock'))).toBe(false);
   });
 
-  it('a dead writer\'s lock seen by two contenders is taken over by one; the other does not remove the new holder\'s lock', () => {
+  it("a dead writer's lock seen by two contenders is taken over by one; the other does not remove the new holder's lock", () => {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     fs.writeFileSync(path.join(dir, 'writer.lock'), '2147483646\n'); // no such process
     let second: WriterLock | undefined;
@@ -174,7 +184,10 @@ describe('damaged and torn lines', () => {
     store.appendCheck(newCheck('a', '2026-11-01T09:00:00Z'));
     store.close();
     const file = path.join(dir, LOG_FILE);
-    fs.appendFileSync(file, 'garbage\n{"type":"check","checkId":"x"}\n{"type":"likeness","checkId":"nope","at":"2026-11-01T09:00:00Z","likeness":"yes"}\n');
+    fs.appendFileSync(
+      file,
+      'garbage\n{"type":"check","checkId":"x"}\n{"type":"likeness","checkId":"nope","at":"2026-11-01T09:00:00Z","likeness":"yes"}\n',
+    );
     const writer = await open();
     writer.appendCheck(newCheck('b', '2026-11-01T10:00:00Z'));
     expect(writer.list().map((c) => c.checkId)).toEqual(['a', 'b']);
@@ -212,7 +225,11 @@ describe('purge', () => {
     expect(store.list().map((c) => c.checkId)).toEqual(['kept', 'new']);
     expect(codeOf(() => store.appendLikeness('edge', 'no'))).toBe('UNKNOWN_CHECK');
     store.close();
-    expect(RecordReader.openReadOnly({ dir }).list().map((c) => c.checkId)).toEqual(['kept', 'new']);
+    expect(
+      RecordReader.openReadOnly({ dir })
+        .list()
+        .map((c) => c.checkId),
+    ).toEqual(['kept', 'new']);
     expect(fs.readdirSync(dir).sort()).toEqual([LOG_FILE, SEQ_FILE]); // no temp files left
   });
 
@@ -222,7 +239,11 @@ describe('purge', () => {
     store.close();
     const temp = path.join(dir, `${LOG_FILE}.purge-999999.tmp`);
     fs.writeFileSync(temp, 'half a rewrite', { mode: 0o600 });
-    expect(RecordReader.openReadOnly({ dir }).list().map((c) => c.checkId)).toEqual(['a']);
+    expect(
+      RecordReader.openReadOnly({ dir })
+        .list()
+        .map((c) => c.checkId),
+    ).toEqual(['a']);
     (await open()).close();
     expect(fs.existsSync(temp)).toBe(false);
   });

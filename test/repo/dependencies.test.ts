@@ -7,11 +7,15 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+};
 
 /** Used without an import: compilers, runners and type packages. */
 const TOOLS: Record<string, string> = {
   typescript: 'npm run build / typecheck (tsc)',
+  '@biomejs/biome': 'npm run lint (biome ci: format and lint)',
   '@types/node': 'types for tsc',
   '@types/qrcode': 'types for tsc',
   '@types/pg': 'types for tsc',
@@ -30,7 +34,9 @@ function importsOf(files: string[]): Set<string> {
   const found = new Set<string>();
   for (const file of files) {
     // comments out first (a doc comment may show `import … from 'proofdesk'`); a `//` inside a string only cuts that line
-    const text = readFileSync(path.join(ROOT, file), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
+    const text = readFileSync(path.join(ROOT, file), 'utf8')
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
     for (const m of text.matchAll(/(?:\bfrom\s+|\bimport\s*\(\s*|\brequire\s*\(\s*|\bimport\s+)['"]([^'"./][^'"]*)['"]/g)) {
       const spec = m[1]!;
       if (spec.startsWith('node:')) continue;

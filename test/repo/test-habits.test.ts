@@ -16,7 +16,9 @@ function files(dir: string): string[] {
   });
 }
 
-const sources = files(TEST).filter((f) => f !== SELF).map((f) => [f, readFileSync(path.join(TEST, f), 'utf8')] as const);
+const sources = files(TEST)
+  .filter((f) => f !== SELF)
+  .map((f) => [f, readFileSync(path.join(TEST, f), 'utf8')] as const);
 
 it('no test reads or writes a private field through Reflect', () => {
   expect(sources.filter(([, s]) => /Reflect\.(get|set)\(/.test(s)).map(([f]) => f)).toEqual([]);

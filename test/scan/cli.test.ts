@@ -15,10 +15,17 @@ const CLI = join(ROOT, 'dist/cli/main.js');
 /** The CLI runs compiled code: rebuild when dist is missing or older than the sources (tsc emits despite others' type errors). */
 function ensureBuilt(): void {
   const outputs = ['dist/cli/main.js', 'dist/cli/scanners.js', 'dist/scan/index.js'].map((p) => join(ROOT, p));
-  const sources = [join(ROOT, 'src/cli/main.ts'), join(ROOT, 'src/cli/scanners.ts'), ...readdirSync(join(ROOT, 'src/scan')).map((f) => join(ROOT, 'src/scan', f))];
+  const sources = [
+    join(ROOT, 'src/cli/main.ts'),
+    join(ROOT, 'src/cli/scanners.ts'),
+    ...readdirSync(join(ROOT, 'src/scan')).map((f) => join(ROOT, 'src/scan', f)),
+  ];
   const newest = Math.max(...sources.map((s) => statSync(s).mtimeMs));
   if (outputs.every((o) => existsSync(o) && statSync(o).mtimeMs >= newest)) return;
-  spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.json')], { cwd: ROOT, stdio: 'ignore' });
+  spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.json')], {
+    cwd: ROOT,
+    stdio: 'ignore',
+  });
   for (const o of outputs) if (!existsSync(o)) throw new Error(`build did not produce ${o}; run npm run build and read its errors`);
 }
 
@@ -65,12 +72,21 @@ describe('proofdesk scanners list', () => {
       return next(s, c);
     }`;
     writeFileSync(join(dir, 'hook.mjs'), hook);
-    writeFileSync(join(dir, 'register.mjs'), `import { register } from 'node:module'; register(${JSON.stringify(pathToFileURL(join(dir, 'hook.mjs')).href)});`);
+    writeFileSync(
+      join(dir, 'register.mjs'),
+      `import { register } from 'node:module'; register(${JSON.stringify(pathToFileURL(join(dir, 'hook.mjs')).href)});`,
+    );
     try {
       for (const env of [process.env, { ...process.env, PATH: '' }]) {
-        const r = spawnSync(process.execPath, ['--import', pathToFileURL(join(dir, 'register.mjs')).href, CLI, 'scanners', 'list', '--json'], { encoding: 'utf8', env });
+        const r = spawnSync(
+          process.execPath,
+          ['--import', pathToFileURL(join(dir, 'register.mjs')).href, CLI, 'scanners', 'list', '--json'],
+          { encoding: 'utf8', env },
+        );
         expect(r.status, r.stderr).toBe(0);
-        expect(r.stderr).toMatch(/HID devices not listed: node-hid could not load \(libusb-1\.0\.so\.0: cannot open shared object file.*\); on Debian install libusb-1\.0-0/);
+        expect(r.stderr).toMatch(
+          /HID devices not listed: node-hid could not load \(libusb-1\.0\.so\.0: cannot open shared object file.*\); on Debian install libusb-1\.0-0/,
+        );
         const devices = JSON.parse(r.stdout) as Array<{ kind: string }>;
         expect(Array.isArray(devices)).toBe(true);
         expect(devices.every((d) => d.kind === 'serial')).toBe(true);
@@ -79,7 +95,10 @@ describe('proofdesk scanners list', () => {
           expect(r.stderr).toMatch(/serial ports not listed: udevadm is missing/);
         }
       }
-      const human = spawnSync(process.execPath, ['--import', pathToFileURL(join(dir, 'register.mjs')).href, CLI, 'scanners', 'list'], { encoding: 'utf8', env: { ...process.env, PATH: '' } });
+      const human = spawnSync(process.execPath, ['--import', pathToFileURL(join(dir, 'register.mjs')).href, CLI, 'scanners', 'list'], {
+        encoding: 'utf8',
+        env: { ...process.env, PATH: '' },
+      });
       expect(human.status).toBe(0);
       expect(human.stdout).toBe('no serial ports or HID devices found\n');
     } finally {
@@ -116,10 +135,19 @@ describe('proofdesk scanners test: usage errors', () => {
   it('--stdin --json prints scan events for piped lines and exits 0 at end of input', () => {
     const r = spawnSync(process.execPath, [CLI, 'scanners', 'test', '--stdin', '--json'], { input: 'HC1:PIPED\n', encoding: 'utf8' });
     expect(r.status).toBe(0);
-    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const events = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(events).toEqual([
       { event: 'state', state: 'connected' },
-      { event: 'scan', transport: 'stdin', symbology: 'unknown', length: 9, sha256: createHash('sha256').update('HC1:PIPED').digest('hex') },
+      {
+        event: 'scan',
+        transport: 'stdin',
+        symbology: 'unknown',
+        length: 9,
+        sha256: createHash('sha256').update('HC1:PIPED').digest('hex'),
+      },
       { event: 'state', state: 'disconnected' },
     ]);
   });
@@ -152,7 +180,10 @@ class Watch {
 
   until(pred: (e: Array<Record<string, unknown>>) => boolean, what: string): Promise<void> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}: ${JSON.stringify(this.events)} ${this.stderr}`)), 30_000);
+      const timer = setTimeout(
+        () => reject(new Error(`timed out waiting for ${what}: ${JSON.stringify(this.events)} ${this.stderr}`)),
+        30_000,
+      );
       const check = () => (pred(this.events) ? (clearTimeout(timer), resolve()) : this.waiters.push(check));
       check();
     });
@@ -182,7 +213,9 @@ describe.skipIf(skip !== null)('proofdesk scanners test --serial through a real 
   it('prints scan / dropped / state events across unplug and replug, hides the text, and exits 0 on SIGINT', async () => {
     pty = new PtyPair();
     await pty.plug();
-    watch = new Watch(spawn(process.execPath, [CLI, 'scanners', 'test', '--serial', pty.host, '--baud', '115200', '--eol', 'cr', '--json']));
+    watch = new Watch(
+      spawn(process.execPath, [CLI, 'scanners', 'test', '--serial', pty.host, '--baud', '115200', '--eol', 'cr', '--json']),
+    );
     await watch.count('state', 1);
     emu = await ScannerEmulator.open(pty.scanner);
     const text = base45Text(1500, 31);
@@ -203,7 +236,12 @@ describe.skipIf(skip !== null)('proofdesk scanners test --serial through a real 
     emu = await ScannerEmulator.open(pty.scanner);
     await emu.send('AFTER\r');
     await watch.count('scan', 2);
-    expect(watch.events.slice(3).map((e) => e.event === 'state' ? e.state : e.event)).toEqual(['disconnected', 'reconnecting', 'connected', 'scan']);
+    expect(watch.events.slice(3).map((e) => (e.event === 'state' ? e.state : e.event))).toEqual([
+      'disconnected',
+      'reconnecting',
+      'connected',
+      'scan',
+    ]);
     expect(watch.events.some((e) => 'text' in e)).toBe(false);
 
     watch.child.kill('SIGINT');

@@ -30,7 +30,12 @@ describe('device libraries', () => {
   it('discovery on this machine takes exactly the devices listDevices marks auto-discovered', async () => {
     const { devices } = await listDevices();
     const { configs } = await discoverScanners();
-    expect(configs.map((c) => ('path' in c ? c.path : c.type)).sort()).toEqual(devices.filter((d) => d.autoDiscovered).map((d) => d.path).sort());
+    expect(configs.map((c) => ('path' in c ? c.path : c.type)).sort()).toEqual(
+      devices
+        .filter((d) => d.autoDiscovered)
+        .map((d) => d.path)
+        .sort(),
+    );
   });
 });
 
@@ -39,11 +44,35 @@ describe('device libraries', () => {
 describe('discovery rules (hand-made device listings)', () => {
   afterEach(() => vi.restoreAllMocks());
 
-  it('takes a known scanner vendor\'s serial port and a HID POS interface; never a generic serial port or a keyboard', async () => {
+  it("takes a known scanner vendor's serial port and a HID POS interface; never a generic serial port or a keyboard", async () => {
     vi.spyOn(SerialPort, 'list').mockResolvedValue([
-      { path: '/dev/ttyACM0', vendorId: '0c2e', productId: '0b61', manufacturer: 'Honeywell', pnpId: undefined, serialNumber: 'A1', locationId: undefined },
-      { path: '/dev/ttyUSB0', vendorId: '0403', productId: '6001', manufacturer: 'FTDI', pnpId: undefined, serialNumber: 'B2', locationId: undefined },
-      { path: '/dev/ttyS0', vendorId: undefined, productId: undefined, manufacturer: undefined, pnpId: undefined, serialNumber: undefined, locationId: undefined },
+      {
+        path: '/dev/ttyACM0',
+        vendorId: '0c2e',
+        productId: '0b61',
+        manufacturer: 'Honeywell',
+        pnpId: undefined,
+        serialNumber: 'A1',
+        locationId: undefined,
+      },
+      {
+        path: '/dev/ttyUSB0',
+        vendorId: '0403',
+        productId: '6001',
+        manufacturer: 'FTDI',
+        pnpId: undefined,
+        serialNumber: 'B2',
+        locationId: undefined,
+      },
+      {
+        path: '/dev/ttyS0',
+        vendorId: undefined,
+        productId: undefined,
+        manufacturer: undefined,
+        pnpId: undefined,
+        serialNumber: undefined,
+        locationId: undefined,
+      },
     ]);
     const { hid } = await loadHid();
     vi.spyOn(hid, 'devicesAsync').mockResolvedValue([

@@ -21,7 +21,10 @@ export class EventLog<T = unknown> {
           resolve();
         } else this.waiters.push(check);
       };
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}; have ${JSON.stringify(this.items).slice(0, 500)}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`timed out waiting for ${what}; have ${JSON.stringify(this.items).slice(0, 500)}`)),
+        timeoutMs,
+      );
       check();
     });
   }

@@ -25,8 +25,16 @@ function usageOf(ch: string): [number, number] {
   if (ch >= 'A' && ch <= 'Z') return [SHIFT, 0x04 + ch.charCodeAt(0) - 65];
   if (ch >= '1' && ch <= '9') return [0, 0x1e + ch.charCodeAt(0) - 49];
   const table: Record<string, [number, number]> = {
-    '0': [0, 0x27], ' ': [0, 0x2c], '-': [0, 0x2d], '.': [0, 0x37], '/': [0, 0x38],
-    $: [SHIFT, 0x21], '%': [SHIFT, 0x22], '*': [SHIFT, 0x25], '+': [SHIFT, 0x2e], ':': [SHIFT, 0x33],
+    '0': [0, 0x27],
+    ' ': [0, 0x2c],
+    '-': [0, 0x2d],
+    '.': [0, 0x37],
+    '/': [0, 0x38],
+    $: [SHIFT, 0x21],
+    '%': [SHIFT, 0x22],
+    '*': [SHIFT, 0x25],
+    '+': [SHIFT, 0x2e],
+    ':': [SHIFT, 0x33],
   };
   const u = table[ch];
   if (!u) throw new Error(`no usage for ${ch}`);

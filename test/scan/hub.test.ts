@@ -4,7 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
-import { createScanner, Deduper, ScanHub, type DroppedScan, type Scan, type Scanner, type ScannerStateEvent } from '../../src/scan/index.js';
+import {
+  createScanner,
+  Deduper,
+  ScanHub,
+  type DroppedScan,
+  type Scan,
+  type Scanner,
+  type ScannerStateEvent,
+} from '../../src/scan/index.js';
 import { EventLog } from './events.js';
 import { base45Text } from './fixtures.js';
 
@@ -20,7 +28,16 @@ describe('duplicate filter', () => {
 
   it('folds only the latest code: one scanned again after another is a new scan, however soon', () => {
     const d = new Deduper(1500);
-    expect(['A', 'B', 'C', 'D', 'E', 'A', 'A', 'B'].map((t, i) => d.accept(t, i * 100))).toEqual([true, true, true, true, true, true, false, true]);
+    expect(['A', 'B', 'C', 'D', 'E', 'A', 'A', 'B'].map((t, i) => d.accept(t, i * 100))).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+      false,
+      true,
+    ]);
   });
 
   it('window 0 turns folding off', () => {
@@ -149,7 +166,14 @@ describe('scan hub', () => {
     hub.add(late);
     await vi.waitFor(() => expect(late.calls).toEqual(['open', 'enable']), { timeout: 10_000 });
     expect(hub.scanners()).toEqual([{ name: 'bridge-0', transport: 'bridge', state: 'connected' }]);
-    const scan: Scan = { data: Buffer.from('HC1:X'), text: 'HC1:X', symbology: 'qr', transport: 'bridge', source: 'bridge-0', at: Date.now() };
+    const scan: Scan = {
+      data: Buffer.from('HC1:X'),
+      text: 'HC1:X',
+      symbology: 'qr',
+      transport: 'bridge',
+      source: 'bridge-0',
+      at: Date.now(),
+    };
     late.emit('scan', scan);
     late.emit('scan', { ...scan, at: scan.at + 10 });
     await scans.count(1);

@@ -80,7 +80,9 @@ describe('keyboard framing: suffix and idle end', () => {
 
   it('with a suffix, an idle gap before it means the scan was cut off', () => {
     const f = new KeyboardFramer('us', 'enter', 4300);
-    typed('HALF').forEach((r) => f.push(r));
+    typed('HALF').forEach((r) => {
+      f.push(r);
+    });
     expect(texts(f.idle())).toEqual(['SCAN_INCOMPLETE']);
   });
 

@@ -47,10 +47,15 @@ const base45 = (min: number, max: number) =>
 describe('framer properties', () => {
   it('any byte stream, chunked anyhow: no throw, no frame over the limit, no scan over maxLength', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...eols), fc.uint8Array({ maxLength: 2000 }), fc.array(fc.nat(), { maxLength: 20 }), (eol, bytes, cuts) => {
-        const limit = MAX + 4;
-        checkLimits(drain(new TerminatorFramer(eol, limit), chunked(bytes, cuts)), limit);
-      }),
+      fc.property(
+        fc.constantFrom(...eols),
+        fc.uint8Array({ maxLength: 2000 }),
+        fc.array(fc.nat(), { maxLength: 20 }),
+        (eol, bytes, cuts) => {
+          const limit = MAX + 4;
+          checkLimits(drain(new TerminatorFramer(eol, limit), chunked(bytes, cuts)), limit);
+        },
+      ),
       { numRuns: 400 },
     );
   });
@@ -97,10 +102,20 @@ describe('framer properties', () => {
 
   it('keyboard: any 8-byte reports never throw or exceed the limit', () => {
     fc.assert(
-      fc.property(fc.constantFrom<'us' | 'uk'>('us', 'uk'), fc.array(fc.uint8Array({ minLength: 0, maxLength: 10 }), { maxLength: 400 }), (layout, reports) => {
-        const f = new KeyboardFramer(layout, 'enter', MAX + 4);
-        checkLimits(drain(f, reports.map((r) => Buffer.from(r))), MAX + 4);
-      }),
+      fc.property(
+        fc.constantFrom<'us' | 'uk'>('us', 'uk'),
+        fc.array(fc.uint8Array({ minLength: 0, maxLength: 10 }), { maxLength: 400 }),
+        (layout, reports) => {
+          const f = new KeyboardFramer(layout, 'enter', MAX + 4);
+          checkLimits(
+            drain(
+              f,
+              reports.map((r) => Buffer.from(r)),
+            ),
+            MAX + 4,
+          );
+        },
+      ),
       { numRuns: 300 },
     );
   });

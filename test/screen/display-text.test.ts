@@ -31,7 +31,14 @@ async function nameOps(name: string): Promise<DrawOp[]> {
 describe('every display shows the same text for a hostile name', () => {
   it('web page, terminal and bridge panel', async () => {
     const state = await resultState('VALID', HOSTILE);
-    web = await startWebDisplay({ port: 0, token: 't'.repeat(32), version: 'test', initial: idleScreen({ purpose: 'work', demo: false, worth: 'w', id: 'desk-t' }), health: () => ({ ok: true, problems: [], scanners: [], counters: null }), onLikeness: () => false });
+    web = await startWebDisplay({
+      port: 0,
+      token: 't'.repeat(32),
+      version: 'test',
+      initial: idleScreen({ purpose: 'work', demo: false, worth: 'w', id: 'desk-t' }),
+      health: () => ({ ok: true, problems: [], scanners: [], counters: null }),
+      onLikeness: () => false,
+    });
     sse = await SseClient.open(web.port, 't'.repeat(32));
     web.show(state);
     const shown = await sse.waitFor((s) => s.kind === 'result');

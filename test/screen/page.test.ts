@@ -16,14 +16,27 @@ import { CHROMIUM, CHROMIUM_ARGS, guardTool } from '../kiosk/tools.js';
 import { pdfText, pdfToolsPresent } from '../records/pdf-tools.js';
 
 const why = guardTool('chromium');
-const SIZES: Array<[number, number]> = [[800, 480], [1024, 600], [1280, 800], [1920, 1080]];
+const SIZES: Array<[number, number]> = [
+  [800, 480],
+  [1024, 600],
+  [1280, 800],
+  [1920, 1080],
+];
 
 /** A configured desk on the DEMO keys: optionally an unplugged scanner, and the details the page asks for. */
 function deskConfig(o: { unplugged?: boolean; askFor?: boolean; keyFile?: string } = {}): KioskConfig {
   return parseConfig({
-    desk: { id: 'lettings-front-desk', purpose: 'rent', ...(o.askFor ? { askFor: ['checkerName', 'reference'], referenceLabel: 'Tenancy reference' } : {}) },
+    desk: {
+      id: 'lettings-front-desk',
+      purpose: 'rent',
+      ...(o.askFor ? { askFor: ['checkerName', 'reference'], referenceLabel: 'Tenancy reference' } : {}),
+    },
     trust: { keys: DEMO_KEYS_FILE },
-    scanners: { stdin: true, discover: false, devices: o.unplugged ? [{ type: 'serial', path: '/dev/ttyPROOFDESK-TEST-UNPLUGGED', name: 'front scanner' }] : [] },
+    scanners: {
+      stdin: true,
+      discover: false,
+      devices: o.unplugged ? [{ type: 'serial', path: '/dev/ttyPROOFDESK-TEST-UNPLUGGED', name: 'front scanner' }] : [],
+    },
     ...(o.keyFile ? { records: { personalCopy: { keyFile: o.keyFile } } } : {}),
   });
 }
@@ -87,46 +100,62 @@ describe.skipIf(why !== null)(`status page layout, keys and details in headless 
 
   const ASKING = ['#headline', '#photo', '#name', '#dob', '#status-label', '#likeness-yes', '#likeness-no', '#likeness-skip', '#clears'];
 
-  it.each(SIZES)('fits %ix%i: VALID asking, the longest words (pending), and a desk with an alert and details to give', async (width, height) => {
-    const demo = await kiosk({ purpose: 'work' });
-    const p = await open(demo, width, height);
-    demo.scan(demoCode('demo-valid'));
-    await shows(p, 'VALID');
-    await photoLoaded(p);
-    await fitsScreen(p, width, height, ASKING);
-    // The type and the photo scale with the screen: the same share of its height at every size.
-    const photo = (await p.locator('#photo').boundingBox())!;
-    expect(photo.height / height).toBeGreaterThan(0.38);
-    const headline = await p.$eval('#headline', (h) => parseFloat(getComputedStyle(h).fontSize));
-    expect(headline / height).toBeGreaterThan(0.06);
-    // The result fills the screen: the buttons sit in its lower half, not under a result in the top tenth.
-    const buttons = (await p.locator('#likeness').boundingBox())!;
-    expect(buttons.y + buttons.height).toBeGreaterThan(height * 0.55);
+  it.each(SIZES)(
+    'fits %ix%i: VALID asking, the longest words (pending), and a desk with an alert and details to give',
+    async (width, height) => {
+      const demo = await kiosk({ purpose: 'work' });
+      const p = await open(demo, width, height);
+      demo.scan(demoCode('demo-valid'));
+      await shows(p, 'VALID');
+      await photoLoaded(p);
+      await fitsScreen(p, width, height, ASKING);
+      // The type and the photo scale with the screen: the same share of its height at every size.
+      const photo = (await p.locator('#photo').boundingBox())!;
+      expect(photo.height / height).toBeGreaterThan(0.38);
+      const headline = await p.$eval('#headline', (h) => parseFloat(getComputedStyle(h).fontSize));
+      expect(headline / height).toBeGreaterThan(0.06);
+      // The result fills the screen: the buttons sit in its lower half, not under a result in the top tenth.
+      const buttons = (await p.locator('#likeness').boundingBox())!;
+      expect(buttons.y + buttons.height).toBeGreaterThan(height * 0.55);
 
-    demo.scan(demoCode('demo-pending'));
-    await shows(p, 'CHECK MANUALLY');
-    await photoLoaded(p);
-    await fitsScreen(p, width, height, [...ASKING, '#next-step', '#rights', '#follow-up']);
+      demo.scan(demoCode('demo-pending'));
+      await shows(p, 'CHECK MANUALLY');
+      await photoLoaded(p);
+      await fitsScreen(p, width, height, [...ASKING, '#next-step', '#rights', '#follow-up']);
 
-    await p.click('#likeness-no');
-    await shows(p, 'PHOTO DOES NOT MATCH');
-    await fitsScreen(p, width, height, ['#headline', '#photo', '#likeness-answer', '#next-step']);
+      await p.click('#likeness-no');
+      await shows(p, 'PHOTO DOES NOT MATCH');
+      await fitsScreen(p, width, height, ['#headline', '#photo', '#likeness-answer', '#next-step']);
 
-    const tmp = tempDir('page-fit');
-    temps.push(tmp);
-    const desk = await kiosk({ config: deskConfig({ unplugged: true, askFor: true, keyFile: path.join(tmp.dir, 'records.key') }) });
-    const q = await open(desk, width, height);
-    await q.waitForFunction(() => document.getElementById('alerts')!.textContent!.includes('Scanner not connected: front scanner'));
-    desk.scan(demoCode('demo-valid'));
-    await shows(q, 'VALID');
-    await photoLoaded(q);
-    await fitsScreen(q, width, height, [...ASKING, '#alerts', '#demo', '#checker-name', '#reference', '#details-save', '#purpose', '#desk']);
-  });
+      const tmp = tempDir('page-fit');
+      temps.push(tmp);
+      const desk = await kiosk({ config: deskConfig({ unplugged: true, askFor: true, keyFile: path.join(tmp.dir, 'records.key') }) });
+      const q = await open(desk, width, height);
+      await q.waitForFunction(() => document.getElementById('alerts')!.textContent!.includes('Scanner not connected: front scanner'));
+      desk.scan(demoCode('demo-valid'));
+      await shows(q, 'VALID');
+      await photoLoaded(q);
+      await fitsScreen(q, width, height, [
+        ...ASKING,
+        '#alerts',
+        '#demo',
+        '#checker-name',
+        '#reference',
+        '#details-save',
+        '#purpose',
+        '#desk',
+      ]);
+    },
+  );
 
   it('NOT VALID, SCAN AGAIN and NOT A STATUS CODE fit at 800x480 with their words', async () => {
     const k = await kiosk({ purpose: 'work' });
     const p = await open(k);
-    for (const [scan, headline] of [[demoCode('demo-tampered'), 'NOT VALID'], [demoCode('demo-valid').slice(0, 300), 'SCAN AGAIN'], ['https://example.org/menu', 'NOT A STATUS CODE']] as const) {
+    for (const [scan, headline] of [
+      [demoCode('demo-tampered'), 'NOT VALID'],
+      [demoCode('demo-valid').slice(0, 300), 'SCAN AGAIN'],
+      ['https://example.org/menu', 'NOT A STATUS CODE'],
+    ] as const) {
       k.scan(scan);
       await shows(p, headline);
       await fitsScreen(p, 800, 480, ['#headline', '#message', '#next-step', '#clears']);
@@ -145,7 +174,9 @@ describe.skipIf(why !== null)(`status page layout, keys and details in headless 
     expect(first).toMatch(/^This screen clears itself in (30|29) s$/);
     const seconds = Number(/(\d+) s$/.exec(first!)![1]);
     // It counts: wait for the next second to be drawn (an event of the page, not a sleep).
-    await p.waitForFunction((s) => document.getElementById('clears')!.textContent === `This screen clears itself in ${s - 1} s`, seconds, { timeout: 5000 });
+    await p.waitForFunction((s) => document.getElementById('clears')!.textContent === `This screen clears itself in ${s - 1} s`, seconds, {
+      timeout: 5000,
+    });
   });
 
   it('a lone y after a pause answers "yes"', async () => {
@@ -160,7 +191,7 @@ describe.skipIf(why !== null)(`status page layout, keys and details in headless 
     expect(records(k.dir).find((l) => l.type === 'likeness')).toMatchObject({ likeness: 'yes', outcome: 'CONFIRMED' });
   });
 
-  it('a y inside a scanner\'s burst never answers; the lone key typed after it does', async () => {
+  it("a y inside a scanner's burst never answers; the lone key typed after it does", async () => {
     const k = await kiosk({ purpose: 'work' });
     const p = await open(k);
     k.scan(demoCode('demo-valid'));
@@ -204,56 +235,76 @@ describe.skipIf(why !== null)(`status page layout, keys and details in headless 
     expect(likeness.map((l) => l.likeness)).toEqual(['no']);
   });
 
-  it.runIf(pdfToolsPresent)('checker name and reference: typed before and after a check, kept in the sealed copy and the PDF, never in checks.jsonl', async () => {
-    const tmp = tempDir('page-details');
-    temps.push(tmp);
-    const keyFile = path.join(tmp.dir, 'records.key');
-    const k = await kiosk({ config: deskConfig({ askFor: true, keyFile }) });
-    const p = await open(k);
-    expect(await p.isVisible('#checker-name')).toBe(true);
-    expect(await p.textContent('#reference-label')).toBe('Tenancy reference');
-    // Before the check: the clerk's name, typed once, goes with the next check.
-    await p.fill('#checker-name', 'Alex Clerkson');
-    k.scan(demoCode('demo-valid'));
-    await shows(p, 'VALID');
-    await p.waitForFunction(() => /^Saved with check/.test(document.getElementById('details-status')!.textContent!));
-    // After it: the tenancy reference, saved with Enter.
-    await p.fill('#reference', 'TEN-2026-0042');
-    await p.press('#reference', 'Enter');
-    await p.waitForFunction(() => /^Saved with check/.test(document.getElementById('details-status')!.textContent!));
-    const checkId = (await p.textContent('#check-id'))!.replace('Check ', '');
-    await p.click('#likeness-yes');
-    await p.waitForFunction(() => document.getElementById('likeness')!.hidden);
+  it.runIf(pdfToolsPresent)(
+    'checker name and reference: typed before and after a check, kept in the sealed copy and the PDF, never in checks.jsonl',
+    async () => {
+      const tmp = tempDir('page-details');
+      temps.push(tmp);
+      const keyFile = path.join(tmp.dir, 'records.key');
+      const k = await kiosk({ config: deskConfig({ askFor: true, keyFile }) });
+      const p = await open(k);
+      expect(await p.isVisible('#checker-name')).toBe(true);
+      expect(await p.textContent('#reference-label')).toBe('Tenancy reference');
+      // Before the check: the clerk's name, typed once, goes with the next check.
+      await p.fill('#checker-name', 'Alex Clerkson');
+      k.scan(demoCode('demo-valid'));
+      await shows(p, 'VALID');
+      await p.waitForFunction(() => /^Saved with check/.test(document.getElementById('details-status')!.textContent!));
+      // After it: the tenancy reference, saved with Enter.
+      await p.fill('#reference', 'TEN-2026-0042');
+      await p.press('#reference', 'Enter');
+      await p.waitForFunction(() => /^Saved with check/.test(document.getElementById('details-status')!.textContent!));
+      const checkId = (await p.textContent('#check-id'))!.replace('Check ', '');
+      await p.click('#likeness-yes');
+      await p.waitForFunction(() => document.getElementById('likeness')!.hidden);
 
-    // The local API: the token and the Host check as /likeness; only the fields the desk asks for.
-    const post = (body: unknown, headers: Record<string, string> = {}) =>
-      request(k.kiosk.port, `/details?token=${k.token}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-    expect((await request(k.kiosk.port, '/details', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ checkId, reference: 'x' }) })).status).toBe(401);
-    expect((await post({ checkId, reference: 'x' }, { host: 'evil.example:80' })).status).toBe(421);
-    expect((await post({ checkId, employeeNumber: '7' })).status).toBe(400);
-    expect((await post({ checkId, reference: 'line\nbreak' })).status).toBe(400);
-    expect((await post({ checkId, reference: 'r'.repeat(101) })).status).toBe(400);
-    expect((await post({ checkId: 'no-such-check', reference: 'x' })).status).toBe(409);
+      // The local API: the token and the Host check as /likeness; only the fields the desk asks for.
+      const post = (body: unknown, headers: Record<string, string> = {}) =>
+        request(k.kiosk.port, `/details?token=${k.token}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: JSON.stringify(body),
+        });
+      expect(
+        (
+          await request(k.kiosk.port, '/details', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ checkId, reference: 'x' }),
+          })
+        ).status,
+      ).toBe(401);
+      expect((await post({ checkId, reference: 'x' }, { host: 'evil.example:80' })).status).toBe(421);
+      expect((await post({ checkId, employeeNumber: '7' })).status).toBe(400);
+      expect((await post({ checkId, reference: 'line\nbreak' })).status).toBe(400);
+      expect((await post({ checkId, reference: 'r'.repeat(101) })).status).toBe(400);
+      expect((await post({ checkId: 'no-such-check', reference: 'x' })).status).toBe(409);
 
-    const logText = readFileSync(path.join(k.dir, 'records', 'checks.jsonl'), 'utf8');
-    expect(logText).toContain(checkId);
-    for (const secret of ['Alex Clerkson', 'TEN-2026-0042', 'Tenancy reference']) {
-      expect(logText).not.toContain(secret);
-      expect(k.logs.join('')).not.toContain(secret);
-    }
-    await k.kiosk.close();
+      const logText = readFileSync(path.join(k.dir, 'records', 'checks.jsonl'), 'utf8');
+      expect(logText).toContain(checkId);
+      for (const secret of ['Alex Clerkson', 'TEN-2026-0042', 'Tenancy reference']) {
+        expect(logText).not.toContain(secret);
+        expect(k.logs.join('')).not.toContain(secret);
+      }
+      await k.kiosk.close();
 
-    const store = await RecordStore.open({ dir: path.join(k.dir, 'records'), deskId: 'lettings-front-desk', retentionDays: 30, personalCopy: { keyFile } });
-    const copy = store.readPersonal(checkId);
-    const check = store.get(checkId)!;
-    store.close();
-    expect(copy).toMatchObject({ checkerName: 'Alex Clerkson', reference: 'TEN-2026-0042', referenceLabel: 'Tenancy reference' });
-    const pdf = path.join(tmp.dir, 'evidence.pdf');
-    writeFileSync(pdf, await evidencePdf(check, copy));
-    const text = pdfText(pdf);
-    expect(text).toMatch(/Checked by\s+Alex Clerkson/);
-    expect(text).toMatch(/Tenancy reference\s+TEN-2026-0042/);
-  });
+      const store = await RecordStore.open({
+        dir: path.join(k.dir, 'records'),
+        deskId: 'lettings-front-desk',
+        retentionDays: 30,
+        personalCopy: { keyFile },
+      });
+      const copy = store.readPersonal(checkId);
+      const check = store.get(checkId)!;
+      store.close();
+      expect(copy).toMatchObject({ checkerName: 'Alex Clerkson', reference: 'TEN-2026-0042', referenceLabel: 'Tenancy reference' });
+      const pdf = path.join(tmp.dir, 'evidence.pdf');
+      writeFileSync(pdf, await evidencePdf(check, copy));
+      const text = pdfText(pdf);
+      expect(text).toMatch(/Checked by\s+Alex Clerkson/);
+      expect(text).toMatch(/Tenancy reference\s+TEN-2026-0042/);
+    },
+  );
 
   it('a NOT VALID check (no personal copy) offers no details fields', async () => {
     const tmp = tempDir('page-details-nv');

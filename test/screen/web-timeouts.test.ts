@@ -25,8 +25,13 @@ afterEach(async () => {
 
 async function start(extra: Partial<WebDisplayOptions>): Promise<WebDisplay> {
   web = await startWebDisplay({
-    port: 0, token: TOKEN, version: 'test', initial: idleScreen(DESK),
-    health: () => ({ ok: true, problems: [], scanners: [], counters: null }), onLikeness: () => false, ...extra,
+    port: 0,
+    token: TOKEN,
+    version: 'test',
+    initial: idleScreen(DESK),
+    health: () => ({ ok: true, problems: [], scanners: [], counters: null }),
+    onLikeness: () => false,
+    ...extra,
   });
   return web;
 }
@@ -69,8 +74,10 @@ describe('web server: connections that do not finish a request are closed', () =
   it('a request body that never completes is closed (request timeout)', async () => {
     // Node cuts an unfinished body only once both deadlines passed, and wants headersMs <= requestMs.
     const w = await start({ timeouts: { idleMs: LONG, headersMs: 100, requestMs: 300 } });
-    const { socket, closed } = await connect(w.port,
-      `POST /likeness?token=${TOKEN} HTTP/1.1\r\nHost: 127.0.0.1:${w.port}\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{"che`);
+    const { socket, closed } = await connect(
+      w.port,
+      `POST /likeness?token=${TOKEN} HTTP/1.1\r\nHost: 127.0.0.1:${w.port}\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{"che`,
+    );
     const drip = setInterval(() => socket.writable && socket.write(' '), 20);
     try {
       expect(await closed).toMatch(/^HTTP\/1\.1 408 /);

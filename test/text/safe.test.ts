@@ -6,11 +6,50 @@ import { unsafeUnits } from './unsafe.js';
 
 /** Strings rich in what matters: controls, bidi controls, separators, lone surrogates, RTL letters, emoji. */
 const nasty = fc.constantFrom(
-  '\x00', '\x07', '\t', '\n', '\r', '\x1b', '\x1b[2J', '\x1b]52;c;SGVsbG8=\x07', '\x1b]0;title\x07', '\x7f', '\x85', '\x9b', '\x9b31m',
-  '\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069', '\u2028', '\u2029', '\ud800', '\udc00',
-  '\u200f', 'VALID', 'Ada', 'عائشة', 'שרה', 'Łódź', '😀', 'e\u0301', ' ', '=', ';', ',', '"',
+  '\x00',
+  '\x07',
+  '\t',
+  '\n',
+  '\r',
+  '\x1b',
+  '\x1b[2J',
+  '\x1b]52;c;SGVsbG8=\x07',
+  '\x1b]0;title\x07',
+  '\x7f',
+  '\x85',
+  '\x9b',
+  '\x9b31m',
+  '\u202a',
+  '\u202b',
+  '\u202c',
+  '\u202d',
+  '\u202e',
+  '\u2066',
+  '\u2067',
+  '\u2068',
+  '\u2069',
+  '\u2028',
+  '\u2029',
+  '\ud800',
+  '\udc00',
+  '\u200f',
+  'VALID',
+  'Ada',
+  'عائشة',
+  'שרה',
+  'Łódź',
+  '😀',
+  'e\u0301',
+  ' ',
+  '=',
+  ';',
+  ',',
+  '"',
 );
-const text = fc.oneof(fc.string({ unit: 'binary' }), fc.array(fc.oneof(nasty, fc.string({ unit: 'binary', maxLength: 3 })), { maxLength: 24 }).map((a) => a.join('')));
+const text = fc.oneof(
+  fc.string({ unit: 'binary' }),
+  fc.array(fc.oneof(nasty, fc.string({ unit: 'binary', maxLength: 3 })), { maxLength: 24 }).map((a) => a.join('')),
+);
 
 describe('safeText / safeLines', () => {
   it('leave no unsafe character, change nothing else, keep the length (one U+FFFD per code unit), and are idempotent', () => {
@@ -66,14 +105,28 @@ describe('safeDeep', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(text, text), { maxLength: 5 }), text, (pairs, s) => {
         const bytes = new Uint8Array([0x1b, 0x9b]);
-        const value = { name: s, list: pairs.map(([a, b]) => ({ [a]: b })), nested: { deeper: [s, 1, null, true] }, bytes, map: new Map(pairs) };
+        const value = {
+          name: s,
+          list: pairs.map(([a, b]) => ({ [a]: b })),
+          nested: { deeper: [s, 1, null, true] },
+          bytes,
+          map: new Map(pairs),
+        };
         const out = safeDeep(value);
         const strings: string[] = [];
         const walk = (v: unknown): void => {
           if (typeof v === 'string') strings.push(v);
-          else if (v instanceof Map) for (const [k, x] of v) { walk(k); walk(x); }
+          else if (v instanceof Map)
+            for (const [k, x] of v) {
+              walk(k);
+              walk(x);
+            }
           else if (Array.isArray(v)) v.forEach(walk);
-          else if (v && typeof v === 'object' && !(v instanceof Uint8Array)) for (const [k, x] of Object.entries(v)) { strings.push(k); walk(x); }
+          else if (v && typeof v === 'object' && !(v instanceof Uint8Array))
+            for (const [k, x] of Object.entries(v)) {
+              strings.push(k);
+              walk(x);
+            }
         };
         walk(out);
         for (const str of strings) expect(unsafeUnits(str)).toEqual([]);

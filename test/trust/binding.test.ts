@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { TrustError } from '../../src/trust/errors.js';
+import type { TrustError } from '../../src/trust/errors.js';
 import { loadTrustState } from '../../src/trust/state.js';
 import { importTrustBytes, initStore } from '../../src/trust/store.js';
 import { verify } from '../../src/verify/verify.js';
@@ -31,7 +31,10 @@ async function storeWith(keys: Array<Record<string, unknown>>): Promise<string> 
 }
 
 async function importCode(dir: string, bytes: Uint8Array): Promise<string> {
-  return importTrustBytes(dir, bytes, { now: T0 }).then(() => 'imported', (e: TrustError) => e.code);
+  return importTrustBytes(dir, bytes, { now: T0 }).then(
+    () => 'imported',
+    (e: TrustError) => e.code,
+  );
 }
 
 async function verdictOf(dir: string, code: string): Promise<string> {
@@ -42,13 +45,13 @@ async function verdictOf(dir: string, code: string): Promise<string> {
 
 const revokedEdCode = () => credential(ed, { statusList: { uri: URI, idx: 5 } });
 
-describe('a bundle that names each issuer\'s lists (statusLists)', () => {
+describe("a bundle that names each issuer's lists (statusLists)", () => {
   const keys = () => [
     { ...ed.publicJwk, statusLists: [URI] },
     { ...rent.publicJwk, purposes: ['rent'], statusLists: [RENT_URI] },
   ];
 
-  it('refuses another issuer\'s key signing the list, at import, and the revoked code stays REVOKED', async () => {
+  it("refuses another issuer's key signing the list, at import, and the revoked code stays REVOKED", async () => {
     const dir = await storeWith(keys());
     expect(await importCode(dir, await statusListOf(ed, URI, 16, { 5: 1 }, T0 - 100))).toBe('imported');
     const before = treeBytes(dir);
@@ -91,13 +94,13 @@ describe('a bundle that names no lists (older bundles, the DEMO bundle)', () => 
     expect(await verdictOf(dir, revokedEdCode())).toBe('REVOKED');
   });
 
-  it('a list another issuer\'s key signed first never answers for this issuer\'s codes: CHECK MANUALLY, not VALID', async () => {
+  it("a list another issuer's key signed first never answers for this issuer's codes: CHECK MANUALLY, not VALID", async () => {
     const dir = await storeWith([ed.publicJwk, { ...rent.publicJwk, purposes: ['rent'] }]);
     expect(await importCode(dir, await statusListOf(rent, URI, 16, {}, T0 - 10))).toBe('imported');
     expect(await verdictOf(dir, revokedEdCode())).toBe('REVOCATION_DATA_STALE');
   });
 
-  it('the issuer\'s own list still answers for its own codes', async () => {
+  it("the issuer's own list still answers for its own codes", async () => {
     const dir = await storeWith([ed.publicJwk, rent.publicJwk]);
     expect(await importCode(dir, await statusListOf(ed, URI, 16, { 5: 1 }, T0 - 10))).toBe('imported');
     expect(await verdictOf(dir, revokedEdCode())).toBe('REVOKED');

@@ -31,7 +31,13 @@ async function forge(header: Record<string, unknown>, payload: unknown, key = ro
 describe('trust bundle', () => {
   it('round-trips: build with the root private key, verify with the pinned root public key', async () => {
     const pinned = await rootFromJwk(root.publicJwk);
-    const text = await bundleOf(root, [{ ...issuer.publicJwk, notBefore: T0 - 100, notAfter: T0 + 100, purposes: ['work'] }], 3, T0, T0 + 86400);
+    const text = await bundleOf(
+      root,
+      [{ ...issuer.publicJwk, notBefore: T0 - 100, notAfter: T0 + 100, purposes: ['work'] }],
+      3,
+      T0,
+      T0 + 86400,
+    );
     expect(text).not.toContain('\n');
     const b = await verifyBundle(enc(text), pinned, { now: T0, highestSeq: 2 });
     expect(b.seq).toBe(3);
@@ -49,9 +55,15 @@ describe('trust bundle', () => {
 
   it('refuses a bundle signed by another root (WRONG_ROOT), and one whose kid lies (SIGNATURE_INVALID)', async () => {
     const pinned = await rootFromJwk(root.publicJwk);
-    expect((await refusal(verifyBundle(enc(await bundleOf(otherRoot, [issuer.publicJwk], 1)), pinned, { now: T0 }))).code).toBe('WRONG_ROOT');
+    expect((await refusal(verifyBundle(enc(await bundleOf(otherRoot, [issuer.publicJwk], 1)), pinned, { now: T0 }))).code).toBe(
+      'WRONG_ROOT',
+    );
     expect((await refusal(verifyBundle(enc(await bundleOf(esRoot, [issuer.publicJwk], 1)), pinned, { now: T0 }))).code).toBe('WRONG_ROOT');
-    const lying = await forge({ alg: 'EdDSA', typ: BUNDLE_TYP, kid: pinned.thumbprint }, { seq: 1, iat: T0, keys: [issuer.publicJwk] }, otherRoot);
+    const lying = await forge(
+      { alg: 'EdDSA', typ: BUNDLE_TYP, kid: pinned.thumbprint },
+      { seq: 1, iat: T0, keys: [issuer.publicJwk] },
+      otherRoot,
+    );
     expect((await refusal(verifyBundle(enc(lying), pinned, { now: T0 }))).code).toBe('SIGNATURE_INVALID');
   });
 
@@ -82,7 +94,13 @@ describe('trust bundle', () => {
   it('never takes a key from the header: jwk, x5c, jku, x5u are refused before any signature work', async () => {
     const pinned = await rootFromJwk(root.publicJwk);
     const payload = { seq: 1, iat: T0, keys: [issuer.publicJwk] };
-    for (const extra of [{ jwk: otherRoot.publicJwk }, { x5c: ['MIIB'] }, { jku: 'https://evil.example/jwks' }, { x5u: 'https://evil.example/cert' }, { crit: ['b64'], b64: true }]) {
+    for (const extra of [
+      { jwk: otherRoot.publicJwk },
+      { x5c: ['MIIB'] },
+      { jku: 'https://evil.example/jwks' },
+      { x5u: 'https://evil.example/cert' },
+      { crit: ['b64'], b64: true },
+    ]) {
       const text = await forge({ alg: 'EdDSA', typ: BUNDLE_TYP, ...extra }, payload, otherRoot);
       const err = await refusal(verifyBundle(enc(text), pinned, { now: T0 }));
       expect(err.code).toBe('HEADER_NOT_ALLOWED');
@@ -162,8 +180,12 @@ describe('trust bundle', () => {
   });
 
   it('the builder refuses a private issuer key (it would leak on the USB stick) and a public root key', async () => {
-    expect((await refusal(buildBundle({ rootPrivateJwk: root.privateJwk, issuers: { keys: [issuer.privateJwk] }, seq: 1, iat: T0 }))).code).toBe('PRIVATE_KEY_AS_TRUST');
-    expect((await refusal(buildBundle({ rootPrivateJwk: root.publicJwk, issuers: issuer.publicJwk, seq: 1, iat: T0 }))).code).toBe('KEY_INVALID');
+    expect(
+      (await refusal(buildBundle({ rootPrivateJwk: root.privateJwk, issuers: { keys: [issuer.privateJwk] }, seq: 1, iat: T0 }))).code,
+    ).toBe('PRIVATE_KEY_AS_TRUST');
+    expect((await refusal(buildBundle({ rootPrivateJwk: root.publicJwk, issuers: issuer.publicJwk, seq: 1, iat: T0 }))).code).toBe(
+      'KEY_INVALID',
+    );
   });
 
   it('pinning refuses a private root key', async () => {

@@ -83,7 +83,10 @@ describe('proofdesk trust / status-list (CLI)', () => {
     const jwks = { keys: [{ ...JSON.parse(readFileSync(join(flow, 'issuer-a.public.jwk'), 'utf8')), purposes: ['all', 'rent'] }] };
     writeFileSync(join(flow, 'issuers.jwks'), JSON.stringify(jwks));
     ok(['trust', 'build', '--root', 'root.private.jwk', '--keys', 'issuers.jwks', '--seq', '1', '--out', 'b1.jws'], flow);
-    ok(['trust', 'build', '--root', 'root.private.jwk', '--keys', 'issuers.jwks', '--seq', '2', '--expires-days', '90', '--out', 'b2.jws'], flow);
+    ok(
+      ['trust', 'build', '--root', 'root.private.jwk', '--keys', 'issuers.jwks', '--seq', '2', '--expires-days', '90', '--out', 'b2.jws'],
+      flow,
+    );
     expect(readFileSync(join(flow, 'b2.jws'), 'utf8').trim().split('\n')).toHaveLength(1);
     expect(ok(['trust', 'import', 'b1.jws', '--store', store], flow)).toContain('seq 1');
     expect(ok(['trust', 'import', 'b2.jws', '--store', store], flow)).toContain('seq 2 (replacing seq 1)');
@@ -104,7 +107,11 @@ describe('proofdesk trust / status-list (CLI)', () => {
     refused(store, ['trust', 'import', 'oversize.jws', '--store', store], /limit/);
     refused(store, ['trust', 'import', 'wrong-type.json', '--store', store], /not a trust bundle or status list/);
     refused(store, ['trust', 'import', 'missing.jws', '--store', store], /cannot read/);
-    refused(store, ['trust', 'build', '--root', 'root.public.jwk', '--keys', 'issuers.jwks', '--seq', '3', '--out', 'x.jws'], /not a private JWK/);
+    refused(
+      store,
+      ['trust', 'build', '--root', 'root.public.jwk', '--keys', 'issuers.jwks', '--seq', '3', '--out', 'x.jws'],
+      /not a private JWK/,
+    );
     refused(store, ['trust', 'build', '--root', 'root.private.jwk', '--keys', 'issuers.jwks', '--seq', 'zero', '--out', 'x.jws'], /--seq/);
   });
 
@@ -130,10 +137,25 @@ describe('proofdesk trust / status-list (CLI)', () => {
     refused(store, ['trust', 'import', 'list1.jws', '--store', store], /replay refused/);
 
     const codes = idx.map((i, n) => {
-      ok(['issue', '--holder', join(ROOT, 'examples/holder.json'), '--key', 'issuer-a.private.jwk', '--purpose', 'rent', '--status-idx', String(i), '--status-uri', uri, '--out', `code${n}.txt`]);
+      ok([
+        'issue',
+        '--holder',
+        join(ROOT, 'examples/holder.json'),
+        '--key',
+        'issuer-a.private.jwk',
+        '--purpose',
+        'rent',
+        '--status-idx',
+        String(i),
+        '--status-uri',
+        uri,
+        '--out',
+        `code${n}.txt`,
+      ]);
       return `code${n}.txt`;
     });
-    const verifyWith = (file: string, extra: string[] = []) => run(['verify', '--store', store, '--purpose', 'rent', '--json', ...extra, file]);
+    const verifyWith = (file: string, extra: string[] = []) =>
+      run(['verify', '--store', store, '--purpose', 'rent', '--json', ...extra, file]);
     const revoked = verifyWith(codes[0]!);
     expect(revoked.code).toBe(1);
     expect(JSON.parse(revoked.out)).toMatchObject({ verdict: 'NOT VALID', reason: 'REVOKED' });
@@ -171,7 +193,10 @@ describe('proofdesk trust / status-list (CLI)', () => {
     const json = JSON.parse(ok(['trust', 'status', '--json', '--store', store]));
     expect(json.active).toMatchObject({ seq: 2, keys: [{ kid: 'issuer-a', alg: 'EdDSA', purposes: ['all', 'rent'] }] });
     expect(typeof json.active.issuedAt).toBe('number');
-    expect(json.revocation).toMatchObject({ mode: 'on', lists: [{ uri: 'https://status.example/lists/7', entries: 1000, revoked: 1, suspended: 0, format: 'cwt' }] });
+    expect(json.revocation).toMatchObject({
+      mode: 'on',
+      lists: [{ uri: 'https://status.example/lists/7', entries: 1000, revoked: 1, suspended: 0, format: 'cwt' }],
+    });
     expect(json.clock).toMatchObject({ suspect: false });
     const fresh = JSON.parse(ok(['trust', 'status', '--json', '--store', join(work, 'empty-store')]));
     expect(fresh).toMatchObject({ root: null, active: null, revocation: { mode: 'off' } });
@@ -201,7 +226,11 @@ describe('proofdesk trust / status-list (CLI)', () => {
     const damaged = join(work, 'damaged');
     expect(run(['trust', 'init', '--root', 'root.public.jwk', '--store', damaged]).code).toBe(0);
     writeFileSync(join(damaged, 'state.json'), '{"highestSeq":');
-    for (const args of [['trust', 'status', '--store', damaged], ['trust', 'import', 'b2.jws', '--store', damaged], ['verify', '--store', damaged, 'code.txt']]) {
+    for (const args of [
+      ['trust', 'status', '--store', damaged],
+      ['trust', 'import', 'b2.jws', '--store', damaged],
+      ['verify', '--store', damaged, 'code.txt'],
+    ]) {
       const r = run(args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.err.split('\n').filter(Boolean), args.join(' ')).toEqual([expect.stringMatching(/damaged/)]);
@@ -226,26 +255,60 @@ describe('proofdesk trust / status-list (CLI)', () => {
 
 describe('trust status (human text)', () => {
   const base: TrustSummary = {
-    store: '/s', root: { thumbprint: 'tp', alg: 'EdDSA' },
-    active: { seq: 3, issuedAt: 1_790_000_000, ageSeconds: 60, expiresAt: null, expired: false, keys: [{ kid: 'k1', thumbprint: 't', alg: 'EdDSA', notBefore: 1_789_000_000, notAfter: null, purposes: null, statusLists: null }] },
+    store: '/s',
+    root: { thumbprint: 'tp', alg: 'EdDSA' },
+    active: {
+      seq: 3,
+      issuedAt: 1_790_000_000,
+      ageSeconds: 60,
+      expiresAt: null,
+      expired: false,
+      keys: [{ kid: 'k1', thumbprint: 't', alg: 'EdDSA', notBefore: 1_789_000_000, notAfter: null, purposes: null, statusLists: null }],
+    },
     highestSeq: 3,
     revocation: { mode: 'on', maxAgeSeconds: 7 * 86400, unavailable: [], lists: [] },
     clock: { floor: 1_790_000_000, now: 1_790_000_060, suspect: false, behindSeconds: 0 },
     problems: [],
     rollbacks: [],
   };
-  const list = { uri: 'u:1', format: 'jwt' as const, issuedAt: 1_790_000_000, ageSeconds: 3 * 86400, stale: false, ttl: 3600, refreshDue: true, expiresAt: 1_790_900_000, expired: false, entries: 1000, bits: 2, revoked: 1, suspended: 0, signer: 'k1', fromFuture: false };
+  const list = {
+    uri: 'u:1',
+    format: 'jwt' as const,
+    issuedAt: 1_790_000_000,
+    ageSeconds: 3 * 86400,
+    stale: false,
+    ttl: 3600,
+    refreshDue: true,
+    expiresAt: 1_790_900_000,
+    expired: false,
+    entries: 1000,
+    bits: 2,
+    revoked: 1,
+    suspended: 0,
+    signer: 'k1',
+    fromFuture: false,
+  };
 
   it('says when the clock is suspect, how far behind, and what it does to verdicts', () => {
     const text = humanStatus({ ...base, clock: { floor: 1_790_000_000, now: 1_789_000_000, suspect: true, behindSeconds: 1_000_000 } });
-    expect(text).toMatch(/clock: +SUSPECT — this clock \(2026-09-10T\S+\) is 11 days behind the newest bundle or status list \(2026-09-21T\S+\): verdicts are CHECK MANUALLY/);
+    expect(text).toMatch(
+      /clock: +SUSPECT — this clock \(2026-09-10T\S+\) is 11 days behind the newest bundle or status list \(2026-09-21T\S+\): verdicts are CHECK MANUALLY/,
+    );
     expect(humanStatus(base)).toMatch(/clock: +ok/);
   });
 
   it('flags a list whose ttl passed (refresh due), a stale one and an expired one', () => {
-    expect(humanStatus({ ...base, revocation: { ...base.revocation, lists: [list] } })).toMatch(/u:1 .* refresh due \(the issuer's ttl of 1 h has passed\)/);
-    expect(humanStatus({ ...base, revocation: { ...base.revocation, lists: [{ ...list, stale: true, refreshDue: false }] } })).toMatch(/STALE \(older than 7 days\)/);
-    expect(humanStatus({ ...base, revocation: { ...base.revocation, lists: [{ ...list, stale: true, expired: true }] } })).toMatch(/EXPIRED at 2026-10-02T\S+ — STALE/);
-    expect(humanStatus({ ...base, revocation: { mode: 'off', maxAgeSeconds: 604800, unavailable: [], lists: [] } })).toMatch(/revocation: off \(no status list imported\): revoked codes cannot be detected/);
+    expect(humanStatus({ ...base, revocation: { ...base.revocation, lists: [list] } })).toMatch(
+      /u:1 .* refresh due \(the issuer's ttl of 1 h has passed\)/,
+    );
+    expect(humanStatus({ ...base, revocation: { ...base.revocation, lists: [{ ...list, stale: true, refreshDue: false }] } })).toMatch(
+      /STALE \(older than 7 days\)/,
+    );
+    expect(humanStatus({ ...base, revocation: { ...base.revocation, lists: [{ ...list, stale: true, expired: true }] } })).toMatch(
+      /EXPIRED at 2026-10-02T\S+ — STALE/,
+    );
+    expect(humanStatus({ ...base, revocation: { mode: 'off', maxAgeSeconds: 604800, unavailable: [], lists: [] } })).toMatch(
+      /revocation: off \(no status list imported\): revoked codes cannot be detected/,
+    );
   });
 });

@@ -54,7 +54,14 @@ export function credential(
   return encodeCredential(
     {
       identity: { fullName: 'Test Person', dateOfBirth: '19800101' },
-      status: { scheme: 'EUSS', statusType: 'indefinite', work: { kind: 'unrestricted' }, rent: true, publicFunds: true, purpose: o.purpose ?? 'all' },
+      status: {
+        scheme: 'EUSS',
+        statusType: 'indefinite',
+        work: { kind: 'unrestricted' },
+        rent: true,
+        publicFunds: true,
+        purpose: o.purpose ?? 'all',
+      },
       ...(o.statusList ? { statusList: o.statusList } : {}),
       cwt: { iss: 'test', iat, exp: o.exp ?? iat + 10 * 365 * 86400 },
     },
@@ -97,12 +104,21 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
  * The CLI and crash-test children run the compiled code. Rebuild dist when it is missing or older than the
  * sources this area touches (tsc still emits when other areas have type errors).
  */
-export function ensureBuilt(needed: string[] = ['dist/cli/main.js', 'dist/cli/trust.js', 'dist/cli/status-list.js', 'dist/trust/index.js']): void {
+export function ensureBuilt(
+  needed: string[] = ['dist/cli/main.js', 'dist/cli/trust.js', 'dist/cli/status-list.js', 'dist/trust/index.js'],
+): void {
   const outputs = needed.map((p) => join(ROOT, p));
   const srcDirs = ['src/trust', 'src/cli', 'src/verify', 'src/credential'];
-  const sources = srcDirs.flatMap((d) => readdirSync(join(ROOT, d)).filter((f) => f.endsWith('.ts')).map((f) => join(ROOT, d, f)));
+  const sources = srcDirs.flatMap((d) =>
+    readdirSync(join(ROOT, d))
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => join(ROOT, d, f)),
+  );
   const newest = Math.max(...sources.map((s) => statSync(s).mtimeMs));
   if (outputs.every((o) => existsSync(o) && statSync(o).mtimeMs >= newest)) return;
-  spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.json')], { cwd: ROOT, stdio: 'ignore' });
+  spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.json')], {
+    cwd: ROOT,
+    stdio: 'ignore',
+  });
   for (const o of outputs) if (!existsSync(o)) throw new Error(`build did not produce ${o}; run npm run build and read its errors`);
 }

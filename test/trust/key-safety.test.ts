@@ -19,7 +19,13 @@ const URI = 'https://status.example/lists/safety';
 let work = '';
 
 function run(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: work, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000, input: '' });
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    cwd: work,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    timeout: 60_000,
+    input: '',
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -60,8 +66,32 @@ beforeAll(() => {
   unmarked('root.public.jwk', 'bare-root.public.jwk');
   unmarked('root.private.jwk', 'bare-root.private.jwk');
   ok(['status-list', 'init', '--list', 'list.json', '--uri', URI, '--size', '100']);
-  ok(['issue', '--holder', join(EXAMPLES, 'holder.json'), '--key', 'issuer-a.private.jwk', '--status-uri', URI, '--status-idx', '5', '--out', 'listed.txt']);
-  ok(['issue', '--holder', join(EXAMPLES, 'holder.json'), '--key', 'issuer-a.private.jwk', '--status-uri', URI, '--status-idx', '6', '--out', 'revoked.txt']);
+  ok([
+    'issue',
+    '--holder',
+    join(EXAMPLES, 'holder.json'),
+    '--key',
+    'issuer-a.private.jwk',
+    '--status-uri',
+    URI,
+    '--status-idx',
+    '5',
+    '--out',
+    'listed.txt',
+  ]);
+  ok([
+    'issue',
+    '--holder',
+    join(EXAMPLES, 'holder.json'),
+    '--key',
+    'issuer-a.private.jwk',
+    '--status-uri',
+    URI,
+    '--status-idx',
+    '6',
+    '--out',
+    'revoked.txt',
+  ]);
   ok(['issue', '--holder', join(EXAMPLES, 'holder.json'), '--key', 'issuer-a.private.jwk', '--out', 'unlisted.txt']);
 }, 180_000);
 afterAll(() => removeDir(work));
@@ -99,8 +129,14 @@ describe('a private key is never trust', () => {
 
   it('trust build --keys with a private issuer key, and trust init with the root private key, are refused naming the file', () => {
     writeFileSync(join(work, 'leaky.jwks'), JSON.stringify({ keys: [readJwk('issuer-a.private.jwk')] }));
-    refused(['trust', 'build', '--root', 'root.private.jwk', '--keys', 'leaky.jwks', '--seq', '2', '--out', 'leak.jws'], /issuer keys leaky\.jwks key 0 \(issuer-a\) is a PRIVATE key/);
-    refused(['trust', 'init', '--root', 'root.private.jwk', '--store', join(work, 'never')], /root key root\.private\.jwk is a PRIVATE key.*pin the root.s public key/);
+    refused(
+      ['trust', 'build', '--root', 'root.private.jwk', '--keys', 'leaky.jwks', '--seq', '2', '--out', 'leak.jws'],
+      /issuer keys leaky\.jwks key 0 \(issuer-a\) is a PRIVATE key/,
+    );
+    refused(
+      ['trust', 'init', '--root', 'root.private.jwk', '--store', join(work, 'never')],
+      /root key root\.private\.jwk is a PRIVATE key.*pin the root.s public key/,
+    );
   });
 });
 
@@ -116,29 +152,51 @@ describe('roles: a root signs bundles only, an issuer key codes and status lists
     const store = join(work, 'store-marked');
     refused(['trust', 'init', '--root', 'issuer-a.public.jwk', '--store', store], /issuer-a\.public\.jwk is marked as an ISSUER key/);
     refused(['trust', 'init', '--root', join(EXAMPLES, 'demo-issuer.public.jwk'), '--store', store], /marked as an ISSUER key/);
-    expect(ok(['trust', 'init', '--root', join(EXAMPLES, 'demo-root.public.jwk'), '--store', join(work, 'store-demo')])).toContain('pinned root');
+    expect(ok(['trust', 'init', '--root', join(EXAMPLES, 'demo-root.public.jwk'), '--store', join(work, 'store-demo')])).toContain(
+      'pinned root',
+    );
     expect(ok(['trust', 'import', join(EXAMPLES, 'demo-bundle.jws'), '--store', join(work, 'store-demo')])).toContain('seq');
   });
 
   it('an unmarked issuer key pinned as the root: the bundle import says so (ISSUER_KEY_AS_ROOT), not just "another root"', () => {
     const store = join(work, 'store-bare-issuer');
     ok(['trust', 'init', '--root', 'bare-issuer.public.jwk', '--store', store]);
-    refused(['trust', 'import', 'b1.jws', '--store', store], /the pinned root is issuer key "issuer-a" of this bundle: an issuer's key was pinned as the root/, store);
+    refused(
+      ['trust', 'import', 'b1.jws', '--store', store],
+      /the pinned root is issuer key "issuer-a" of this bundle: an issuer's key was pinned as the root/,
+      store,
+    );
   });
 
   it('trust init --force refuses a new root that is an issuer key of the active bundle', () => {
     const store = join(work, 'store-force');
     ok(['trust', 'init', '--root', 'root.public.jwk', '--store', store]);
     ok(['trust', 'import', 'b1.jws', '--store', store]);
-    refused(['trust', 'init', '--force', '--root', 'bare-issuer.public.jwk', '--store', store], /bare-issuer\.public\.jwk is issuer key "issuer-a" of the active bundle/, store);
+    refused(
+      ['trust', 'init', '--force', '--root', 'bare-issuer.public.jwk', '--store', store],
+      /bare-issuer\.public\.jwk is issuer key "issuer-a" of the active bundle/,
+      store,
+    );
   });
 
   it('trust build refuses the root among the issuer keys (marked, or the very key signing), and an issuer key as --root', () => {
     writeFileSync(join(work, 'with-root.jwks'), JSON.stringify({ keys: [readJwk('issuer-a.public.jwk'), readJwk('root.public.jwk')] }));
-    refused(['trust', 'build', '--root', 'root.private.jwk', '--keys', 'with-root.jwks', '--seq', '2', '--out', 'x.jws'], /key 1 \(root-2026\) is marked as a ROOT key/);
-    writeFileSync(join(work, 'with-bare-root.jwks'), JSON.stringify({ keys: [readJwk('issuer-a.public.jwk'), readJwk('bare-root.public.jwk')] }));
-    refused(['trust', 'build', '--root', 'root.private.jwk', '--keys', 'with-bare-root.jwks', '--seq', '2', '--out', 'x.jws'], /list the root's own key "root-2026" as an issuer key/);
-    refused(['trust', 'build', '--root', 'issuer-a.private.jwk', '--keys', 'issuers.jwks', '--seq', '2', '--out', 'x.jws'], /root private key issuer-a\.private\.jwk is marked as an ISSUER key/);
+    refused(
+      ['trust', 'build', '--root', 'root.private.jwk', '--keys', 'with-root.jwks', '--seq', '2', '--out', 'x.jws'],
+      /key 1 \(root-2026\) is marked as a ROOT key/,
+    );
+    writeFileSync(
+      join(work, 'with-bare-root.jwks'),
+      JSON.stringify({ keys: [readJwk('issuer-a.public.jwk'), readJwk('bare-root.public.jwk')] }),
+    );
+    refused(
+      ['trust', 'build', '--root', 'root.private.jwk', '--keys', 'with-bare-root.jwks', '--seq', '2', '--out', 'x.jws'],
+      /list the root's own key "root-2026" as an issuer key/,
+    );
+    refused(
+      ['trust', 'build', '--root', 'issuer-a.private.jwk', '--keys', 'issuers.jwks', '--seq', '2', '--out', 'x.jws'],
+      /root private key issuer-a\.private\.jwk is marked as an ISSUER key/,
+    );
   });
 
   it('a bundle signed by the root that lists the root itself is refused at import (ROOT_KEY_AS_ISSUER)', async () => {
@@ -150,7 +208,10 @@ describe('roles: a root signs bundles only, an issuer key codes and status lists
     const selfListed = await new CompactSign(new TextEncoder().encode(JSON.stringify({ seq: 1, iat: T0, keys: [root.publicJwk] })))
       .setProtectedHeader({ alg: 'EdDSA', typ: BUNDLE_TYP, kid: pinned.thumbprint })
       .sign(root.privateKey);
-    const err = await verifyBundle(new TextEncoder().encode(selfListed), pinned, { now: T0 }).then(() => null, (e: unknown) => e as { code: string; message: string });
+    const err = await verifyBundle(new TextEncoder().encode(selfListed), pinned, { now: T0 }).then(
+      () => null,
+      (e: unknown) => e as { code: string; message: string },
+    );
     expect(err?.code).toBe('ROOT_KEY_AS_ISSUER');
     expect(err?.message).toMatch(/lists the pinned root as issuer key "r"/);
   });
@@ -162,11 +223,19 @@ describe('roles: a root signs bundles only, an issuer key codes and status lists
     const env = { XDG_DATA_HOME: join(work, 'xdg') };
     expect(run(['issue', '--holder', holder, '--key', 'bare-root.private.jwk'], env).code).toBe(0); // nothing tells it is a root
     ok(['trust', 'init', '--root', 'bare-root.public.jwk'], env);
-    refused(['issue', '--holder', holder, '--key', 'bare-root.private.jwk'], /bare-root\.private\.jwk is the root pinned in the trust store .*xdg\/proofdesk/, undefined, env);
+    refused(
+      ['issue', '--holder', holder, '--key', 'bare-root.private.jwk'],
+      /bare-root\.private\.jwk is the root pinned in the trust store .*xdg\/proofdesk/,
+      undefined,
+      env,
+    );
   });
 
   it('status-list build and verify --keys refuse a key marked root', () => {
-    refused(['status-list', 'build', '--list', 'list.json', '--key', 'root.private.jwk', '--out', 'x.jws'], /issuer private key root\.private\.jwk is marked as a ROOT key/);
+    refused(
+      ['status-list', 'build', '--list', 'list.json', '--key', 'root.private.jwk', '--out', 'x.jws'],
+      /issuer private key root\.private\.jwk is marked as a ROOT key/,
+    );
     refused(['verify', '--keys', 'root.public.jwk', 'unlisted.txt'], /root\.public\.jwk: key "root-2026" is marked as a ROOT key/);
   });
 });
@@ -175,13 +244,15 @@ describe('verify says whether revocation was checked', () => {
   it('--keys: "NOT CHECKED" in the text and revocation.checked false in the JSON, even for a code that names a list', () => {
     const text = run(['verify', '--keys', join(EXAMPLES, 'demo-issuer.jwks'), DEMO_VALID]);
     expect(text.code).toBe(0);
-    expect(text.out).toMatch(/^Revocation: +NOT CHECKED: --keys gives keys only, no status lists: a revoked code would still show VALID here/m);
+    expect(text.out).toMatch(
+      /^Revocation: +NOT CHECKED: --keys gives keys only, no status lists: a revoked code would still show VALID here/m,
+    );
     const json = run(['verify', '--json', '--keys', 'issuers.jwks', 'listed.txt']);
     expect(json.code).toBe(0);
     expect(JSON.parse(json.out).revocation).toMatchObject({ checked: false, reason: 'NO_STATUS_LISTS' });
   });
 
-  it('a store with the issuer\'s list: checked, with the list and when it was issued; a revoked entry says REVOKED', () => {
+  it("a store with the issuer's list: checked, with the list and when it was issued; a revoked entry says REVOKED", () => {
     const store = join(work, 'store-lists');
     ok(['trust', 'init', '--root', 'root.public.jwk', '--store', store]);
     ok(['trust', 'import', 'b1.jws', '--store', store]);
@@ -192,7 +263,9 @@ describe('verify says whether revocation was checked', () => {
     ok(['trust', 'import', 'list1.jws', '--store', store]);
     const checked = run(['verify', '--store', store, 'listed.txt']);
     expect(checked.code, checked.err).toBe(0);
-    expect(checked.out).toMatch(new RegExp(`^Revocation: +checked: not revoked \\(status list ${URI}, issued \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\\)`, 'm'));
+    expect(checked.out).toMatch(
+      new RegExp(`^Revocation: +checked: not revoked \\(status list ${URI}, issued \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\\)`, 'm'),
+    );
     const json = JSON.parse(run(['verify', '--json', '--store', store, 'listed.txt']).out) as { revocation: Record<string, unknown> };
     expect(json.revocation).toMatchObject({ checked: true, reason: 'LIST_CHECKED', status: 'VALID', listUri: URI });
     expect(Date.parse(String(json.revocation.listIssuedAt))).toBeGreaterThan(Date.now() - 3_600_000);
@@ -217,7 +290,11 @@ describe('docs/trust.md stays true', () => {
   it('the private-key refusal it quotes is the one verify --keys prints', () => {
     const quoted = /^proofdesk: key file examples\/demo-issuer\.private\.jwk: .*$/m.exec(doc)?.[0];
     expect(quoted, 'docs/trust.md quotes the refusal').toBeDefined();
-    const r = spawnSync(process.execPath, [CLI, 'verify', '--keys', 'examples/demo-issuer.private.jwk', 'examples/demo-valid.txt'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(process.execPath, [CLI, 'verify', '--keys', 'examples/demo-issuer.private.jwk', 'examples/demo-valid.txt'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(r.status).toBe(2);
     expect(r.stderr.trimEnd()).toBe(quoted);
   });
@@ -226,7 +303,10 @@ describe('docs/trust.md stays true', () => {
     const section = /## Private keys, roots and issuer keys[\s\S]*?\n## /.exec(doc)?.[0] ?? '';
     const codes = new Set([...section.matchAll(/`([A-Z][A-Z_]+)`/g)].map((m) => m[1]!));
     for (const c of ['PRIVATE_KEY_AS_TRUST', 'ROOT_KEY_AS_ISSUER', 'ISSUER_KEY_AS_ROOT', 'KEY_INVALID']) expect(codes.has(c), c).toBe(true);
-    const errors = readFileSync(join(ROOT, 'src/trust/errors.ts'), 'utf8') + readFileSync(join(ROOT, 'src/trust/keyset.ts'), 'utf8') + readFileSync(join(ROOT, 'src/issue/errors.ts'), 'utf8');
+    const errors =
+      readFileSync(join(ROOT, 'src/trust/errors.ts'), 'utf8') +
+      readFileSync(join(ROOT, 'src/trust/keyset.ts'), 'utf8') +
+      readFileSync(join(ROOT, 'src/issue/errors.ts'), 'utf8');
     for (const c of codes) expect(errors, c).toContain(`'${c}'`);
   });
 });

@@ -130,11 +130,17 @@ describe('the bundle sequence survives losing state.json', () => {
   it('state.json deleted and seq 5 copied back over seq 6: refused (STORE_CORRUPT), never seq 5 in force', async () => {
     const { dir, b5 } = await twoBundles();
     unlinkSync(join(dir, STATE_FILE));
-    writeFileSync(join(dir, BUNDLE_FILE), b5 + '\n');
-    const err = await loadTrustState({ storeDir: dir, now: ms(T0) }).then((s) => `loaded seq ${s.bundleSeq}`, (e: TrustError) => e.code);
+    writeFileSync(join(dir, BUNDLE_FILE), `${b5}\n`);
+    const err = await loadTrustState({ storeDir: dir, now: ms(T0) }).then(
+      (s) => `loaded seq ${s.bundleSeq}`,
+      (e: TrustError) => e.code,
+    );
     expect(err).toBe('STORE_CORRUPT');
     // ...and the old bundle cannot be imported "fresh" either.
-    const imp = await importTrustBytes(dir, enc(b5), { now: T0 }).then(() => 'imported', (e: TrustError) => e.code);
+    const imp = await importTrustBytes(dir, enc(b5), { now: T0 }).then(
+      () => 'imported',
+      (e: TrustError) => e.code,
+    );
     expect(imp).toBe('STORE_CORRUPT');
   });
 

@@ -15,7 +15,13 @@ mkdirSync(storeWithBundle);
 writeFileSync(path.join(storeWithBundle, 'bundle.jws'), 'x');
 
 describe('chooseTrust: first match wins', () => {
-  const all = { keysFile: 'k.jwks', store: '/s', config: { store: '/cs', keys: 'ck.jwks' }, perUserStore: storeWithBundle, demoKeysFile: 'demo.jwks' };
+  const all = {
+    keysFile: 'k.jwks',
+    store: '/s',
+    config: { store: '/cs', keys: 'ck.jwks' },
+    perUserStore: storeWithBundle,
+    demoKeysFile: 'demo.jwks',
+  };
   it('--keys beats everything, then --store, then the config store', () => {
     expect(chooseTrust(all)).toEqual({ kind: 'keys', file: 'k.jwks', why: 'option' });
     const { keysFile: _k, ...noKeys } = all;
@@ -24,8 +30,16 @@ describe('chooseTrust: first match wins', () => {
     expect(chooseTrust(noStore)).toEqual({ kind: 'store', dir: '/cs', why: 'config' });
   });
   it('the per-user store counts only once it holds a bundle, and then beats the config keys', () => {
-    expect(chooseTrust({ config: { keys: 'ck.jwks' }, perUserStore: storeWithBundle })).toEqual({ kind: 'store', dir: storeWithBundle, why: 'per-user' });
-    expect(chooseTrust({ config: { keys: 'ck.jwks' }, perUserStore: emptyStore })).toEqual({ kind: 'keys', file: 'ck.jwks', why: 'config' });
+    expect(chooseTrust({ config: { keys: 'ck.jwks' }, perUserStore: storeWithBundle })).toEqual({
+      kind: 'store',
+      dir: storeWithBundle,
+      why: 'per-user',
+    });
+    expect(chooseTrust({ config: { keys: 'ck.jwks' }, perUserStore: emptyStore })).toEqual({
+      kind: 'keys',
+      file: 'ck.jwks',
+      why: 'config',
+    });
   });
   it('the DEMO keys only when nothing names trust and there is no config; else nothing', () => {
     expect(chooseTrust({ perUserStore: emptyStore, demoKeysFile: 'demo.jwks' })).toEqual({ kind: 'keys', file: 'demo.jwks', why: 'demo' });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { verify } from '../../src/verify/index.js';
 import { initStore, importTrustBytes, BUNDLE_FILE } from '../../src/trust/store.js';
 import { loadTrustState, watchTrustStore, type TrustState, type TrustWatcher } from '../../src/trust/state.js';
-import { TrustError } from '../../src/trust/errors.js';
+import type { TrustError } from '../../src/trust/errors.js';
 import { buildStatusListToken, StatusList } from '../../src/trust/status-list.js';
 import { signingKeyFromJwk } from '../../src/trust/jwk.js';
 import { DEFAULT_WORTH, resultScreen } from '../../src/screen/state.js';
@@ -32,7 +32,15 @@ async function storeWith(...files: Array<string | Uint8Array>): Promise<string> 
 }
 
 const rotationBundle = (seq = 1, iat = T0) =>
-  bundleOf(root, [{ ...keyA.publicJwk, notBefore: T0 - 86400, notAfter: ROTATE }, { ...keyB.publicJwk, notBefore: ROTATE }], seq, iat);
+  bundleOf(
+    root,
+    [
+      { ...keyA.publicJwk, notBefore: T0 - 86400, notAfter: ROTATE },
+      { ...keyB.publicJwk, notBefore: ROTATE },
+    ],
+    seq,
+    iat,
+  );
 
 function check(state: TrustState, text: string, nowS: number, extra: { skewSeconds?: number } = {}) {
   return verify(text, { keys: state.keys, trust: state.context, now: ms(nowS), purpose: 'rent', ...extra });
@@ -65,13 +73,27 @@ describe('revocation through the store', () => {
       const dir = await storeWith(await rotationBundle(), await statusListOf(keyA, uri, 1000, { 17: 1, 523: 2 }, T0, format));
       const state = await loadTrustState({ storeDir: dir, now: ms(T0) });
       const at = T0 + 100;
-      expect(check(state, credential(keyA, { statusList: { uri, idx: 17 } }), at)).toMatchObject({ verdict: 'NOT VALID', reason: 'REVOKED' });
-      expect(check(state, credential(keyA, { statusList: { uri, idx: 523 } }), at)).toMatchObject({ verdict: 'NOT VALID', reason: 'SUSPENDED' });
+      expect(check(state, credential(keyA, { statusList: { uri, idx: 17 } }), at)).toMatchObject({
+        verdict: 'NOT VALID',
+        reason: 'REVOKED',
+      });
+      expect(check(state, credential(keyA, { statusList: { uri, idx: 523 } }), at)).toMatchObject({
+        verdict: 'NOT VALID',
+        reason: 'SUSPENDED',
+      });
       expect(check(state, credential(keyA, { statusList: { uri, idx: 18 } }), at)).toMatchObject({ verdict: 'VALID' });
       // An index beyond the list or a list this desk does not hold: never silently valid.
-      expect(check(state, credential(keyA, { statusList: { uri, idx: 1000 } }), at)).toMatchObject({ verdict: 'CHECK MANUALLY', reason: 'REVOCATION_DATA_STALE' });
-      expect(check(state, credential(keyA, { statusList: { uri: 'https://other.example/9', idx: 1 } }), at)).toMatchObject({ verdict: 'CHECK MANUALLY' });
-      expect(state.describe(ms(at)).revocation).toMatchObject({ mode: 'on', lists: [{ uri, entries: 1000, revoked: 1, suspended: 1, format }] });
+      expect(check(state, credential(keyA, { statusList: { uri, idx: 1000 } }), at)).toMatchObject({
+        verdict: 'CHECK MANUALLY',
+        reason: 'REVOCATION_DATA_STALE',
+      });
+      expect(check(state, credential(keyA, { statusList: { uri: 'https://other.example/9', idx: 1 } }), at)).toMatchObject({
+        verdict: 'CHECK MANUALLY',
+      });
+      expect(state.describe(ms(at)).revocation).toMatchObject({
+        mode: 'on',
+        lists: [{ uri, entries: 1000, revoked: 1, suspended: 1, format }],
+      });
     }
   });
 
@@ -103,25 +125,40 @@ describe('revocation through the store', () => {
     const code = credential(keyA, { statusList: { uri, idx: 3 } });
     // ttl (1 h) passed, exp not yet: VALID (the desk's 30 days decide), and status says a refresh is due.
     expect(check(state, code, exp - 1).verdict).toBe('VALID');
-    expect(state.describe(ms(exp - 1)).revocation.lists[0]).toMatchObject({ stale: false, refreshDue: true, expired: false, ttl: 3600, expiresAt: exp });
+    expect(state.describe(ms(exp - 1)).revocation.lists[0]).toMatchObject({
+      stale: false,
+      refreshDue: true,
+      expired: false,
+      ttl: 3600,
+      expiresAt: exp,
+    });
     expect(state.describe(ms(T0 + 3600)).revocation.lists[0]!.refreshDue).toBe(false); // exactly the ttl: not yet
     // At exp: CHECK MANUALLY, with the age in days in the message and as a field.
     const stale = check(state, code, exp);
-    expect(stale).toMatchObject({ verdict: 'CHECK MANUALLY', reason: 'REVOCATION_DATA_STALE', details: { ageDays: 2, listExpiredAt: exp } });
+    expect(stale).toMatchObject({
+      verdict: 'CHECK MANUALLY',
+      reason: 'REVOCATION_DATA_STALE',
+      details: { ageDays: 2, listExpiredAt: exp },
+    });
     expect(stale.message).toMatch(/The list is 2 days old and past its expiry \(\d{4}-\d\d-\d\d\)\.$/);
     expect(state.describe(ms(exp)).revocation.lists[0]).toMatchObject({ stale: true, expired: true });
     // A revocation in an expired list is still believed (revocation is permanent).
     expect(check(state, credential(keyA, { statusList: { uri, idx: 5 } }), exp + 86400).reason).toBe('REVOKED');
   });
 
-  it('a stale list\'s verdict message gives its age in days', async () => {
+  it("a stale list's verdict message gives its age in days", async () => {
     const dir = await storeWith(await rotationBundle(), await statusListOf(keyA, uri, 64, {}, T0));
     const state = await loadTrustState({ storeDir: dir, now: ms(T0), maxStatusAgeSeconds: 7 * 86400 });
     const v = check(state, credential(keyA, { statusList: { uri, idx: 3 } }), T0 + 9 * 86400 + 5);
     expect(v).toMatchObject({ reason: 'REVOCATION_DATA_STALE', details: { ageDays: 9 } });
     expect(v.message).toBe("The code verified, but this desk's revocation list is out of date. The list is 9 days old.");
     // The desk screen shows that message (the age included).
-    const screen = resultScreen({ verdict: v, desk: { purpose: 'rent', demo: false, worth: DEFAULT_WORTH, id: 'desk-t' }, checkedAt: new Date(ms(T0 + 9 * 86400 + 5)), checkId: 'c1' });
+    const screen = resultScreen({
+      verdict: v,
+      desk: { purpose: 'rent', demo: false, worth: DEFAULT_WORTH, id: 'desk-t' },
+      checkedAt: new Date(ms(T0 + 9 * 86400 + 5)),
+      checkId: 'c1',
+    });
     expect(screen).toMatchObject({ headline: 'CHECK MANUALLY', message: v.message });
   });
 
@@ -157,7 +194,7 @@ describe('revocation through the store', () => {
         expect(summary).toMatchObject({ entries: N, format });
         let revoked = 0;
         let suspended = 0;
-        for (let idx = 0; idx < N; idx++) (list.get(idx) === 1 ? revoked++ : list.get(idx) === 2 ? suspended++ : 0);
+        for (let idx = 0; idx < N; idx++) list.get(idx) === 1 ? revoked++ : list.get(idx) === 2 ? suspended++ : 0;
         expect([summary.revoked, summary.suspended]).toEqual([revoked, suspended]);
         // A code whose entry is revoked, suspended or valid, end to end.
         const first = (v: number): number => {
@@ -165,7 +202,11 @@ describe('revocation through the store', () => {
           while (list.get(i) !== v) i++;
           return i;
         };
-        const expected: Array<[number, string]> = [[first(1), 'REVOKED'], [first(2), 'SUSPENDED'], [first(0), 'VALID']];
+        const expected: Array<[number, string]> = [
+          [first(1), 'REVOKED'],
+          [first(2), 'SUSPENDED'],
+          [first(0), 'VALID'],
+        ];
         for (const [idx, want] of expected) {
           const v = check(state, credential(keyA, { iat: T0, statusList: { uri, idx } }), T0 + 60);
           expect(`${format} idx ${idx}: ${v.reason ?? v.verdict}`).toBe(`${format} idx ${idx}: ${want}`);
@@ -210,7 +251,8 @@ describe('live store: watchTrustStore', () => {
   function waitFor(pred: () => boolean, timeoutMs = 20_000): Promise<void> {
     const start = Date.now();
     return new Promise((resolve, reject) => {
-      const tick = () => (pred() ? resolve() : Date.now() - start > timeoutMs ? reject(new Error('timed out waiting')) : setTimeout(tick, 20));
+      const tick = () =>
+        pred() ? resolve() : Date.now() - start > timeoutMs ? reject(new Error('timed out waiting')) : setTimeout(tick, 20);
       tick();
     });
   }
@@ -219,7 +261,11 @@ describe('live store: watchTrustStore', () => {
     const dir = await storeWith(await bundleOf(root, [keyA.publicJwk], 1));
     const seen: number[] = [];
     const errors: string[] = [];
-    watcher = await watchTrustStore(dir, (s) => seen.push(s.bundleSeq), { clock: () => ms(T0 + 20), debounceMs: 50, onError: (e) => errors.push(e.message) });
+    watcher = await watchTrustStore(dir, (s) => seen.push(s.bundleSeq), {
+      clock: () => ms(T0 + 20),
+      debounceMs: 50,
+      onError: (e) => errors.push(e.message),
+    });
     expect(watcher.current.bundleSeq).toBe(1);
     await importTrustBytes(dir, enc(await bundleOf(root, [keyA.publicJwk, keyB.publicJwk], 2)), { now: T0 + 20 });
     await waitFor(() => seen.includes(2));
@@ -232,7 +278,7 @@ describe('live store: watchTrustStore', () => {
     expect(watcher.current.bundleSeq).toBe(2);
   });
 
-  it('refused imports leave a running kiosk\'s in-memory trust exactly as it was (same state object, no change event)', async () => {
+  it("refused imports leave a running kiosk's in-memory trust exactly as it was (same state object, no change event)", async () => {
     const uri = 'https://status.example/lists/1';
     const good = await bundleOf(root, [keyA.publicJwk], 2);
     const dir = await storeWith(await bundleOf(root, [keyA.publicJwk], 1), good, await statusListOf(keyA, uri, 64, { 1: 1 }, T0 + 5));
@@ -267,7 +313,11 @@ describe('live store: watchTrustStore', () => {
     const old = await bundleOf(root, [keyA.publicJwk], 1);
     const dir = await storeWith(old, await bundleOf(root, [keyA.publicJwk, keyB.publicJwk], 2));
     const errors: string[] = [];
-    const running = await watchTrustStore(dir, () => undefined, { clock: () => ms(T0 + 20), pollMs: 0, onError: (e) => errors.push(e.message) });
+    const running = await watchTrustStore(dir, () => undefined, {
+      clock: () => ms(T0 + 20),
+      pollMs: 0,
+      onError: (e) => errors.push(e.message),
+    });
     try {
       writeFileSync(join(dir, 'state.json'), JSON.stringify({ v: 1, highestSeq: 0, highestIat: 0 })); // the counter reset too
       writeFileSync(join(dir, BUNDLE_FILE), old);
@@ -292,7 +342,9 @@ describe('live store: watchTrustStore', () => {
     const dir = await storeWith(await bundleOf(root, [keyA.publicJwk], 1));
     const file = join(dir, '..', 'next.jws');
     writeFileSync(file, await bundleOf(root, [keyB.publicJwk], 2));
-    const child = spawn(process.execPath, [join(ROOT, 'test/trust/import-child.mjs'), dir, file, 'crash', String(T0 + 20)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(ROOT, 'test/trust/import-child.mjs'), dir, file, 'crash', String(T0 + 20)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const signal = await new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, sig) => resolve(sig)));
     expect(signal).toBe('SIGKILL');
     expect(readdirSync(dir).filter((n) => n.startsWith('.tmp-'))).toHaveLength(1); // the durable temp it never renamed
@@ -311,9 +363,12 @@ describe('live store: watchTrustStore', () => {
         const f = join(dir, '..', `b${seq}.jws`);
         return { seq, f };
       });
-      for (const { seq, f } of files) writeFileSync(f, await bundleOf(root, seq === 3 ? [keyA.publicJwk, keyB.publicJwk] : [keyA.publicJwk], seq));
+      for (const { seq, f } of files)
+        writeFileSync(f, await bundleOf(root, seq === 3 ? [keyA.publicJwk, keyB.publicJwk] : [keyA.publicJwk], seq));
       const runs = files.map(({ f }) => {
-        const child = spawn(process.execPath, [join(ROOT, 'test/trust/import-child.mjs'), dir, f, 'ok', String(T0 + 20)], { stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(process.execPath, [join(ROOT, 'test/trust/import-child.mjs'), dir, f, 'ok', String(T0 + 20)], {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
         let out = '';
         child.stdout.on('data', (d: Buffer) => (out += d.toString()));
         return new Promise<{ code: number | null; out: string }>((resolve) => child.on('exit', (code) => resolve({ code, out })));
@@ -332,7 +387,7 @@ describe('live store: watchTrustStore', () => {
     }
   });
 
-  it('a dead importer\'s lock taken over by six importers at once: exactly one holds the lock at a time', async () => {
+  it("a dead importer's lock taken over by six importers at once: exactly one holds the lock at a time", async () => {
     // A real dead pid: a child that has exited.
     const dead = spawn(process.execPath, ['-e', '0']);
     const deadPid = await new Promise<number>((resolve) => dead.on('exit', () => resolve(dead.pid!)));
@@ -350,7 +405,11 @@ describe('live store: watchTrustStore', () => {
         }),
       );
       const runs = files.map((f) => {
-        const child = spawn(process.execPath, [join(ROOT, 'test/trust/import-child.mjs'), dir, f, `probe:${go}:${inside}`, String(T0 + 20)], { stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(
+          process.execPath,
+          [join(ROOT, 'test/trust/import-child.mjs'), dir, f, `probe:${go}:${inside}`, String(T0 + 20)],
+          { stdio: ['ignore', 'pipe', 'pipe'] },
+        );
         let out = '';
         child.stdout.on('data', (d: Buffer) => (out += d.toString()));
         return new Promise<{ code: number | null; out: string }>((resolve) => child.on('exit', (code) => resolve({ code, out })));
@@ -377,7 +436,9 @@ describe('live store: watchTrustStore', () => {
     writeFileSync(file, await bundleOf(root, [keyA.publicJwk, keyB.publicJwk], 2));
     const fromA = credential(keyA, { iat: T0 });
     const fromB = credential(keyB, { iat: T0 });
-    const child = spawn(process.execPath, [join(ROOT, 'test/trust/import-child.mjs'), dir, file, 'ok', String(T0 + 20)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(ROOT, 'test/trust/import-child.mjs'), dir, file, 'ok', String(T0 + 20)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     const outcomes = new Set<string>();
     let rounds = 0;
@@ -399,4 +460,3 @@ describe('live store: watchTrustStore', () => {
     expect(outcomes.has('2:VALID')).toBe(true);
   });
 });
-

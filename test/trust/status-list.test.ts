@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { deflateSync } from 'node:zlib';
 import { CompactSign } from 'jose';
-import { StatusList, verifyStatusListToken, issuerKeyRefs, buildStatusListToken, STATUS_LIST_CWT_TYP } from '../../src/trust/status-list.js';
+import {
+  StatusList,
+  verifyStatusListToken,
+  issuerKeyRefs,
+  buildStatusListToken,
+  STATUS_LIST_CWT_TYP,
+} from '../../src/trust/status-list.js';
 import { checkIssuerJwk, signingKeyFromJwk } from '../../src/trust/jwk.js';
 import { TrustError } from '../../src/trust/errors.js';
 import { MAX_STATUS_LIST_BYTES } from '../../src/trust/limits.js';
@@ -64,15 +70,27 @@ describe('status-list tokens', () => {
     });
 
     it(`${format}: refuses a list signed by a key outside the bundle, tampered, future-issued or expired`, async () => {
-      expect((await refused(verifyStatusListToken(await statusListOf(stranger, 'u', 8, {}, T0, format), await refs(), { now: T0 }))).code).toBe('ISSUER_KEY_UNKNOWN');
+      expect(
+        (await refused(verifyStatusListToken(await statusListOf(stranger, 'u', 8, {}, T0, format), await refs(), { now: T0 }))).code,
+      ).toBe('ISSUER_KEY_UNKNOWN');
       const good = await statusListOf(issuer, 'u', 8, {}, T0, format);
       const bad = Uint8Array.from(good);
       const at = bad.length - (format === 'jwt' ? 8 : 5);
       bad[at] = bad[at]! ^ 0x01;
       expect(['SIGNATURE_INVALID', 'MALFORMED']).toContain((await refused(verifyStatusListToken(bad, await refs(), { now: T0 }))).code);
-      expect((await refused(verifyStatusListToken(good.subarray(0, good.length - 12), await refs(), { now: T0 }))).code).toMatch(/MALFORMED|SIGNATURE_INVALID/);
-      expect((await refused(verifyStatusListToken(await statusListOf(issuer, 'u', 8, {}, T0 + 1000, format), await refs(), { now: T0 }))).code).toBe('ISSUED_IN_FUTURE');
-      expect((await refused(verifyStatusListToken(await statusListOf(issuer, 'u', 8, {}, T0 - 1000, format, { exp: T0 - 500 }), await refs(), { now: T0 }))).code).toBe('EXPIRED');
+      expect((await refused(verifyStatusListToken(good.subarray(0, good.length - 12), await refs(), { now: T0 }))).code).toMatch(
+        /MALFORMED|SIGNATURE_INVALID/,
+      );
+      expect(
+        (await refused(verifyStatusListToken(await statusListOf(issuer, 'u', 8, {}, T0 + 1000, format), await refs(), { now: T0 }))).code,
+      ).toBe('ISSUED_IN_FUTURE');
+      expect(
+        (
+          await refused(
+            verifyStatusListToken(await statusListOf(issuer, 'u', 8, {}, T0 - 1000, format, { exp: T0 - 500 }), await refs(), { now: T0 }),
+          )
+        ).code,
+      ).toBe('EXPIRED');
     });
   }
 
@@ -85,14 +103,20 @@ describe('status-list tokens', () => {
     const windowed = await issuerKeyRefs([checkIssuerJwk({ ...issuer.publicJwk, notBefore: T0 - 100, notAfter: T0 }, 'a')]);
     const err = await refused(verifyStatusListToken(await statusListOf(issuer, 'u', 8, {}, T0), windowed, { now: T0 }));
     expect(err.code).toBe('ISSUER_KEY_NOT_IN_WINDOW');
-    await expect(verifyStatusListToken(await statusListOf(issuer, 'u', 8, {}, T0 - 100), windowed, { now: T0 })).resolves.toMatchObject({ iat: T0 - 100 });
+    await expect(verifyStatusListToken(await statusListOf(issuer, 'u', 8, {}, T0 - 100), windowed, { now: T0 })).resolves.toMatchObject({
+      iat: T0 - 100,
+    });
   });
 
   it('refuses header keys, a wrong typ, and a CWT without the statuslist typ', async () => {
     const signer = await signingKeyFromJwk(issuer.privateJwk);
     const payload = new TextEncoder().encode(JSON.stringify({ sub: 'u', iat: T0, status_list: { bits: 2, lst: 'eNo76fITAAPfAgc' } }));
-    const withJwk = await new CompactSign(payload).setProtectedHeader({ alg: 'EdDSA', typ: 'statuslist+jwt', kid: 'issuer-a', jwk: stranger.publicJwk } as never).sign(signer.key);
-    expect((await refused(verifyStatusListToken(new TextEncoder().encode(withJwk), await refs(), { now: T0 }))).code).toBe('HEADER_NOT_ALLOWED');
+    const withJwk = await new CompactSign(payload)
+      .setProtectedHeader({ alg: 'EdDSA', typ: 'statuslist+jwt', kid: 'issuer-a', jwk: stranger.publicJwk } as never)
+      .sign(signer.key);
+    expect((await refused(verifyStatusListToken(new TextEncoder().encode(withJwk), await refs(), { now: T0 }))).code).toBe(
+      'HEADER_NOT_ALLOWED',
+    );
     const wrongTyp = await new CompactSign(payload).setProtectedHeader({ alg: 'EdDSA', typ: 'JWT', kid: 'issuer-a' }).sign(signer.key);
     expect((await refused(verifyStatusListToken(new TextEncoder().encode(wrongTyp), await refs(), { now: T0 }))).code).toBe('WRONG_TYPE');
     const ok = await new CompactSign(payload).setProtectedHeader({ alg: 'EdDSA', typ: 'statuslist+jwt', kid: 'issuer-a' }).sign(signer.key);
@@ -104,13 +128,25 @@ describe('status-list tokens', () => {
   for (const format of ['jwt', 'cwt'] as const) {
     it(`${format}: a zlib bomb signed by a trusted issuer key is refused at the inflate limit`, async () => {
       const signer = await signingKeyFromJwk(issuer.privateJwk);
-      const bomb = await buildStatusListToken({ uri: 'u:bomb', list: new StatusList(2, new Uint8Array(MAX_STATUS_LIST_BYTES + 1)), signer, iat: T0, format });
+      const bomb = await buildStatusListToken({
+        uri: 'u:bomb',
+        list: new StatusList(2, new Uint8Array(MAX_STATUS_LIST_BYTES + 1)),
+        signer,
+        iat: T0,
+        format,
+      });
       expect(bomb.length).toBeLessThan(20_000);
       const err = await refused(verifyStatusListToken(bomb, await refs(), { now: T0 }));
       expect(err.code).toBe('FILE_TOO_LARGE');
       expect(err.message).toMatch(/inflates past 4194304 bytes/);
       // Exactly at the limit is a list (16,777,216 entries).
-      const full = await buildStatusListToken({ uri: 'u:full', list: new StatusList(2, new Uint8Array(MAX_STATUS_LIST_BYTES)), signer, iat: T0, format });
+      const full = await buildStatusListToken({
+        uri: 'u:full',
+        list: new StatusList(2, new Uint8Array(MAX_STATUS_LIST_BYTES)),
+        signer,
+        iat: T0,
+        format,
+      });
       expect((await verifyStatusListToken(full, await refs(), { now: T0 })).list.size).toBe(16_777_216);
     });
   }
@@ -119,7 +155,7 @@ describe('status-list tokens', () => {
     const list = StatusList.empty(2, 1_000_000);
     // 1,000 revoked and 100 suspended at random places (indexes are allocated at random).
     let seed = 42;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) % 1_000_000);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) >>> 0) % 1_000_000;
     for (let i = 0; i < 1000; i++) list.set(rnd(), 1);
     for (let i = 0; i < 100; i++) list.set(rnd(), 2);
     expect(list.bytes.length).toBe(250_000);

@@ -10,7 +10,16 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { humanStatus } from '../../src/cli/trust.js';
 import { TrustError } from '../../src/trust/errors.js';
 import { loadTrustState, summarize } from '../../src/trust/state.js';
-import { BUNDLE_FILE, importTrustBytes, initStore, readStore, ROOT_FILE, STATE_FILE, STATUS_DIR, statusListFileName } from '../../src/trust/store.js';
+import {
+  BUNDLE_FILE,
+  importTrustBytes,
+  initStore,
+  readStore,
+  ROOT_FILE,
+  STATE_FILE,
+  STATUS_DIR,
+  statusListFileName,
+} from '../../src/trust/store.js';
 import { verify } from '../../src/verify/verify.js';
 import { bundleOf, credential, ensureBuilt, makeKeyPair, ms, removeDir, ROOT, statusListOf, T0, tempDir } from './helpers.js';
 
@@ -36,7 +45,11 @@ async function store(): Promise<{ dir: string; outside: string }> {
   return { dir, outside };
 }
 
-const codeOf = (p: Promise<unknown>): Promise<string> => p.then(() => 'ok', (e: unknown) => (e instanceof TrustError ? e.code : `threw ${String(e)}`));
+const codeOf = (p: Promise<unknown>): Promise<string> =>
+  p.then(
+    () => 'ok',
+    (e: unknown) => (e instanceof TrustError ? e.code : `threw ${String(e)}`),
+  );
 
 describe('symbolic links inside the store are refused', () => {
   it('a planted status link: status-list import refuses (STORE_SYMLINK) and neither chmods nor writes where it points', async () => {
@@ -115,8 +128,11 @@ describe('deeply nested JSON in trust files', () => {
     expect((err as TrustError).code).toBe('NESTED_TOO_DEEP');
     expect((err as TrustError).message).toMatch(/MAX_TRUST_JSON_DEPTH \(16/);
 
-    writeFileSync(join(work, 'deep.jws'), text + '\n');
-    const r = spawnSync(process.execPath, [join(ROOT, 'dist/cli/main.js'), 'trust', 'import', 'deep.jws', '--store', dir], { cwd: work, encoding: 'utf8' });
+    writeFileSync(join(work, 'deep.jws'), `${text}\n`);
+    const r = spawnSync(process.execPath, [join(ROOT, 'dist/cli/main.js'), 'trust', 'import', 'deep.jws', '--store', dir], {
+      cwd: work,
+      encoding: 'utf8',
+    });
     expect(r.status).toBe(2);
     expect(r.stderr).not.toMatch(/call stack/);
     expect(r.stderr).toMatch(/MAX_TRUST_JSON_DEPTH/);
@@ -128,7 +144,10 @@ describe('deeply nested JSON in trust files', () => {
     const list = jwsWithHeader(`{"alg":"EdDSA","typ":"statuslist+jwt","kid":${deep(50_000)}}`);
     expect(await codeOf(importTrustBytes(dir, enc(list), { now: T0, expect: 'status-list' }))).toBe('NESTED_TOO_DEEP');
     writeFileSync(join(work, 'deep.jwks'), `{"keys":${deep(100_000)}}`);
-    const r = spawnSync(process.execPath, [join(ROOT, 'dist/cli/main.js'), 'verify', '--keys', 'deep.jwks', 'nothing'], { cwd: work, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [join(ROOT, 'dist/cli/main.js'), 'verify', '--keys', 'deep.jwks', 'nothing'], {
+      cwd: work,
+      encoding: 'utf8',
+    });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/deep\.jwks.*MAX_TRUST_JSON_DEPTH/);
   });

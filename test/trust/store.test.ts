@@ -79,7 +79,7 @@ describe('trust store', () => {
     expect(JSON.parse(readFileSync(join(dir, STATE_FILE), 'utf8'))).toMatchObject({ highestSeq: 1, highestIat: T0 });
     // Someone edits the active bundle on disk: it is no longer trusted.
     const text = readFileSync(join(dir, BUNDLE_FILE), 'utf8');
-    writeFileSync(join(dir, BUNDLE_FILE), text.replace(/.$/s, '').slice(0, -3) + 'AAA\n');
+    writeFileSync(join(dir, BUNDLE_FILE), `${text.replace(/.$/s, '').slice(0, -3)}AAA\n`);
     const err = await loadTrustState({ storeDir: dir, now: ms(T0) }).catch((e: unknown) => e);
     expect((err as TrustError).code).toBe('NO_ACTIVE_BUNDLE');
   });
@@ -113,7 +113,9 @@ describe('trust store', () => {
     const asRoot = process.getuid?.() === 0;
     if (!asRoot) chmodSync(dir, 0o000);
     const probe = `import('${join(process.cwd(), 'dist/trust/state.js')}').then((m) => m.loadTrustState({ storeDir: ${JSON.stringify(dir)} })).then(() => console.log('loaded'), (e) => console.log(e.code + ' ' + e.message))`;
-    const cmd = asRoot ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '-e', probe] : [process.execPath, '-e', probe];
+    const cmd = asRoot
+      ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '-e', probe]
+      : [process.execPath, '-e', probe];
     const r = spawnSync(cmd[0]!, cmd.slice(1), { encoding: 'utf8' });
     chmodSync(dir, 0o755);
     expect(r.stdout).toMatch(/^FILE_UNREADABLE cannot read .*permission denied/);
@@ -184,7 +186,11 @@ describe('trust store', () => {
     const early = await importTrustBytes(dir, await statusListOf(issuerA, 'u:1', 8, {}), { now: T0 }).catch((e: unknown) => e);
     expect((early as TrustError).code).toBe('NO_ACTIVE_BUNDLE');
     await importOk(dir, await bundleOf(root, [issuerA.publicJwk], 1));
-    expect(await importOk(dir, await statusListOf(issuerA, 'u:1', 8, { 1: 1 }, T0 - 50, 'cwt'))).toMatchObject({ kind: 'status-list', uri: 'u:1', entries: 8 });
+    expect(await importOk(dir, await statusListOf(issuerA, 'u:1', 8, { 1: 1 }, T0 - 50, 'cwt'))).toMatchObject({
+      kind: 'status-list',
+      uri: 'u:1',
+      entries: 8,
+    });
     expect(await importOk(dir, await statusListOf(issuerA, 'u:1', 8, { 1: 1, 2: 2 }, T0 - 40, 'jwt'))).toMatchObject({ iat: T0 - 40 });
     expect(readdirSync(join(dir, 'status'))).toHaveLength(1); // the CWT twin was replaced
     const state = await loadTrustState({ storeDir: dir, now: ms(T0) });
@@ -225,7 +231,7 @@ describe('trust store', () => {
     expect(existsSync(join(dir, '.lock'))).toBe(false);
   });
 
-  it('a stale lock seen by two contenders is taken over by one; the other does not remove the new holder\'s lock', async () => {
+  it("a stale lock seen by two contenders is taken over by one; the other does not remove the new holder's lock", async () => {
     const dir = await freshStore();
     const { withLock } = await import('../../src/trust/store.js');
     writeFileSync(join(dir, '.lock'), '999999999'); // a dead holder
@@ -241,10 +247,14 @@ describe('trust store', () => {
     // Contender 1 judges the lock stale, then stalls (descheduled) until contender 2 has taken it over and is inside.
     const first = withLock(dir, body, 5000, { afterStaleSeen: () => secondInside });
     await new Promise((r) => setTimeout(r, 20));
-    const second = withLock(dir, async () => {
-      release();
-      await body();
-    }, 5000);
+    const second = withLock(
+      dir,
+      async () => {
+        release();
+        await body();
+      },
+      5000,
+    );
     await Promise.all([first, second]);
     expect(maxInside).toBe(1);
     expect(readdirSync(dir).filter((n) => n.startsWith('.lock') || n.startsWith('.tmp-'))).toEqual([]);

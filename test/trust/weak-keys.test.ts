@@ -46,7 +46,12 @@ const edJwk = (hex: string, kid: string) => ({ kty: 'OKP', crv: 'Ed25519', x: Bu
 
 /** A credential "signed" with R = identity, S = 0: no private key involved. */
 function forgedCode(kid: string): string {
-  const protectedBytes = encodeCbor(new Map<CborValue, CborValue>([[1, -8], [4, new TextEncoder().encode(kid)]]));
+  const protectedBytes = encodeCbor(
+    new Map<CborValue, CborValue>([
+      [1, -8],
+      [4, new TextEncoder().encode(kid)],
+    ]),
+  );
   const payload = encodeCbor(
     encodeClaimsMap({
       identity: { fullName: 'Anyone At All', dateOfBirth: '19800101' },
@@ -70,7 +75,10 @@ function modPow(b: bigint, e: bigint): bigint {
 const Y_AT_5 = modPow((125n - 15n + B) % P, (P + 1n) / 4n);
 const be = (n: bigint) => Buffer.from(n.toString(16).padStart(64, '0'), 'hex').toString('base64url');
 function p256Bad(): Array<[string, { kty: string; crv: string; x: string; y: string }]> {
-  const good = createPublicKey({ key: generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' }), format: 'jwk' }).export({ format: 'jwk' });
+  const good = createPublicKey({
+    key: generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' }),
+    format: 'jwk',
+  }).export({ format: 'jwk' });
   const y = BigInt(`0x${Buffer.from(good.y!, 'base64url').toString('hex')}`);
   return [
     ['off the curve', { kty: 'EC', crv: 'P-256', x: good.x!, y: be((y + 1n) % P) }],
@@ -123,7 +131,11 @@ describe('small-order and non-canonical Ed25519 keys', () => {
     writeFileSync(keys, JSON.stringify({ keys: [edJwk(IDENTITY, 'evil')] }));
     const code = join(work, 'forged.txt');
     writeFileSync(code, forgedCode('evil'));
-    const r = spawnSync(process.execPath, [join(ROOT, 'dist/cli/main.js'), 'verify', '--keys', keys, '--at', new Date(T0 * 1000).toISOString(), code], { encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      [join(ROOT, 'dist/cli/main.js'), 'verify', '--keys', keys, '--at', new Date(T0 * 1000).toISOString(), code],
+      { encoding: 'utf8' },
+    );
     expect(r.stdout).not.toContain('VALID:');
     expect(r.status, r.stdout).toBe(2);
     expect(r.stderr).toContain('evil.jwks');
@@ -133,7 +145,9 @@ describe('small-order and non-canonical Ed25519 keys', () => {
   it('trust build refuses to sign one into a bundle; trust import refuses a root-signed bundle holding one; trust init refuses one as the root', async () => {
     const root = makeKeyPair('root');
     const evil = edJwk(IDENTITY, 'evil');
-    expect((await refusal(buildBundle({ rootPrivateJwk: root.privateJwk, issuers: { keys: [evil] }, seq: 1, iat: T0 }))).code).toBe('KEY_POINT_INVALID');
+    expect((await refusal(buildBundle({ rootPrivateJwk: root.privateJwk, issuers: { keys: [evil] }, seq: 1, iat: T0 }))).code).toBe(
+      'KEY_POINT_INVALID',
+    );
 
     const dir = tempDir();
     try {
@@ -166,7 +180,11 @@ describe('P-256 points that are not public keys', () => {
     const root = makeKeyPair('root');
     for (const [what, jwk] of p256Bad()) {
       expect((await refusal(loadKeySet({ ...jwk, kid: 'bad' }))).code, what).toBe('KEY_POINT_INVALID');
-      expect((await refusal(buildBundle({ rootPrivateJwk: root.privateJwk, issuers: { keys: [{ ...jwk, kid: 'bad' }] }, seq: 1, iat: T0 }))).code, what).toBe('KEY_POINT_INVALID');
+      expect(
+        (await refusal(buildBundle({ rootPrivateJwk: root.privateJwk, issuers: { keys: [{ ...jwk, kid: 'bad' }] }, seq: 1, iat: T0 })))
+          .code,
+        what,
+      ).toBe('KEY_POINT_INVALID');
     }
   });
 

@@ -45,7 +45,12 @@ const ERRATA: Record<string, (expected: Record<string, unknown>) => void> = {
 };
 
 /** The upstream error names → our pipeline stage. */
-const STAGE_OF_ERROR: Record<string, string> = { Base45Decode: 'base45', Decompress: 'inflate', CoseParse: 'cose', Claim169NotFound: 'claims' };
+const STAGE_OF_ERROR: Record<string, string> = {
+  Base45Decode: 'base45',
+  Decompress: 'inflate',
+  CoseParse: 'cose',
+  Claim169NotFound: 'claims',
+};
 
 function jwkFor(key: NonNullable<Vector['signing_key']>): Record<string, string> {
   const raw = Buffer.from(key.public_key_hex, 'hex');
@@ -113,7 +118,8 @@ describe('Claim 169 conformance vectors', () => {
   });
 
   it('maps every invalid vector to a stage that exists', () => {
-    for (const v of vectors.filter((x) => x.category === 'invalid')) expect(stageOf(inspect(v.qr_data).reason!)).toBe(STAGE_OF_ERROR[v.expected_error!]);
+    for (const v of vectors.filter((x) => x.category === 'invalid'))
+      expect(stageOf(inspect(v.qr_data).reason!)).toBe(STAGE_OF_ERROR[v.expected_error!]);
   });
 
   it('reports the bad-base45 vector as not a credential (outside the alphabet) at the base45 stage', () => {
@@ -123,6 +129,10 @@ describe('Claim 169 conformance vectors', () => {
 
   it('does not verify a signed vector with another key', async () => {
     const v = vectors.find((x) => x.name === 'ed25519-signed')!;
-    expect(verify(v.qr_data, { keys: await otherKeys, now: PINNED_NOW_MS })).toMatchObject({ valid: false, reason: 'SIGNATURE_INVALID', identity: null });
+    expect(verify(v.qr_data, { keys: await otherKeys, now: PINNED_NOW_MS })).toMatchObject({
+      valid: false,
+      reason: 'SIGNATURE_INVALID',
+      identity: null,
+    });
   });
 });

@@ -25,12 +25,23 @@ function partsOf(text: string): { protectedBytes: Uint8Array; payload: Uint8Arra
   return { protectedBytes: cose.protectedBytes, payload: cose.payload, signature: cose.signature };
 }
 
-const text = (cose: Uint8Array, level = 9, strategy = zlibConstants.Z_DEFAULT_STRATEGY, more: { windowBits?: number; memLevel?: number } = {}): string =>
-  base45Encode(deflateSync(cose, { level, strategy, ...more }));
+const text = (
+  cose: Uint8Array,
+  level = 9,
+  strategy = zlibConstants.Z_DEFAULT_STRATEGY,
+  more: { windowBits?: number; memLevel?: number } = {},
+): string => base45Encode(deflateSync(cose, { level, strategy, ...more }));
 
 /** The COSE array with every head in its longest form (array, byte strings, map, tag): well-formed, not minimal. */
 function nonMinimal(p: ReturnType<typeof partsOf>): Uint8Array {
-  const bstr = (b: Uint8Array): number[] => [0x5a, (b.length >>> 24) & 0xff, (b.length >>> 16) & 0xff, (b.length >>> 8) & 0xff, b.length & 0xff, ...b];
+  const bstr = (b: Uint8Array): number[] => [
+    0x5a,
+    (b.length >>> 24) & 0xff,
+    (b.length >>> 16) & 0xff,
+    (b.length >>> 8) & 0xff,
+    b.length & 0xff,
+    ...b,
+  ];
   return Uint8Array.from([0xd8, 0x12, 0x98, 0x04, ...bstr(p.protectedBytes), 0xb8, 0x00, ...bstr(p.payload), ...bstr(p.signature)]);
 }
 
@@ -44,7 +55,12 @@ function highS(signature: Uint8Array): Uint8Array {
 /** Every envelope the verifier accepts around the same signed parts. */
 function variants(original: string, alg: 'EdDSA' | 'ES256'): Record<string, string> {
   const p = partsOf(original);
-  const sign1 = (o: { tag?: number | null; cwt?: boolean; unprotected?: Map<CborValue, CborValue>; signature?: Uint8Array }): Uint8Array => {
+  const sign1 = (o: {
+    tag?: number | null;
+    cwt?: boolean;
+    unprotected?: Map<CborValue, CborValue>;
+    signature?: Uint8Array;
+  }): Uint8Array => {
     const array: CborValue = [p.protectedBytes, o.unprotected ?? new Map(), p.payload, o.signature ?? p.signature];
     const inner = o.tag === null ? array : new CborTag(18, array);
     return encodeCbor(o.cwt ? new CborTag(61, inner) : inner);
@@ -56,7 +72,14 @@ function variants(original: string, alg: 'EdDSA' | 'ES256'): Record<string, stri
     untagged: text(sign1({ tag: null })),
     'CWT tag 61 around tag 18': text(sign1({ cwt: true })),
     'CWT tag 61, untagged inside': text(sign1({ cwt: true, tag: null })),
-    'junk in the unprotected header': text(sign1({ unprotected: new Map<CborValue, CborValue>([[99, 'junk'], [-70000, new Uint8Array(40)]]) })),
+    'junk in the unprotected header': text(
+      sign1({
+        unprotected: new Map<CborValue, CborValue>([
+          [99, 'junk'],
+          [-70000, new Uint8Array(40)],
+        ]),
+      }),
+    ),
     'non-minimal CBOR heads': text(nonMinimal(p)),
     'zlib level 0 (stored)': text(sign1({}), 0),
     'zlib level 1': text(sign1({}), 1),
@@ -68,12 +91,15 @@ function variants(original: string, alg: 'EdDSA' | 'ES256'): Record<string, stri
     'zlib window 2^12': text(sign1({}), 9, zlibConstants.Z_DEFAULT_STRATEGY, { windowBits: 12 }),
     'zlib memLevel 1': text(sign1({}), 9, zlibConstants.Z_DEFAULT_STRATEGY, { memLevel: 1 }),
   };
-  for (const bits of [9, 11, 13, 14]) out[`zlib window 2^${bits}`] = text(sign1({}), 9, zlibConstants.Z_DEFAULT_STRATEGY, { windowBits: bits });
+  for (const bits of [9, 11, 13, 14])
+    out[`zlib window 2^${bits}`] = text(sign1({}), 9, zlibConstants.Z_DEFAULT_STRATEGY, { windowBits: bits });
   for (const level of [2, 3, 4, 5]) out[`zlib level ${level}`] = text(sign1({}), level);
   if (alg === 'ES256') {
     const flipped = highS(p.signature);
     out['ES256 high-S (tagged)'] = text(sign1({ signature: flipped }));
-    out['ES256 high-S, untagged, junk header'] = text(sign1({ signature: flipped, tag: null, unprotected: new Map<CborValue, CborValue>([[7, 1]]) }));
+    out['ES256 high-S, untagged, junk header'] = text(
+      sign1({ signature: flipped, tag: null, unprotected: new Map<CborValue, CborValue>([[7, 1]]) }),
+    );
     out['ES256 high-S, non-minimal heads'] = text(nonMinimal({ ...p, signature: flipped }));
   }
   return out;
@@ -151,7 +177,9 @@ describe('credentialId in the check record', () => {
     expect(parseEntry(JSON.stringify(check))).toHaveProperty('entry');
     expect(parseEntry(JSON.stringify({ ...check, credentialId: 'a'.repeat(64) }))).toHaveProperty('entry');
     for (const bad of ['A'.repeat(64), 'a'.repeat(63), 42, null]) {
-      expect(parseEntry(JSON.stringify({ ...check, credentialId: bad }))).toEqual({ problem: 'not a record entry (credentialId: missing or not valid)' });
+      expect(parseEntry(JSON.stringify({ ...check, credentialId: bad }))).toEqual({
+        problem: 'not a record entry (credentialId: missing or not valid)',
+      });
     }
     const tmp = tempDir();
     try {

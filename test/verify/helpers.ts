@@ -78,7 +78,10 @@ export function rawSign1(o: RawSign1): Uint8Array {
   let signature = o.signature ?? new Uint8Array(0);
   if (o.signWith) {
     const data = sigStructure(protectedBytes, payload);
-    signature = o.signWith.alg === 'EdDSA' ? cryptoSign(null, data, o.signWith.privateKey) : cryptoSign('sha256', data, { key: o.signWith.privateKey, dsaEncoding: 'ieee-p1363' });
+    signature =
+      o.signWith.alg === 'EdDSA'
+        ? cryptoSign(null, data, o.signWith.privateKey)
+        : cryptoSign('sha256', data, { key: o.signWith.privateKey, dsaEncoding: 'ieee-p1363' });
   }
   const array: CborValue = [protectedBytes, o.unprotectedHeader ?? new Map(), payload, signature];
   const tag = o.tag === undefined ? 18 : o.tag;

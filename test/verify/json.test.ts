@@ -28,8 +28,29 @@ describe('toJson', () => {
   it('prints the issue’s shape: keys in order, NumericDates, padded base64, biometrics, unknown keys', () => {
     const v = verify(issue(key, { identity, statusList: { idx: 3, uri: 'https://s.example/1' } }), { keys, now: NOW_MS });
     const json = toJson(v);
-    expect(Object.keys(json)).toEqual(['valid', 'verdict', 'reason', 'message', 'alg', 'kid', 'cwt', 'identity', 'status', 'verifiedBy', 'statusList', 'credentialId']);
-    expect(json).toMatchObject({ valid: true, verdict: 'VALID', reason: null, alg: 'EdDSA', kid: 'json-kid', verifiedBy: 'json-kid', statusList: { idx: 3, uri: 'https://s.example/1' } });
+    expect(Object.keys(json)).toEqual([
+      'valid',
+      'verdict',
+      'reason',
+      'message',
+      'alg',
+      'kid',
+      'cwt',
+      'identity',
+      'status',
+      'verifiedBy',
+      'statusList',
+      'credentialId',
+    ]);
+    expect(json).toMatchObject({
+      valid: true,
+      verdict: 'VALID',
+      reason: null,
+      alg: 'EdDSA',
+      kid: 'json-kid',
+      verifiedBy: 'json-kid',
+      statusList: { idx: 3, uri: 'https://s.example/1' },
+    });
     expect(json.cwt).toEqual(claims().cwt);
     expect(json.identity).toEqual({
       id: 'ID-1',
@@ -47,11 +68,23 @@ describe('toJson', () => {
 
   it('a failure carries reason, message and null data', () => {
     const json = toJson(verify('https://example.org', { keys, now: NOW_MS }));
-    expect(json).toMatchObject({ valid: false, verdict: 'NOT VALID', reason: 'NOT_A_CREDENTIAL', message: 'This is not a status QR code.', identity: null, status: null, cwt: null });
+    expect(json).toMatchObject({
+      valid: false,
+      verdict: 'NOT VALID',
+      reason: 'NOT_A_CREDENTIAL',
+      message: 'This is not a status QR code.',
+      identity: null,
+      status: null,
+      cwt: null,
+    });
   });
 
   it('details appear when a reason has them', () => {
-    const v = verify(issue(key, { statusList: { idx: 1, uri: 'u' } }), { keys, now: NOW_MS, trust: { statusOf: () => ({ status: 'VALID', listIssuedAt: NOW_MS / 1000 - 10 * 86400 }), maxStatusAgeSeconds: 86400 } });
+    const v = verify(issue(key, { statusList: { idx: 1, uri: 'u' } }), {
+      keys,
+      now: NOW_MS,
+      trust: { statusOf: () => ({ status: 'VALID', listIssuedAt: NOW_MS / 1000 - 10 * 86400 }), maxStatusAgeSeconds: 86400 },
+    });
     expect(toJson(v).details).toEqual({ ageDays: 10 });
   });
 });
@@ -59,7 +92,16 @@ describe('toJson', () => {
 describe('decodedToJson (inspect)', () => {
   it('is the same object, marked unverified and never valid', () => {
     const json = decodedToJson(inspect(issue(key, { identity })));
-    expect(json).toMatchObject({ unverified: true, valid: false, verdict: null, reason: null, alg: 'EdDSA', kid: 'json-kid', stage: null, signed: true });
+    expect(json).toMatchObject({
+      unverified: true,
+      valid: false,
+      verdict: null,
+      reason: null,
+      alg: 'EdDSA',
+      kid: 'json-kid',
+      stage: null,
+      signed: true,
+    });
     expect((json.identity as { face: unknown }).face).toEqual([{ data: '/9j/4AAQ', format: 0, subFormat: 1 }]);
   });
 

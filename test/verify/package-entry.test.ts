@@ -64,7 +64,18 @@ console.log(JSON.stringify({
 describe("package entry ('proofdesk')", () => {
   it('README example type-checks (strict, NodeNext) against the shipped declarations, and runs', async () => {
     writeFileSync(join(app, 'main.ts'), CONSUMER);
-    const tsconfig = { compilerOptions: { strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', types: ['node'], skipLibCheck: false, outDir: 'out' }, files: ['main.ts'] };
+    const tsconfig = {
+      compilerOptions: {
+        strict: true,
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        target: 'ES2022',
+        types: ['node'],
+        skipLibCheck: false,
+        outDir: 'out',
+      },
+      files: ['main.ts'],
+    };
     writeFileSync(join(app, 'tsconfig.json'), JSON.stringify(tsconfig));
     const compiled = await run(process.execPath, [TSC, '-p', app], { cwd: app }).then(
       () => '',
@@ -73,13 +84,32 @@ describe("package entry ('proofdesk')", () => {
     expect(compiled).toBe(''); // no type errors
 
     const main = join(app, 'out', 'main.js');
-    const { stdout } = await run(process.execPath, [main, join(EXAMPLES, 'demo-issuer.jwks'), join(EXAMPLES, 'demo-valid.txt')], { cwd: app });
-    expect(JSON.parse(stdout)).toEqual({
-      kind: 'VALID', valid: true, reason: null, words: 'valid', name: 'Jordan Specimen', purpose: 'all',
-      verifiedBy: 'DEMO-issuer-1', objectKeys: 1, jwkKeys: 1, decoded: true, threw: false,
+    const { stdout } = await run(process.execPath, [main, join(EXAMPLES, 'demo-issuer.jwks'), join(EXAMPLES, 'demo-valid.txt')], {
+      cwd: app,
     });
-    const tampered = await run(process.execPath, [main, join(EXAMPLES, 'demo-issuer.jwks'), join(EXAMPLES, 'demo-tampered.txt')], { cwd: app });
-    expect(JSON.parse(tampered.stdout)).toMatchObject({ kind: 'NOT VALID', valid: false, reason: 'SIGNATURE_INVALID', name: null, decoded: true });
+    expect(JSON.parse(stdout)).toEqual({
+      kind: 'VALID',
+      valid: true,
+      reason: null,
+      words: 'valid',
+      name: 'Jordan Specimen',
+      purpose: 'all',
+      verifiedBy: 'DEMO-issuer-1',
+      objectKeys: 1,
+      jwkKeys: 1,
+      decoded: true,
+      threw: false,
+    });
+    const tampered = await run(process.execPath, [main, join(EXAMPLES, 'demo-issuer.jwks'), join(EXAMPLES, 'demo-tampered.txt')], {
+      cwd: app,
+    });
+    expect(JSON.parse(tampered.stdout)).toMatchObject({
+      kind: 'NOT VALID',
+      valid: false,
+      reason: 'SIGNATURE_INVALID',
+      name: null,
+      decoded: true,
+    });
   }, 120_000);
 
   it('package.json points its main entry and types at the built index', () => {

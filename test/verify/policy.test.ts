@@ -10,7 +10,15 @@ const DESKS: DeskPurpose[] = ['work', 'rent', 'housing', 'other'];
 const CODES: CodePurpose[] = ['work', 'rent', 'other', 'all'];
 
 /** A settled person with every right: only the field under test changes. */
-const SETTLED: StatusClaim = { scheme: 'EUSS', statusType: 'indefinite', validFrom: '2020-05-01', work: { kind: 'unrestricted' }, rent: true, publicFunds: true, purpose: 'all' };
+const SETTLED: StatusClaim = {
+  scheme: 'EUSS',
+  statusType: 'indefinite',
+  validFrom: '2020-05-01',
+  work: { kind: 'unrestricted' },
+  rent: true,
+  publicFunds: true,
+  purpose: 'all',
+};
 const s = (o: Partial<StatusClaim>): StatusClaim => ({ ...SETTLED, ...o });
 
 describe('purpose match', () => {
@@ -35,12 +43,27 @@ describe('policy table', () => {
     ['settled, all rights, housing desk', SETTLED, 'housing', null],
     ['settled, all rights, other desk', SETTLED, 'other', null],
     ['permission ended yesterday', s({ statusType: 'limited', validUntil: '2026-02-28' }), 'rent', 'PERMISSION_EXPIRED'],
-    ['permission ends today (still in force)', s({ statusType: 'limited', scheme: 'points-based', validUntil: '2026-03-01' }), 'rent', null],
+    [
+      'permission ends today (still in force)',
+      s({ statusType: 'limited', scheme: 'points-based', validUntil: '2026-03-01' }),
+      'rent',
+      null,
+    ],
     ['permission ended, checked at the other desk', s({ validUntil: '2020-01-01' }), 'other', 'PERMISSION_EXPIRED'],
-    ['permission starts tomorrow', s({ statusType: 'limited', scheme: 'points-based', validFrom: '2026-03-02' }), 'work', 'PERMISSION_NOT_STARTED'],
+    [
+      'permission starts tomorrow',
+      s({ statusType: 'limited', scheme: 'points-based', validFrom: '2026-03-02' }),
+      'work',
+      'PERMISSION_NOT_STARTED',
+    ],
     ['permission starts today (in force)', s({ statusType: 'limited', scheme: 'points-based', validFrom: '2026-03-01' }), 'work', null],
     ['permission not started, checked at a housing desk', s({ validFrom: '2027-01-01' }), 'housing', 'PERMISSION_NOT_STARTED'],
-    ['permission not started and no right to work: the dates decide first', s({ validFrom: '2027-01-01', work: { kind: 'none' } }), 'work', 'PERMISSION_NOT_STARTED'],
+    [
+      'permission not started and no right to work: the dates decide first',
+      s({ validFrom: '2027-01-01', work: { kind: 'none' } }),
+      'work',
+      'PERMISSION_NOT_STARTED',
+    ],
     ['no right to work at a work desk', s({ work: { kind: 'none' } }), 'work', 'RIGHT_NOT_GRANTED'],
     ['restricted work at a work desk', s({ work: { kind: 'restricted', condition: 'Student: 20 h/week in term' } }), 'work', null],
     ['no right to work at a rent desk', s({ work: { kind: 'none' } }), 'rent', null],
@@ -57,9 +80,24 @@ describe('policy table', () => {
     ['points-based limited leave at a housing desk', s({ scheme: 'points-based', statusType: 'limited' }), 'housing', null],
     ['refugee status at a housing desk', s({ scheme: 'protection', statusType: 'protection' }), 'housing', null],
     // A certificate of application: the checking service decides the rights, whatever the code says of them.
-    ['pending without right to rent: the Landlord Checking Service decides', s({ statusType: 'pending', rent: false }), 'rent', 'PENDING_APPLICATION'],
-    ['pending without right to work: the Employer Checking Service decides', s({ statusType: 'pending', work: { kind: 'none' } }), 'work', 'PENDING_APPLICATION'],
-    ['pending with no recourse to public funds at a housing desk: the council assesses', s({ statusType: 'pending', publicFunds: false }), 'housing', 'RIGHT_TO_RESIDE_ASSESSMENT'],
+    [
+      'pending without right to rent: the Landlord Checking Service decides',
+      s({ statusType: 'pending', rent: false }),
+      'rent',
+      'PENDING_APPLICATION',
+    ],
+    [
+      'pending without right to work: the Employer Checking Service decides',
+      s({ statusType: 'pending', work: { kind: 'none' } }),
+      'work',
+      'PENDING_APPLICATION',
+    ],
+    [
+      'pending with no recourse to public funds at a housing desk: the council assesses',
+      s({ statusType: 'pending', publicFunds: false }),
+      'housing',
+      'RIGHT_TO_RESIDE_ASSESSMENT',
+    ],
     ['pre-settled without public funds at housing', s({ statusType: 'limited', publicFunds: false }), 'housing', 'RIGHT_NOT_GRANTED'],
     ['a work code at a rent desk, even with every right', s({ purpose: 'work' }), 'rent', 'PURPOSE_MISMATCH'],
     ['an other code at a housing desk', s({ purpose: 'other' }), 'housing', null],
@@ -76,7 +114,8 @@ describe('policy table', () => {
     expect(deskPolicy(status, desk, NOW_MS)).toBe(reason);
     const v = verify(issue(key, { status: status ?? undefined }), { keys, now: NOW_MS, purpose: desk });
     expect(v.reason).toBe(reason);
-    const kind = reason === null ? 'VALID' : ['PENDING_APPLICATION', 'RIGHT_TO_RESIDE_ASSESSMENT'].includes(reason) ? 'CHECK MANUALLY' : 'NOT VALID';
+    const kind =
+      reason === null ? 'VALID' : ['PENDING_APPLICATION', 'RIGHT_TO_RESIDE_ASSESSMENT'].includes(reason) ? 'CHECK MANUALLY' : 'NOT VALID';
     expect(v.verdict).toBe(kind);
     expect(v.valid).toBe(kind === 'VALID');
     expect(v.identity).not.toBeNull(); // signed: whose code it is can be shown
@@ -86,7 +125,10 @@ describe('policy table', () => {
     for (const status of [null, s({ work: { kind: 'none' }, rent: false, publicFunds: false })]) {
       expect(verify(issue(key, { status: status ?? undefined }), { keys, now: NOW_MS }).verdict).toBe('VALID');
     }
-    expect(verify(issue(key, { status: s({ statusType: 'pending' }) }), { keys, now: NOW_MS })).toMatchObject({ verdict: 'CHECK MANUALLY', reason: 'PENDING_APPLICATION' });
+    expect(verify(issue(key, { status: s({ statusType: 'pending' }) }), { keys, now: NOW_MS })).toMatchObject({
+      verdict: 'CHECK MANUALLY',
+      reason: 'PENDING_APPLICATION',
+    });
   });
 
   it('without a purpose, a permission not yet started or already ended is still NOT VALID', () => {

@@ -31,7 +31,10 @@ function lists(status: 'VALID' | 'INVALID' | 'SUSPENDED', listIssuedAt: number, 
 describe('revocation', () => {
   it('a revoked code is NOT VALID REVOKED, a suspended one NOT VALID SUSPENDED', () => {
     expect(verify(text, { keys, now: NOW_MS, trust: lists('INVALID', NOW) })).toMatchObject({ verdict: 'NOT VALID', reason: 'REVOKED' });
-    expect(verify(text, { keys, now: NOW_MS, trust: lists('SUSPENDED', NOW) })).toMatchObject({ verdict: 'NOT VALID', reason: 'SUSPENDED' });
+    expect(verify(text, { keys, now: NOW_MS, trust: lists('SUSPENDED', NOW) })).toMatchObject({
+      verdict: 'NOT VALID',
+      reason: 'SUSPENDED',
+    });
     expect(verify(text, { keys, now: NOW_MS, trust: lists('VALID', NOW) })).toMatchObject({ verdict: 'VALID', reason: null });
   });
 
@@ -51,7 +54,9 @@ describe('revocation', () => {
 
   it('stale data never hides a NOT VALID policy outcome', () => {
     const noRent = issue(key, { statusList: LIST, status: { ...STATUS, rent: false } });
-    expect(verify(noRent, { keys, now: NOW_MS, purpose: 'rent', trust: lists('VALID', NOW - 99 * DAY, DAY) }).reason).toBe('RIGHT_NOT_GRANTED');
+    expect(verify(noRent, { keys, now: NOW_MS, purpose: 'rent', trust: lists('VALID', NOW - 99 * DAY, DAY) }).reason).toBe(
+      'RIGHT_NOT_GRANTED',
+    );
   });
 
   it('no list for the code’s uri, with revocation checking on, is CHECK MANUALLY', () => {
@@ -60,7 +65,15 @@ describe('revocation', () => {
   });
 
   it('a lookup that throws gives CHECK MANUALLY, never VALID and never a throw', () => {
-    const v = verify(text, { keys, now: NOW_MS, trust: { statusOf: () => { throw new Error('disk gone'); } } });
+    const v = verify(text, {
+      keys,
+      now: NOW_MS,
+      trust: {
+        statusOf: () => {
+          throw new Error('disk gone');
+        },
+      },
+    });
     expect(v).toMatchObject({ verdict: 'CHECK MANUALLY', reason: 'REVOCATION_DATA_STALE' });
   });
 
@@ -82,7 +95,10 @@ describe('revocation', () => {
 describe('clock floor', () => {
   it('now earlier than the newest bundle minus skew is CHECK MANUALLY CLOCK_SUSPECT', () => {
     const floor = NOW + 3600;
-    expect(verify(text, { keys, now: NOW_MS, trust: { clockFloor: floor } })).toMatchObject({ verdict: 'CHECK MANUALLY', reason: 'CLOCK_SUSPECT' });
+    expect(verify(text, { keys, now: NOW_MS, trust: { clockFloor: floor } })).toMatchObject({
+      verdict: 'CHECK MANUALLY',
+      reason: 'CLOCK_SUSPECT',
+    });
     expect(verify(text, { keys, now: (floor - 300) * 1000, trust: { clockFloor: floor } }).verdict).toBe('VALID');
     expect(verify(text, { keys, now: (floor - 301) * 1000, trust: { clockFloor: floor } }).reason).toBe('CLOCK_SUSPECT');
     expect(verify(text, { keys, now: (floor - 30) * 1000, skewSeconds: 10, trust: { clockFloor: floor } }).reason).toBe('CLOCK_SUSPECT');
@@ -98,7 +114,11 @@ describe('key windows and purposes', () => {
   const iat = NOW - DAY; // what issue() puts in the credential
 
   async function windowed(notBefore?: number, notAfter?: number, purposes?: string[]) {
-    const k = makeKey('EdDSA', 'windowed', { ...(notBefore === undefined ? {} : { notBefore }), ...(notAfter === undefined ? {} : { notAfter }), ...(purposes ? { purposes } : {}) });
+    const k = makeKey('EdDSA', 'windowed', {
+      ...(notBefore === undefined ? {} : { notBefore }),
+      ...(notAfter === undefined ? {} : { notAfter }),
+      ...(purposes ? { purposes } : {}),
+    });
     return { k, keys: await keySetOf(k) };
   }
 

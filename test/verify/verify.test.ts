@@ -8,7 +8,21 @@ import { MAX_CBOR_DEPTH, MAX_INFLATED_BYTES, MAX_TEXT_CHARS } from '../../src/cr
 import type { KeySet } from '../../src/trust/keyset.js';
 import { REASON_TEXT, VALID_TEXT } from '../../src/verify/messages.js';
 import { verify } from '../../src/verify/verify.js';
-import { ALG_EDDSA, ALG_ES256, claims, header, issue, kidBytes, keySetOf, makeKey, NOW, NOW_MS, rawSign1, wrap, type TestKey } from './helpers.js';
+import {
+  ALG_EDDSA,
+  ALG_ES256,
+  claims,
+  header,
+  issue,
+  kidBytes,
+  keySetOf,
+  makeKey,
+  NOW,
+  NOW_MS,
+  rawSign1,
+  wrap,
+  type TestKey,
+} from './helpers.js';
 
 let ed: TestKey;
 let es: TestKey;
@@ -26,11 +40,26 @@ describe('round trip', () => {
     const key = alg === 'EdDSA' ? ed : es;
     const photo = new Uint8Array(600).map((_, i) => (i * 31) & 0xff);
     const text = issue(key, {
-      identity: { id: 'ID-9', fullName: 'Aïsha Ñandú', dateOfBirth: '19800229', photo, photoFormat: 4, face: [{ data: photo, format: 0, subFormat: 4 }] },
+      identity: {
+        id: 'ID-9',
+        fullName: 'Aïsha Ñandú',
+        dateOfBirth: '19800229',
+        photo,
+        photoFormat: 4,
+        face: [{ data: photo, format: 0, subFormat: 4 }],
+      },
       statusList: { idx: 42, uri: 'https://status.example/list/1' },
     });
     const v = verify(text, at());
-    expect(v).toMatchObject({ valid: true, verdict: 'VALID', reason: null, message: VALID_TEXT.message, alg, kid: key.kid, verifiedBy: key.kid });
+    expect(v).toMatchObject({
+      valid: true,
+      verdict: 'VALID',
+      reason: null,
+      message: VALID_TEXT.message,
+      alg,
+      kid: key.kid,
+      verifiedBy: key.kid,
+    });
     expect(v.identity).toMatchObject({ id: 'ID-9', fullName: 'Aïsha Ñandú', dateOfBirth: '19800229', photoFormat: 4 });
     expect(Buffer.from(v.identity!.photo!)).toEqual(Buffer.from(photo));
     expect(Buffer.from(v.identity!.face![0]!.data)).toEqual(Buffer.from(photo));
@@ -40,11 +69,14 @@ describe('round trip', () => {
   });
 
   it('accepts the text with a trailing CR/LF from a scanner', () => {
-    expect(verify(issue(ed) + '\r\n', at()).valid).toBe(true);
+    expect(verify(`${issue(ed)}\r\n`, at()).valid).toBe(true);
   });
 
   it('accepts untagged COSE_Sign1 and COSE_Sign1 inside CWT tag 61', () => {
-    const protectedHeader = header([[1, ALG_EDDSA], [4, kidBytes(ed.kid)]]);
+    const protectedHeader = header([
+      [1, ALG_EDDSA],
+      [4, kidBytes(ed.kid)],
+    ]);
     expect(verify(wrap(rawSign1({ protectedHeader, signWith: ed, tag: null })), at()).valid).toBe(true);
     const tagged = rawSign1({ protectedHeader, signWith: ed });
     expect(verify(wrap(encodeCbor(new CborTag(61, new CborTag(18, untag(tagged))))), at()).valid).toBe(true);
@@ -111,7 +143,12 @@ describe('tampering and keys', () => {
 
   it('a key set that lacks the signer: KEY_UNKNOWN by kid, SIGNATURE_INVALID without kid', async () => {
     const other = await keySetOf(makeKey('EdDSA', 'someone-else'));
-    expect(verify(issue(ed), { keys: other, now: NOW_MS })).toMatchObject({ valid: false, reason: 'KEY_UNKNOWN', kid: ed.kid, identity: null });
+    expect(verify(issue(ed), { keys: other, now: NOW_MS })).toMatchObject({
+      valid: false,
+      reason: 'KEY_UNKNOWN',
+      kid: ed.kid,
+      identity: null,
+    });
     expect(verify(issue(ed, {}, false), { keys: other, now: NOW_MS }).reason).toBe('SIGNATURE_INVALID');
   });
 
@@ -127,7 +164,13 @@ describe('tampering and keys', () => {
 
   it('kid of one key with the algorithm of another: ALG_KEY_MISMATCH', () => {
     // ES256 signature by the ES key, but the kid names the Ed25519 key.
-    const cose = rawSign1({ protectedHeader: header([[1, ALG_ES256], [4, kidBytes(ed.kid)]]), signWith: es });
+    const cose = rawSign1({
+      protectedHeader: header([
+        [1, ALG_ES256],
+        [4, kidBytes(ed.kid)],
+      ]),
+      signWith: es,
+    });
     expect(verify(wrap(cose), at())).toMatchObject({ valid: false, reason: 'ALG_KEY_MISMATCH', alg: 'ES256', kid: ed.kid });
   });
 
@@ -137,26 +180,67 @@ describe('tampering and keys', () => {
   });
 
   it('an empty signature is UNSIGNED, even with an unknown kid or no alg', () => {
-    expect(verify(wrap(rawSign1({ protectedHeader: header([[1, ALG_EDDSA], [4, kidBytes('nobody')]]) })), at()).reason).toBe('UNSIGNED');
+    expect(
+      verify(
+        wrap(
+          rawSign1({
+            protectedHeader: header([
+              [1, ALG_EDDSA],
+              [4, kidBytes('nobody')],
+            ]),
+          }),
+        ),
+        at(),
+      ).reason,
+    ).toBe('UNSIGNED');
     expect(verify(wrap(rawSign1({ protectedHeader: new Map() })), at()).reason).toBe('UNSIGNED');
   });
 
   it('a missing, unprotected-only or unsupported alg is ALG_UNSUPPORTED', () => {
     expect(verify(wrap(rawSign1({ protectedHeader: header([[4, kidBytes(ed.kid)]]), signWith: ed })), at()).reason).toBe('ALG_UNSUPPORTED');
-    const unprotectedAlg = rawSign1({ protectedHeader: header([[4, kidBytes(ed.kid)]]), unprotectedHeader: header([[1, ALG_EDDSA]]), signWith: ed });
+    const unprotectedAlg = rawSign1({
+      protectedHeader: header([[4, kidBytes(ed.kid)]]),
+      unprotectedHeader: header([[1, ALG_EDDSA]]),
+      signWith: ed,
+    });
     expect(verify(wrap(unprotectedAlg), at()).reason).toBe('ALG_UNSUPPORTED');
     for (const alg of [0, -35, -257, 'EdDSA']) {
-      expect(verify(wrap(rawSign1({ protectedHeader: header([[1, alg], [4, kidBytes(ed.kid)]]), signWith: ed })), at()).reason).toBe('ALG_UNSUPPORTED');
+      expect(
+        verify(
+          wrap(
+            rawSign1({
+              protectedHeader: header([
+                [1, alg],
+                [4, kidBytes(ed.kid)],
+              ]),
+              signWith: ed,
+            }),
+          ),
+          at(),
+        ).reason,
+      ).toBe('ALG_UNSUPPORTED');
     }
   });
 
   it('a header label in both buckets is rejected', () => {
-    const cose = rawSign1({ protectedHeader: header([[1, ALG_EDDSA], [4, kidBytes(ed.kid)]]), unprotectedHeader: header([[4, kidBytes(es.kid)]]), signWith: ed });
+    const cose = rawSign1({
+      protectedHeader: header([
+        [1, ALG_EDDSA],
+        [4, kidBytes(ed.kid)],
+      ]),
+      unprotectedHeader: header([[4, kidBytes(es.kid)]]),
+      signWith: ed,
+    });
     expect(verify(wrap(cose), at()).reason).toBe('NOT_COSE_SIGN1');
   });
 
   it('signs the RECEIVED protected bytes: a re-encoded (non-minimal) header does not verify', () => {
-    const minimal = encodeCbor(header([[1, ALG_EDDSA], [4, kidBytes(ed.kid)]]));
+    const minimal = encodeCbor(
+      header([
+        [1, ALG_EDDSA],
+        [4, kidBytes(ed.kid)],
+      ]),
+    );
     const signed = rawSign1({ protectedHeader: minimal, signWith: ed });
     // Same header, alg written as a 1-byte-argument negative int (0x38 0x07) instead of 0x27.
     const nonMinimal = Uint8Array.from([...minimal].flatMap((b, i) => (i === 2 && b === 0x27 ? [0x38, 0x07] : [b])));
@@ -172,9 +256,11 @@ describe('tampering and keys', () => {
     const text = issue(es);
     const signed = untag(zlibInflate(base45Decode(text))) as Uint8Array[];
     const sig = signed[3]!;
-    const s = BigInt('0x' + Buffer.from(sig.subarray(32)).toString('hex'));
+    const s = BigInt(`0x${Buffer.from(sig.subarray(32)).toString('hex')}`);
     const flipped = Buffer.from((N - s).toString(16).padStart(64, '0'), 'hex');
-    const other = encodeCbor(new CborTag(18, [signed[0]!, signed[1]!, signed[2]!, Uint8Array.from([...sig.subarray(0, 32), ...flipped])] as never));
+    const other = encodeCbor(
+      new CborTag(18, [signed[0]!, signed[1]!, signed[2]!, Uint8Array.from([...sig.subarray(0, 32), ...flipped])] as never),
+    );
     expect(verify(text, at()).valid).toBe(true);
     expect(verify(wrap(other), at()).valid).toBe(true);
   });
@@ -229,26 +315,63 @@ describe('time', () => {
 
 describe('claims', () => {
   it('a signed CWT without claim 169 is CLAIM169_MISSING', () => {
-    const payload = encodeCbor(header([[1, 'iss'], [4, NOW + 100]]));
-    expect(verify(wrap(rawSign1({ protectedHeader: header([[1, ALG_EDDSA], [4, kidBytes(ed.kid)]]), payload, signWith: ed })), at()).reason).toBe('CLAIM169_MISSING');
+    const payload = encodeCbor(
+      header([
+        [1, 'iss'],
+        [4, NOW + 100],
+      ]),
+    );
+    expect(
+      verify(
+        wrap(
+          rawSign1({
+            protectedHeader: header([
+              [1, ALG_EDDSA],
+              [4, kidBytes(ed.kid)],
+            ]),
+            payload,
+            signWith: ed,
+          }),
+        ),
+        at(),
+      ).reason,
+    ).toBe('CLAIM169_MISSING');
   });
 
   it('a signed payload that is not a map, or has a wrongly typed claim, is CLAIMS_INVALID', () => {
-    const h = header([[1, ALG_EDDSA], [4, kidBytes(ed.kid)]]);
+    const h = header([
+      [1, ALG_EDDSA],
+      [4, kidBytes(ed.kid)],
+    ]);
     for (const payload of [
       encodeCbor([1, 2]),
-      encodeCbor(header([[4, 'tomorrow'], [169, header([[1, 'x']])]])),
+      encodeCbor(
+        header([
+          [4, 'tomorrow'],
+          [169, header([[1, 'x']])],
+        ]),
+      ),
       encodeCbor(header([[169, header([[4, 42]])]])),
       encodeCbor(header([[169, header([[62, [header([[0, 'not bytes']])]]])]])),
-      encodeCbor(header([[169, header([[4, 'A']])], [-65537, header([[1, 99]])]])),
+      encodeCbor(
+        header([
+          [169, header([[4, 'A']])],
+          [-65537, header([[1, 99]])],
+        ]),
+      ),
     ]) {
       expect(verify(wrap(rawSign1({ protectedHeader: h, payload, signWith: ed })), at()).reason).toBe('CLAIMS_INVALID');
     }
   });
 
   it('a signed payload that is not CBOR is CBOR_INVALID', () => {
-    const h = header([[1, ALG_EDDSA], [4, kidBytes(ed.kid)]]);
-    expect(verify(wrap(rawSign1({ protectedHeader: h, payload: Uint8Array.of(0xa1, 0x01), signWith: ed })), at()).reason).toBe('CBOR_INVALID');
+    const h = header([
+      [1, ALG_EDDSA],
+      [4, kidBytes(ed.kid)],
+    ]);
+    expect(verify(wrap(rawSign1({ protectedHeader: h, payload: Uint8Array.of(0xa1, 0x01), signWith: ed })), at()).reason).toBe(
+      'CBOR_INVALID',
+    );
   });
 
   it('an identity-only credential (no status claim) is VALID without a purpose', () => {
@@ -298,12 +421,34 @@ describe('limits and strict decoding', () => {
   it('deeply nested CBOR is CBOR_INVALID (no stack overflow)', () => {
     const deep = new Uint8Array(5000).fill(0x81); // [[[[...
     expect(verify(wrap(Uint8Array.from([...deep, 0x00])), at()).reason).toBe('CBOR_INVALID');
-    const payload = encodeCbor(header([[169, header([[1, 'x']])], [99, nest(MAX_CBOR_DEPTH)]]));
-    expect(verify(wrap(rawSign1({ protectedHeader: header([[1, ALG_EDDSA], [4, kidBytes(ed.kid)]]), payload, signWith: ed })), at()).reason).toBe('CBOR_INVALID');
+    const payload = encodeCbor(
+      header([
+        [169, header([[1, 'x']])],
+        [99, nest(MAX_CBOR_DEPTH)],
+      ]),
+    );
+    expect(
+      verify(
+        wrap(
+          rawSign1({
+            protectedHeader: header([
+              [1, ALG_EDDSA],
+              [4, kidBytes(ed.kid)],
+            ]),
+            payload,
+            signWith: ed,
+          }),
+        ),
+        at(),
+      ).reason,
+    ).toBe('CBOR_INVALID');
   });
 
   it('duplicate map keys are CBOR_INVALID, in the payload and in headers', () => {
-    const h = header([[1, ALG_EDDSA], [4, kidBytes(ed.kid)]]);
+    const h = header([
+      [1, ALG_EDDSA],
+      [4, kidBytes(ed.kid)],
+    ]);
     // {169: {1: "A"}, 169: {1: "B"}} — a lenient decoder would keep the last.
     const dupPayload = Uint8Array.from([0xa2, 0x18, 0xa9, 0xa1, 0x01, 0x61, 0x41, 0x18, 0xa9, 0xa1, 0x01, 0x61, 0x42]);
     expect(verify(wrap(rawSign1({ protectedHeader: h, payload: dupPayload, signWith: ed })), at()).reason).toBe('CBOR_INVALID');
@@ -320,7 +465,15 @@ describe('limits and strict decoding', () => {
   });
 
   it('never returns decoded claims unless the signature verified', () => {
-    const text = wrap(rawSign1({ protectedHeader: header([[1, ALG_EDDSA], [4, kidBytes(ed.kid)]]), signature: new Uint8Array(64) }));
+    const text = wrap(
+      rawSign1({
+        protectedHeader: header([
+          [1, ALG_EDDSA],
+          [4, kidBytes(ed.kid)],
+        ]),
+        signature: new Uint8Array(64),
+      }),
+    );
     expect(verify(text, at())).toMatchObject({ reason: 'SIGNATURE_INVALID', identity: null, status: null, cwt: null });
   });
 });

@@ -30,7 +30,17 @@ describe('worked example in docs/credential-format.md', () => {
       verifiedBy: 'example-2026',
       cwt: { iss: 'https://issuer.example', iat: 1767225600, exp: 1782864000 },
       identity: { id: 'EX-0001', fullName: 'Sam Example', dateOfBirth: '19900101' },
-      status: { scheme: 'EUSS', statusType: 'indefinite', validFrom: '2021-06-30', work: { kind: 'unrestricted' }, rent: true, publicFunds: true, purpose: 'rent', holderRef: 'HR-1', document: { type: 'passport', reference: '…4821' } },
+      status: {
+        scheme: 'EUSS',
+        statusType: 'indefinite',
+        validFrom: '2021-06-30',
+        work: { kind: 'unrestricted' },
+        rent: true,
+        publicFunds: true,
+        purpose: 'rent',
+        holderRef: 'HR-1',
+        document: { type: 'passport', reference: '…4821' },
+      },
       statusList: { idx: 7, uri: 'https://status.example/1' },
     });
   });
@@ -40,7 +50,17 @@ describe('worked example in docs/credential-format.md', () => {
     const made = encodeCredential(
       {
         identity: { id: 'EX-0001', fullName: 'Sam Example', dateOfBirth: '19900101' },
-        status: { scheme: 'EUSS', statusType: 'indefinite', validFrom: '2021-06-30', work: { kind: 'unrestricted' }, rent: true, publicFunds: true, purpose: 'rent', holderRef: 'HR-1', document: { type: 'passport', reference: '…4821' } },
+        status: {
+          scheme: 'EUSS',
+          statusType: 'indefinite',
+          validFrom: '2021-06-30',
+          work: { kind: 'unrestricted' },
+          rent: true,
+          publicFunds: true,
+          purpose: 'rent',
+          holderRef: 'HR-1',
+          document: { type: 'passport', reference: '…4821' },
+        },
         statusList: { idx: 7, uri: 'https://status.example/1' },
         cwt: { iss: 'https://issuer.example', iat: 1767225600, exp: 1782864000 },
       },

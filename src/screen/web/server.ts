@@ -104,7 +104,10 @@ const SECURITY_HEADERS = {
 
 export class WebDisplayError extends Error {
   override readonly name = 'WebDisplayError';
-  constructor(readonly code: 'PORT_IN_USE' | 'LISTEN_FAILED', message: string) {
+  constructor(
+    readonly code: 'PORT_IN_USE' | 'LISTEN_FAILED',
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -134,14 +137,29 @@ export async function startWebDisplay(opts: WebDisplayOptions): Promise<WebDispl
 
   function send(res: http.ServerResponse, body: number | string, type = 'text/plain; charset=utf-8'): void {
     const text = typeof body === 'number' ? `${http.STATUS_CODES[body] ?? 'error'}\n` : body;
-    res.writeHead(typeof body === 'number' ? body : 200, { ...SECURITY_HEADERS, 'content-type': type, 'content-length': Buffer.byteLength(text) });
+    res.writeHead(typeof body === 'number' ? body : 200, {
+      ...SECURITY_HEADERS,
+      'content-type': type,
+      'content-length': Buffer.byteLength(text),
+    });
     res.end(text);
   }
 
   function health(res: http.ServerResponse): void {
     const report = opts.health();
-    const body = JSON.stringify({ ok: report.ok, version: opts.version, problems: report.problems, scanners: report.scanners, counters: report.counters, ...(report.central && { central: report.central }) });
-    res.writeHead(report.ok ? 200 : 503, { ...SECURITY_HEADERS, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+    const body = JSON.stringify({
+      ok: report.ok,
+      version: opts.version,
+      problems: report.problems,
+      scanners: report.scanners,
+      counters: report.counters,
+      ...(report.central && { central: report.central }),
+    });
+    res.writeHead(report.ok ? 200 : 503, {
+      ...SECURITY_HEADERS,
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+    });
     res.end(body);
   }
 
@@ -173,7 +191,12 @@ export async function startWebDisplay(opts: WebDisplayOptions): Promise<WebDispl
   }
 
   /** A small JSON body, or an answer already sent (415 / 413 / 400). */
-  function readJson(req: http.IncomingMessage, res: http.ServerResponse, maxBytes: number, then: (body: Record<string, unknown>) => void): void {
+  function readJson(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    maxBytes: number,
+    then: (body: Record<string, unknown>) => void,
+  ): void {
     if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) return send(res, 415);
     let size = 0;
     const chunks: Buffer[] = [];
@@ -243,9 +266,12 @@ export async function startWebDisplay(opts: WebDisplayOptions): Promise<WebDispl
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
     const route = `${req.method} ${url.pathname}`;
     switch (route) {
-      case 'GET /': return send(res, PAGE_HTML, 'text/html; charset=utf-8');
-      case 'GET /app.js': return send(res, PAGE_JS, 'text/javascript; charset=utf-8');
-      case 'GET /app.css': return send(res, PAGE_CSS, 'text/css; charset=utf-8');
+      case 'GET /':
+        return send(res, PAGE_HTML, 'text/html; charset=utf-8');
+      case 'GET /app.js':
+        return send(res, PAGE_JS, 'text/javascript; charset=utf-8');
+      case 'GET /app.css':
+        return send(res, PAGE_CSS, 'text/css; charset=utf-8');
       case 'GET /health':
         return health(res);
       case 'GET /events':
@@ -273,9 +299,11 @@ export async function startWebDisplay(opts: WebDisplayOptions): Promise<WebDispl
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
-      reject(err.code === 'EADDRINUSE'
-        ? new WebDisplayError('PORT_IN_USE', `port ${opts.port} on 127.0.0.1 is already in use (choose another with --port)`)
-        : new WebDisplayError('LISTEN_FAILED', `cannot listen on 127.0.0.1:${opts.port}: ${err.message}`));
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new WebDisplayError('PORT_IN_USE', `port ${opts.port} on 127.0.0.1 is already in use (choose another with --port)`)
+          : new WebDisplayError('LISTEN_FAILED', `cannot listen on 127.0.0.1:${opts.port}: ${err.message}`),
+      );
     });
     server.listen(opts.port, '127.0.0.1', () => resolve());
   });
