@@ -267,9 +267,14 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
           ),
       });
     } catch (err) {
+      // The loaders' messages mostly name the file already: say it once.
+      const why = (err as Error).message;
+      const where = choice.kind === 'store' ? choice.dir : choice.file;
       throw new KioskError(
         'TRUST_UNAVAILABLE',
-        `cannot load ${choice.kind === 'store' ? 'the ' : ''}${describeTrust(choice)}: ${(err as Error).message}`,
+        why.includes(where)
+          ? `no trusted keys (${trustKind(choice)}): ${why}`
+          : `cannot load ${choice.kind === 'store' ? 'the ' : ''}${describeTrust(choice)}: ${why}`,
       );
     }
     cleanups.push(() => trust.close());
