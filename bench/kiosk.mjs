@@ -194,8 +194,13 @@ async function startKiosk(store) {
     const probes = [];
     child.stdout.on('data', (c) => {
       out += c;
-      const m = /proofdesk ready: (http:\/\/127\.0\.0\.1:(\d+)\/\?token=([A-Za-z0-9_-]+))\r?\n/.exec(out);
-      if (m) resolve({ child, port: Number(m[2]), token: m[3], readyMs: performance.now() - t0, probes, drawn, drawnAtLeast, bridge });
+      // On a terminal the ready line is the link itself; on a pipe (here, unless --pty) it names the owner-only file
+      // that holds the link, and the token is read from there.
+      const tty = /proofdesk ready: http:\/\/127\.0\.0\.1:(\d+)\/\?token=([A-Za-z0-9_-]+)\r?\n/.exec(out);
+      const piped = /proofdesk ready: http:\/\/127\.0\.0\.1:(\d+)\/ — the page's link \(with its token\) is in (.+)\n/.exec(out);
+      const token = tty ? tty[2] : piped ? /[?&]token=([A-Za-z0-9_-]+)/.exec(readFileSync(piped[2], 'utf8'))?.[1] : undefined;
+      const m = tty ?? piped;
+      if (m && token) resolve({ child, port: Number(m[1]), token, readyMs: performance.now() - t0, probes, drawn, drawnAtLeast, bridge });
       let nl;
       while ((nl = out.indexOf('\n')) >= 0) {
         const line = out.slice(0, nl);
