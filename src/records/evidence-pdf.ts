@@ -99,10 +99,11 @@ export async function evidencePdf(check: FoldedCheck, copy: PersonalCopy, opts: 
   }
   page.drawText('Immigration status check - record', { x: MARGIN, y: y - 18, size: 18, font: bold });
   y -= 30;
-  page.drawText(text(`Check ${check.checkId} at desk ${check.deskId}`), {
+  const idHeading = text(`Check ${check.checkId} at desk ${check.deskId}`);
+  page.drawText(idHeading, {
     x: MARGIN,
     y: y - 11,
-    size: 11,
+    size: fitSize(idHeading, regular, 11, width),
     font: regular,
     color: rgb(0.3, 0.3, 0.3),
   });
@@ -188,7 +189,8 @@ export async function evidencePdf(check: FoldedCheck, copy: PersonalCopy, opts: 
       page = doc.addPage(A4);
       fy = A4[1] - MARGIN;
       fx = MARGIN;
-      page.drawText(text(`Check ${check.checkId} - continued`), { x: MARGIN, y: fy - 12, size: 12, font: bold });
+      const continued = text(`Check ${check.checkId} - continued`);
+      page.drawText(continued, { x: MARGIN, y: fy - 12, size: fitSize(continued, bold, 12, width), font: bold });
       fy -= 26;
     }
     page.drawText(label, { x: fx, y: fy - 9, size: 8.5, font: regular, color: rgb(0.35, 0.35, 0.35) });
@@ -205,16 +207,14 @@ export async function evidencePdf(check: FoldedCheck, copy: PersonalCopy, opts: 
 
   // Every page names the check, the credential's hash and (a DEMO check) that it is not a real check.
   const pages = doc.getPages();
-  const footer = `Check ${check.checkId}   Credential SHA-256: ${check.credentialSha256}${opts.now ? `   PDF made ${opts.now.toISOString()}` : ''}`;
+  // Two short lines, so the time and the page number stay on the page (one line ran past the right edge).
+  const idLine = (i: number) =>
+    `${check.demo ? 'DEMO - not a real check.   ' : ''}Check ${check.checkId}   Page ${i + 1} of ${pages.length}`;
+  const hashLine = `Credential SHA-256: ${check.credentialSha256}${opts.now ? `   PDF made ${opts.now.toISOString()}` : ''}`;
   pages.forEach((p, i) => {
     const grey = rgb(0.4, 0.4, 0.4);
-    p.drawText(text(`${check.demo ? 'DEMO - not a real check.   ' : ''}${footer}   Page ${i + 1} of ${pages.length}`), {
-      x: MARGIN,
-      y: MARGIN - 20,
-      size: 6.5,
-      font: regular,
-      color: grey,
-    });
+    p.drawText(text(idLine(i)), { x: MARGIN, y: MARGIN - 20, size: 6.5, font: regular, color: grey });
+    p.drawText(text(hashLine), { x: MARGIN, y: MARGIN - 29, size: 6.5, font: regular, color: grey });
     if (simplified) {
       p.drawText("Some characters could not be printed in this PDF's font and were simplified; the QR code holds the exact text.", {
         x: MARGIN,
@@ -226,6 +226,12 @@ export async function evidencePdf(check: FoldedCheck, copy: PersonalCopy, opts: 
     }
   });
   return doc.save();
+}
+
+/** The font size, at most `size`, at which one line of `s` fits in `maxWidth` (a long check or desk id shrinks, never clips). */
+function fitSize(s: string, font: PDFFont, size: number, maxWidth: number): number {
+  const w = font.widthOfTextAtSize(s, size);
+  return w <= maxWidth ? size : Math.max(5, Math.floor(((size * maxWidth) / w) * 10) / 10);
 }
 
 /** Smallest printed module: 2 pt (0.7 mm) reads reliably with phone cameras and desk scanners. */
@@ -260,7 +266,8 @@ async function drawQr(
     page.drawText('The credential QR code is on the next page.', { x: MARGIN, y: top - 12, size: 10, font });
     page = doc.addPage(A4);
     top = A4[1] - MARGIN;
-    page.drawText(text(`Check ${checkId} - the credential as scanned`), { x: MARGIN, y: top - 14, size: 14, font });
+    const heading = text(`Check ${checkId} - the credential as scanned`);
+    page.drawText(heading, { x: MARGIN, y: top - 14, size: fitSize(heading, font, 14, A4[0] - 2 * MARGIN), font });
     top -= 30;
   }
   const size = Math.min(top - MARGIN, Math.max(wanted, 300), A4[0] - 2 * MARGIN - 160);

@@ -56,3 +56,18 @@ export function pdfText(pdfFile: string): string {
   expect(r.status, r.stderr.toString()).toBe(0);
   return r.stdout.toString().replace(/\s+/g, ' ');
 }
+
+/** Words (pdftotext -bbox) whose right end lies closer than `margin` points to the right edge of their page, or past it. */
+export function wordsPastRightEdge(pdfFile: string, margin: number): string[] {
+  const r = spawnSync('pdftotext', ['-bbox', pdfFile, '-']);
+  expect(r.status, r.stderr.toString()).toBe(0);
+  const past: string[] = [];
+  for (const page of r.stdout.toString().split('<page ').slice(1)) {
+    const width = Number(/width="([\d.]+)"/.exec(page)?.[1]);
+    expect(width).toBeGreaterThan(0);
+    for (const m of page.matchAll(/<word xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)<\/word>/g)) {
+      if (Number(m[1]) > width - margin) past.push(m[2]!);
+    }
+  }
+  return past;
+}

@@ -4,7 +4,7 @@ import { PDFDocument } from 'pdf-lib';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_WORTH_STATEMENT, RecordStore, evidencePdf, type PersonalCopy } from '../../src/records/index.js';
 import { credentialText, newCheck, personalCopy, tempDir } from './helpers.js';
-import { pdfSkipNote, pdfText, pdfToolsPresent, prepareQrReader, qrTextsOnPage, requirePdfTools } from './pdf-tools.js';
+import { pdfSkipNote, pdfText, pdfToolsPresent, prepareQrReader, qrTextsOnPage, requirePdfTools, wordsPastRightEdge } from './pdf-tools.js';
 
 requirePdfTools();
 
@@ -206,5 +206,25 @@ describe.runIf(pdfToolsPresent)(`evidence PDF${pdfSkipNote}`, () => {
       expect(text).toContain(expected);
     }
     expect(text).not.toContain('Check the photo is of the person');
+  });
+
+  it('keeps every line on the page: a DEMO check with the longest check and desk ids still shows its time and page number', async () => {
+    const copy = await personalCopy();
+    const store = await RecordStore.open({
+      dir: path.join(tmp.dir, 'store'),
+      deskId: 'd'.repeat(64),
+      retentionDays: 400,
+      personalCopy: { keyFile: path.join(tmp.dir, 'k') },
+    });
+    const longId = 'c'.repeat(64);
+    store.appendCheck({ ...newCheck(longId, '2026-11-23T14:05:09Z', copy.credentialText), demo: true }, copy);
+    const out = path.join(tmp.dir, 'footer.pdf');
+    fs.writeFileSync(out, await evidencePdf(store.get(longId)!, store.readPersonal(longId), { now: new Date('2026-11-24T08:00:00Z') }));
+    store.close();
+    const text = pdfText(out);
+    expect(text).toContain(`Check ${longId}`);
+    expect(text).toContain('PDF made 2026-11-24T08:00:00.000Z');
+    expect(text).toMatch(/Page 1 of \d/);
+    expect(wordsPastRightEdge(out, 20)).toEqual([]);
   });
 });
