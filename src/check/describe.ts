@@ -15,6 +15,7 @@ import { stageOf } from '../verify/stages.js';
 import type { ReasonCode, Verdict, VerdictKind } from '../verify/verdict.js';
 import { followUpFor, type FollowUp } from './follow-up.js';
 import { outcomeOf, type Likeness, type Outcome } from './outcome.js';
+import type { Revocation } from './revocation.js';
 import {
   CHECKING_SERVICE,
   CONFIRMED_NEXT_STEP,
@@ -23,6 +24,7 @@ import {
   PHOTO_MISMATCH_TEXT,
   PHOTO_NOT_CHECKED_TEXT,
   RIGHT_ASKED,
+  REVOCATION_WORDS,
   RIGHT_LABEL,
   longDate as defaultLongDate,
   publicFundsWords,
@@ -74,13 +76,18 @@ export interface CheckFacts {
   checkedAt: Date;
   likeness: Likeness;
   demo: boolean;
+  /** Whether the code was looked up in its issuer's status list (src/check/revocation.ts); absent = nothing to say. */
+  revocation?: Revocation | null;
 }
 
 /**
  * The facts of a check from the verifier's verdict. What the code says is kept only when its signature verified
  * against a pinned key: nothing else may ever be shown as a person or a status.
  */
-export function factsFromVerdict(v: Verdict, desk: Pick<CheckFacts, 'purpose' | 'checkedAt' | 'likeness' | 'demo'>): CheckFacts {
+export function factsFromVerdict(
+  v: Verdict,
+  desk: Pick<CheckFacts, 'purpose' | 'checkedAt' | 'likeness' | 'demo' | 'revocation'>,
+): CheckFacts {
   const trusted = v.verifiedBy !== null;
   return {
     verdict: v.verdict,
@@ -115,6 +122,9 @@ export interface CheckDescription {
   likeness: Likeness;
   /** The likeness answer in words (null while not asked of a person). */
   likenessText: string | null;
+  revocation: Revocation | null;
+  /** The revocation fact in words (null when there is nothing to say). */
+  revocationText: string | null;
 }
 
 const LOOK: Record<Outcome, { headline: string; icon: CheckIcon; colour: CheckColour }> = {
@@ -222,20 +232,30 @@ function nextStepFor(outcome: Outcome, reason: ReasonCode | null, purpose: DeskP
   return REASON_TEXT[reason].nextStep;
 }
 
+/** Said wherever a VALID code could still be accepted: without its status list a revoked code looks the same. */
+const REVOCATION_NOT_CHECKED = 'Revocation was NOT checked: this desk holds no status lists, so a revoked code would still show VALID.';
+
 function messageFor(outcome: Outcome, facts: CheckFacts): string {
   if (outcome === 'PHOTO_MISMATCH') return PHOTO_MISMATCH_TEXT.message;
   if (outcome === 'PHOTO_NOT_CHECKED') return PHOTO_NOT_CHECKED_TEXT.message;
-  if (facts.message !== undefined) return facts.message;
-  return facts.reason === null ? VALID_TEXT.message : REASON_TEXT[facts.reason].message;
+  const said = facts.message ?? (facts.reason === null ? VALID_TEXT.message : REASON_TEXT[facts.reason].message);
+  return facts.verdict === 'VALID' && facts.revocation === 'not-checked' ? `${said} ${REVOCATION_NOT_CHECKED}` : said;
 }
 
-function rightCheckedSentence(outcome: Outcome, asked: string, rights: RightLine[], message: string): string {
+function rightCheckedSentence(
+  outcome: Outcome,
+  asked: string,
+  rights: RightLine[],
+  message: string,
+  revocation?: Revocation | null,
+): string {
   const stated = rights.map((r) => r.text).join('; ');
+  const unrevoked = revocation === 'not-checked' ? ' Revocation was not checked.' : '';
   switch (outcome) {
     case 'CONFIRMED':
-      return `${asked}: shown by the signed code (${stated}), and the checker confirmed the photo. Supporting evidence only.`;
+      return `${asked}: shown by the signed code (${stated}), and the checker confirmed the photo. Supporting evidence only.${unrevoked}`;
     case 'PHOTO_PENDING':
-      return `${asked}: shown by the signed code (${stated}); the photo was not yet compared with the person.`;
+      return `${asked}: shown by the signed code (${stated}); the photo was not yet compared with the person.${unrevoked}`;
     case 'PHOTO_NOT_CHECKED':
       return `${asked}: NOT established — the photo was not compared with the person.`;
     case 'PHOTO_MISMATCH':
@@ -292,9 +312,11 @@ export function describeCheck(facts: CheckFacts, opts: DescribeOptions = {}): Ch
     status,
     rightAsked,
     rights,
-    rightChecked: rightCheckedSentence(outcome, rightAsked, rights, message),
+    rightChecked: rightCheckedSentence(outcome, rightAsked, rights, message, facts.revocation),
     followUp,
     likeness: asked ? facts.likeness : 'not-asked',
     likenessText: asked ? LIKENESS_WORDS[facts.likeness] : null,
+    revocation: facts.revocation ?? null,
+    revocationText: facts.revocation ? REVOCATION_WORDS[facts.revocation] : null,
   };
 }

@@ -15,4 +15,5 @@ export {
 export { OUTCOMES, outcomeOf, type Outcome, type Likeness, type LikenessAnswer } from './outcome.js';
 export { followUpFor, addMonths, type FollowUp, type FollowUpRule } from './follow-up.js';
 export { nonAnswerOf, NON_ANSWER_TEXT, type NonAnswer } from './non-answer.js';
+export { revocationOf, REVOCATIONS, type Revocation } from './revocation.js';
 export * from './words.js';

@@ -108,6 +108,13 @@ export const DAMAGED_SCAN_TEXT = {
   nextStep: 'Scan the code again, holding it steady and flat; if it keeps failing, use the Home Office online service.',
 };
 
+/** Whether the code was looked up in its issuer's status list, for screens, the record and the PDF. */
+export const REVOCATION_WORDS = {
+  checked: "Checked: the issuer's status list held by this desk was consulted.",
+  'not-checked':
+    "NOT CHECKED: this desk holds the issuer's keys but no status lists, so a code the issuer has revoked would still show VALID here.",
+} as const;
+
 /** The likeness answer in words, for screens, the record and the PDF. */
 export const LIKENESS_WORDS = {
   ask: 'Waiting for the checker: is the photo of the person in front of you?',

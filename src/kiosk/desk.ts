@@ -23,6 +23,7 @@ import {
   type NonAnswer,
 } from '../check/index.js';
 import { describeCheck } from '../check/describe.js';
+import { revocationOf } from '../check/revocation.js';
 import { normaliseCodeText } from '../credential/text.js';
 import type { DeskPurpose } from '../credential/types.js';
 import { DEFAULT_DEDUPE_WINDOW_MS } from '../scan/limits.js';
@@ -72,6 +73,11 @@ export interface DeskOptions {
   /** verify() bound to the keys and trust in force at the moment of the call. */
   check(text: string, now: number): Verdict;
   newCheckId(at: Date): string;
+  /**
+   * Does the trust in force hold status lists? A keys file does not: a VALID code's screen, record and PDF then say
+   * revocation was not checked. Absent = the desk says nothing about revocation.
+   */
+  hasStatusLists?(): boolean;
   /** Was this code signed by a DEMO key? Its record then says DEMO. Default: whatever the desk is. */
   isDemoSigned?(verdict: Verdict): boolean;
   displays: ScreenDisplay[];
@@ -311,6 +317,7 @@ export class Desk {
       checkedAt,
       likeness: 'ask',
       demo: this.opts.isDemoSigned?.(verdict) ?? this.opts.desk.demo,
+      revocation: this.opts.hasStatusLists ? revocationOf(verdict, this.opts.hasStatusLists()) : null,
     });
     const check: ShownCheck = { text, checkId, facts, photo, credentialId: verdict.credentialId, seenAt: scan.at, repeats: 0 };
     const recordLeft = this.leaveScreen();

@@ -151,6 +151,7 @@ function storeRecorder(store: RecordStore, keepPersonal: boolean): CheckRecorder
           credentialSha256: credentialSha256(text),
           followUpDate: description.followUp.date,
           outcome: description.outcome,
+          ...(description.revocation !== null ? { revocation: description.revocation } : {}),
           ...(description.demo ? { demo: true as const } : {}),
           ...statusListRefOf(verdict),
           ...(verdict.credentialId !== null && { credentialId: verdict.credentialId }),
@@ -435,6 +436,7 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
       check: (text, now) =>
         verify(text, { keys: trust.keys, now, purpose: desk.purpose, skewSeconds, ...(trust.context ? { trust: trust.context } : {}) }),
       newCheckId,
+      hasStatusLists: () => trust.context?.statusOf !== undefined,
       isDemoSigned,
       displays,
       recorder: storeRecorder(store, config?.records.personalCopy !== undefined),

@@ -3,6 +3,7 @@
  * the same check id add the likeness answer or extend keep-until. No line ever holds personal data in clear.
  */
 import { OUTCOMES, type Outcome } from '../check/outcome.js';
+import { REVOCATIONS, type Revocation } from '../check/revocation.js';
 import type { DeskPurpose } from '../credential/types.js';
 import { REASON_CODES, type ReasonCode, type VerdictKind } from '../verify/verdict.js';
 import { isCalendarDate, isInstant } from './dates.js';
@@ -42,6 +43,11 @@ export interface CheckRecord {
   outcome?: Outcome;
   /** Present (true) only on a check made with the DEMO keys. */
   demo?: true;
+  /**
+   * Whether the code was looked up in its issuer's status list (`not-checked`: the desk held keys only, so a
+   * revoked code would still have shown VALID). Absent where there was nothing to say, and on older lines.
+   */
+  revocation?: Revocation;
 }
 
 export interface LikenessEntry {
@@ -134,6 +140,7 @@ const SHAPES: Record<LogEntry['type'], Record<string, Rule>> = {
     credentialId: optional(str(SHA256_HEX)),
     outcome: optional(oneOf(OUTCOME_VALUES)),
     demo: optional((v) => v === true),
+    revocation: optional(oneOf(new Set(REVOCATIONS))),
   },
   likeness: {
     type: (v) => v === 'likeness',

@@ -52,6 +52,7 @@ export function describeRecordedCheck(check: FoldedCheck, copy: PersonalCopy): C
     checkedAt: new Date(check.at),
     likeness: check.likeness ?? 'ask',
     demo: check.demo === true,
+    revocation: check.revocation ?? null,
   });
 }
 
@@ -160,6 +161,7 @@ export async function evidencePdf(check: FoldedCheck, copy: PersonalCopy, opts: 
     ['Right checked', d.rightChecked],
     ['Result shown', `${d.headline}: ${d.message}`],
     ["The code's verdict", `${d.verdict}${d.reason ? ` (${d.reason})` : ''}`],
+    ...(d.revocationText !== null ? [['Revocation (status list)', d.revocationText] as [string, string]] : []),
     ['What the checker was told to do', d.nextStep],
     ['Date and time', checkTime(check.at, opts.timeZone ?? 'Europe/London')],
     [

@@ -17,6 +17,7 @@ export const CSV_COLUMNS = [
   'credentialSha256',
   'credentialId',
   'demo',
+  'revocation',
 ] as const satisfies ReadonlyArray<keyof FoldedCheck>;
 
 /** The check line's own entry number (`seq`) is left out: it numbers a line, not the folded check. */

@@ -426,6 +426,7 @@ export class RecordStore extends RecordReader {
       ...(rec.credentialId !== undefined && { credentialId: rec.credentialId }),
       ...(rec.outcome !== undefined ? { outcome: rec.outcome } : {}),
       ...(rec.demo === true ? { demo: true as const } : {}),
+      ...(rec.revocation !== undefined ? { revocation: rec.revocation } : {}),
     };
     const problem = checkRecordProblem(record);
     if (problem) throw new RecordError('BAD_ARGUMENT', `check record not valid: ${problem}`);

@@ -194,6 +194,22 @@ describe('describeCheck', () => {
     expect(d.followUp.date).toBeNull();
   });
 
+  it('revocation not checked (a desk with keys only) is said in the message and the right checked, only where the code is VALID', () => {
+    const unchecked = describeCheck(facts({ revocation: 'not-checked', likeness: 'yes' }));
+    expect(unchecked).toMatchObject({ outcome: 'CONFIRMED', revocation: 'not-checked' });
+    expect(unchecked.message).toContain('Revocation was NOT checked');
+    expect(unchecked.rightChecked).toContain('Revocation was not checked.');
+    expect(unchecked.revocationText).toMatch(/^NOT CHECKED: .*would still show VALID/);
+    const checked = describeCheck(facts({ revocation: 'checked' }));
+    expect(checked.message).not.toMatch(/revocation/i);
+    expect(checked.revocationText).toMatch(/^Checked/);
+    const manual = describeCheck(
+      facts({ verdict: 'CHECK MANUALLY', reason: 'PENDING_APPLICATION', status: pending, revocation: 'not-checked' }),
+    );
+    expect(manual.message).not.toMatch(/revocation/i);
+    expect(describeCheck(facts()).revocationText).toBeNull();
+  });
+
   it('one wording for a status everywhere', () => {
     const d = describeCheck(facts({ status: settled, likeness: 'yes' }));
     expect(d.status?.label).toBe('Settled status (EU Settlement Scheme)');

@@ -4,8 +4,8 @@ import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { KioskConfig } from '../../src/kiosk/config.js';
 import { importTrustBytes, initStore } from '../../src/trust/store.js';
-import { bundleOf, credential, makeKeyPair } from '../trust/helpers.js';
-import { demoCode, SseClient, startTestKiosk, tempDir, type TestKiosk } from './helpers.js';
+import { bundleOf, credential, makeKeyPair, statusListOf } from '../trust/helpers.js';
+import { demoCode, records, SseClient, startTestKiosk, tempDir, type TestKiosk } from './helpers.js';
 
 let k: TestKiosk | null = null;
 const clients: SseClient[] = [];
@@ -108,5 +108,48 @@ describe('kiosk trust', () => {
     await k.kiosk.reloadTrust(); // the watcher would do this too; calling it keeps the test free of timing
     expect(k.logs.join('')).toMatch(/"event":"trust-reloaded".*"bundleSeq":2/);
     expect(await scanAndWait(sse, credential(b, { iat: now - 28 }))).toMatchObject({ verdict: 'VALID' });
+  });
+
+  it('a keys file holds no status lists: a VALID code that names one says, on the screen and in its record, that revocation was not checked', async () => {
+    const t = tempDir('trust');
+    temps.push(t);
+    const a = makeKeyPair('issuer-a');
+    const keys = path.join(t.dir, 'keys.jwks');
+    writeFileSync(keys, JSON.stringify({ keys: [a.publicJwk] }));
+    k = await startTestKiosk({ config: configWith({ keys }) });
+    const sse = await open();
+    const named = await scanAndWait(sse, credential(a, { statusList: { uri: 'https://issuer.example/status/1', idx: 3 } }));
+    expect(named).toMatchObject({ verdict: 'VALID' });
+    expect(named.message).toContain('Revocation was NOT checked');
+    const unnamed = await scanAndWait(sse, credential(a, { iat: 1_790_000_100 }));
+    expect(unnamed).toMatchObject({ verdict: 'VALID' });
+    expect(unnamed.message).not.toMatch(/revocation/i);
+    await k.kiosk.close(); // every record written; the folder stays until afterEach
+    const lines = records(k.dir).filter((r) => r.type === 'check');
+    expect(lines.map((r) => r.revocation)).toEqual(['not-checked', undefined]);
+  });
+
+  it("a trust store with the issuer's status list: the record says revocation was checked, and a revoked code is NOT VALID", async () => {
+    const t = tempDir('store');
+    temps.push(t);
+    const root = makeKeyPair('root');
+    const a = makeKeyPair('issuer-a');
+    const now = Math.floor(Date.now() / 1000);
+    const uri = 'https://issuer.example/status/1';
+    await initStore(t.dir, root.publicJwk);
+    await importTrustBytes(t.dir, new TextEncoder().encode(await bundleOf(root, [a.publicJwk], 1, now - 60)), { now });
+    await importTrustBytes(t.dir, await statusListOf(a, uri, 64, { 5: 1 }, now - 30), { now });
+    k = await startTestKiosk({ config: configWith({ store: t.dir }) });
+    const sse = await open();
+    const fine = await scanAndWait(sse, credential(a, { iat: now - 20, statusList: { uri, idx: 3 } }));
+    expect(fine).toMatchObject({ verdict: 'VALID' });
+    expect(fine.message).not.toMatch(/revocation/i);
+    expect(await scanAndWait(sse, credential(a, { iat: now - 19, statusList: { uri, idx: 5 } }))).toMatchObject({ reason: 'REVOKED' });
+    await k.kiosk.close();
+    expect(
+      records(k.dir)
+        .filter((r) => r.type === 'check')
+        .map((r) => r.revocation),
+    ).toEqual(['checked', 'checked']);
   });
 });

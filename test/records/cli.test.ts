@@ -117,10 +117,10 @@ describe('proofdesk records', () => {
     expectOk(csv);
     const rows = csv.stdout.split('\r\n');
     expect(rows[0]).toBe(
-      'checkId,at,deskId,purpose,verdict,outcome,reason,kid,likeness,followUpDate,keepUntil,credentialSha256,credentialId,demo',
+      'checkId,at,deskId,purpose,verdict,outcome,reason,kid,likeness,followUpDate,keepUntil,credentialSha256,credentialId,demo,revocation',
     );
     expect(rows[2]).toBe(
-      `b2,2026-11-20T10:30:00Z,desk-cli,rent,NOT VALID,NOT_VALID,SIGNATURE_INVALID,"'=HYPERLINK(""http://x"",""y"")",,,2026-12-20,${newCheck('x', '').credentialSha256},,`,
+      `b2,2026-11-20T10:30:00Z,desk-cli,rent,NOT VALID,NOT_VALID,SIGNATURE_INVALID,"'=HYPERLINK(""http://x"",""y"")",,,2026-12-20,${newCheck('x', '').credentialSha256},,,`,
     );
     expect(rows).toHaveLength(5); // header, three rows, final CRLF
     const json = proofdesk(['records', 'export', '--format', 'json', '--store', store]);

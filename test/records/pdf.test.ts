@@ -208,6 +208,27 @@ describe.runIf(pdfToolsPresent)(`evidence PDF${pdfSkipNote}`, () => {
     expect(text).not.toContain('Check the photo is of the person');
   });
 
+  it('says when revocation was not checked (the desk held keys only), and prints no revocation row where the record says nothing', async () => {
+    const copy = await personalCopy();
+    const store = await RecordStore.open({
+      dir: path.join(tmp.dir, 'store'),
+      deskId: 'lettings-desk-2',
+      retentionDays: 400,
+      personalCopy: { keyFile: path.join(tmp.dir, 'k') },
+    });
+    store.appendCheck({ ...newCheck('rev-unchecked', '2026-11-23T14:05:09Z', copy.credentialText), revocation: 'not-checked' }, copy);
+    store.appendCheck({ ...newCheck('rev-silent', '2026-11-23T14:06:09Z', copy.credentialText) }, copy);
+    const unchecked = path.join(tmp.dir, 'unchecked.pdf');
+    const silent = path.join(tmp.dir, 'silent.pdf');
+    fs.writeFileSync(unchecked, await evidencePdf(store.get('rev-unchecked')!, store.readPersonal('rev-unchecked')));
+    fs.writeFileSync(silent, await evidencePdf(store.get('rev-silent')!, store.readPersonal('rev-silent')));
+    store.close();
+    expect(pdfText(unchecked)).toContain('Revocation (status list)');
+    expect(pdfText(unchecked)).toContain('NOT CHECKED: this desk holds the issuer');
+    expect(pdfText(unchecked)).toContain('Revocation was NOT checked');
+    expect(pdfText(silent)).not.toMatch(/revocation/i);
+  });
+
   it('keeps every line on the page: a DEMO check with the longest check and desk ids still shows its time and page number', async () => {
     const copy = await personalCopy();
     const store = await RecordStore.open({
