@@ -23,7 +23,7 @@ function statusWords(s: Pick<StatusClaim, 'scheme' | 'statusType'>): string {
     case 'limited':
       return s.scheme === 'EUSS' ? 'Pre-settled status' : 'Limited leave';
     case 'pending':
-      return 'Application pending (certificate of application)';
+      return 'Application pending';
     case 'protection':
       return 'Refugee status or humanitarian protection';
   }

@@ -6,7 +6,8 @@
  * ends"); the card never presents itself as a Home Office document; the printed words prove nothing on their own,
  * only the scanned code does; and an offline check is not a statutory excuse (the Home Office online service is).
  */
-import type { Scheme, StatusClaim } from '../credential/types.js';
+import { statusLine } from '../check/words.js';
+import type { StatusClaim } from '../credential/types.js';
 
 export interface CardWords {
   /** BCP 47 tag, written into the PDF. */
@@ -50,29 +51,6 @@ export interface CardWords {
   };
 }
 
-const SCHEME: Record<Scheme, string> = {
-  EUSS: 'EU Settlement Scheme',
-  'points-based': 'Points-based visa',
-  family: 'Family',
-  protection: 'Protection',
-  BNO: 'British National (Overseas)',
-  other: 'Other scheme',
-};
-
-/** The status in words (what the code states, not a verdict). */
-function statusInWords(s: StatusClaim): string {
-  switch (s.statusType) {
-    case 'indefinite':
-      return s.scheme === 'EUSS' ? 'Settled status (EU Settlement Scheme)' : `Indefinite leave (${SCHEME[s.scheme]})`;
-    case 'limited':
-      return s.scheme === 'EUSS' ? 'Pre-settled status (EU Settlement Scheme)' : `Limited leave (${SCHEME[s.scheme]})`;
-    case 'pending':
-      return 'Application pending (certificate of application)';
-    case 'protection':
-      return 'Refugee status or humanitarian protection';
-  }
-}
-
 /** The rights the status states, short enough for one or two card lines. */
 function rightsInWords(s: StatusClaim): string {
   if (s.statusType === 'pending') return 'Work and rent: temporary while the application is pending';
@@ -97,7 +75,7 @@ const EN: CardWords = {
   made: (day) => `made ${day}`,
   demoIssuer: 'the proofdesk DEMO issuer',
   keyIssuer: (kid) => `issuer key ${kid}`,
-  status: statusInWords,
+  status: statusLine,
   rights: rightsInWords,
   identityOnly: 'Identity only: no immigration status',
   back: {

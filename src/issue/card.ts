@@ -373,12 +373,13 @@ function drawFront(
   fy = s.text(words.permissionEnds, fx, fy, 5.5, { color: GREY });
   fy = s.text(f.status?.validUntil ? formatDay(f.status.validUntil, words, 'short') : words.noEndDate, fx, fy, 8, { bold: true }) + 0.5;
   fy = s.text(words.codeExpires, fx, fy, 5.5, { color: GREY });
-  s.text(formatDay(f.codeExpires, words, 'short'), fx, fy, 8, { bold: true });
+  const factsBottom = s.text(formatDay(f.codeExpires, words, 'short'), fx, fy, 8, { bold: true });
   const dob =
     f.identity.dateOfBirth && /^\d{8}$/.test(f.identity.dateOfBirth)
       ? `${f.identity.dateOfBirth.slice(0, 4)}-${f.identity.dateOfBirth.slice(4, 6)}-${f.identity.dateOfBirth.slice(6, 8)}`
       : null;
-  y = photoBox.y + photoBox.height + 0.9;
+  // Below the photo and below the facts beside it: a three-line status pushes the facts past the photo's foot.
+  y = Math.max(photoBox.y + photoBox.height, factsBottom) + 0.9;
   if (dob) y = s.text(`${words.born} ${formatDay(dob, words, 'short')}`, left, y, 6.5);
   if (f.status) {
     const rights = fitLines(words.rights(f.status), s.fonts.regular, 6, 5, (textRight - left) * MM, 2);

@@ -10,7 +10,10 @@ import { PDFDocument } from 'pdf-lib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readBarcodes } from 'zxing-wasm/reader';
+import { statusLine } from '../../src/check/words.js';
+import type { StatusClaim } from '../../src/credential/types.js';
 import { A4_MM, cardGeometry, ID1 } from '../../src/issue/card.js';
+import { cardWords } from '../../src/issue/card-text.js';
 import { DEMO_KEYS, DEMO_PRIVATE, EXAMPLES, expectUsageError, requireBuiltCli, runCli, tempDir } from '../cli/run-cli.js';
 import { prepareQrReader, requirePdfTools } from '../records/pdf-tools.js';
 
@@ -277,6 +280,16 @@ describe('issue --card: the words', () => {
     const text = pdfText(out);
     expect(text).not.toMatch(/DEMO/);
     expect(text).toMatch(/Issued by Example Council/);
+  });
+
+  it('words each status as the desk does (one set of words for the card, the screens, the records and the PDF)', () => {
+    const schemes = ['EUSS', 'points-based', 'family', 'protection', 'BNO', 'other'] as const;
+    const types = ['indefinite', 'limited', 'pending', 'protection'] as const;
+    for (const scheme of schemes)
+      for (const statusType of types) {
+        const s = { scheme, statusType } as StatusClaim;
+        expect(cardWords('en').status(s), `${scheme} ${statusType}`).toBe(statusLine(s));
+      }
   });
 
   it('card validity: 730 days by default, ending at the end of a London day, and never after the permission', async () => {
