@@ -298,8 +298,10 @@ export class RecordStore extends RecordReader {
         store = RecordStore.openWriter(opts.dir, opts.personalCopy?.keyFile, desk, pollMs > 0);
         break;
       } catch (err) {
-        const holder = err instanceof RecordError && err.code === 'STORE_BUSY' ? WriterLock.holder(path.resolve(opts.dir)) : null;
-        if (holder === null || holder.servesRequests || holder.pid === process.pid || Date.now() > deadline) throw err;
+        if (!(err instanceof RecordError && err.code === 'STORE_BUSY') || Date.now() > deadline) throw err;
+        // null: the command let go between our attempt and this read (or is writing its pid): try again.
+        const holder = WriterLock.holder(path.resolve(opts.dir));
+        if (holder !== null && (holder.servesRequests || holder.pid === process.pid)) throw err;
         await new Promise((r) => setTimeout(r, 100));
       }
     }

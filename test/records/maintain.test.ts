@@ -268,6 +268,17 @@ it('a kiosk starting while a keep/purge command holds the store waits for it ins
   kiosk.close();
 });
 
+it('a kiosk starting in the instant a command takes or lets go of the lock (no pid in it yet) tries again instead of failing', async () => {
+  await seed();
+  // The lock exists but names no pid: a command is writing it, or has just released it.
+  fs.writeFileSync(path.join(store, 'writer.lock'), '', { mode: 0o600 });
+  const opening = RecordStore.open({ dir: store, deskId: 'desk-m', retentionDays: 30, requestPollMs: 0 });
+  fs.unlinkSync(path.join(store, 'writer.lock'));
+  const kiosk = await opening;
+  expect(kiosk.list().length).toBeGreaterThan(0);
+  kiosk.close();
+});
+
 describe('requests on disk', () => {
   it('a request that is not understood is answered BAD_ARGUMENT; answers nobody collects are swept', async () => {
     await seed();
