@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Outcome } from '../check/outcome.js';
+import type { Revocation } from '../check/revocation.js';
 import type { FoldedCheck, Likeness } from '../records/entries.js';
 import { isoOf, verifyBundle, type TrustBundle } from '../trust/bundle.js';
 import { TrustError } from '../trust/errors.js';
@@ -130,11 +131,12 @@ interface CheckRowSql {
   demo: boolean;
   has_personal_copy: boolean;
   received_at: string;
+  revocation: Revocation | null;
 }
 
 const CHECK_COLUMNS = `desk_id, check_id, to_char(checked_at AT TIME ZONE 'UTC', ${ISO}) AS at, purpose, verdict, outcome, reason, kid,
   likeness, likeness_history, follow_up_due::text AS follow_up_due, keep_until::text AS keep_until, credential_sha256, credential_id,
-  status_list_uri, status_list_idx, demo, has_personal_copy, to_char(received_at AT TIME ZONE 'UTC', ${ISO}) AS received_at`;
+  status_list_uri, status_list_idx, demo, has_personal_copy, to_char(received_at AT TIME ZONE 'UTC', ${ISO}) AS received_at, revocation`;
 
 function checkOf(r: CheckRowSql): CentralCheck {
   return {
@@ -152,6 +154,7 @@ function checkOf(r: CheckRowSql): CentralCheck {
       ? { statusListUri: r.status_list_uri, statusListIdx: Number(r.status_list_idx) }
       : {}),
     ...(r.likeness !== null ? { likeness: r.likeness } : {}),
+    ...(r.revocation !== null ? { revocation: r.revocation } : {}),
     outcome: r.outcome,
     likenessHistory: r.likeness_history,
     credentialId: r.credential_id,

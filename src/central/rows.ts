@@ -26,6 +26,8 @@ export interface EntryRow {
   demo: boolean | null;
   keep_until: string | null;
   likeness: string | null;
+  /** Whether the check looked the code up in a status list (schema version 2; null: nothing to say, or not a check). */
+  revocation: string | null;
 }
 
 /** An optional field other stages add to log lines (outcome, demo, credentialId): taken when it has the right type. */
@@ -58,6 +60,7 @@ export function rowOf(entry: LogEntry, lineText: string): EntryRow {
     demo: null,
     keep_until: null,
     likeness: null,
+    revocation: null,
   };
   if (entry.type === 'check') {
     row.purpose = entry.purpose;
@@ -74,6 +77,7 @@ export function rowOf(entry: LogEntry, lineText: string): EntryRow {
     }
     const demo = (entry as unknown as Record<string, unknown>).demo;
     row.demo = demo === true ? true : null;
+    row.revocation = entry.revocation === 'checked' || entry.revocation === 'not-checked' ? entry.revocation : null;
   } else if (entry.type === 'likeness') {
     row.likeness = entry.likeness;
   } else {
@@ -82,7 +86,8 @@ export function rowOf(entry: LogEntry, lineText: string): EntryRow {
   return row;
 }
 
-const COLUMNS: Array<[keyof EntryRow, string]> = [
+/** Column, its SQL type, and the schema version (sql/central/NNNN-….sql) that added it when later than 1. */
+const COLUMNS: Array<[keyof EntryRow, string, number?]> = [
   ['check_id', 'text'],
   ['entry_seq', 'bigint'],
   ['kind', 'text'],
@@ -101,18 +106,26 @@ const COLUMNS: Array<[keyof EntryRow, string]> = [
   ['demo', 'boolean'],
   ['keep_until', 'date'],
   ['likeness', 'text'],
+  ['revocation', 'text', 2],
 ];
 
 /**
  * One statement for a whole batch (unnest of one array per column). An entry already there — shipped before a
  * crash, a lost answer, a restart — is left as it is (ON CONFLICT DO NOTHING needs no right to read or update).
- * Returns how many rows were new.
+ * `schemaVersion`: the database's (a desk upgraded before the server was leaves out the columns it lacks, and keeps
+ * shipping; `central init` adds them). Returns how many rows were new.
  */
-export async function insertEntries(client: PoolClient, deskId: string, rows: readonly EntryRow[]): Promise<number> {
+export async function insertEntries(
+  client: PoolClient,
+  deskId: string,
+  rows: readonly EntryRow[],
+  schemaVersion = Number.POSITIVE_INFINITY,
+): Promise<number> {
   if (rows.length === 0) return 0;
-  const params: unknown[] = [deskId, ...COLUMNS.map(([col]) => rows.map((r) => r[col]))];
-  const sql = `INSERT INTO proofdesk.entries (desk_id, ${COLUMNS.map(([c]) => c).join(', ')})
-    SELECT $1, * FROM unnest(${COLUMNS.map(([, t], i) => `$${i + 2}::${t}[]`).join(', ')})
+  const columns = COLUMNS.filter(([, , since = 1]) => since <= schemaVersion);
+  const params: unknown[] = [deskId, ...columns.map(([col]) => rows.map((r) => r[col]))];
+  const sql = `INSERT INTO proofdesk.entries (desk_id, ${columns.map(([c]) => c).join(', ')})
+    SELECT $1, * FROM unnest(${columns.map(([, t], i) => `$${i + 2}::${t}[]`).join(', ')})
     ON CONFLICT DO NOTHING`;
   return (await client.query(sql, params)).rowCount ?? 0;
 }

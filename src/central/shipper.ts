@@ -264,14 +264,19 @@ export class Shipper {
     const copies = batch.map((p) => p.copy).filter((c): c is CopyRow => c !== null && c !== undefined);
     const rows = batch.map((p) => p.row);
     const { orgId, inserted } = await this.opts.db.transaction(async (client) => {
-      const org = (await client.query<{ org_id: string }>('SELECT org_id FROM proofdesk.organisation')).rows[0]?.org_id;
+      const who = (
+        await client.query<{ org_id: string; version: number | null }>(
+          'SELECT org_id, (SELECT max(version) FROM proofdesk.schema_migrations) AS version FROM proofdesk.organisation',
+        )
+      ).rows[0];
+      const org = who?.org_id;
       if (org === undefined)
         throw new CentralError(
           'NOT_INITIALISED',
           `${this.opts.db.target.describe}: the proofdesk schema has no organisation row: run \`proofdesk central init\``,
         );
       if (this.cursor.orgId !== null && org !== this.cursor.orgId) throw new OrgChanged(org);
-      const n = await insertEntries(client, this.opts.deskId, rows);
+      const n = await insertEntries(client, this.opts.deskId, rows, who?.version ?? 1);
       await insertCopies(client, this.opts.deskId, copies);
       return { orgId: org, inserted: n };
     });

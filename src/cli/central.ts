@@ -413,6 +413,7 @@ const CSV_COLUMNS = [
   'demo',
   'hasPersonalCopy',
   'receivedAt',
+  'revocation',
 ] as const satisfies ReadonlyArray<keyof CentralCheck>;
 
 function checksCsv(checks: readonly CentralCheck[]): string {
@@ -423,7 +424,7 @@ function checksCsv(checks: readonly CentralCheck[]): string {
 
 function checksJson(checks: readonly CentralCheck[]): string {
   return `${safeJson(
-    checks.map((c) => ({ ...c, likeness: c.likeness ?? null })),
+    checks.map((c) => ({ ...c, likeness: c.likeness ?? null, revocation: c.revocation ?? null })),
     2,
   )}\n`;
 }
