@@ -104,6 +104,11 @@ export interface StartOptions {
   /** Addresses to listen on (default 127.0.0.1; '' = socket only). */
   listen?: string;
   port?: number;
+  /**
+   * Run the server inside the network namespace of this process id (the offline test's: only loopback there, and
+   * nothing from outside reaches its 127.0.0.1). Needs root (nsenter). Its socket, a file, is reachable from here.
+   */
+  netns?: number;
 }
 
 export async function startPostgres(opts: StartOptions = {}): Promise<PgServer> {
@@ -124,8 +129,27 @@ export async function startPostgres(opts: StartOptions = {}): Promise<PgServer> 
     Object.assign(run, { uid, gid });
   }
   const env = { ...process.env, LC_ALL: 'C.UTF-8', LANG: 'C.UTF-8', PGTZ: 'UTC' };
+  // pg_ctl (the postmaster it starts stays there) through nsenter, which enters the namespace as root, then drops to
+  // the postgres user itself.
+  const ctl = (args: string[]): [string, string[], SpawnOptions] =>
+    opts.netns === undefined
+      ? [path.join(bin, 'pg_ctl'), args, run]
+      : [
+          'nsenter',
+          [
+            '-t',
+            String(opts.netns),
+            '-n',
+            ...(run.uid !== undefined ? ['-S', String(run.uid), '-G', String(run.gid)] : []),
+            '--',
+            path.join(bin, 'pg_ctl'),
+            ...args,
+          ],
+          {},
+        ];
   const exec = (cmd: string, args: string[]): string => {
-    const r = spawnSync(path.join(bin, cmd), args, { ...run, env, cwd: dir, encoding: 'utf8' });
+    const [file, argv, as] = cmd === 'pg_ctl' ? ctl(args) : [path.join(bin, cmd), args, run];
+    const r = spawnSync(file, argv, { ...as, env, cwd: dir, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr || r.stdout}`);
     return r.stdout;
   };
@@ -176,8 +200,9 @@ export async function startPostgres(opts: StartOptions = {}): Promise<PgServer> 
           // Wait for statements, not for pages: keep the server's own memory small on a shared machine.
           '-c shared_buffers=16MB',
         ].join(' ');
-        const r = spawnSync(path.join(bin, 'pg_ctl'), ['-D', data, '-l', log, '-w', '-t', '120', '-o', settings, 'start'], {
-          ...run,
+        const [file, argv, as] = ctl(['-D', data, '-l', log, '-w', '-t', '120', '-o', settings, 'start']);
+        const r = spawnSync(file, argv, {
+          ...as,
           env,
           cwd: dir,
           encoding: 'utf8',

@@ -14,7 +14,7 @@ import { importTrustBytes, initStore } from '../../src/trust/store.js';
 import { verify } from '../../src/verify/verify.js';
 import { bundleOf, credential, makeKeyPair } from '../trust/helpers.js';
 import { demoCode, EXAMPLES, parseReady, ROOT, SseClient, tempDir } from './helpers.js';
-import { guardTool } from './tools.js';
+import { guardTool, parseConnects } from './tools.js';
 
 const MAIN = path.join(ROOT, 'dist/cli/main.js');
 const DEMO_NAMES = ['demo-valid', 'demo-rent-only', 'demo-pre-settled', 'demo-pending', 'demo-student', 'demo-expired', 'demo-tampered'];
@@ -346,17 +346,6 @@ describe('proofdesk run (process)', () => {
     expect(logs.toLowerCase()).not.toContain('specimen');
   });
 });
-
-function parseConnects(trace: string): { lines: string[]; offending: string[]; binds: string[] } {
-  const lines = trace.split('\n').filter((l) => /\bconnect\(/.test(l));
-  const local = (l: string) =>
-    /sa_family=AF_UNIX/.test(l) ||
-    /sa_family=AF_NETLINK/.test(l) || // kernel messages (udev), not a network
-    /inet_addr\("127\.\d+\.\d+\.\d+"\)/.test(l) ||
-    /inet_pton\(AF_INET6, "::1"/.test(l) ||
-    /sa_family=AF_UNSPEC/.test(l); // disconnect of a UDP socket
-  return { lines, offending: lines.filter((l) => !local(l)), binds: trace.split('\n').filter((l) => /\bbind\(/.test(l)) };
-}
 
 const strace = guardTool('strace');
 const unshare = guardTool('unshare');

@@ -56,3 +56,18 @@ export function guardTool(tool: Tool): string | null {
   }
   return why;
 }
+
+/**
+ * The connect() lines of an strace trace, those that leave the machine (`offending`: anything but a Unix socket,
+ * netlink, a UDP disconnect or loopback), and the bind() lines (a live trace shows the page's).
+ */
+export function parseConnects(trace: string): { lines: string[]; offending: string[]; binds: string[] } {
+  const lines = trace.split('\n').filter((l) => /\bconnect\(/.test(l));
+  const local = (l: string) =>
+    /sa_family=AF_UNIX/.test(l) ||
+    /sa_family=AF_NETLINK/.test(l) || // kernel messages (udev), not a network
+    /inet_addr\("127\.\d+\.\d+\.\d+"\)/.test(l) ||
+    /inet_pton\(AF_INET6, "::1"/.test(l) ||
+    /sa_family=AF_UNSPEC/.test(l); // disconnect of a UDP socket
+  return { lines, offending: lines.filter((l) => !local(l)), binds: trace.split('\n').filter((l) => /\bbind\(/.test(l)) };
+}
