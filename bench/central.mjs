@@ -85,6 +85,7 @@ async function desk() {
   const gap = Number(GAP);
   const photo = Buffer.alloc(600, 7);
   const firstWrite = now();
+  let lastWrite = firstWrite;
   for (let i = 0; i < n; i++) {
     const at = new Date();
     const text = `HC1:BENCH-${DESK}-${i}-`.padEnd(1200, 'X');
@@ -119,10 +120,10 @@ async function desk() {
     );
     written.set(store.lastSeq, now());
     store.appendLikeness(id, 'yes', new Date(), 'CONFIRMED');
-    written.set(store.lastSeq, now());
+    lastWrite = now();
+    written.set(store.lastSeq, lastWrite);
     await new Promise((r) => (gap > 0 ? setTimeout(r, gap) : setImmediate(r)));
   }
-  const lastWrite = now();
   await central.shipper.shipped();
   await stop();
   await central.close();
