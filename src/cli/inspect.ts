@@ -43,7 +43,9 @@ export function humanDecoded(decoded: Decoded, chars: number): string {
   entries.push(['Signature', d.signed ? `present, NOT checked${d.alg ? ` (${d.alg})` : ''}` : 'none (unsigned)']);
   entries.push(['Key id (kid)', d.kid ?? undefined]);
   if (d.cwt) {
-    const date = (s: number | undefined) => (s === undefined ? undefined : new Date(s * 1000).toISOString());
+    // Unsigned: a time may be any number, even one no date can hold (Date throws past ±8.64e15 ms).
+    const date = (s: number | undefined) =>
+      s === undefined ? undefined : Math.abs(s) <= 8.64e12 ? new Date(s * 1000).toISOString() : `${s} (not a date)`;
     entries.push(['Issuer', d.cwt.iss]);
     entries.push(['Issued at', date(d.cwt.iat)]);
     entries.push(['Code expires', date(d.cwt.exp)]);

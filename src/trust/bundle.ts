@@ -13,7 +13,7 @@ import { TrustError } from './errors.js';
 import { parseTrustJson, shown } from './json.js';
 import { checkIssuerJwk, refuseWrongRole, signingKeyFromJwk, thumbprintOf, type IssuerJwk, type RootKey } from './jwk.js';
 import { checkedJwsHeader, jwsText, parseJsonPayload } from './jws.js';
-import { DEFAULT_TRUST_SKEW_SECONDS, MAX_BUNDLE_FILE_BYTES, MAX_BUNDLE_KEYS, type TrustAlg } from './limits.js';
+import { DEFAULT_TRUST_SKEW_SECONDS, isNumericDate, MAX_BUNDLE_FILE_BYTES, MAX_BUNDLE_KEYS, type TrustAlg } from './limits.js';
 
 export const BUNDLE_TYP = 'proofdesk-trust-bundle+jws';
 export const STATUS_LIST_JWT_TYP = 'statuslist+jwt';
@@ -42,10 +42,6 @@ export interface BundleCheckOptions {
   refuseExpired?: boolean;
   /** false: skip the issued-in-the-future and expiry checks (re-loading the already accepted active bundle). */
   timeChecks?: boolean;
-}
-
-function isNumericDate(v: unknown): v is number {
-  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 }
 
 /** Checks the keys array of a bundle payload (or an issuers JWKS being bundled). */

@@ -8,7 +8,7 @@ import type { CodePurpose } from '../credential/types.js';
 import { TrustError } from './errors.js';
 import { shown } from './json.js';
 import { jwkPointProblem } from './points.js';
-import { MAX_KEY_STATUS_LISTS, type TrustAlg } from './limits.js';
+import { isNumericDate, MAX_KEY_STATUS_LISTS, type TrustAlg } from './limits.js';
 
 /** A public issuer JWK as carried in a bundle: the JWK members plus our signing window and allowed purposes. */
 export interface IssuerJwk {
@@ -90,10 +90,6 @@ export function algOfJwk(jwk: { kty?: unknown; crv?: unknown }): TrustAlg | null
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function isNumericDate(v: unknown): v is number {
-  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 }
 
 /** Validates one public issuer key (`where` names it in the message). Returns a clean copy. */

@@ -39,3 +39,13 @@ export const DEFAULT_MAX_STATUS_AGE_SECONDS = 7 * 24 * 3600;
 /** Algorithms a bundle or status list may be signed with. Nothing else, never `none`. */
 export const ALLOWED_ALGS = ['EdDSA', 'ES256'] as const;
 export type TrustAlg = (typeof ALLOWED_ALGS)[number];
+/**
+ * Latest NumericDate (seconds) a trust file may carry: 8.64e12 s, the end of the range a JavaScript Date can hold
+ * (ECMA-262 §21.4.1.1, ±8.64e15 ms: the year 275760). Anything later could not even be printed.
+ */
+export const MAX_NUMERIC_DATE = 8_640_000_000_000;
+
+/** A NumericDate (RFC 7519 §2) as trust files use it: whole seconds, not negative, within MAX_NUMERIC_DATE. */
+export function isNumericDate(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= MAX_NUMERIC_DATE;
+}

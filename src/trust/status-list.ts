@@ -31,6 +31,7 @@ import { publicKeyOf, thumbprintOf, type IssuerJwk, type SigningKey } from './jw
 import { checkedJwsHeader, jwsText, looksLikeCompactJws, parseJsonPayload } from './jws.js';
 import {
   DEFAULT_TRUST_SKEW_SECONDS,
+  isNumericDate,
   MAX_STATUS_LIST_BYTES,
   MAX_STATUS_LIST_CBOR_STRING_BYTES,
   MAX_STATUS_LIST_FILE_BYTES,
@@ -216,10 +217,6 @@ function withSigner(
   const out: StatusListToken = { ...token, signerThumbprint: signer.thumbprint };
   if (signer.jwk.statusLists !== undefined) out.signerStatusLists = [...signer.jwk.statusLists];
   return out;
-}
-
-function isNumericDate(v: unknown): v is number {
-  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 }
 
 function checkUri(uri: unknown): string {

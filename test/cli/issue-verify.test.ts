@@ -6,6 +6,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { claims, issue, makeKey } from '../verify/helpers.js';
 import { DEMO_KEYS, DEMO_PRIVATE, EXAMPLES, expectUsageError, requireBuiltCli, runCli, tempDir } from './run-cli.js';
 
 // Each case spawns the CLI several times; a loaded 2-core machine can take seconds per spawn.
@@ -273,6 +274,15 @@ describe('inspect (UNVERIFIED)', () => {
     expect(j).toMatchObject({ unverified: true, valid: false, reason: null, kid: 'DEMO-issuer-1' });
     expect(j.identity.fullName).toBe('Jordan Specimen');
     expect(r.stderr).toMatch(/UNVERIFIED/);
+  });
+
+  it('a time no date can hold (exp 1e300) is printed as a number, not a crash', async () => {
+    const c = claims();
+    c.cwt = { ...c.cwt, exp: 1e300 };
+    const r = await runCli(['inspect', '-'], { input: `${issue(makeKey('EdDSA', 'k1'), c)}\n` });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Code expires: +1e\+300 \(not a date\)/);
   });
 
   it('exits 1 with the reason when the text does not decode (stdin)', async () => {

@@ -10,7 +10,7 @@ import {
 } from '../../src/trust/status-list.js';
 import { checkIssuerJwk, signingKeyFromJwk } from '../../src/trust/jwk.js';
 import { TrustError } from '../../src/trust/errors.js';
-import { MAX_STATUS_LIST_BYTES } from '../../src/trust/limits.js';
+import { MAX_NUMERIC_DATE, MAX_STATUS_LIST_BYTES } from '../../src/trust/limits.js';
 import { makeKeyPair, statusListOf, T0 } from './helpers.js';
 
 const issuer = makeKeyPair('issuer-a');
@@ -61,6 +61,19 @@ describe('status list bits', () => {
 
 describe('status-list tokens', () => {
   for (const format of ['jwt', 'cwt'] as const) {
+    it(`${format}: refuses a time no date can hold (past the year 275760) as MALFORMED, not with a crash`, async () => {
+      // Found by `npm run fuzz` (a re-signed CWT whose exp was 2^52): printing it threw RangeError: Invalid time value.
+      const huge = 2 ** 52;
+      for (const extra of [{ exp: huge }, { exp: MAX_NUMERIC_DATE + 1 }]) {
+        const bytes = await statusListOf(issuer, 'https://status.example/1', 8, {}, T0, format, extra);
+        expect((await refused(verifyStatusListToken(bytes, await refs(), { now: T0 }))).code).toBe('MALFORMED');
+      }
+      const late = await statusListOf(issuer, 'https://status.example/1', 8, {}, huge, format);
+      expect((await refused(verifyStatusListToken(late, await refs(), { now: T0 }))).code).toBe('MALFORMED');
+      const last = await statusListOf(issuer, 'https://status.example/1', 8, {}, T0, format, { exp: MAX_NUMERIC_DATE });
+      expect((await verifyStatusListToken(last, await refs(), { now: T0 })).exp).toBe(MAX_NUMERIC_DATE);
+    });
+
     it(`${format}: verifies against the issuer key of the bundle and reads statuses`, async () => {
       const bytes = await statusListOf(issuer, 'https://status.example/1', 100, { 5: 1, 6: 2 }, T0, format, { ttl: 3600, exp: T0 + 86400 });
       const t = await verifyStatusListToken(bytes, await refs(), { now: T0 });
