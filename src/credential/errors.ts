@@ -1,4 +1,4 @@
-import type { ReasonCode } from '../verify/verdict.js';
+import type { ReasonCode } from './reasons.js';
 
 /**
  * A credential could not be decoded. `code` is the stable reason code the verifier reports;

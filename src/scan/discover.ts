@@ -5,10 +5,10 @@
  */
 import { existsSync } from 'node:fs';
 import { SerialPort } from 'serialport';
+import type { ScannerConfig } from './config.js';
 import { ScanError } from './errors.js';
 import { POS_PAGE } from './hid-descriptor.js';
 import { loadHid } from './hid.js';
-import type { ScannerConfig } from './index.js';
 import type { Transport } from './types.js';
 import { scannerVendor } from './vendors.js';
 

@@ -4,12 +4,13 @@
  * folds duplicates. Framing stages (terminator, AIM id, guard, HID POS reports, keyboard reports) are exported for
  * the bridge and for tests.
  */
+import type { ScannerConfig } from './config.js';
 import { ScanError } from './errors.js';
-import { HidKeyboardScanner, type HidKeyboardScannerConfig } from './hid-keyboard.js';
-import { HidPosScanner, type HidPosScannerConfig } from './hid-pos.js';
+import { HidKeyboardScanner } from './hid-keyboard.js';
+import { HidPosScanner } from './hid-pos.js';
 import type { Scanner } from './scanner.js';
-import { SerialScanner, type SerialScannerConfig } from './serial.js';
-import { StdinScanner, type StdinScannerConfig } from './stdin.js';
+import { SerialScanner } from './serial.js';
+import { StdinScanner } from './stdin.js';
 
 export type { Scan, DroppedScan, DropReason, Transport, Symbology, ScannerState } from './types.js';
 export { QR_MAX_CHARS } from './types.js';
@@ -29,7 +30,7 @@ export { treatEofAsDisconnect } from './serial-eof.js';
 export { SerialScanner, HidPosScanner, HidKeyboardScanner, StdinScanner };
 export * as limits from './limits.js';
 
-export type ScannerConfig = SerialScannerConfig | HidPosScannerConfig | HidKeyboardScannerConfig | StdinScannerConfig;
+export type { ScannerConfig } from './config.js';
 
 export function createScanner(cfg: ScannerConfig): Scanner {
   switch (cfg.type) {

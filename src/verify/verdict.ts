@@ -1,48 +1,10 @@
+import type { ReasonCode } from '../credential/reasons.js';
 import type { CwtMeta, Identity, StatusClaim, StatusListRef } from '../credential/types.js';
 
 export type VerdictKind = 'VALID' | 'NOT VALID' | 'CHECK MANUALLY';
 
-/** Stable reason codes. Never rename one: records, logs and desk software key on them. */
-export const REASON_CODES = [
-  // decoding
-  'NOT_A_CREDENTIAL',
-  'INPUT_TOO_LONG',
-  'BASE45_INVALID',
-  'DECOMPRESS_FAILED',
-  'PAYLOAD_TOO_LARGE',
-  'CBOR_INVALID',
-  'NOT_COSE_SIGN1',
-  'ENCRYPTED_UNSUPPORTED',
-  // signature and keys
-  'ALG_UNSUPPORTED',
-  'ALG_KEY_MISMATCH',
-  'KEY_UNKNOWN',
-  'KEY_NOT_VALID_AT_ISSUE',
-  'KEY_PURPOSE_NOT_ALLOWED',
-  'SIGNATURE_INVALID',
-  'UNSIGNED',
-  // time
-  'EXPIRED',
-  'NOT_YET_VALID',
-  'PERMISSION_EXPIRED',
-  'PERMISSION_NOT_STARTED',
-  // claims and policy
-  'CLAIM169_MISSING',
-  'CLAIMS_INVALID',
-  'STATUS_CLAIM_MISSING',
-  'PURPOSE_MISMATCH',
-  'RIGHT_NOT_GRANTED',
-  // revocation and trust health
-  'REVOKED',
-  'SUSPENDED',
-  'REVOCATION_DATA_STALE',
-  'CLOCK_SUSPECT',
-  // statuses a person must assess
-  'PENDING_APPLICATION',
-  'RIGHT_TO_RESIDE_ASSESSMENT',
-] as const;
-
-export type ReasonCode = (typeof REASON_CODES)[number];
+/** Defined beside the codec, which reports the decoding ones; re-exported here for everything above it. */
+export { REASON_CODES, type ReasonCode } from '../credential/reasons.js';
 
 /** The outcome of checking one scanned text. `verify` always returns one; it never throws. */
 export interface Verdict {
