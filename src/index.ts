@@ -2,6 +2,7 @@
  * proofdesk library API: verify signed immigration-status QR codes offline, against pinned issuer keys.
  * `import { loadKeySet, verify } from 'proofdesk'`.
  */
+export { ProofdeskError } from './errors.js';
 export { encodeCredential, type CredentialSigner, type ClaimsToEncode, CredentialError } from './credential/index.js';
 export type * from './credential/types.js';
 export {

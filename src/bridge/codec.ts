@@ -67,6 +67,7 @@ export interface Frame {
 
 export type DecodeResult = { ok: true; frame: Frame } | { ok: false; nak: typeof NakCode.CRC | typeof NakCode.TOO_LONG };
 
+// Plain Error, not ProofdeskError: never leaves the bridge, whose session refuses a long payload first (BridgeError).
 class FrameEncodeError extends Error {
   override readonly name = 'FrameEncodeError';
   readonly code = 'PAYLOAD_TOO_LONG';

@@ -1,4 +1,5 @@
 /** Errors of the host side of the bridge link. Each has a stable `code`; messages are for the person fixing the desk. */
+import { ProofdeskError } from '../errors.js';
 
 export type BridgeErrorCode =
   /** The firmware speaks a protocol version this host does not. */
@@ -22,12 +23,12 @@ export type BridgeErrorCode =
   /** No bridge was found by auto-detection. */
   | 'NOT_FOUND';
 
-export class BridgeError extends Error {
-  override readonly name = 'BridgeError';
+export class BridgeError extends ProofdeskError {
   constructor(
-    readonly code: BridgeErrorCode,
+    override readonly code: BridgeErrorCode,
     message: string,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(code, message, options);
   }
 }

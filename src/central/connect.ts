@@ -183,6 +183,7 @@ export function loadPg(): Promise<Pg> {
 }
 
 /** Thrown by a transaction's own code to roll it back: passed to the caller as it is, not taken for a server error. */
+// Plain Error, not ProofdeskError: a control-flow signal inside central/ (caught by its own callers), never reported.
 export class TransactionAbort extends Error {}
 
 export interface CentralPool {

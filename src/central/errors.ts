@@ -2,6 +2,7 @@
  * Why the central database refused or could not be reached. `code` is stable (logs, /health and scripts key on
  * it); `message` is one plain line for the IT person or records officer. Never a password, never holder data.
  */
+import { ProofdeskError } from '../errors.js';
 export type CentralErrorCode =
   | 'CONFIG_INVALID' // a connection setting that cannot work (unreadable password file, bad URL, TLS files)
   | 'INSECURE_PERMISSIONS' // a password or private key file other users can read
@@ -24,12 +25,12 @@ export type CentralErrorCode =
   | 'TRUST_REFUSED' // a file `central publish` would not carry (fails the checks of trust import)
   | 'NO_TRUST_ROOT'; // publish / recheck with no root given or remembered
 
-export class CentralError extends Error {
-  override readonly name = 'CentralError';
+export class CentralError extends ProofdeskError {
   constructor(
-    readonly code: CentralErrorCode,
+    override readonly code: CentralErrorCode,
     message: string,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(code, message, options);
   }
 }

@@ -1,15 +1,16 @@
 import type { ReasonCode } from './reasons.js';
+import { ProofdeskError } from '../errors.js';
 
 /**
  * A credential could not be decoded. `code` is the stable reason code the verifier reports;
  * `message` is a short technical detail for support staff (never holder data).
  */
-export class CredentialError extends Error {
-  override readonly name = 'CredentialError';
+export class CredentialError extends ProofdeskError {
   constructor(
-    readonly code: ReasonCode,
+    override readonly code: ReasonCode,
     message: string,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(code, message, options);
   }
 }

@@ -2,6 +2,7 @@
  * Why the issuer refused to make a credential or a key. `code` is stable; `message` is one line for the operator
  * (it names files and fields, never holder data such as names or dates of birth).
  */
+import { ProofdeskError } from '../errors.js';
 export type IssueErrorCode =
   | 'FILE_UNREADABLE'
   | 'HOLDER_INVALID'
@@ -18,12 +19,12 @@ export type IssueErrorCode =
   | 'CARD_UNPRINTABLE'
   | 'CODE_TOO_LONG_FOR_CARD';
 
-export class IssueError extends Error {
-  override readonly name = 'IssueError';
+export class IssueError extends ProofdeskError {
   constructor(
-    readonly code: IssueErrorCode,
+    override readonly code: IssueErrorCode,
     message: string,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(code, message, options);
   }
 }

@@ -32,6 +32,7 @@ export {
   deskPurposeOf,
   type ConfigPurpose,
 } from './defaults.js';
+import { ProofdeskError } from '../errors.js';
 const MAX_CONFIG_BYTES = 256 * 1024;
 
 const nonEmpty = z.string().min(1, 'must not be empty');
@@ -198,13 +199,13 @@ export const configSchema = z
 export type KioskConfig = z.infer<typeof configSchema>;
 export type ScannerConfig = KioskConfig['scanners']['devices'][number];
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
+export class ConfigError extends ProofdeskError {
   constructor(
-    readonly code: 'CONFIG_UNREADABLE' | 'CONFIG_SYNTAX' | 'CONFIG_INVALID',
+    override readonly code: 'CONFIG_UNREADABLE' | 'CONFIG_SYNTAX' | 'CONFIG_INVALID',
     message: string,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(code, message, options);
   }
 }
 

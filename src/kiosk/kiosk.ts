@@ -48,6 +48,7 @@ import {
 import { likenessKeyFilter } from './terminal-input.js';
 import { Desk, type CheckRecorder } from './desk.js';
 import { deskToken, pageAddress, writePageLink } from './page-link.js';
+import { ProofdeskError } from '../errors.js';
 
 export const DEMO_KEYS_FILE = fileURLToPath(new URL('../../examples/demo-issuer.jwks', import.meta.url));
 
@@ -101,13 +102,13 @@ export interface Kiosk {
   close(): Promise<void>;
 }
 
-export class KioskError extends Error {
-  override readonly name = 'KioskError';
+export class KioskError extends ProofdeskError {
   constructor(
-    readonly code: 'TRUST_UNAVAILABLE' | 'RECORDS_UNAVAILABLE' | 'SCANNERS_FAILED',
+    override readonly code: 'TRUST_UNAVAILABLE' | 'RECORDS_UNAVAILABLE' | 'SCANNERS_FAILED',
     message: string,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(code, message, options);
   }
 }
 

@@ -1,4 +1,5 @@
 /** Stable codes for everything the record store can refuse. Callers key on `code`, people read `message`. */
+import { ProofdeskError } from '../errors.js';
 export type RecordErrorCode =
   | 'BAD_ARGUMENT' // a check id, date or option the store cannot accept
   | 'UNKNOWN_CHECK' // no check with that id in this store
@@ -18,12 +19,12 @@ export type RecordErrorCode =
   | 'PERSONAL_COPY_TAMPERED' // authentication failed: altered or damaged
   | 'SEQUENCE_DAMAGED'; // entry-seq.json unreadable: the store cannot tell which entry numbers it gave
 
-export class RecordError extends Error {
-  override readonly name = 'RecordError';
+export class RecordError extends ProofdeskError {
   constructor(
-    readonly code: RecordErrorCode,
+    override readonly code: RecordErrorCode,
     message: string,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(code, message, options);
   }
 }

@@ -1,4 +1,5 @@
 /** Errors of the scanner layer. Each has a stable `code`; messages are for the person setting up the desk. */
+import { ProofdeskError } from '../errors.js';
 
 export type ScanErrorCode =
   /** The scanner's device could not be opened (missing, busy, or no permission); the scanner keeps retrying. */
@@ -18,13 +19,12 @@ export type ScanErrorCode =
   /** A bridge box sends scans faster than people can present codes: the excess is ignored (start and end reported). */
   | 'SCAN_FLOOD';
 
-export class ScanError extends Error {
-  override readonly name = 'ScanError';
+export class ScanError extends ProofdeskError {
   constructor(
-    readonly code: ScanErrorCode,
+    override readonly code: ScanErrorCode,
     message: string,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(code, message, options);
   }
 }

@@ -2,6 +2,7 @@
  * Why a trust file or the trust store was refused. `code` is stable (tests, scripts and logs key on it);
  * `message` is one plain-English line for the administrator, never holder data.
  */
+import { ProofdeskError } from '../errors.js';
 export type TrustErrorCode =
   | 'FILE_UNREADABLE'
   | 'FILE_TOO_LARGE'
@@ -40,12 +41,12 @@ export type TrustErrorCode =
   /** A status list signed by a key the bundle does not let sign that list URI. */
   | 'STATUS_LIST_NOT_ALLOWED';
 
-export class TrustError extends Error {
-  override readonly name = 'TrustError';
+export class TrustError extends ProofdeskError {
   constructor(
-    readonly code: TrustErrorCode,
+    override readonly code: TrustErrorCode,
     message: string,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(code, message, options);
   }
 }

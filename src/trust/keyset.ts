@@ -12,6 +12,7 @@ import type { CodePurpose } from '../credential/types.js';
 import { parseTrustJson } from './json.js';
 import { privateKeyAsTrust, privateMembersOf, ROLE_MEMBER } from './jwk.js';
 import { jwkPointProblem } from './points.js';
+import { ProofdeskError } from '../errors.js';
 
 export type KeyAlg = 'EdDSA' | 'ES256';
 
@@ -51,13 +52,13 @@ export type KeySetErrorCode =
   /** A key marked as a root ("proofdesk_role": "root"): roots sign trust bundles, not codes. */
   | 'ROOT_KEY_AS_ISSUER';
 
-export class KeySetError extends Error {
-  override readonly name = 'KeySetError';
+export class KeySetError extends ProofdeskError {
   constructor(
-    readonly code: KeySetErrorCode,
+    override readonly code: KeySetErrorCode,
     message: string,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(code, message, options);
   }
 }
 

@@ -45,6 +45,10 @@ describe('layers', () => {
     expect(hits).toEqual([]);
   });
 
+  it('src/errors.ts (the base every layer extends, down to the codec) imports nothing', () => {
+    expect(importsOf(path.join(SRC, 'errors.ts'))).toEqual([]);
+  });
+
   it('no import cycle within src/scan', () => {
     const scan = files(path.join(SRC, 'scan')).map((f) => path.relative(SRC, f));
     expect(scan.length).toBeGreaterThan(5);

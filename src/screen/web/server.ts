@@ -18,6 +18,7 @@ import type { AddressInfo } from 'node:net';
 import { DETAIL_FIELDS, type DetailField, type LikenessAnswer, type ScreenState } from '../state.js';
 import { safeDeep } from '../../text/safe.js';
 import { PAGE_CSS, PAGE_HTML, PAGE_JS } from './page.js';
+import { ProofdeskError } from '../../errors.js';
 
 export interface ScannerHealth {
   name: string;
@@ -102,13 +103,13 @@ const SECURITY_HEADERS = {
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
 } as const;
 
-export class WebDisplayError extends Error {
-  override readonly name = 'WebDisplayError';
+export class WebDisplayError extends ProofdeskError {
   constructor(
-    readonly code: 'PORT_IN_USE' | 'LISTEN_FAILED',
+    override readonly code: 'PORT_IN_USE' | 'LISTEN_FAILED',
     message: string,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(code, message, options);
   }
 }
 
