@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { safeJson, safeText } from '../text/safe.js';
-import { UsageError } from './usage-error.js';
+import { CommandFailed, UsageError } from './usage-error.js';
 
 interface LinkOptions {
   port: string;
@@ -52,8 +52,7 @@ export function register(program: Command): void {
         }
       } catch (err) {
         const code = err instanceof BridgeError ? err.code : 'ERROR';
-        process.stderr.write(`proofdesk: no bridge: ${code}: ${safeText((err as Error).message)}\n`);
-        process.exitCode = 1;
+        throw new CommandFailed(`no bridge: ${code}: ${(err as Error).message}`, { cause: err });
       }
     });
 

@@ -4,9 +4,7 @@
  * Also the one place that turns library errors about files into a UsageError (exit 2, one line).
  */
 import { readFile, stat } from 'node:fs/promises';
-import { IssueError } from '../issue/errors.js';
 import { decodeQrBytes } from './image.js';
-import { KeySetError } from '../trust/keyset.js';
 import { UsageError } from './usage-error.js';
 
 /** A QR code holds at most 4,296 characters; input far beyond that is refused before it is looked at. */
@@ -98,25 +96,6 @@ function looksLikeImage(bytes: Buffer): boolean {
   const jpeg = bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
   const other = bytes.subarray(0, 2).toString('latin1') === 'BM' || bytes.subarray(0, 4).toString('latin1') === 'GIF8';
   return png || jpeg || other;
-}
-
-/** Library errors about files and keys become one-line usage errors (exit 2). Anything else passes through. */
-export function asUsageError(err: unknown): unknown {
-  if (err instanceof IssueError || err instanceof KeySetError) return new UsageError(err.message);
-  if (err instanceof Error && typeof (err as { code?: unknown }).code === 'string' && err.name === 'TrustError')
-    return new UsageError(err.message);
-  return err;
-}
-
-/** Wraps a commander action so file/key errors exit 2 with one line. */
-export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
-  return async (...args: A) => {
-    try {
-      await fn(...args);
-    } catch (err) {
-      throw asUsageError(err);
-    }
-  };
 }
 
 /**

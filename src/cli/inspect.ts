@@ -8,7 +8,7 @@ import { decodedToJson } from '../verify/json.js';
 import { REASON_TEXT } from '../verify/messages.js';
 import { decodedRows, rows } from './describe.js';
 import { safeDeep, safeJson } from '../text/safe.js';
-import { action, readCodeText } from './input.js';
+import { readCodeText } from './input.js';
 
 export const UNVERIFIED_BANNER = 'UNVERIFIED: the signature was NOT checked. Do not use this to decide anything; use `proofdesk verify`.';
 
@@ -19,7 +19,7 @@ export function register(program: Command): void {
     .argument('[text]', 'the code text, a file holding it, or - to read standard input')
     .option('--json', 'print one JSON document on stdout ("unverified": true)')
     .option('--image <file>', 'read the QR code from a PNG or JPEG picture')
-    .action(action(run));
+    .action(run);
 }
 
 async function run(text: string | undefined, opts: { json?: boolean; image?: string }): Promise<void> {

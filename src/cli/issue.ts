@@ -17,7 +17,7 @@ import { thumbprintOf } from '../trust/jwk.js';
 import { defaultStoreDir, readRoot, SYSTEM_STORE_DIR } from '../trust/store.js';
 import { DEFAULT_PHOTO_BYTES, shrinkPhoto, type ShrunkPhoto } from '../issue/photo.js';
 import { checkCardPath, checkOutputPath, DEFAULT_ECC, qrInfo, writeCode, type EccLevel } from '../issue/qr.js';
-import { action, parseIsoTime } from './input.js';
+import { parseIsoTime } from './input.js';
 import { UsageError } from './usage-error.js';
 import { DEMO_KID_PREFIX } from './verify.js';
 
@@ -64,7 +64,7 @@ export function register(program: Command): void {
         'H',
       ]),
     )
-    .action(action(issue));
+    .action(issue);
 }
 
 /**

@@ -4,7 +4,6 @@
  */
 import { type Command, Option } from 'commander';
 import { generateIssuerKey, writeKeyPair, ISSUER_ALGS, type IssuerAlg } from '../issue/keys.js';
-import { action } from './input.js';
 
 export interface GenerateOptions {
   alg: IssuerAlg;
@@ -27,7 +26,7 @@ export function register(program: Command): void {
       '--root',
       'a ROOT key pair: signs trust bundles only (proofdesk trust build); pin PREFIX.public.jwk with proofdesk trust init. Both files are marked "proofdesk_role": "root" (else "issuer")',
     )
-    .action(action(generate));
+    .action(generate);
 }
 
 async function generate(opts: GenerateOptions): Promise<void> {

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 /**
  * The `proofdesk` command. Each command group lives in its own file and exports `register(program)`;
- * this file only collects them. Usage errors exit 2 with one line on stderr, never a stack trace.
+ * this file only collects them, and turns what a command throws into the exit code (src/cli/exit.ts): usage errors
+ * exit 2 with one line on stderr, never a stack trace.
  */
-import { Command, CommanderError } from 'commander';
-import { safeLines, safeText } from '../text/safe.js';
-import { UsageError } from './usage-error.js';
+import { Command } from 'commander';
+import { safeText } from '../text/safe.js';
+import { exitFor } from './exit.js';
 
 const program = new Command('proofdesk')
   .description('Offline verification of signed immigration-status QR codes')
@@ -36,15 +37,7 @@ for (const group of load) (await group()).register(program);
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
-  if (err instanceof CommanderError) {
-    // --help / --version exit 0; everything else commander rejects is a usage error.
-    process.exit(err.exitCode === 0 ? 0 : 2);
-  }
-  if (err instanceof UsageError) {
-    // A config's field errors are one per line (the lines are ours; what they quote is made safe).
-    process.stderr.write(`proofdesk: ${safeLines(err.message)}\n`);
-    process.exit(2);
-  }
-  process.stderr.write(`proofdesk: unexpected error: ${safeText(err instanceof Error ? err.message : String(err))}\n`);
-  process.exit(2);
+  const { code, line } = exitFor(err);
+  if (line !== null) process.stderr.write(`${line}\n`);
+  process.exit(code);
 }

@@ -162,14 +162,16 @@ function openReader(opts: StoreOpt): RecordReader {
   return RecordReader.openReadOnly({ dir: storeDir(opts) });
 }
 
-/** Every failure becomes one line and exit 2 (main.ts prints UsageError that way). */
+/**
+ * Every failure is one line, exit 2 (src/cli/exit.ts): a RecordError or UsageError goes to main as it is; anything
+ * else (a file system error, a desk config's list of field errors) is first put in one line here.
+ */
 function run<A extends unknown[]>(action: (...args: A) => void | Promise<void>): (...args: A) => Promise<void> {
   return async (...args: A) => {
     try {
       await action(...args);
     } catch (err) {
-      if (err instanceof UsageError) throw err;
-      if (err instanceof RecordError) throw new UsageError(err.message);
+      if (err instanceof UsageError || err instanceof RecordError) throw err;
       const e = err as NodeJS.ErrnoException;
       // One line: multi-line messages (a config's list of field errors) are joined.
       throw new UsageError(
@@ -179,6 +181,7 @@ function run<A extends unknown[]>(action: (...args: A) => void | Promise<void>):
               .trim()
               .split('\n')
               .join('; '),
+        { cause: err },
       );
     }
   };

@@ -13,10 +13,9 @@ import * as path from 'node:path';
 import { type Command, Option } from 'commander';
 import type { KioskConfig } from '../kiosk/config.js';
 import { CONFIG_PURPOSES, type ConfigPurpose } from '../kiosk/defaults.js';
-import { KioskError, startKiosk, type Kiosk } from '../kiosk/kiosk.js';
+import { startKiosk } from '../kiosk/kiosk.js';
 import { kioskLogger } from '../kiosk/logs.js';
 import { defaultStoreDir as defaultRecordsDir } from '../records/paths.js';
-import { WebDisplayError } from '../screen/web/server.js';
 import { defaultStoreDir as defaultTrustStoreDir } from '../trust/store.js';
 import { UsageError } from './usage-error.js';
 
@@ -72,7 +71,7 @@ async function run(opts: RunOptions): Promise<void> {
     try {
       config = loadConfig(opts.config);
     } catch (err) {
-      if (err instanceof ConfigError) throw new UsageError(`config ${opts.config}:\n${err.message}`);
+      if (err instanceof ConfigError) throw new UsageError(`config ${opts.config}:\n${err.message}`, { cause: err });
       throw err;
     }
   }
@@ -81,25 +80,20 @@ async function run(opts: RunOptions): Promise<void> {
   const { log } = logs;
   if (logs.file !== null) process.stderr.write(`proofdesk: logs go to ${logs.file}\n`);
   if (logs.problem !== null) process.stderr.write(`proofdesk: logs stay on this terminal: ${logs.problem}\n`);
-  let kiosk: Kiosk;
-  try {
-    kiosk = await startKiosk({
-      config,
-      ...(opts.port !== undefined ? { port: opts.port } : {}),
-      ...(opts.keys !== undefined ? { keysFile: opts.keys } : {}),
-      ...(opts.purpose !== undefined ? { purpose: opts.purpose === 'other' ? 'any' : opts.purpose } : {}),
-      ...(opts.store !== undefined ? { trustStore: path.resolve(opts.store) } : {}),
-      // Where keys come from: src/trust/source.ts (the per-user store counts once a bundle is imported into it).
-      perUserStore: defaultTrustStoreDir(),
-      ...(opts.records !== undefined ? { records: path.resolve(opts.records) } : {}),
-      stdin: opts.stdin,
-      ...(opts.newToken === true ? { newToken: true } : {}),
-      log,
-    });
-  } catch (err) {
-    if (err instanceof KioskError || err instanceof WebDisplayError) throw new UsageError(err.message);
-    throw err;
-  }
+  // A KioskError or WebDisplayError (a part that would not start) goes to main: exit 2, one line (src/cli/exit.ts).
+  const kiosk = await startKiosk({
+    config,
+    ...(opts.port !== undefined ? { port: opts.port } : {}),
+    ...(opts.keys !== undefined ? { keysFile: opts.keys } : {}),
+    ...(opts.purpose !== undefined ? { purpose: opts.purpose === 'other' ? 'any' : opts.purpose } : {}),
+    ...(opts.store !== undefined ? { trustStore: path.resolve(opts.store) } : {}),
+    // Where keys come from: src/trust/source.ts (the per-user store counts once a bundle is imported into it).
+    perUserStore: defaultTrustStoreDir(),
+    ...(opts.records !== undefined ? { records: path.resolve(opts.records) } : {}),
+    stdin: opts.stdin,
+    ...(opts.newToken === true ? { newToken: true } : {}),
+    log,
+  });
 
   let stopping = false;
   const stop = (signal: string) => {

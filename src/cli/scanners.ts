@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { Command } from 'commander';
 import { safeJson, safeText } from '../text/safe.js';
+import { ProofdeskError } from '../errors.js';
 import { UsageError } from './usage-error.js';
 import type { DeviceEntry, DroppedScan, Scan, ScannerConfig, ScannerState } from '../scan/index.js';
 
@@ -154,7 +155,8 @@ async function runTest(cfg: ScannerConfig, opts: TestOptions): Promise<void> {
   try {
     await scanner.open();
   } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
+    // A ScanError (device missing, busy, no permission) goes to main as it is: exit 2, one line (src/cli/exit.ts).
+    throw err instanceof ProofdeskError ? err : new UsageError(err instanceof Error ? err.message : String(err), { cause: err });
   }
   scanner.enable();
   await stopped;

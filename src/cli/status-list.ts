@@ -14,7 +14,6 @@ import { writeFileAtomic } from '../storage/files.js';
 import { signingKeyFromJwk } from '../trust/jwk.js';
 import { MAX_LIST_STATE_FILE_BYTES, MAX_ROOT_FILE_BYTES, MAX_STATUS_LIST_BYTES } from '../trust/limits.js';
 import { buildStatusListToken, StatusList, STATUS_INVALID, STATUS_SUSPENDED, STATUS_VALID } from '../trust/status-list.js';
-import { action } from './input.js';
 import { importCommand, positiveInt, readJson, STORE_HELP } from './trust.js';
 import { safeText } from '../text/safe.js';
 import { UsageError } from './usage-error.js';
@@ -125,20 +124,18 @@ export function register(program: Command): void {
     .requiredOption('--size <n>', 'number of entries (credentials) the list can hold')
     .addOption(new Option('--bits <n>', 'bits per entry (2 lets SUSPENDED fit)').choices(['1', '2']).default('2'))
     .option('--force', 'replace an existing state file')
-    .action(
-      action(async (opts: { list: string; uri: string; size: string; bits: string; force?: boolean }) => {
-        if (existsSync(opts.list) && !opts.force) throw new UsageError(`${opts.list} already exists (use --force to start over)`);
-        const size = positiveInt(opts.size, '--size');
-        const bits = Number(opts.bits) as 1 | 2;
-        if (size > (MAX_STATUS_LIST_BYTES * 8) / bits)
-          throw new UsageError(`--size ${size} exceeds the limit of ${(MAX_STATUS_LIST_BYTES * 8) / bits} entries`);
-        if (opts.uri.length === 0 || opts.uri.length > 2048) throw new UsageError('--uri must be 1–2048 characters');
-        writeListState(opts.list, { uri: opts.uri, list: StatusList.empty(bits, size), allocated: StatusList.empty(1, size) });
-        process.stdout.write(
-          `new list ${safeText(opts.uri)}: ${size.toLocaleString('en-GB')} entries of ${bits} bit(s), all VALID (${opts.list})\n`,
-        );
-      }),
-    );
+    .action(async (opts: { list: string; uri: string; size: string; bits: string; force?: boolean }) => {
+      if (existsSync(opts.list) && !opts.force) throw new UsageError(`${opts.list} already exists (use --force to start over)`);
+      const size = positiveInt(opts.size, '--size');
+      const bits = Number(opts.bits) as 1 | 2;
+      if (size > (MAX_STATUS_LIST_BYTES * 8) / bits)
+        throw new UsageError(`--size ${size} exceeds the limit of ${(MAX_STATUS_LIST_BYTES * 8) / bits} entries`);
+      if (opts.uri.length === 0 || opts.uri.length > 2048) throw new UsageError('--uri must be 1–2048 characters');
+      writeListState(opts.list, { uri: opts.uri, list: StatusList.empty(bits, size), allocated: StatusList.empty(1, size) });
+      process.stdout.write(
+        `new list ${safeText(opts.uri)}: ${size.toLocaleString('en-GB')} entries of ${bits} bit(s), all VALID (${opts.list})\n`,
+      );
+    });
 
   for (const kind of ['revoke', 'suspend', 'reinstate'] as const) {
     sl.command(kind)
@@ -152,30 +149,28 @@ export function register(program: Command): void {
       .addOption(listOpt())
       .argument('[idx...]', 'entry indexes')
       .option('--idx <n>', 'an entry index (repeatable)', collect, [] as string[])
-      .action(action(async (positional: string[], opts: { list: string; idx: string[] }) => change(opts.list, kind, positional, opts.idx)));
+      .action(async (positional: string[], opts: { list: string; idx: string[] }) => change(opts.list, kind, positional, opts.idx));
   }
 
   sl.command('allocate')
     .description('hand out an unused index at random (so an index reveals nothing about when a code was issued)')
     .addOption(listOpt())
-    .action(
-      action(async (opts: { list: string }) => {
-        const s = readListState(opts.list);
-        const size = s.allocated.size;
-        let idx = -1;
-        // Random probes first; a nearly full list falls back to a scan from a random start.
-        for (let tries = 0; tries < 64 && idx < 0; tries++) {
-          const i = randomInt(size);
-          if (s.allocated.get(i) === 0) idx = i;
-        }
-        for (let n = 0, start = randomInt(size); idx < 0 && n < size; n++)
-          if (s.allocated.get((start + n) % size) === 0) idx = (start + n) % size;
-        if (idx < 0) throw new TrustError('INDEX_OUT_OF_RANGE', `list ${s.uri} is full (${size} entries): start a new list`);
-        s.allocated.set(idx, 1);
-        writeListState(opts.list, s);
-        process.stdout.write(`${idx}\n`);
-      }),
-    );
+    .action(async (opts: { list: string }) => {
+      const s = readListState(opts.list);
+      const size = s.allocated.size;
+      let idx = -1;
+      // Random probes first; a nearly full list falls back to a scan from a random start.
+      for (let tries = 0; tries < 64 && idx < 0; tries++) {
+        const i = randomInt(size);
+        if (s.allocated.get(i) === 0) idx = i;
+      }
+      for (let n = 0, start = randomInt(size); idx < 0 && n < size; n++)
+        if (s.allocated.get((start + n) % size) === 0) idx = (start + n) % size;
+      if (idx < 0) throw new TrustError('INDEX_OUT_OF_RANGE', `list ${s.uri} is full (${size} entries): start a new list`);
+      s.allocated.set(idx, 1);
+      writeListState(opts.list, s);
+      process.stdout.write(`${idx}\n`);
+    });
 
   sl.command('build')
     .description('sign the current list: --out list.jws (JWS statuslist+jwt) or list.cwt (CWT)')
@@ -185,35 +180,33 @@ export function register(program: Command): void {
     .addOption(new Option('--format <format>', 'override the form chosen by the file name').choices(['jwt', 'cwt']))
     .option('--ttl <seconds>', 'how long a verifier may cache it (the draft ttl claim)')
     .option('--expires-days <n>', 'hard expiry (exp) in days from now')
-    .action(
-      action(async (opts: { list: string; key: string; out: string; format?: 'jwt' | 'cwt'; ttl?: string; expiresDays?: string }) => {
-        const s = readListState(opts.list);
-        const signer = await signingKeyFromJwk(
-          readJson(opts.key, MAX_ROOT_FILE_BYTES, 'issuer private key'),
-          `issuer private key ${opts.key}`,
-          'issuer',
-        );
-        const format = opts.format ?? (extname(opts.out).toLowerCase() === '.cwt' ? 'cwt' : 'jwt');
-        const iat = Math.floor(Date.now() / 1000);
-        const bytes = await buildStatusListToken({
-          uri: s.uri,
-          list: new StatusList(s.list.bits, s.list.bytes),
-          signer,
-          iat,
-          format,
-          ...(opts.ttl !== undefined ? { ttl: positiveInt(opts.ttl, '--ttl') } : {}),
-          ...(opts.expiresDays !== undefined ? { exp: iat + positiveInt(opts.expiresDays, '--expires-days') * 86400 } : {}),
-        });
-        writeFileAtomic(opts.out, bytes);
-        process.stdout.write(
-          `wrote ${format === 'cwt' ? 'CWT' : 'JWS'} status list ${safeText(s.uri)} (${s.list.size.toLocaleString('en-GB')} entries, ${bytes.length} bytes) signed by ${safeText(signer.kid ?? signer.thumbprint)} to ${opts.out}\n`,
-        );
-      }),
-    );
+    .action(async (opts: { list: string; key: string; out: string; format?: 'jwt' | 'cwt'; ttl?: string; expiresDays?: string }) => {
+      const s = readListState(opts.list);
+      const signer = await signingKeyFromJwk(
+        readJson(opts.key, MAX_ROOT_FILE_BYTES, 'issuer private key'),
+        `issuer private key ${opts.key}`,
+        'issuer',
+      );
+      const format = opts.format ?? (extname(opts.out).toLowerCase() === '.cwt' ? 'cwt' : 'jwt');
+      const iat = Math.floor(Date.now() / 1000);
+      const bytes = await buildStatusListToken({
+        uri: s.uri,
+        list: new StatusList(s.list.bits, s.list.bytes),
+        signer,
+        iat,
+        format,
+        ...(opts.ttl !== undefined ? { ttl: positiveInt(opts.ttl, '--ttl') } : {}),
+        ...(opts.expiresDays !== undefined ? { exp: iat + positiveInt(opts.expiresDays, '--expires-days') * 86400 } : {}),
+      });
+      writeFileAtomic(opts.out, bytes);
+      process.stdout.write(
+        `wrote ${format === 'cwt' ? 'CWT' : 'JWS'} status list ${safeText(s.uri)} (${s.list.size.toLocaleString('en-GB')} entries, ${bytes.length} bytes) signed by ${safeText(signer.kid ?? signer.thumbprint)} to ${opts.out}\n`,
+      );
+    });
 
   sl.command('import')
     .description('verify and activate a status list (same as `trust import`, status lists only)')
     .argument('<file>')
     .option('--store <path>', STORE_HELP)
-    .action(action((file: string, opts: { store?: string }) => importCommand(file, opts, 'status-list')));
+    .action((file: string, opts: { store?: string }) => importCommand(file, opts, 'status-list'));
 }

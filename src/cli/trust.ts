@@ -12,7 +12,6 @@ import { parseTrustJson } from '../trust/json.js';
 import { defaultStoreDir, importTrustFile, initStore, readStore, type ImportKind } from '../trust/store.js';
 import { summarize, type TrustSummary } from '../trust/state.js';
 import { safeDeep, safeJson, safeText } from '../text/safe.js';
-import { action } from './input.js';
 import { UsageError } from './usage-error.js';
 
 export const STORE_HELP = `trust store folder (default ${defaultStoreDir()}; the system service uses /var/lib/proofdesk)`;
@@ -61,23 +60,21 @@ export function register(program: Command): void {
     .requiredOption('--root <file>', 'the root PUBLIC key (ROOT.public.jwk); a private key or an issuer key is refused')
     .option('--force', 'replace an existing root (drops the active bundle and status lists)')
     .option('--store <path>', STORE_HELP)
-    .action(
-      action(async (opts: { root: string; force?: boolean; store?: string }) => {
-        const dir = storeDir(opts);
-        const root = await initStore(dir, readJson(opts.root, MAX_ROOT_FILE_BYTES, 'root key'), {
-          force: opts.force === true,
-          where: `root key ${opts.root}`,
-        });
-        process.stdout.write(`pinned root ${root.alg} ${root.thumbprint} in ${dir}\n`);
-      }),
-    );
+    .action(async (opts: { root: string; force?: boolean; store?: string }) => {
+      const dir = storeDir(opts);
+      const root = await initStore(dir, readJson(opts.root, MAX_ROOT_FILE_BYTES, 'root key'), {
+        force: opts.force === true,
+        where: `root key ${opts.root}`,
+      });
+      process.stdout.write(`pinned root ${root.alg} ${root.thumbprint} in ${dir}\n`);
+    });
 
   trust
     .command('import')
     .description('verify and activate a trust bundle (.jws) or a status list (.jws / .cwt)')
     .argument('<file>')
     .option('--store <path>', STORE_HELP)
-    .action(action((file: string, opts: { store?: string }) => importCommand(file, opts)));
+    .action((file: string, opts: { store?: string }) => importCommand(file, opts));
 
   trust
     .command('status')
@@ -85,15 +82,13 @@ export function register(program: Command): void {
     .option('--json', 'print one JSON document')
     .option('--max-status-age-days <n>', 'the desk staleness limit for status lists', String(DEFAULT_MAX_STATUS_AGE_SECONDS / 86400))
     .option('--store <path>', STORE_HELP)
-    .action(
-      action(async (opts: { json?: boolean; store?: string; maxStatusAgeDays: string }) => {
-        const dir = storeDir(opts);
-        const maxStatusAgeSeconds = positiveInt(opts.maxStatusAgeDays, '--max-status-age-days') * 86400;
-        const snap = await readStore(dir, { now: nowSeconds() });
-        const summary = await summarize(snap, { maxStatusAgeSeconds });
-        process.stdout.write(opts.json ? `${safeJson(summary, 2)}\n` : humanStatus(summary));
-      }),
-    );
+    .action(async (opts: { json?: boolean; store?: string; maxStatusAgeDays: string }) => {
+      const dir = storeDir(opts);
+      const maxStatusAgeSeconds = positiveInt(opts.maxStatusAgeDays, '--max-status-age-days') * 86400;
+      const snap = await readStore(dir, { now: nowSeconds() });
+      const summary = await summarize(snap, { maxStatusAgeSeconds });
+      process.stdout.write(opts.json ? `${safeJson(summary, 2)}\n` : humanStatus(summary));
+    });
 
   trust
     .command('build')
@@ -106,24 +101,22 @@ export function register(program: Command): void {
     .requiredOption('--seq <n>', 'sequence number, higher than every bundle before it')
     .option('--expires-days <n>', 'suggested expiry of the bundle, in days from now')
     .requiredOption('--out <file>', 'where to write the one-line bundle (.jws)')
-    .action(
-      action(async (opts: { root: string; keys: string; seq: string; expiresDays?: string; out: string }) => {
-        const seq = positiveInt(opts.seq, '--seq');
-        const iat = nowSeconds();
-        const exp = opts.expiresDays === undefined ? undefined : iat + positiveInt(opts.expiresDays, '--expires-days') * 86400;
-        const text = await buildBundle({
-          rootPrivateJwk: readJson(opts.root, MAX_ROOT_FILE_BYTES, 'root private key'),
-          issuers: readJson(opts.keys, MAX_BUNDLE_FILE_BYTES, 'issuer keys'),
-          rootWhere: `root private key ${opts.root}`,
-          issuersWhere: `issuer keys ${opts.keys}`,
-          seq,
-          iat,
-          ...(exp !== undefined ? { exp } : {}),
-        });
-        writeFileAtomic(opts.out, `${text}\n`);
-        process.stdout.write(`wrote trust bundle seq ${seq} (${text.length} bytes) to ${opts.out}\n`);
-      }),
-    );
+    .action(async (opts: { root: string; keys: string; seq: string; expiresDays?: string; out: string }) => {
+      const seq = positiveInt(opts.seq, '--seq');
+      const iat = nowSeconds();
+      const exp = opts.expiresDays === undefined ? undefined : iat + positiveInt(opts.expiresDays, '--expires-days') * 86400;
+      const text = await buildBundle({
+        rootPrivateJwk: readJson(opts.root, MAX_ROOT_FILE_BYTES, 'root private key'),
+        issuers: readJson(opts.keys, MAX_BUNDLE_FILE_BYTES, 'issuer keys'),
+        rootWhere: `root private key ${opts.root}`,
+        issuersWhere: `issuer keys ${opts.keys}`,
+        seq,
+        iat,
+        ...(exp !== undefined ? { exp } : {}),
+      });
+      writeFileAtomic(opts.out, `${text}\n`);
+      process.stdout.write(`wrote trust bundle seq ${seq} (${text.length} bytes) to ${opts.out}\n`);
+    });
 }
 
 function ago(seconds: number): string {

@@ -8,3 +8,10 @@ export class UsageError extends ProofdeskError {
   }
 }
 
+/** The command line was fine, but what it asked for could not be done (no bridge answered): exit 1, one line. */
+export class CommandFailed extends ProofdeskError {
+  override readonly code = 'FAILED';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('FAILED', message, options);
+  }
+}

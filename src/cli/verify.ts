@@ -16,7 +16,7 @@ import type { TrustContext } from '../verify/options.js';
 import type { Verdict, VerdictKind } from '../verify/verdict.js';
 import { verify } from '../verify/verify.js';
 import { checkRows, rows } from './describe.js';
-import { action, parseIsoTime, readCodeText } from './input.js';
+import { parseIsoTime, readCodeText } from './input.js';
 import { safeDeep, safeJson, safeText } from '../text/safe.js';
 import { UsageError } from './usage-error.js';
 
@@ -78,7 +78,7 @@ export function register(program: Command): void {
     .addOption(new Option('--purpose <purpose>', 'the check this desk makes').choices(['work', 'rent', 'housing', 'other']))
     .option('--json', 'print one JSON document on stdout')
     .option('--image <file>', 'read the QR code from a PNG or JPEG picture')
-    .action(action(run));
+    .action(run);
 }
 
 async function run(text: string | undefined, opts: VerifyCliOptions): Promise<void> {

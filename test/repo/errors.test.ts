@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BridgeError } from '../../src/bridge/errors.js';
 import { CentralError } from '../../src/central/errors.js';
-import { UsageError } from '../../src/cli/usage-error.js';
+import { CommandFailed, UsageError } from '../../src/cli/usage-error.js';
 import { CredentialError } from '../../src/credential/errors.js';
 import { ProofdeskError } from '../../src/errors.js';
 import * as api from '../../src/index.js';
@@ -27,6 +27,7 @@ const made: Record<string, ProofdeskError> = {
   BridgeError: new BridgeError('PROTOCOL_MISMATCH', 'm', { cause }),
   CentralError: new CentralError('UNREACHABLE', 'm', { cause }),
   UsageError: new UsageError('m', { cause }),
+  CommandFailed: new CommandFailed('m', { cause }),
   CredentialError: new CredentialError('CBOR_INVALID', 'm', { cause }),
   IssueError: new IssueError('FILE_UNREADABLE', 'm', { cause }),
   ConfigError: new ConfigError('CONFIG_INVALID', 'm', { cause }),
