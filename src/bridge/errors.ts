@@ -6,6 +6,8 @@ export type BridgeErrorCode =
   | 'PROTOCOL_MISMATCH'
   /** No HELLO_OK (or banner) arrived in time: not a bridge, or not powered. */
   | 'HANDSHAKE_TIMEOUT'
+  /** A HELLO_OK arrived but could not be read (too short, bad fields): a bridge, but one this host cannot talk to. */
+  | 'HANDSHAKE_MALFORMED'
   /** A frame went unacknowledged after every retry: the link is down. */
   | 'LINK_DOWN'
   /** The firmware sent its boot banner mid-session: it rebooted, so the session starts again with HELLO. */

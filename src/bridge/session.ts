@@ -177,7 +177,7 @@ export class Session extends EventEmitter<SessionEvents> {
         if (frame.type !== T.HELLO_OK) return;
         cleanup();
         const info = parseHelloOk(frame.payload);
-        if (!info) return reject(new BridgeError('HANDSHAKE_TIMEOUT', 'The bridge answered HELLO with a malformed HELLO_OK.'));
+        if (!info) return reject(new BridgeError('HANDSHAKE_MALFORMED', 'The bridge answered HELLO with a malformed HELLO_OK.'));
         if (info.protocol !== PROTOCOL_VERSION) return reject(protocolMismatch(info));
         this.windowFrames = Math.max(1, Math.min(this.options.windowFrames, info.windowFrames));
         this.windowBytes = Math.max(1, Math.min(this.options.windowBytes, info.windowBytes));

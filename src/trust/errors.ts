@@ -5,6 +5,8 @@
 import { ProofdeskError } from '../errors.js';
 export type TrustErrorCode =
   | 'FILE_UNREADABLE'
+  /** The store folder will not take a write (read-only, or another user's): the import lock cannot be made. */
+  | 'FILE_UNWRITABLE'
   | 'FILE_TOO_LARGE'
   | 'WRONG_TYPE'
   | 'MALFORMED'

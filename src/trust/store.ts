@@ -555,6 +555,6 @@ function storeWrite<T>(dir: string, write: () => T): T {
   try {
     return write();
   } catch (err) {
-    throw new TrustError('FILE_UNREADABLE', `cannot write to store ${dir}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+    throw new TrustError('FILE_UNWRITABLE', `cannot write to store ${dir}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
   }
 }

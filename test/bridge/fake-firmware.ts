@@ -23,6 +23,8 @@ export interface FakeFirmwareOptions {
   holdAcksFrom?: (frame: Frame) => boolean;
   /** Restart right behind this many HELLO_OKs: each goes out in one write with a boot BANNER behind it. */
   restartAfterHelloOk?: number;
+  /** Answer HELLO with this HELLO_OK payload instead of a well-formed one (a firmware that says something unreadable). */
+  helloOk?: Buffer;
 }
 
 export function helloOkPayload(o: {
@@ -163,6 +165,6 @@ export class FakeFirmware {
       this.port.write(Buffer.concat([helloOk, banner]));
       return;
     }
-    if (frame.type === T.HELLO) this.sendData(T.HELLO_OK, helloOkPayload(this.options), 0);
+    if (frame.type === T.HELLO) this.sendData(T.HELLO_OK, this.options.helloOk ?? helloOkPayload(this.options), 0);
   }
 }

@@ -74,6 +74,15 @@ describe.skipIf(skip !== null)('bridge session over a real pty pair', () => {
     await expect(session.send(T.HEARTBEAT)).rejects.toMatchObject({ code: 'PROTOCOL_MISMATCH' });
   });
 
+  it('refuses a HELLO_OK it cannot read as HANDSHAKE_MALFORMED (it did answer: not a timeout)', async () => {
+    fw = await FakeFirmware.open(pty.b, { helloOk: Buffer.from([1, 0]) });
+    session = new Session(host, { heartbeatMs: 0 });
+    await expect(session.handshake()).rejects.toMatchObject({
+      code: 'HANDSHAKE_MALFORMED',
+      message: expect.stringMatching(/malformed HELLO_OK/),
+    });
+  });
+
   it('times out a handshake with a silent device, with a message that says what to check', async () => {
     // Either way: HELLO resent until the link gives up, or the handshake timer first.
     session = new Session(host, { heartbeatMs: 0 });

@@ -121,6 +121,22 @@ describe('trust store', () => {
     expect(r.stdout).toMatch(/^FILE_UNREADABLE cannot read .*permission denied/);
   });
 
+  it('a store this user cannot write to says so (FILE_UNWRITABLE), not FILE_UNREADABLE', async () => {
+    const dir = await freshStore();
+    await importOk(dir, await bundleOf(root, [issuerA.publicJwk], 1));
+    // Run as another user: root (CI) drops to nobody with setpriv (the folder stays 0755: readable, not writable);
+    // a non-root tester owns the folder, so make it 0555.
+    const asRoot = process.getuid?.() === 0;
+    chmodSync(dir, asRoot ? 0o755 : 0o555);
+    const probe = `import('${join(process.cwd(), 'dist/trust/store.js')}').then((m) => m.withLock(${JSON.stringify(dir)}, async () => 'ran')).then((v) => console.log(v), (e) => console.log(e.code + ' ' + e.message))`;
+    const cmd = asRoot
+      ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '-e', probe]
+      : [process.execPath, '-e', probe];
+    const r = spawnSync(cmd[0]!, cmd.slice(1), { encoding: 'utf8' });
+    chmodSync(dir, 0o755);
+    expect(r.stdout).toMatch(/^FILE_UNWRITABLE cannot write to store .*EACCES/);
+  });
+
   it('refuses each bad file with one line, leaving the store files and the loaded set unchanged', async () => {
     const dir = await freshStore();
     await importOk(dir, await bundleOf(root, [issuerA.publicJwk], 5));
