@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { type Command, Option } from 'commander';
 import type { KioskConfig } from '../kiosk/config.js';
 import { CONFIG_PURPOSES, type ConfigPurpose } from '../kiosk/defaults.js';
+import { tuneHeapForADesk } from '../kiosk/heap.js';
 import { startKiosk } from '../kiosk/kiosk.js';
 import { kioskLogger } from '../kiosk/logs.js';
 import { defaultStoreDir as defaultRecordsDir } from '../records/paths.js';
@@ -64,6 +65,7 @@ export function register(program: Command): void {
 }
 
 async function run(opts: RunOptions): Promise<void> {
+  tuneHeapForADesk(); // months of scans: collect the old generation's garbage sooner (src/kiosk/heap.ts)
   let config: KioskConfig | null = null;
   if (opts.config !== undefined) {
     // The config parser (zod, yaml) is loaded only for a config file: the built-in DEMO desk does without it.
