@@ -14,7 +14,7 @@
  */
 import { setFlagsFromString } from 'node:v8';
 
-export const DESK_HEAP_GROWING_PERCENT = 25;
+const DESK_HEAP_GROWING_PERCENT = 25;
 
 /** Sets the desk's heap growing factor unless the command line set one. Returns whether it set it. */
 export function tuneHeapForADesk(execArgv: readonly string[] = process.execArgv): boolean {
