@@ -85,7 +85,7 @@ export interface ScreenPlan {
   signals: Signals;
 }
 
-export function signalsFor(state: ScreenState): Signals {
+function signalsFor(state: ScreenState): Signals {
   if (state.kind === 'idle') return { green: LedPattern.OFF, red: LedPattern.OFF, buzzer: null };
   if (state.kind === 'scan-again' || state.kind === 'not-a-code')
     return { green: LedPattern.OFF, red: LedPattern.FLASH, buzzer: BuzzerPattern.LONG };
@@ -106,7 +106,7 @@ export function signalsFor(state: ScreenState): Signals {
  * A bitmap → BITMAP1 ops, cropped to its ink (the area around it already has the background colour, so blank margins
  * need not cross the link) and split by rows so each payload fits (12-byte header + bits ≤ MAX_PAYLOAD).
  */
-export function bitmapOps(bitmap: Bitmap1, x: number, y: number, fg: number, bg: number, maxHeight = bitmap.height): DrawOp[] {
+function bitmapOps(bitmap: Bitmap1, x: number, y: number, fg: number, bg: number, maxHeight = bitmap.height): DrawOp[] {
   const height = Math.min(bitmap.height, maxHeight, PANEL.height - y);
   const width = Math.min(bitmap.width, PANEL.width - x);
   const box = inkBox(bitmap, width, height);
@@ -151,7 +151,7 @@ function cropBits(bitmap: Bitmap1, x0: number, y0: number, w: number, h: number)
 }
 
 /** Grey pixels → IMAGE_GREY8 ops of whole rows (8-byte header + w·h ≤ MAX_PAYLOAD). */
-export function greyOps(image: Grey8, x: number, y: number): DrawOp[] {
+function greyOps(image: Grey8, x: number, y: number): DrawOp[] {
   const rowsPerOp = Math.max(1, Math.floor((MAX_PAYLOAD - 8) / image.width));
   const ops: DrawOp[] = [];
   for (let row = 0; row < image.height; row += rowsPerOp) {
@@ -217,7 +217,7 @@ function likenessLine(state: ScreenState): string | null {
 }
 
 /** RGB565 pixels → IMAGE_RGB565 ops of whole rows (8-byte header + 2·w·h ≤ MAX_PAYLOAD). */
-export function rgb565Ops(image: Rgb565Image, x: number, y: number): DrawOp[] {
+function rgb565Ops(image: Rgb565Image, x: number, y: number): DrawOp[] {
   const rowsPerOp = Math.max(1, Math.floor((MAX_PAYLOAD - 8) / (2 * image.width)));
   const ops: DrawOp[] = [];
   for (let row = 0; row < image.height; row += rowsPerOp) {

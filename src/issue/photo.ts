@@ -25,7 +25,7 @@ const SIZES: ReadonlyArray<readonly [number, number]> = [
  */
 const QUALITY = { min: 5, max: 90 } as const;
 /** Claim 169 photoFormat codes. */
-export const PHOTO_FORMAT = { webp: 4 } as const;
+const PHOTO_FORMAT = { webp: 4 } as const;
 
 export type PhotoEncoding = keyof typeof PHOTO_FORMAT;
 

@@ -34,7 +34,7 @@ export function qrInfo(text: string, ecc: EccLevel = DEFAULT_ECC): QrInfo {
   return { version: qr.version, ecc, modules: qr.modules.size };
 }
 
-export function outputKind(path: string): OutputKind {
+function outputKind(path: string): OutputKind {
   const ext = extname(path).toLowerCase();
   if (ext === '.txt') return 'txt';
   if (ext === '.png') return 'png';
@@ -81,7 +81,7 @@ export async function qrPng(text: string, ecc: EccLevel = DEFAULT_ECC): Promise<
   return QRCode.toBuffer(text, { type: 'png', errorCorrectionLevel: ecc, margin: 4, scale: 4 });
 }
 
-export async function qrSvg(text: string, ecc: EccLevel = DEFAULT_ECC): Promise<string> {
+async function qrSvg(text: string, ecc: EccLevel = DEFAULT_ECC): Promise<string> {
   return QRCode.toString(text, { type: 'svg', errorCorrectionLevel: ecc, margin: 4 });
 }
 

@@ -2,7 +2,7 @@
 import { safeJson, safeText } from '../text/safe.js';
 import type { FoldedCheck } from './entries.js';
 
-export const CSV_COLUMNS = [
+const CSV_COLUMNS = [
   'checkId',
   'at',
   'deskId',

@@ -79,7 +79,7 @@ export function newCheckId(now: Date = new Date()): string {
 const MAINTENANCE_WAIT_MS = 30_000;
 
 /** Longest kid kept as is. A kid comes from the scanned code, so its length is the sender's choice. */
-export const MAX_KID_CHARS = 256;
+const MAX_KID_CHARS = 256;
 
 /** An over-long kid is shortened (and marked) rather than refused: every scan must leave its record. */
 function boundedKid(kid: string): string {

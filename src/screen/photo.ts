@@ -14,7 +14,7 @@ import type { Identity } from '../credential/types.js';
 import type { PhotoMime, PhotoView } from './state.js';
 
 /** Refuse images whose header claims more pixels than this. */
-export const MAX_PHOTO_PIXELS = 4096 * 4096;
+const MAX_PHOTO_PIXELS = 4096 * 4096;
 
 export const PHOTO_UNSUPPORTED_JPEG2000 =
   'Photo format not supported (JPEG 2000): compare the person with their identity document instead.';
@@ -31,7 +31,7 @@ export function photoBytes(identity: Identity | null): Uint8Array | null {
 const JP2_SIGNATURE = Buffer.from('0000000c6a5020200d0a870a', 'hex');
 const J2K_CODESTREAM = Buffer.from('ff4fff51', 'hex');
 
-export function isJpeg2000(bytes: Uint8Array): boolean {
+function isJpeg2000(bytes: Uint8Array): boolean {
   const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return b.subarray(0, 12).equals(JP2_SIGNATURE) || b.subarray(0, 4).equals(J2K_CODESTREAM);
 }

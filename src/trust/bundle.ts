@@ -45,7 +45,7 @@ export interface BundleCheckOptions {
 }
 
 /** Checks the keys array of a bundle payload (or an issuers JWKS being bundled). */
-export function checkBundleKeys(keys: unknown, where: string): IssuerJwk[] {
+function checkBundleKeys(keys: unknown, where: string): IssuerJwk[] {
   if (!Array.isArray(keys) || keys.length === 0) throw new TrustError('MALFORMED', `${where} has no "keys" list`);
   if (keys.length > MAX_BUNDLE_KEYS)
     throw new TrustError('FILE_TOO_LARGE', `${where} has ${keys.length} keys; the limit is ${MAX_BUNDLE_KEYS}`);

@@ -20,7 +20,6 @@ export { rootFromJwk, signingKeyFromJwk, checkIssuerJwk, thumbprintOf, type Root
 export {
   buildBundle,
   verifyBundle,
-  checkBundleKeys,
   BUNDLE_TYP,
   STATUS_LIST_JWT_TYP,
   type TrustBundle,

@@ -1,7 +1,7 @@
 /** The verifier: text + pinned keys + policy → Verdict. Knows nothing of devices. */
 export { verify, decodeText, kidToString, timeReason } from './verify.js';
 export { inspect, type Decoded } from './inspect.js';
-export { toJson, decodedToJson, identityToJson, cborToJson, type Json } from './json.js';
+export { toJson, decodedToJson, identityToJson, type Json } from './json.js';
 export { deskPolicy, permissionReason, purposeAccepted, deskDate } from './policy.js';
 export { stageOf, kindOf, type Stage } from './stages.js';
 export type { VerifyOptions, TrustContext } from './options.js';

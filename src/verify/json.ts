@@ -16,7 +16,7 @@ function base64(bytes: Uint8Array): string {
 }
 
 /** Any decoded CBOR value → JSON. */
-export function cborToJson(v: unknown): Json {
+function cborToJson(v: unknown): Json {
   if (v === null || v === undefined) return null;
   if (typeof v === 'bigint') return v.toString();
   if (typeof v === 'number') return Number.isFinite(v) ? v : String(v);
