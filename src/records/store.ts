@@ -28,12 +28,12 @@ import { RecordError } from './errors.js';
 import { CheckFold, KeepUntilIndex } from './fold.js';
 import { loadKey, type RecordKey } from './key-file.js';
 import { AppendOnlyFile, rewriteAtomically, scanLog, type ReadProblem } from './log-file.js';
-import { fsyncDir, writeFileAtomic } from '../storage/files.js';
+import { fsyncDir, TEMP_PREFIX, writeFileAtomic } from '../storage/files.js';
 import { ensureOwnerOnlyDir, requireOwnerOnly } from './permissions.js';
 import { openPersonalCopy, sealPersonalCopy, sealedKeyId, type PersonalCopy } from './personal-copy.js';
 import { askWriter, serveRequests, type MaintenanceRequest, type MaintenanceResult } from './requests.js';
 import { WriterLock } from './writer-lock.js';
-import { readSeqFloor, writeSeqFloor } from './sequence.js';
+import { readSeqFloor, SEQ_FILE, writeSeqFloor } from './sequence.js';
 
 export { SEQ_FILE } from './sequence.js';
 
@@ -231,6 +231,7 @@ export class RecordReader {
 export class RecordStore extends RecordReader {
   /** keep-until of every check in the log (this process is the only writer, so it stays exact). */
   private readonly keepUntilById: Map<string, string>;
+  private readonly index: KeepUntilIndex;
   private log: AppendOnlyFile;
   /** Bytes of an interrupted last write that opening cut off (0 when the log was whole). */
   readonly recoveredTornBytes: number;
@@ -260,6 +261,7 @@ export class RecordStore extends RecordReader {
       index.add(entry);
       if (entry.seq !== undefined && entry.seq > highestSeq) highestSeq = entry.seq;
     }).problems;
+    this.index = index;
     this.keepUntilById = index.keepUntil;
     this.nextSeq = highestSeq + 1;
   }
@@ -374,9 +376,11 @@ export class RecordStore extends RecordReader {
     }
     const lock = WriterLock.acquire(dir, { servesRequests });
     try {
-      // A purge killed before its rename leaves its temp file; only the lock holder may clear it.
+      // A purge killed before its rename leaves its temp file, and one killed while it wrote the sequence floor
+      // leaves that file's temp copy (writeFileAtomic); only the lock holder may clear them.
+      const seqTemp = `${TEMP_PREFIX}${SEQ_FILE}.`;
       for (const name of fs.readdirSync(dir)) {
-        if (/^checks\.jsonl\.purge-\d+\.tmp$/.test(name)) fs.rmSync(path.join(dir, name), { force: true });
+        if (/^checks\.jsonl\.purge-\d+\.tmp$/.test(name) || name.startsWith(seqTemp)) fs.rmSync(path.join(dir, name), { force: true });
       }
       return new RecordStore(dir, key, desk, lock, keyFile);
     } catch (err) {
@@ -447,7 +451,7 @@ export class RecordStore extends RecordReader {
       fs.rmSync(this.blobPath(record.checkId), { force: true }); // no record, so no copy either
       throw err;
     }
-    this.keepUntilById.set(record.checkId, keepUntil);
+    this.index.set(record.checkId, keepUntil);
     return record;
   }
 
@@ -499,7 +503,7 @@ export class RecordStore extends RecordReader {
     if (until === current) return;
     const entry: KeepEntry = { type: 'keep', checkId, at: now.toISOString(), until };
     this.appendEntry(entry);
-    this.keepUntilById.set(checkId, until);
+    this.index.set(checkId, until);
   }
 
   /**

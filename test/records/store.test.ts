@@ -248,6 +248,19 @@ describe('purge', () => {
     expect(fs.existsSync(temp)).toBe(false);
   });
 
+  it('a writer killed while it wrote the sequence floor leaves a temp copy; the next writer clears it, and nothing else', async () => {
+    const store = await open();
+    store.appendCheck(newCheck('a', '2026-01-01T12:00:00Z'));
+    store.close();
+    const temp = path.join(dir, `.tmp-${SEQ_FILE}.999999.83bde7b1`);
+    const unrelated = path.join(dir, 'notes.txt');
+    fs.writeFileSync(temp, '{"v":1,"highestSeq":', { mode: 0o600 });
+    fs.writeFileSync(unrelated, 'not ours', { mode: 0o600 });
+    (await open()).close();
+    expect(fs.existsSync(temp)).toBe(false);
+    expect(fs.existsSync(unrelated)).toBe(true);
+  });
+
   it('keeps lines it cannot read (it cannot tell their age)', async () => {
     const store = await open({ retentionDays: 1 });
     store.appendCheck(newCheck('old', '2026-01-01T12:00:00Z'));
