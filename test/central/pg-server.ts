@@ -98,6 +98,11 @@ export interface PgServer {
   remove(): Promise<void>;
   /** Listen on another address too (the offline test's namespace). */
   readonly listenAddresses: string;
+  /**
+   * Cuts the lifeline as this process's death would (the kernel closes the pipe): the watchdog stops the server and
+   * removes its folder, and this resolves when it has. For the watchdog's own test.
+   */
+  cutLifeline(): Promise<void>;
 }
 
 export interface StartOptions {
@@ -230,8 +235,37 @@ export async function startPostgres(opts: StartOptions = {}): Promise<PgServer> 
         fs.rmSync(dir, { recursive: true, force: true });
       }
     },
+    cutLifeline: async () => {}, // set once the watchdog runs, below
   };
   await server.start();
+  // A test run killed from outside (a timeout, ^C) never reaches its afterAll: the server must not outlive it. The
+  // watchdog's stdin is a pipe from this process, so its `read` returns once this process is gone, however it went;
+  // it then stops the server (immediate: nothing here is kept) and removes the folder.
+  const watchdog = spawn(
+    'sh',
+    ['-c', 'read _ ; "$0" -D "$1" -m immediate -w stop >/dev/null 2>&1 ; rm -rf "$2"', path.join(bin, 'pg_ctl'), data, dir],
+    { ...run, env, stdio: ['pipe', 'ignore', 'ignore'], detached: true },
+  );
+  const watchdogGone = new Promise<void>((resolve) => watchdog.once('exit', () => resolve()));
+  watchdog.unref();
+  (watchdog.stdin as unknown as { unref(): void }).unref();
+  const stopWatchdog = async () => {
+    watchdog.stdin?.end();
+    await watchdogGone;
+  };
+  const remove = server.remove;
+  server.remove = async () => {
+    try {
+      await remove();
+    } finally {
+      await stopWatchdog();
+    }
+  };
+  server.cutLifeline = async () => {
+    watchdog.stdin?.destroy();
+    await watchdogGone;
+    running = false;
+  };
   return server;
 }
 
