@@ -17,5 +17,8 @@ export const MAX_CBOR_STRING_BYTES = 32768;
 export const MAX_BIOMETRIC_ENTRIES = 16;
 /** With no kid, how many pinned keys of the message's algorithm we try before giving up. */
 export const MAX_KEYS_TRIED_WITHOUT_KID = 8;
-/** Default clock-skew tolerance for exp / nbf (a policy setting: VerifyOptions.skewSeconds). */
+/**
+ * Default clock-skew tolerance for exp / nbf (a policy setting: VerifyOptions.skewSeconds). The one definition: the
+ * trust layer (future-dated bundles and lists, the clock floor) and the kiosk config's `trust.skewSeconds` use it.
+ */
 export const DEFAULT_SKEW_SECONDS = 300;

@@ -13,7 +13,8 @@ import { TrustError } from './errors.js';
 import { parseTrustJson, shown } from './json.js';
 import { checkIssuerJwk, refuseWrongRole, signingKeyFromJwk, thumbprintOf, type IssuerJwk, type RootKey } from './jwk.js';
 import { checkedJwsHeader, jwsText, parseJsonPayload } from './jws.js';
-import { DEFAULT_TRUST_SKEW_SECONDS, isNumericDate, MAX_BUNDLE_FILE_BYTES, MAX_BUNDLE_KEYS, type TrustAlg } from './limits.js';
+import { DEFAULT_SKEW_SECONDS } from '../credential/limits.js';
+import { isNumericDate, MAX_BUNDLE_FILE_BYTES, MAX_BUNDLE_KEYS, type TrustAlg } from './limits.js';
 
 export const BUNDLE_TYP = 'proofdesk-trust-bundle+jws';
 export const STATUS_LIST_JWT_TYP = 'statuslist+jwt';
@@ -110,7 +111,7 @@ export async function verifyBundle(bytes: Uint8Array, root: RootKey, opts: Bundl
     }
   }
   const seq = p.seq as number;
-  const skew = opts.skewSeconds ?? DEFAULT_TRUST_SKEW_SECONDS;
+  const skew = opts.skewSeconds ?? DEFAULT_SKEW_SECONDS;
   if (opts.highestSeq !== undefined && seq <= opts.highestSeq) {
     throw new TrustError(
       'ROLLBACK',

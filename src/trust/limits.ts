@@ -32,8 +32,6 @@ export const MAX_STATE_FILE_BYTES = 1024 * 1024;
 export const MAX_ROOT_FILE_BYTES = 16 * 1024;
 /** Largest issuer-side status-list state file. */
 export const MAX_LIST_STATE_FILE_BYTES = 16 * 1024 * 1024;
-/** Default clock-skew tolerance when judging "issued in the future" and the clock floor (matches the verifier). */
-export const DEFAULT_TRUST_SKEW_SECONDS = 300;
 /** Default maximum age of a status list before verdicts become CHECK MANUALLY (REVOCATION_DATA_STALE): 7 days. */
 export const DEFAULT_MAX_STATUS_AGE_SECONDS = 7 * 24 * 3600;
 /** Algorithms a bundle or status list may be signed with. Nothing else, never `none`. */

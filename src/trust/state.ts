@@ -10,7 +10,8 @@ import type { TrustContext } from '../verify/options.js';
 import { keySetFromJwks, type KeySet, type TrustedKey } from './keyset.js';
 import { clockFloorOf, judgeClock, type ClockState } from './clock.js';
 import { TrustError } from './errors.js';
-import { DEFAULT_MAX_STATUS_AGE_SECONDS, DEFAULT_TRUST_SKEW_SECONDS, type TrustAlg } from './limits.js';
+import { DEFAULT_SKEW_SECONDS } from '../credential/limits.js';
+import { DEFAULT_MAX_STATUS_AGE_SECONDS, type TrustAlg } from './limits.js';
 import { thumbprintOf } from './jwk.js';
 import { STATUS_SUSPENDED, STATUS_VALID, statusName, type StatusListToken, type StatusName } from './status-list.js';
 import { defaultStoreDir, readStore, STATUS_DIR, type StoreSnapshot } from './store.js';
@@ -185,7 +186,7 @@ function summaryFrom(
   opts: { now?: number; skewSeconds?: number; maxStatusAgeSeconds?: number },
 ): TrustSummary {
   const nowS = (opts.now ?? Date.now()) / 1000;
-  const skew = opts.skewSeconds ?? DEFAULT_TRUST_SKEW_SECONDS;
+  const skew = opts.skewSeconds ?? DEFAULT_SKEW_SECONDS;
   const maxAge = opts.maxStatusAgeSeconds ?? DEFAULT_MAX_STATUS_AGE_SECONDS;
   const b = snap.bundle;
   const c = counts();
@@ -272,7 +273,7 @@ export async function trustStateFrom(snap: StoreSnapshot, opts: Omit<LoadTrustOp
 export async function loadTrustState(opts: LoadTrustOptions = {}): Promise<TrustState> {
   const dir = opts.storeDir ?? defaultStoreDir();
   const nowMs = opts.now ?? Date.now();
-  const snap = await readStore(dir, { now: Math.floor(nowMs / 1000), skewSeconds: opts.skewSeconds ?? DEFAULT_TRUST_SKEW_SECONDS });
+  const snap = await readStore(dir, { now: Math.floor(nowMs / 1000), skewSeconds: opts.skewSeconds ?? DEFAULT_SKEW_SECONDS });
   return trustStateFrom(snap, opts);
 }
 

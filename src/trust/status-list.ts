@@ -29,8 +29,8 @@ import { TrustError } from './errors.js';
 import { shown } from './json.js';
 import { publicKeyOf, thumbprintOf, type IssuerJwk, type SigningKey } from './jwk.js';
 import { checkedJwsHeader, jwsText, looksLikeCompactJws, parseJsonPayload } from './jws.js';
+import { DEFAULT_SKEW_SECONDS } from '../credential/limits.js';
 import {
-  DEFAULT_TRUST_SKEW_SECONDS,
   isNumericDate,
   MAX_STATUS_LIST_BYTES,
   MAX_STATUS_LIST_CBOR_STRING_BYTES,
@@ -168,7 +168,7 @@ export async function issuerKeyRefs(keys: readonly IssuerJwk[]): Promise<IssuerK
 }
 
 function checkTimes(t: { iat: number; exp?: number }, signer: IssuerKeyRef, opts: StatusListCheckOptions): void {
-  const skew = opts.skewSeconds ?? DEFAULT_TRUST_SKEW_SECONDS;
+  const skew = opts.skewSeconds ?? DEFAULT_SKEW_SECONDS;
   if (opts.timeChecks !== false && t.iat > opts.now + skew)
     throw new TrustError(
       'ISSUED_IN_FUTURE',

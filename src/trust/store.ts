@@ -37,13 +37,8 @@ import { readFileCapped, symlinkRefused } from './files.js';
 import { parseTrustJson } from './json.js';
 import { rootFromJwk, thumbprintOf, type RootKey } from './jwk.js';
 import { checkedJwsHeader, jwsText, looksLikeCompactJws } from './jws.js';
-import {
-  DEFAULT_TRUST_SKEW_SECONDS,
-  MAX_BUNDLE_FILE_BYTES,
-  MAX_ROOT_FILE_BYTES,
-  MAX_STATE_FILE_BYTES,
-  MAX_STATUS_LIST_FILE_BYTES,
-} from './limits.js';
+import { DEFAULT_SKEW_SECONDS } from '../credential/limits.js';
+import { MAX_BUNDLE_FILE_BYTES, MAX_ROOT_FILE_BYTES, MAX_STATE_FILE_BYTES, MAX_STATUS_LIST_FILE_BYTES } from './limits.js';
 import { issuerKeyRefs, statusListFormatOf, verifyStatusListToken, type StatusListToken } from './status-list.js';
 
 export const ROOT_FILE = 'root.jwk';
@@ -429,7 +424,7 @@ export async function importTrustBytes(dir: string, bytes: Uint8Array, opts: Imp
   }
   if (kind === 'bundle' && bytes.length > MAX_BUNDLE_FILE_BYTES)
     throw new TrustError('FILE_TOO_LARGE', `bundle is ${bytes.length} bytes; the limit is ${MAX_BUNDLE_FILE_BYTES}`);
-  const skewSeconds = opts.skewSeconds ?? DEFAULT_TRUST_SKEW_SECONDS;
+  const skewSeconds = opts.skewSeconds ?? DEFAULT_SKEW_SECONDS;
   if (!storePresent(dir) || !present(join(dir, ROOT_FILE)))
     throw new TrustError('NO_ROOT', `no root is pinned in ${dir}: run \`proofdesk trust init --root ROOT.public.jwk\` first`);
   return withLock(dir, async () => {
