@@ -18,7 +18,7 @@ export interface BridgeOptions extends Partial<Omit<LinkOptions, 'path'>> {
   path: string;
   /** Scanner name in scan events and logs. */
   name?: string;
-  /** Sent after every handshake; absent = the firmware's defaults (CR|LF, AIM id stripped, 100 ms, 4296, 115200). */
+  /** Sent after every handshake; absent = the firmware's defaults (CR|LF, AIM id stripped, 100 ms, MAX_SCAN_LENGTH, 115200). */
   scannerConfig?: Omit<MessageOf<'SCANNER_CONFIG'>, 'type'>;
   /** How the photo is sent: 'grey8' (default, half the bytes) or 'rgb565' (colour). */
   photoFormat?: 'grey8' | 'rgb565';

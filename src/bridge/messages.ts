@@ -2,6 +2,7 @@
  * Bridge message payloads (docs/bridge-protocol.md, section 3): typed values ⇄ payload bytes. Lengths are checked
  * exactly; values that depend on the panel (rectangles) are checked when a panel size is given.
  */
+import { QR_MAX_CHARS } from '../scan/types.js';
 import { NakCode, T } from './codec.js';
 
 export interface Rect {
@@ -55,7 +56,11 @@ const ALL_TERMINATORS = Terminator.CR | Terminator.LF | Terminator.TAB | Termina
 /** SCAN symbology codes, in the order of `Symbology` in src/scan/types.ts. */
 export const SYMBOLOGY_CODES = ['unknown', 'qr', 'datamatrix', 'pdf417', 'aztec', 'code128', 'other'] as const;
 export const Caps = { DISPLAY: 1, SCANNER: 2, BUTTONS: 4, BUZZER: 8, LEDS: 16, GREY8: 32, RGB565: 64 } as const;
-export const MAX_SCAN_LENGTH = 4296;
+/**
+ * Longest scan the protocol carries (SCAN `total`, SCANNER_CONFIG `maxLen`): a whole QR symbol. The firmware compiles
+ * in the same limit (firmware-bridge/core/proto.h SCAN_MAX_LEN); test/bridge/codec.test.ts holds the two equal.
+ */
+export const MAX_SCAN_LENGTH = QR_MAX_CHARS;
 
 export type MessageDecodeResult =
   | { ok: true; message: Message }

@@ -7,7 +7,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { decodeQrBytes } from './image.js';
 import { UsageError } from './usage-error.js';
 
-/** A QR code holds at most 4,296 characters; input far beyond that is refused before it is looked at. */
+/** A QR code holds at most QR_MAX_CHARS (src/scan/types.ts); input far beyond that is refused before it is looked at. */
 export const MAX_INPUT_BYTES = 1 << 20;
 export const MAX_IMAGE_BYTES = 32 << 20;
 

@@ -3,7 +3,10 @@
  * docs/credential-format.md lists them; changing one is a format decision, not a tuning knob.
  */
 
-/** Longest scanned text we look at. A QR code holds at most 4,296 alphanumeric characters; allow headroom. */
+/**
+ * Longest scanned text we look at: a QR code holds at most QR_MAX_CHARS (src/scan/types.ts, ISO/IEC 18004 version
+ * 40-L alphanumeric); allow headroom. The codec imports nothing above it, so this is its own bound, not that one.
+ */
 export const MAX_TEXT_CHARS = 8192;
 /** Largest inflated COSE structure. zlib stops here, so a decompression bomb costs at most this much memory. */
 export const MAX_INFLATED_BYTES = 65536;

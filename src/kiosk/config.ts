@@ -33,11 +33,12 @@ export {
   type ConfigPurpose,
 } from './defaults.js';
 import { ProofdeskError } from '../errors.js';
+import { QR_MAX_CHARS } from '../scan/types.js';
 const MAX_CONFIG_BYTES = 256 * 1024;
 
 const nonEmpty = z.string().min(1, 'must not be empty');
 const devicePath = z.string().regex(/^\/dev\/\S+$/, 'must be a device path such as /dev/ttyACM0');
-const maxLength = z.int().min(1).max(4296).optional();
+const maxLength = z.int().min(1).max(QR_MAX_CHARS).optional();
 
 const BAUD_RATES = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200] as const;
 

@@ -3,7 +3,11 @@
 export type Transport = 'serial' | 'hid-pos' | 'hid-keyboard' | 'stdin' | 'bridge';
 export type Symbology = 'qr' | 'datamatrix' | 'pdf417' | 'aztec' | 'code128' | 'other' | 'unknown';
 
-/** The most characters a QR symbol can hold (version 40, alphanumeric mode). */
+/**
+ * The most characters a QR symbol can hold: 4,296, version 40 at error correction level L in alphanumeric mode
+ * (ISO/IEC 18004, table 7, data capacity). The one definition: the scanners' default and the config's ceiling for
+ * `maxLength`, the bridge protocol's SCAN limit (src/bridge/messages.ts) and the CLI's input bound refer to it.
+ */
 export const QR_MAX_CHARS = 4296;
 
 export interface Scan {

@@ -13,7 +13,8 @@ import {
   encodeFrame,
   type DecodeResult,
 } from '../../src/bridge/codec.js';
-import { decodeMessage, encodeMessage, type Message } from '../../src/bridge/messages.js';
+import { decodeMessage, encodeMessage, MAX_SCAN_LENGTH, type Message } from '../../src/bridge/messages.js';
+import { QR_MAX_CHARS } from '../../src/scan/types.js';
 import { DEFAULT_SESSION_OPTIONS, PANEL_SPI_HZ } from '../../src/bridge/session.js';
 
 interface GoodVector {
@@ -178,6 +179,9 @@ describe('docs/bridge-protocol.md against the firmware source (proto.h, the stm3
     expect(doc).toContain(`Firmware: ${fw.retryMs} ms, ${fw.resends} resends`);
     expect(doc).toContain(`after ${fw.watchdogMs} ms without a valid frame`);
     expect(doc).toContain(`\`maxLen\` 1..${fw.scanMax}`);
+    // the host's SCAN limit is the firmware's, and both are a whole QR symbol
+    expect(fw.scanMax).toBe(MAX_SCAN_LENGTH);
+    expect(MAX_SCAN_LENGTH).toBe(QR_MAX_CHARS);
   });
 
   it('states the host defaults session.ts uses, and they fit the firmware window', () => {
