@@ -7,7 +7,8 @@ import { EventEmitter } from 'node:events';
 import type { ScreenState } from '../screen/state.js';
 import { encodeFrame } from './codec.js';
 import { Caps, encodeMessage, LedPattern, type Message } from './messages.js';
-import { COLOURS, layoutScreen, PANEL, type PhotoFormat } from './layout.js';
+import { COLOURS, layoutScreen, type PhotoFormat } from './layout.js';
+import { PANEL } from './panel.js';
 import type { BridgeLink } from './link.js';
 
 /** Byte counts of one drawn screen (payload + frame overhead as sent), for benchmarks. */

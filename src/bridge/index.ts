@@ -4,7 +4,8 @@ export { BridgeLink, DEFAULT_BAUD_RATE, type LinkOptions, type LinkEvents } from
 export { Session, DEFAULT_SESSION_OPTIONS, type SessionOptions, type SessionStats, type FirmwareInfo } from './session.js';
 export { BridgeScanner, ScanPieces, dropReason } from './scanner.js';
 export { BridgeDisplay, type DrawReport } from './display.js';
-export { layoutScreen, PANEL, REGIONS, COLOURS, type ScreenPlan, type Signals, type DrawOp } from './layout.js';
+export { layoutScreen, REGIONS, COLOURS, type ScreenPlan, type Signals, type DrawOp } from './layout.js';
+export { PANEL } from './panel.js';
 export {
   detectBridge,
   probeBridge,

@@ -18,9 +18,8 @@ import type { ScreenColour, ScreenState } from '../screen/state.js';
 import { safeDeep } from '../text/safe.js';
 import { LedPattern, BuzzerPattern, type Message } from './messages.js';
 import { MAX_PAYLOAD } from './codec.js';
+import { PANEL } from './panel.js';
 import { bitAt, renderPhoto, renderPhotoRgb565, renderText, rgb565, type Bitmap1, type Grey8, type Rgb565Image } from './raster.js';
-
-export const PANEL = { width: 240, height: 320 } as const;
 
 /** Drawing commands only (a subset of Message). */
 export type DrawOp = Extract<Message, { type: 'FILL_RECT' | 'BITMAP1' | 'IMAGE_GREY8' | 'IMAGE_RGB565' }>;

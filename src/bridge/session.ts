@@ -3,12 +3,14 @@
  * window (never more than `windowFrames` frames or `windowBytes` wire bytes unacknowledged — this is what keeps a
  * slow UART or QEMU's pty from stalling), go-back-N retry, heartbeat, and the version handshake.
  *
- * It knows nothing of ports or reconnecting (link.ts) and nothing of screens or scans (display.ts, scanner.ts).
+ * It knows nothing of ports or reconnecting (link.ts) and nothing of screens or scans (display.ts, scanner.ts); how
+ * long a drawing command keeps the firmware busy before its ACK is the panel's fact (panel.ts).
  */
 import { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
 import { BridgeError } from './errors.js';
 import { decodeMessage } from './messages.js';
+import { panelDrawMs } from './panel.js';
 import {
   FrameDecoder,
   MAX_PAYLOAD,
@@ -268,7 +270,7 @@ export class Session extends EventEmitter<SessionEvents> {
   private retryDelay(): number {
     const oldest = this.inFlight[0];
     const wireMs = this.options.baudRate > 0 ? (this.inFlightBytes * 10 * 1000) / this.options.baudRate : 0;
-    return this.options.retryMs + wireMs + (oldest ? panelMs(oldest.type, oldest.payload) : 0);
+    return this.options.retryMs + wireMs + (oldest ? panelDrawMs(oldest.type, oldest.payload) : 0);
   }
 
   private armRetry(delay = this.retryDelay()): void {
@@ -401,21 +403,6 @@ export class Session extends EventEmitter<SessionEvents> {
     }
     this.resendFrom(index, nakCodeName(code));
   }
-}
-
-/**
- * The firmware's panel SPI clock: APB2 96 MHz / 16 (firmware-bridge/ports/stm32f4/main.c, spi_init). Every pixel is
- * 2 bytes (RGB565) on the SPI whatever the command, so a pixel costs 16 / 6 MHz ≈ 2.7 µs: a full-panel FILL_RECT
- * (240 × 320) takes ≈ 205 ms before its ACK — longer than the 200 ms resend timeout on its own.
- */
-export const PANEL_SPI_HZ = 6_000_000;
-
-/** How long the firmware spends drawing one command before it ACKs it (0 for anything that is not drawing). */
-function panelMs(type: number, payload: Buffer): number {
-  const drawing = type === T.FILL_RECT || type === T.BITMAP1 || type === T.IMAGE_GREY8 || type === T.IMAGE_RGB565;
-  if (!drawing || payload.length < 8) return 0;
-  const pixels = payload.readUInt16BE(4) * payload.readUInt16BE(6);
-  return (pixels * 16 * 1000) / PANEL_SPI_HZ;
 }
 
 /** HELLO_OK → what the firmware said. Only the first byte (proto) is promised across versions. */

@@ -15,7 +15,8 @@ import {
 } from '../../src/bridge/codec.js';
 import { decodeMessage, encodeMessage, MAX_SCAN_LENGTH, type Message } from '../../src/bridge/messages.js';
 import { QR_MAX_CHARS } from '../../src/scan/types.js';
-import { DEFAULT_SESSION_OPTIONS, PANEL_SPI_HZ } from '../../src/bridge/session.js';
+import { PANEL_SPI_HZ } from '../../src/bridge/panel.js';
+import { DEFAULT_SESSION_OPTIONS } from '../../src/bridge/session.js';
 
 interface GoodVector {
   name: string;

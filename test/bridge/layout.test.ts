@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_PAYLOAD } from '../../src/bridge/codec.js';
-import { PANEL, REGIONS, layoutScreen, startsRightToLeft, type DrawOp } from '../../src/bridge/layout.js';
+import { REGIONS, layoutScreen, startsRightToLeft, type DrawOp } from '../../src/bridge/layout.js';
+import { PANEL } from '../../src/bridge/panel.js';
 import { encodeMessage } from '../../src/bridge/messages.js';
 import { idleScreen, scanAgainScreen } from '../../src/screen/state.js';
 import sharp from 'sharp';
