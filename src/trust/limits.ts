@@ -34,6 +34,21 @@ export const MAX_ROOT_FILE_BYTES = 16 * 1024;
 export const MAX_LIST_STATE_FILE_BYTES = 16 * 1024 * 1024;
 /** Default maximum age of a status list before verdicts become CHECK MANUALLY (REVOCATION_DATA_STALE): 7 days. */
 export const DEFAULT_MAX_STATUS_AGE_SECONDS = 7 * 24 * 3600;
+
+/**
+ * Whether status-list data is stale at `now` (NumericDate seconds), and why: 'expired' at or after the list's own
+ * `exp`, whatever its age; 'too-old' when older than `maxAgeSeconds` (undefined: no age limit); null when fresh. The
+ * one rule: the verifier's REVOCATION_DATA_STALE (src/verify/verify.ts) and the trust summary's `stale` use it.
+ */
+export function statusListStaleness(
+  list: { issuedAt: number; expiresAt?: number | undefined },
+  now: number,
+  maxAgeSeconds?: number,
+): 'expired' | 'too-old' | null {
+  if (list.expiresAt !== undefined && now >= list.expiresAt) return 'expired';
+  if (maxAgeSeconds !== undefined && now - list.issuedAt > maxAgeSeconds) return 'too-old';
+  return null;
+}
 /** Algorithms a bundle or status list may be signed with. Nothing else, never `none`. */
 export const ALLOWED_ALGS = ['EdDSA', 'ES256'] as const;
 export type TrustAlg = (typeof ALLOWED_ALGS)[number];

@@ -11,7 +11,7 @@ import { keySetFromJwks, type KeySet, type TrustedKey } from './keyset.js';
 import { clockFloorOf, judgeClock, type ClockState } from './clock.js';
 import { TrustError } from './errors.js';
 import { DEFAULT_SKEW_SECONDS } from '../credential/limits.js';
-import { DEFAULT_MAX_STATUS_AGE_SECONDS, type TrustAlg } from './limits.js';
+import { DEFAULT_MAX_STATUS_AGE_SECONDS, statusListStaleness, type TrustAlg } from './limits.js';
 import { thumbprintOf } from './jwk.js';
 import { STATUS_SUSPENDED, STATUS_VALID, statusName, type StatusListToken, type StatusName } from './status-list.js';
 import { defaultStoreDir, readStore, STATUS_DIR, type StoreSnapshot } from './store.js';
@@ -215,8 +215,8 @@ function summaryFrom(
         format: t.format,
         issuedAt: t.iat,
         ageSeconds: Math.floor(nowS - t.iat),
-        // The same rule as the verifier's (src/verify/verify.ts): age over the maximum, or at/after exp.
-        stale: nowS - t.iat > maxAge || (t.exp !== undefined && nowS >= t.exp),
+        // The verifier's rule (REVOCATION_DATA_STALE): age over the maximum, or at/after exp.
+        stale: statusListStaleness({ issuedAt: t.iat, expiresAt: t.exp }, nowS, maxAge) !== null,
         ttl: t.ttl ?? null,
         refreshDue: t.ttl !== undefined && nowS - t.iat > t.ttl,
         expiresAt: t.exp ?? null,

@@ -13,6 +13,7 @@ import { normaliseCodeText } from '../credential/text.js';
 import { DEFAULT_SKEW_SECONDS, MAX_KEYS_TRIED_WITHOUT_KID, MAX_TEXT_CHARS } from '../credential/limits.js';
 import type { CwtMeta, DeskPurpose, Identity, StatusClaim, StatusListRef } from '../credential/types.js';
 import type { KeySet, TrustedKey } from '../trust/keyset.js';
+import { statusListStaleness } from '../trust/limits.js';
 import { REASON_TEXT, VALID_TEXT } from './messages.js';
 import type { VerifyOptions } from './options.js';
 import { deskPolicy, permissionReason } from './policy.js';
@@ -233,11 +234,12 @@ function run(text: string, opts: VerifyOptions, p: Progress): Verdict {
     if (entry === undefined) staleDetails = { listUri: claims.statusList.uri };
     else if (entry.status === 'INVALID') return outcome(p, 'REVOKED');
     else if (entry.status === 'SUSPENDED') return outcome(p, 'SUSPENDED');
-    else if (entry.listExpiresAt !== undefined && now >= entry.listExpiresAt) {
-      // The list's own exp has passed: stale whatever the desk's maximum age.
-      staleDetails = { ageDays: Math.floor((now - entry.listIssuedAt) / 86400), listExpiredAt: entry.listExpiresAt };
-    } else if (trust.maxStatusAgeSeconds !== undefined && now - entry.listIssuedAt > trust.maxStatusAgeSeconds) {
-      staleDetails = { ageDays: Math.floor((now - entry.listIssuedAt) / 86400) };
+    else {
+      const stale = statusListStaleness({ issuedAt: entry.listIssuedAt, expiresAt: entry.listExpiresAt }, now, trust.maxStatusAgeSeconds);
+      const ageDays = Math.floor((now - entry.listIssuedAt) / 86400);
+      // Past the list's own exp: stale whatever the desk's maximum age, and the details say when it expired.
+      if (stale === 'expired') staleDetails = { ageDays, listExpiredAt: entry.listExpiresAt as number };
+      else if (stale === 'too-old') staleDetails = { ageDays };
     }
   }
 

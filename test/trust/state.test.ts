@@ -6,6 +6,7 @@ import { verify } from '../../src/verify/index.js';
 import { initStore, importTrustBytes, BUNDLE_FILE } from '../../src/trust/store.js';
 import { loadTrustState, watchTrustStore, type TrustState, type TrustWatcher } from '../../src/trust/state.js';
 import type { TrustError } from '../../src/trust/errors.js';
+import { statusListStaleness } from '../../src/trust/limits.js';
 import { buildStatusListToken, StatusList } from '../../src/trust/status-list.js';
 import { signingKeyFromJwk } from '../../src/trust/jwk.js';
 import { DEFAULT_WORTH, resultScreen } from '../../src/screen/state.js';
@@ -109,6 +110,7 @@ describe('revocation through the store', () => {
     const state = await loadTrustState({ storeDir: dir, now: ms(T0), maxStatusAgeSeconds: 3 * 86400 });
     const code = credential(keyA, { statusList: { uri, idx: 3 } });
     expect(check(state, code, T0 + 3 * 86400).verdict).toBe('VALID');
+    expect(state.describe(ms(T0 + 3 * 86400)).revocation.lists[0]!.stale).toBe(false);
     const stale = check(state, code, T0 + 3 * 86400 + 1);
     expect(stale).toMatchObject({ verdict: 'CHECK MANUALLY', reason: 'REVOCATION_DATA_STALE', details: { ageDays: 3 } });
     expect(state.describe(ms(T0 + 3 * 86400 + 1)).revocation.lists[0]!.stale).toBe(true);
@@ -458,5 +460,17 @@ describe('live store: watchTrustStore', () => {
     expect(watcher.current.bundleSeq).toBe(2);
     expect([...outcomes].filter((o) => o !== '1:KEY_UNKNOWN' && o !== '2:VALID')).toEqual([]);
     expect(outcomes.has('2:VALID')).toBe(true);
+  });
+});
+
+describe('statusListStaleness: the one rule for the verdict and the trust summary', () => {
+  it('is expired at and after exp whatever the age, too old only past the maximum, and fresh otherwise', () => {
+    const list = { issuedAt: 1000, expiresAt: 5000 };
+    expect(statusListStaleness(list, 4999, 3999)).toBeNull();
+    expect(statusListStaleness(list, 5000, 1e9)).toBe('expired');
+    expect(statusListStaleness({ issuedAt: 1000 }, 1000 + 60, 60)).toBeNull();
+    expect(statusListStaleness({ issuedAt: 1000 }, 1000 + 61, 60)).toBe('too-old');
+    expect(statusListStaleness({ issuedAt: 1000 }, 1e12)).toBeNull(); // no maximum, no exp: never stale
+    expect(statusListStaleness(list, 5000, 60)).toBe('expired'); // both: expiry is the reason given
   });
 });
