@@ -11,6 +11,7 @@
  * Calendar dates are `YYYY-MM-DD`; the day of the check is the date at a UK desk (Europe/London), as the
  * permission's own dates are read (src/verify/policy.ts). docs/records.md repeats these rules.
  */
+import { isCalendarDate } from '../credential/dates.js';
 import type { DeskPurpose, StatusClaim } from '../credential/types.js';
 import { deskDate } from '../verify/policy.js';
 import type { ReasonCode } from '../verify/verdict.js';
@@ -31,14 +32,6 @@ export interface FollowUp {
   rule: FollowUpRule;
   /** One sentence for the clerk, the record and the PDF. */
   text: string;
-}
-
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-function isCalendarDate(s: string): boolean {
-  if (!DATE.test(s)) return false;
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }
 
 /** Same day N months later; a day the target month lacks clamps to its last day (29 Feb + 12 months → 28 Feb). */

@@ -4,6 +4,7 @@
  * (they would change the meaning); keys from 100 up are ignored (room for optional, non-critical extensions).
  */
 import type { CborMap, CborValue } from './cbor.js';
+import { isCalendarDate } from './dates.js';
 import { CredentialError } from './errors.js';
 import type { CodePurpose, Scheme, StatusClaim, StatusListRef, StatusType, WorkRight } from './types.js';
 
@@ -55,12 +56,10 @@ export function daysToIso(days: number): string {
   return `${String(y).padStart(4, '0')}-${m < 10 ? '0' : ''}${m}-${d < 10 ? '0' : ''}${d}`;
 }
 
+/** YYYY-MM-DD (a real day, on or after 1970-01-01) → days since 1970-01-01; anything else is a RangeError. */
 export function isoToDays(iso: string): number {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
-  const ms = match ? Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])) : NaN;
-  if (!match || Number.isNaN(ms) || daysToIso(ms / DAY_MS) !== iso || ms < 0)
-    throw new RangeError(`not an ISO date on or after 1970-01-01: ${iso}`);
-  return ms / DAY_MS;
+  if (!isCalendarDate(iso) || iso < '1970-01-01') throw new RangeError(`not an ISO date on or after 1970-01-01: ${iso}`);
+  return Date.UTC(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10))) / DAY_MS;
 }
 
 function code<T>(table: readonly T[], v: CborValue, name: string, offset = 1): T {

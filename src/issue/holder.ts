@@ -4,6 +4,7 @@
  * dropped from a credential. Error messages name the field, never its value (values are personal data).
  */
 import { z } from 'zod';
+import { isCalendarDate } from '../credential/dates.js';
 import type { Identity, StatusClaim } from '../credential/types.js';
 import { IssueError } from './errors.js';
 import { readJsonFile } from './files.js';
@@ -14,23 +15,18 @@ const text = z.string().min(1).max(MAX_TEXT);
 const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD')
-  .refine(isRealDate, 'not a real calendar date')
+  .refine(isCalendarDate, 'not a real calendar date')
   .refine((v) => v >= '1970-01-01', 'must be on or after 1970-01-01');
 
 /** Claim 169 gender codes (1 male, 2 female, 3 other). */
 const GENDERS = { male: 1, female: 2, other: 3 } as const;
-
-function isRealDate(iso: string): boolean {
-  const ms = Date.parse(`${iso}T00:00:00Z`);
-  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === iso;
-}
 
 /** Claim 169 wants YYYYMMDD; a holder file may write YYYY-MM-DD for readability. */
 const dateOfBirth = z
   .string()
   .regex(/^(\d{4})-?(\d{2})-?(\d{2})$/, 'expected YYYY-MM-DD or YYYYMMDD')
   .transform((v) => v.replaceAll('-', ''))
-  .refine((v) => isRealDate(`${v.slice(0, 4)}-${v.slice(4, 6)}-${v.slice(6, 8)}`), 'not a real calendar date');
+  .refine((v) => isCalendarDate(`${v.slice(0, 4)}-${v.slice(4, 6)}-${v.slice(6, 8)}`), 'not a real calendar date');
 
 const work = z.union([
   z.enum(['unrestricted', 'none']).transform((kind) => ({ kind })),

@@ -1,23 +1,9 @@
+/** Dates in records: calendar dates are `YYYY-MM-DD` (isCalendarDate) and are taken in UTC, so a record reads the same on every desk. */
+import { isCalendarDate } from '../credential/dates.js';
 import { RecordError } from './errors.js';
 
-/** Calendar dates are `YYYY-MM-DD` and are taken in UTC, so a record reads the same on every desk. */
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 /** ISO 8601 instant with an explicit zone, as `Date.prototype.toISOString` writes it (offsets accepted too). */
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
-
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-/** A real day (no 2026-02-30), by arithmetic: readers check this on every line of years of records. */
-export function isCalendarDate(s: string): boolean {
-  const m = DATE.exec(s);
-  if (!m) return false;
-  const year = Number(m[1]);
-  const month = Number(m[2]);
-  const day = Number(m[3]);
-  if (month < 1 || month > 12 || day < 1) return false;
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  return day <= (month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0));
-}
 
 export function isInstant(s: string): boolean {
   return INSTANT.test(s) && !Number.isNaN(Date.parse(s)) && isCalendarDate(s.slice(0, 10));

@@ -6,7 +6,8 @@ import { OUTCOMES, type Outcome } from '../check/outcome.js';
 import { REVOCATIONS, type Revocation } from '../check/revocation.js';
 import type { DeskPurpose } from '../credential/types.js';
 import { REASON_CODES, type ReasonCode, type VerdictKind } from '../verify/verdict.js';
-import { isCalendarDate, isInstant } from './dates.js';
+import { isCalendarDate } from '../credential/dates.js';
+import { isInstant } from './dates.js';
 
 export type Likeness = 'yes' | 'no' | 'not-asked';
 

@@ -69,6 +69,9 @@ describe('status claim', () => {
     expect(daysToIso(19782)).toBe('2024-02-29');
     expect(() => isoToDays('2023-02-29')).toThrow(RangeError);
     expect(() => isoToDays('29/02/2024')).toThrow(RangeError);
+    expect(isoToDays('2024-02-29')).toBe(19782);
+    // before the epoch, or a two-digit year Date.UTC would read as 19xx: refused
+    for (const d of ['1969-12-31', '0080-01-01', '2024-13-01']) expect(() => isoToDays(d), d).toThrow(RangeError);
   });
 
   const base = () => encodeStatus(FULL);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, isCalendarDate, isInstant, parseSince, utcDate } from '../../src/records/dates.js';
+import { isCalendarDate } from '../../src/credential/dates.js';
+import { addDays, isInstant, parseSince, utcDate } from '../../src/records/dates.js';
 
 describe('record dates', () => {
   it('accepts real days only, leap years included', () => {
