@@ -6,17 +6,16 @@
  * says so once. The same JSON lines either way (no personal data: docs/kiosk-config.md).
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { isatty } from 'node:tty';
 import { pino, type Logger } from 'pino';
+import { xdgHome } from '../storage/paths.js';
 
 /** A log file past this size at start is kept as `kiosk.log.1` (one generation) and a new one begun. */
 const ROTATE_AT_BYTES = 8 * 1024 * 1024;
 
 function defaultLogFile(env: NodeJS.ProcessEnv = process.env): string {
-  const state = env.XDG_STATE_HOME && path.isAbsolute(env.XDG_STATE_HOME) ? env.XDG_STATE_HOME : path.join(os.homedir(), '.local', 'state');
-  return path.join(state, 'proofdesk', 'kiosk.log');
+  return path.join(xdgHome('state', env), 'proofdesk', 'kiosk.log');
 }
 
 /** Are standard output and standard error one and the same terminal? */

@@ -1,13 +1,9 @@
-import * as os from 'node:os';
 import * as path from 'node:path';
-
-function dataHome(env: NodeJS.ProcessEnv): string {
-  return env.XDG_DATA_HOME && path.isAbsolute(env.XDG_DATA_HOME) ? env.XDG_DATA_HOME : path.join(os.homedir(), '.local', 'share');
-}
+import { xdgHome } from '../storage/paths.js';
 
 /** Per-user data folder for records (XDG base directory spec): $XDG_DATA_HOME/proofdesk/records. */
 export function defaultStoreDir(env: NodeJS.ProcessEnv = process.env): string {
-  return path.join(dataHome(env), 'proofdesk', 'records');
+  return path.join(xdgHome('data', env), 'proofdesk', 'records');
 }
 
 /**
@@ -15,7 +11,7 @@ export function defaultStoreDir(env: NodeJS.ProcessEnv = process.env): string {
  * mixes demonstration checks into a real desk's records.
  */
 export function defaultDemoStoreDir(env: NodeJS.ProcessEnv = process.env): string {
-  return path.join(dataHome(env), 'proofdesk', 'demo-records');
+  return path.join(xdgHome('data', env), 'proofdesk', 'demo-records');
 }
 
 /**
@@ -23,6 +19,5 @@ export function defaultDemoStoreDir(env: NodeJS.ProcessEnv = process.env): strin
  * (a backup, a stolen disk image of /home/…/share) does not carry its own key.
  */
 export function defaultKeyFile(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_CONFIG_HOME && path.isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : path.join(os.homedir(), '.config');
-  return path.join(base, 'proofdesk', 'records.key');
+  return path.join(xdgHome('config', env), 'proofdesk', 'records.key');
 }

@@ -27,8 +27,8 @@ import {
   unlinkSync,
 } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { xdgHome } from '../storage/paths.js';
 import { isoOf, verifyBundle, type TrustBundle, BUNDLE_TYP } from './bundle.js';
 import { TrustError } from './errors.js';
 import { fsyncDir, TEMP_PREFIX, unlinkQuiet, writeFileAtomic } from '../storage/files.js';
@@ -55,9 +55,7 @@ export const SYSTEM_STORE_DIR = '/var/lib/proofdesk';
 
 /** Per-user default: $XDG_DATA_HOME/proofdesk, else ~/.local/share/proofdesk. */
 export function defaultStoreDir(env: NodeJS.ProcessEnv = process.env): string {
-  const xdg = env.XDG_DATA_HOME;
-  const base = xdg?.startsWith('/') ? xdg : join(env.HOME || homedir(), '.local', 'share');
-  return join(base, 'proofdesk');
+  return join(xdgHome('data', env), 'proofdesk');
 }
 
 interface StoreState {

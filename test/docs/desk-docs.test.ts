@@ -49,7 +49,7 @@ describe('the desk docs', () => {
 
   it('say where the logs go on a terminal, as src/kiosk/logs.ts does', () => {
     const logs = read('src/kiosk/logs.ts');
-    expect(logs).toContain("path.join(state, 'proofdesk', 'kiosk.log')");
+    expect(logs).toContain("path.join(xdgHome('state', env), 'proofdesk', 'kiosk.log')");
     expect(logs).toContain('const ROTATE_AT_BYTES = 8 * 1024 * 1024;');
     expect(config).toContain('`$XDG_STATE_HOME/proofdesk/kiosk.log`');
     expect(config).toContain('8 MiB');
