@@ -3,7 +3,8 @@
  * or `--image FILE` (a PNG/JPEG picture, even a photo of the printed card: image.ts, zxing-wasm, offline).
  * Also the one place that turns library errors about files into a UsageError (exit 2, one line).
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
+import { readBoundedSync } from '../storage/bounded-read.js';
 import { decodeQrBytes } from './image.js';
 import { UsageError } from './usage-error.js';
 
@@ -23,22 +24,8 @@ function stripLineEnd(text: string): string {
     .replace(/^[\r\n\t ]+/, '');
 }
 
-async function readBounded(path: string, maxBytes: number, what: string): Promise<Buffer> {
-  let size: number;
-  try {
-    const info = await stat(path);
-    if (!info.isFile()) throw new UsageError(`${what} ${path} is not a regular file`);
-    size = info.size;
-  } catch (err) {
-    if (err instanceof UsageError) throw err;
-    throw new UsageError(`cannot read ${what} ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-  if (size > maxBytes) throw new UsageError(`${what} ${path} is ${size} bytes; the limit is ${maxBytes}`);
-  try {
-    return await readFile(path);
-  } catch (err) {
-    throw new UsageError(`cannot read ${what} ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
+function readBounded(path: string, maxBytes: number, what: string): Buffer {
+  return readBoundedSync(path, maxBytes, what, (r) => new UsageError(r.message));
 }
 
 export async function readStdin(maxBytes = MAX_INPUT_BYTES): Promise<string> {
@@ -76,7 +63,7 @@ export async function readCodeText(arg: string | undefined, opts: CodeSourceOpti
   if (arg === undefined)
     throw new UsageError('no code given: pass TEXT (the code or a file holding it), - (read standard input) or --image FILE');
   if (arg === '-') return stripLineEnd(await readStdin());
-  if (await namesFile(arg)) return stripLineEnd((await readBounded(arg, MAX_INPUT_BYTES, 'code file')).toString('utf8'));
+  if (await namesFile(arg)) return stripLineEnd(readBounded(arg, MAX_INPUT_BYTES, 'code file').toString('utf8'));
   return stripLineEnd(arg);
 }
 
@@ -85,7 +72,7 @@ export async function readCodeText(arg: string | undefined, opts: CodeSourceOpti
  * versions). No code, codes with different texts, or an unreadable image → UsageError.
  */
 export async function decodeQrImage(path: string): Promise<string> {
-  const bytes = await readBounded(path, MAX_IMAGE_BYTES, 'image');
+  const bytes = readBounded(path, MAX_IMAGE_BYTES, 'image');
   if (!looksLikeImage(bytes)) throw new UsageError(`image ${path} is not a PNG or JPEG picture`);
   return stripLineEnd(await decodeQrBytes(new Uint8Array(bytes), path));
 }

@@ -1,5 +1,5 @@
 /** Small, bounded file reads for the issuer: one clear IssueError instead of an fs stack trace. */
-import { readFile, stat } from 'node:fs/promises';
+import { readBoundedSync } from '../storage/bounded-read.js';
 import { IssueError } from './errors.js';
 
 /** Holder files and JWKs are tiny; a source photo may be a camera JPEG. */
@@ -7,15 +7,7 @@ const MAX_JSON_FILE_BYTES = 1 << 20;
 export const MAX_PHOTO_FILE_BYTES = 32 << 20;
 
 export async function readFileBounded(path: string, maxBytes: number, what: string): Promise<Buffer> {
-  try {
-    const info = await stat(path);
-    if (!info.isFile()) throw new IssueError('FILE_UNREADABLE', `${what} ${path} is not a regular file`);
-    if (info.size > maxBytes) throw new IssueError('FILE_UNREADABLE', `${what} ${path} is ${info.size} bytes; the limit is ${maxBytes}`);
-    return await readFile(path);
-  } catch (err) {
-    if (err instanceof IssueError) throw err;
-    throw new IssueError('FILE_UNREADABLE', `cannot read ${what} ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
+  return readBoundedSync(path, maxBytes, what, (r) => new IssueError('FILE_UNREADABLE', r.message));
 }
 
 /** Reads and parses a JSON file; `invalid` is the code used when it is not JSON. */
