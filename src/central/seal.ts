@@ -23,6 +23,7 @@ import {
 import { credentialSha256 } from '../records/store.js';
 import { personalCopyFromJson, personalCopyJson, type PersonalCopy } from '../records/personal-copy.js';
 import { CentralError } from './errors.js';
+import { readBoundedSync } from '../storage/bounded-read.js';
 
 export const ORG_KEY_CURVES = ['X25519', 'P-256'] as const;
 export type OrgKeyCurve = (typeof ORG_KEY_CURVES)[number];
@@ -80,18 +81,11 @@ export function writeOrgKeyPair(prefix: string, pair: OrgKeyPair, force = false)
 }
 
 function readJwk(file: string, what: string): JWK {
-  let bytes: Buffer;
-  try {
-    if (fs.statSync(file).size > MAX_KEY_FILE_BYTES)
-      throw new CentralError('KEY_INVALID', `the ${what} ${file} is larger than a key file can be`);
-    bytes = fs.readFileSync(file);
-  } catch (err) {
-    if (err instanceof CentralError) throw err;
-    throw new CentralError(
-      'KEY_INVALID',
-      `cannot read the ${what} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-    );
-  }
+  const bytes = readBoundedSync(file, MAX_KEY_FILE_BYTES, what, (r) =>
+    r.why === 'too-large'
+      ? new CentralError('KEY_INVALID', `the ${what} ${file} is larger than a key file can be`)
+      : new CentralError('KEY_INVALID', `cannot read the ${what} ${file}: ${r.errno ?? 'not a regular file'}`, { cause: r.cause }),
+  );
   let jwk: unknown;
   try {
     jwk = JSON.parse(bytes.toString('utf8'));

@@ -5,7 +5,6 @@
  * A config must say which issuer keys to trust (`trust.keys` or `trust.store`): the DEMO keys are trusted only by
  * the built-in default, never as a fallback for a config that fails.
  */
-import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
@@ -34,6 +33,7 @@ export {
 } from './defaults.js';
 import { ProofdeskError } from '../errors.js';
 import { QR_MAX_CHARS } from '../scan/types.js';
+import { readBoundedSync } from '../storage/bounded-read.js';
 const MAX_CONFIG_BYTES = 256 * 1024;
 
 const nonEmpty = z.string().min(1, 'must not be empty');
@@ -250,14 +250,15 @@ export function parseConfig(raw: unknown): KioskConfig {
 
 /** Reads a YAML or JSON file (JSON is YAML), validates it and resolves relative paths against its folder. */
 export function loadConfig(file: string): KioskConfig {
-  let text: string;
-  try {
-    const buf = readFileSync(file);
-    if (buf.length > MAX_CONFIG_BYTES) throw new Error(`larger than ${MAX_CONFIG_BYTES} bytes`);
-    text = buf.toString('utf8');
-  } catch (err) {
-    throw new ConfigError('CONFIG_UNREADABLE', `cannot read config ${file}: ${(err as Error).message}`);
-  }
+  const text = readBoundedSync(file, MAX_CONFIG_BYTES, 'config', (r) => {
+    const why =
+      r.why === 'unreadable'
+        ? (r.cause as Error).message
+        : r.why === 'too-large'
+          ? `larger than ${MAX_CONFIG_BYTES} bytes`
+          : 'not a regular file';
+    return new ConfigError('CONFIG_UNREADABLE', `cannot read config ${file}: ${why}`, { cause: r.cause });
+  }).toString('utf8');
   let raw: unknown;
   try {
     raw = parseYaml(text, { maxAliasCount: 50 });

@@ -1,8 +1,8 @@
 /**
  * Bounded whole-file reads, for every file a user names or a store holds (code files, pictures, holder files, keys,
- * trust files): refused before reading when larger than the caller's limit, refused when not a regular file, and
- * never more than the limit read even from a file that grows meanwhile. One implementation for the CLI, the issuer
- * and the trust store (they had one each); each words its refusal as its own error class and code through `refuse`,
+ * trust files, configs): refused before reading when larger than the caller's limit, refused when not a regular file, and
+ * never more than the limit read even from a file that grows meanwhile. One implementation for the CLI, the issuer,
+ * the trust store, the kiosk config and the central keys (they had one each); each words its refusal as its own error class and code through `refuse`,
  * given what happened and the common wording.
  */
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
@@ -15,6 +15,8 @@ export interface BoundedReadRefusal {
   why: 'unreadable' | 'symlink' | 'not-a-file' | 'too-large';
   /** The file system's code for 'unreadable' ('error' when it gave none). */
   errno?: string;
+  /** The file system's own error, for 'unreadable'. */
+  cause?: unknown;
   /** The common wording: "cannot read photo x.jpg (ENOENT)", "image x.png is 40000000 bytes; the limit is 33554432", … */
   message: string;
 }
@@ -37,7 +39,7 @@ export function readBoundedSync(
 ): Buffer {
   const unreadable = (err: unknown): Error => {
     const errno = (err as NodeJS.ErrnoException).code ?? 'error';
-    return refuse({ why: 'unreadable', errno, message: `cannot read ${what} ${path} (${errno})` });
+    return refuse({ why: 'unreadable', errno, cause: err, message: `cannot read ${what} ${path} (${errno})` });
   };
   let fd: number;
   try {

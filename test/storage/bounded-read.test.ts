@@ -7,10 +7,12 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { loadOrgPublicKey } from '../../src/central/seal.js';
 import { readCodeText } from '../../src/cli/input.js';
 import { UsageError } from '../../src/cli/usage-error.js';
 import { IssueError } from '../../src/issue/errors.js';
 import { readFileBounded } from '../../src/issue/files.js';
+import { loadConfig } from '../../src/kiosk/config.js';
 import { type BoundedReadRefusal, readBoundedSync } from '../../src/storage/bounded-read.js';
 import { TrustError } from '../../src/trust/errors.js';
 import { readFileCapped } from '../../src/trust/files.js';
@@ -50,7 +52,7 @@ describe('readBoundedSync', () => {
     expect(refusal(read(small, 5))).toEqual({ why: 'too-large', message: `test file ${small} is 6 bytes; the limit is 5` });
     expect(refusal(read(folder))).toEqual({ why: 'not-a-file', message: `test file ${folder} is not a regular file` });
     expect(refusal(read(fifo))).toEqual({ why: 'not-a-file', message: `test file ${fifo} is not a regular file` });
-    expect(refusal(read(gone))).toEqual({ why: 'unreadable', errno: 'ENOENT', message: `cannot read test file ${gone} (ENOENT)` });
+    expect(refusal(read(gone))).toMatchObject({ why: 'unreadable', errno: 'ENOENT', message: `cannot read test file ${gone} (ENOENT)` });
     expect(refusal(read(link, 100, true))).toMatchObject({ why: 'symlink' });
   });
 });
@@ -100,5 +102,37 @@ describe("each caller's own error, as before", () => {
     });
     expect(trust(() => readFileCapped(link, 100, 'bundle', { noFollow: true }))).toMatchObject({ code: 'STORE_SYMLINK' });
     expect(readFileCapped(link, 100, 'bundle').toString()).toBe('abcdef');
+  });
+
+  it('the kiosk config: ConfigError CONFIG_UNREADABLE, "cannot read config …: why" — and a config is no longer read whole before its size is checked', () => {
+    const big = join(dir, 'big.yaml');
+    writeFileSync(big, Buffer.alloc(256 * 1024 + 1, 0x20));
+    const config = (file: string) => {
+      try {
+        loadConfig(file);
+      } catch (err) {
+        return { code: (err as { code?: string }).code, message: (err as Error).message };
+      }
+      return null;
+    };
+    expect(config(big)).toEqual({ code: 'CONFIG_UNREADABLE', message: `cannot read config ${big}: larger than 262144 bytes` });
+    expect(config(gone)).toEqual({
+      code: 'CONFIG_UNREADABLE',
+      message: `cannot read config ${gone}: ENOENT: no such file or directory, open '${gone}'`,
+    });
+    expect(config(fifo)).toEqual({ code: 'CONFIG_UNREADABLE', message: `cannot read config ${fifo}: not a regular file` });
+  });
+
+  it('the central keys: CentralError KEY_INVALID', async () => {
+    const big = join(dir, 'big.jwk');
+    writeFileSync(big, Buffer.alloc(16 * 1024 + 1, 0x20));
+    await expect(loadOrgPublicKey(big)).rejects.toMatchObject({
+      code: 'KEY_INVALID',
+      message: `the records public key ${big} is larger than a key file can be`,
+    });
+    await expect(loadOrgPublicKey(gone)).rejects.toMatchObject({
+      code: 'KEY_INVALID',
+      message: `cannot read the records public key ${gone}: ENOENT`,
+    });
   });
 });
