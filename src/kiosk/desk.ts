@@ -53,7 +53,7 @@ export interface CheckToRecord {
   description: CheckDescription;
 }
 
-/** Where checks are recorded (src/records' RecordStore, adapted in kiosk.ts). */
+/** Where checks are recorded (src/records' RecordStore, adapted in store-recorder.ts). */
 export interface CheckRecorder {
   recordCheck(check: CheckToRecord): void;
   recordLikeness(checkId: string, answer: LikenessAnswer, at: Date, description: CheckDescription): void;

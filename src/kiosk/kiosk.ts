@@ -12,27 +12,17 @@ import { fstatSync, readFileSync, realpathSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
-import {
-  defaultDemoStoreDir,
-  defaultStoreDir as defaultRecordsDir,
-  newCheckId,
-  RecordStore,
-  credentialSha256,
-  type PersonalCopy,
-} from '../records/index.js';
+import { defaultDemoStoreDir, defaultStoreDir as defaultRecordsDir, newCheckId, RecordStore } from '../records/index.js';
 import { createScanner, discoverScanners, ScanHub, StdinScanner, type Scan, type DroppedScan } from '../scan/index.js';
 import type { ScannerStateEvent } from '../scan/hub.js';
 import type { ScreenDisplay } from '../screen/display.js';
-import { photoBytes } from '../screen/photo.js';
 import { DEFAULT_REFERENCE_LABEL, DEFAULT_WORTH, idleScreen, type DeskAlert, type DeskView, type LikenessAnswer } from '../screen/state.js';
 import { terminalDisplay } from '../screen/terminal.js';
 import { startWebDisplay, type WebDisplay } from '../screen/web/server.js';
 import { loadKeySet } from '../trust/keyset.js';
 import { chooseTrust, describeTrust, openTrust, trustKind, type TrustChoice, type TrustSource } from '../trust/source.js';
-import { REASON_TEXT } from '../verify/messages.js';
 import { verify } from '../verify/verify.js';
 import type { Verdict } from '../verify/verdict.js';
-import { MAX_STATUS_LIST_URI } from '../records/entries.js';
 import type { KioskConfig } from './config.js';
 import type { CentralDesk } from '../central/desk.js';
 import {
@@ -46,7 +36,8 @@ import {
   type ConfigPurpose,
 } from './defaults.js';
 import { likenessKeyFilter } from './terminal-input.js';
-import { Desk, type CheckRecorder } from './desk.js';
+import { Desk } from './desk.js';
+import { storeRecorder } from './store-recorder.js';
 import { deskToken, pageAddress, writePageLink } from './page-link.js';
 import { ProofdeskError } from '../errors.js';
 
@@ -112,67 +103,10 @@ export class KioskError extends ProofdeskError {
   }
 }
 
-/**
- * The record of a check is the check's description (src/check/), the same one every screen shows: its outcome and
- * follow-up date in the log; the holder's details only in the sealed personal copy, and only for a code whose
- * signature verified (the description shows a person only then).
- */
 /** RFC 7638 thumbprints of the bundled DEMO issuer keys. */
 async function demoThumbprints(): Promise<ReadonlySet<string>> {
   const set = await loadKeySet(DEMO_KEYS_FILE);
   return new Set(set.keys.map((k) => k.thumbprint));
-}
-
-function storeRecorder(store: RecordStore, keepPersonal: boolean): CheckRecorder {
-  return {
-    recordCheck({ checkId, at, text, verdict, description }) {
-      let personal: PersonalCopy | undefined;
-      if (keepPersonal && description.person) {
-        const photo = photoBytes(verdict.identity);
-        personal = {
-          credentialText: text,
-          fullName: description.person.name,
-          ...(description.person.dateOfBirth ? { dateOfBirth: description.person.dateOfBirth } : {}),
-          ...(photo
-            ? {
-                photo: { data: photo, ...(verdict.identity?.photoFormat !== undefined ? { subFormat: verdict.identity.photoFormat } : {}) },
-              }
-            : {}),
-          ...(verdict.reason !== null && verdict.message !== REASON_TEXT[verdict.reason].message ? { message: verdict.message } : {}),
-        };
-      }
-      store.appendCheck(
-        {
-          checkId,
-          at: at.toISOString(),
-          purpose: description.purpose,
-          verdict: verdict.verdict,
-          reason: verdict.reason,
-          kid: verdict.kid,
-          credentialSha256: credentialSha256(text),
-          followUpDate: description.followUp.date,
-          outcome: description.outcome,
-          ...(description.revocation !== null ? { revocation: description.revocation } : {}),
-          ...(description.demo ? { demo: true as const } : {}),
-          ...statusListRefOf(verdict),
-          ...(verdict.credentialId !== null && { credentialId: verdict.credentialId }),
-        },
-        personal,
-      );
-    },
-    recordLikeness(checkId, answer, at, description) {
-      store.appendLikeness(checkId, answer, at, description.outcome);
-    },
-    recordDetails(checkId, details) {
-      store.addPersonalDetails(checkId, details); // the sealed copy only: the log never holds them
-    },
-  };
-}
-
-/** Where a verified code's revocation status is published, for the record (an unverified code's claim is not kept). */
-function statusListRefOf(verdict: Verdict): { statusListUri?: string; statusListIdx?: number } {
-  const ref = verdict.verifiedBy !== null ? verdict.statusList : null;
-  return ref && ref.uri.length <= MAX_STATUS_LIST_URI ? { statusListUri: ref.uri, statusListIdx: ref.idx } : {};
 }
 
 /**
