@@ -8,15 +8,13 @@
  * `--keys FILE` (exactly those keys) and `--store DIR` (that trust store) override the config's trust, and either one
  * also replaces the DEMO keys of the built-in default.
  */
-import { fstatSync, readFileSync, realpathSync } from 'node:fs';
-import { isatty } from 'node:tty';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { defaultDemoStoreDir, defaultStoreDir as defaultRecordsDir, newCheckId, RecordStore } from '../records/index.js';
-import { createScanner, discoverScanners, ScanHub, StdinScanner, type Scan, type DroppedScan } from '../scan/index.js';
-import type { ScannerStateEvent } from '../scan/hub.js';
+import type { Scan, DroppedScan } from '../scan/index.js';
 import type { ScreenDisplay } from '../screen/display.js';
-import { DEFAULT_REFERENCE_LABEL, DEFAULT_WORTH, idleScreen, type DeskAlert, type DeskView, type LikenessAnswer } from '../screen/state.js';
+import { DEFAULT_REFERENCE_LABEL, DEFAULT_WORTH, idleScreen, type DeskView, type LikenessAnswer } from '../screen/state.js';
 import { terminalDisplay } from '../screen/terminal.js';
 import { startWebDisplay, type WebDisplay } from '../screen/web/server.js';
 import { loadKeySet } from '../trust/keyset.js';
@@ -35,7 +33,7 @@ import {
   deskPurposeOf,
   type ConfigPurpose,
 } from './defaults.js';
-import { likenessKeyFilter } from './terminal-input.js';
+import { buildScannerHub, scannerAlerts } from './scanners.js';
 import { Desk } from './desk.js';
 import { storeRecorder } from './store-recorder.js';
 import { deskToken, pageAddress, writePageLink } from './page-link.js';
@@ -107,41 +105,6 @@ export class KioskError extends ProofdeskError {
 async function demoThumbprints(): Promise<ReadonlySet<string>> {
   const set = await loadKeySet(DEMO_KEYS_FILE);
   return new Set(set.keys.map((k) => k.thumbprint));
-}
-
-/**
- * The desk's own problems from the scanners' states: each configured scanner that is not connected, by name, and
- * "no scanner" when none at all can be read (a desk started with none, or every one unplugged).
- */
-function scannerAlerts(scanners: ReadonlyArray<{ name: string; state: string }>): DeskAlert[] {
-  const missing = scanners.filter((s) => s.state !== 'connected');
-  const alerts: DeskAlert[] = missing.map((s) => ({ code: 'SCANNER_NOT_CONNECTED', text: `Scanner not connected: ${s.name}` }));
-  if (missing.length === scanners.length) {
-    alerts.unshift({
-      code: 'NO_SCANNER',
-      text:
-        scanners.length === 0
-          ? 'No scanner is set up on this desk: no code can be scanned.'
-          : 'No scanner is connected: no code can be scanned.',
-    });
-  }
-  return alerts;
-}
-
-/**
- * Can scans arrive on the process's standard input? A terminal, a pipe or a socket: yes. /dev/null, a regular
- * file or a closed descriptor: no — and reading one is harmful: Node closes fd 0 at its end of file, and the number
- * is then reused by the next file or pipe the process opens (device discovery spawns udevadm), whose bytes would
- * arrive as "scans".
- */
-export function stdinCanScan(): boolean {
-  try {
-    if (isatty(0)) return true;
-    const st = fstatSync(0);
-    return st.isFIFO() || st.isSocket();
-  } catch {
-    return false;
-  }
 }
 
 /** Is `scan` typed at the kiosk's own terminal? Then y / n / x lines answer the likeness question. */
@@ -250,56 +213,12 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
     if (central) cleanups.push(central.ship(store)); // stops before the store closes
 
     // Scanners (created now, started last so no scan arrives before the screen exists).
-    const hub = new ScanHub({ dedupeWindowMs: config?.scanners.duplicateWindowMs ?? DEFAULT_DUPLICATE_WINDOW_MS });
-    // Scanner errors are about devices (paths, permissions), never scan data, so their words are logged. A wedge
-    // that types into other windows as well is a privacy problem at the desk: logged as an error, not a warning.
-    hub.on('error', (err: Error & { code?: string }) => {
-      const level = err.code === 'NOT_EXCLUSIVE' ? 'error' : 'warn';
-      log[level]({ event: 'scanner-error', code: err.code }, err.message);
-    });
-    hub.on('state', (e: ScannerStateEvent) =>
-      log.info({ event: 'scanner-state', scanner: e.name, transport: e.transport, state: e.state }, 'scanner state'),
-    );
-    const input = opts.input ?? process.stdin;
-    const output = opts.output ?? process.stdout;
     let answerFromKey: ((a: LikenessAnswer) => void) | null = null;
-    const stdinWanted = opts.stdin && (config?.scanners.stdin ?? true);
-    const stdinRead = stdinWanted && (opts.input !== undefined || stdinCanScan());
-    // Keys typed at the kiosk's own terminal answer the likeness question only where standard input is read.
-    const typing = stdinRead && isTty(input);
-    if (stdinWanted && !stdinRead) {
-      log.info(
-        { event: 'stdin-not-read', why: 'standard input is not a terminal, pipe or socket' },
-        'not reading scans from standard input',
-      );
-    } else if (stdinWanted) {
-      // At its own terminal the clerk answers with one key press; the terminal goes to raw mode so each key arrives
-      // with its timing (terminal-input.ts tells a key press from a scanner's burst). Restored at close.
-      let stdinInput: NodeJS.ReadableStream = input;
-      if (typing) {
-        const tty = input as NodeJS.ReadableStream & { setRawMode?: (raw: boolean) => unknown };
-        if (typeof tty.setRawMode === 'function') {
-          tty.setRawMode(true);
-          cleanups.push(() => void tty.setRawMode?.(false));
-        }
-        stdinInput = input.pipe(
-          likenessKeyFilter({
-            onAnswer: (a) => answerFromKey?.(a),
-            onInterrupt: () => process.kill(process.pid, 'SIGINT'),
-          }),
-        );
-      }
-      hub.add(new StdinScanner({ type: 'stdin', input: stdinInput }));
-    }
-    for (const dev of config?.scanners.devices ?? []) hub.add(createScanner(dev));
-    if ((opts.discover ?? true) && (config?.scanners.discover ?? true)) {
-      const found = await discoverScanners().catch((err: Error) => ({ configs: [], notes: [`discovery failed: ${err.message}`] }));
-      for (const note of found.notes) log.info({ event: 'discovery-note', note }, 'scanner discovery');
-      // Compare real device nodes: a config naming /dev/ttyACM0 and discovery finding /dev/serial/by-id/… is one
-      // scanner, and opening it twice would leave the second open retrying against the port lock for ever.
-      const named = new Set((config?.scanners.devices ?? []).map((d) => realDevice(d.path)));
-      for (const c of found.configs) if (!('path' in c) || !named.has(realDevice(c.path))) hub.add(createScanner(c));
-    }
+    const { hub, typing } = await buildScannerHub(opts, {
+      onKey: (a) => answerFromKey?.(a),
+      atClose: (undo) => cleanups.push(undo),
+    });
+    const output = opts.output ?? process.stdout;
 
     // Displays.
     const displays: ScreenDisplay[] = [];
@@ -451,14 +370,5 @@ async function startCentral(config: KioskConfig, log: Logger): Promise<CentralDe
     });
   } catch (err) {
     throw new KioskError('RECORDS_UNAVAILABLE', `records.central: ${(err as Error).message}`);
-  }
-}
-
-/** The device node a path leads to (udev links followed); the path itself when it does not exist now. */
-function realDevice(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch {
-    return path;
   }
 }

@@ -64,7 +64,7 @@ describe('the desk docs', () => {
   it("give the scanner alerts' words and every field of /health", () => {
     expect(config).toContain(`**${HEADLINE.NO_SCANNER}: NAME**`);
     expect(config).toContain(`headline is **${HEADLINE.NO_SCANNER}**`);
-    const kiosk = flat(read('src/kiosk/kiosk.ts'));
+    const kiosk = flat(read('src/kiosk/scanners.ts'));
     for (const words of ['No scanner is connected: no code can be scanned.', 'No scanner is set up on this desk']) {
       expect(kiosk).toContain(words);
       expect(config).toContain(words);
