@@ -14,9 +14,8 @@ import type { Logger } from 'pino';
 import { defaultDemoStoreDir, defaultStoreDir as defaultRecordsDir, newCheckId, RecordStore } from '../records/index.js';
 import type { Scan, DroppedScan } from '../scan/index.js';
 import type { ScreenDisplay } from '../screen/display.js';
-import { DEFAULT_REFERENCE_LABEL, DEFAULT_WORTH, idleScreen, type DeskView, type LikenessAnswer } from '../screen/state.js';
-import { terminalDisplay } from '../screen/terminal.js';
-import { startWebDisplay, type WebDisplay } from '../screen/web/server.js';
+import { DEFAULT_WORTH, type DeskView } from '../screen/state.js';
+import type { WebDisplay } from '../screen/web/server.js';
 import { loadKeySet } from '../trust/keyset.js';
 import { chooseTrust, describeTrust, openTrust, trustKind, type TrustChoice, type TrustSource } from '../trust/source.js';
 import { verify } from '../verify/verify.js';
@@ -27,7 +26,6 @@ import {
   DEFAULT_CLEAR_AFTER_SECONDS,
   DEFAULT_DUPLICATE_WINDOW_MS,
   DEFAULT_MAX_STATUS_AGE_DAYS,
-  DEFAULT_PORT,
   DEFAULT_RETENTION_DAYS,
   DEFAULT_SKEW_SECONDS,
   deskPurposeOf,
@@ -36,7 +34,9 @@ import {
 import { buildScannerHub, scannerAlerts } from './scanners.js';
 import { Desk } from './desk.js';
 import { storeRecorder } from './store-recorder.js';
-import { deskToken, pageAddress, writePageLink } from './page-link.js';
+import { pageAddress } from './page-link.js';
+import { startDisplays } from './displays.js';
+import { likenessRouting } from './likeness-routing.js';
 import { ProofdeskError } from '../errors.js';
 
 export const DEMO_KEYS_FILE = fileURLToPath(new URL('../../examples/demo-issuer.jwks', import.meta.url));
@@ -105,11 +105,6 @@ export class KioskError extends ProofdeskError {
 async function demoThumbprints(): Promise<ReadonlySet<string>> {
   const set = await loadKeySet(DEMO_KEYS_FILE);
   return new Set(set.keys.map((k) => k.thumbprint));
-}
-
-/** Is `scan` typed at the kiosk's own terminal? Then y / n / x lines answer the likeness question. */
-function isTty(s: { isTTY?: boolean } | undefined): boolean {
-  return s?.isTTY === true;
 }
 
 export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
@@ -212,79 +207,8 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
     cleanups.push(() => store.close());
     if (central) cleanups.push(central.ship(store)); // stops before the store closes
 
-    // Scanners (created now, started last so no scan arrives before the screen exists).
-    let answerFromKey: ((a: LikenessAnswer) => void) | null = null;
-    const { hub, typing } = await buildScannerHub(opts, {
-      onKey: (a) => answerFromKey?.(a),
-      atClose: (undo) => cleanups.push(undo),
-    });
-    const output = opts.output ?? process.stdout;
-
-    // Displays.
+    // The desk comes first, drawing on a list each display joins as it starts, so every screen's input has it.
     const displays: ScreenDisplay[] = [];
-    let deskRef: Desk | null = null;
-    let web: WebDisplay | null = null;
-    // The page's token lasts across restarts (kept in the record folder): an open page reconnects by itself.
-    const pageToken = (config?.displays.web.enabled ?? true) ? deskToken(store.dir, opts.newToken === true) : null;
-    if (pageToken) {
-      const { token } = pageToken;
-      web = await startWebDisplay({
-        port: opts.port ?? config?.displays.web.port ?? DEFAULT_PORT,
-        token,
-        version: packageVersion(),
-        initial: idleScreen(desk),
-        health: () => {
-          const scanners = hub.scanners();
-          const problems = scannerAlerts(scanners).map((a) => a.text);
-          return {
-            ok: problems.length === 0,
-            problems,
-            scanners,
-            counters: deskRef ? { ...deskRef.counters } : null,
-            ...(central && { central: central.health() }),
-          };
-        },
-        onLikeness: (checkId, answer) => deskRef?.answerLikeness(checkId, answer, 'web') ?? false,
-        askFor: desk.askFor ?? [],
-        onDetails: (checkId, details) =>
-          deskRef?.addDetails(
-            checkId,
-            { ...details, ...(details.reference !== undefined ? { referenceLabel: desk.referenceLabel ?? DEFAULT_REFERENCE_LABEL } : {}) },
-            'web',
-          ) ?? false,
-      });
-      displays.push(web);
-      const w = web;
-      cleanups.push(() => w.close());
-      writePageLink(pageToken.file, web.port, token);
-      const level = pageToken.origin === 'replaced' ? 'warn' : 'info';
-      log[level](
-        { event: 'page-token', origin: pageToken.origin, file: pageToken.file, ...(pageToken.why ? { why: pageToken.why } : {}) },
-        pageToken.origin === 'replaced' ? 'the status page link file was not usable: a new token replaces it' : 'status page token',
-      );
-    }
-    const bridgeAnswers: Array<(answer: LikenessAnswer) => void> = [];
-    // The bridge code (and its text rendering) is loaded only for a desk that has a bridge box.
-    const { attachBridge } = config?.bridges.length ? await import('../bridge/attach.js') : { attachBridge: null };
-    for (const b of config?.bridges ?? []) {
-      // src/bridge/attach.ts: scanner → hub, TFT → displays, YES/NO → likeness; path 'auto' = detect; blanks at close.
-      const attached = await attachBridge!(b, {
-        hub,
-        displays,
-        log,
-        onLikeness: (answer) =>
-          bridgeAnswers.forEach((f) => {
-            f(answer);
-          }),
-        // A box plugged in after start shows the desk's screen at once, not a waiting message until the next scan.
-        current: () => deskRef?.state ?? idleScreen(desk),
-      });
-      cleanups.push(() => attached.close());
-    }
-    const terminalMode = config?.displays.terminal ?? 'auto';
-    if (terminalMode === 'on' || (terminalMode === 'auto' && isTty(output)))
-      displays.push(terminalDisplay(output, typing, web !== null, (config?.bridges.length ?? 0) > 0));
-
     const deskPipeline = new Desk({
       desk,
       check: (text, now) =>
@@ -298,14 +222,26 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
       duplicateWindowMs: config?.scanners.duplicateWindowMs ?? DEFAULT_DUPLICATE_WINDOW_MS,
       log,
     });
-    deskRef = deskPipeline;
-    answerFromKey = (a) => {
-      const id = deskPipeline.state.checkId;
-      if (id) deskPipeline.answerLikeness(id, a, 'terminal');
-    };
-    bridgeAnswers.push((a) => {
-      const id = deskPipeline.state.checkId;
-      if (id) deskPipeline.answerLikeness(id, a, 'bridge');
+    const likeness = likenessRouting(deskPipeline);
+
+    // Scanners (created now, started last so no scan arrives before the screen exists).
+    const { hub, typing } = await buildScannerHub(opts, {
+      onKey: likeness.terminal,
+      atClose: (undo) => cleanups.push(undo),
+    });
+
+    // Displays: the status page, the bridge boxes, the terminal.
+    const { web, pageLink } = await startDisplays(opts, {
+      view: desk,
+      desk: deskPipeline,
+      displays,
+      likeness,
+      hub,
+      central,
+      recordsDir: store.dir,
+      typing,
+      version: packageVersion(),
+      atClose: (close) => cleanups.push(close),
     });
     cleanups.push(() => deskPipeline.close());
 
@@ -341,7 +277,7 @@ export async function startKiosk(opts: KioskOptions): Promise<Kiosk> {
     return {
       url: web?.url ?? '',
       address: web ? pageAddress(web.port) : '',
-      pageLink: web ? pageToken!.file : null,
+      pageLink,
       port: web?.port ?? 0,
       demo,
       builtInDemo,
