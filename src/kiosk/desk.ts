@@ -80,6 +80,7 @@ export interface DeskOptions {
   hasStatusLists?(): boolean;
   /** Was this code signed by a DEMO key? Its record then says DEMO. Default: whatever the desk is. */
   isDemoSigned?(verdict: Verdict): boolean;
+  /** Every change is drawn on each display in this list; displays may join it later (the kiosk's start after the desk). */
   displays: ScreenDisplay[];
   recorder: CheckRecorder | null;
   clearAfterMs: number;
