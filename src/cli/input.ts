@@ -9,8 +9,8 @@ import { decodeQrBytes } from './image.js';
 import { UsageError } from './usage-error.js';
 
 /** A QR code holds at most QR_MAX_CHARS (src/scan/types.ts); input far beyond that is refused before it is looked at. */
-export const MAX_INPUT_BYTES = 1 << 20;
-export const MAX_IMAGE_BYTES = 32 << 20;
+const MAX_INPUT_BYTES = 1 << 20;
+const MAX_IMAGE_BYTES = 32 << 20;
 
 export interface CodeSourceOptions {
   image?: string;
@@ -28,7 +28,7 @@ function readBounded(path: string, maxBytes: number, what: string): Buffer {
   return readBoundedSync(path, maxBytes, what, (r) => new UsageError(r.message));
 }
 
-export async function readStdin(maxBytes = MAX_INPUT_BYTES): Promise<string> {
+async function readStdin(maxBytes = MAX_INPUT_BYTES): Promise<string> {
   const chunks: Buffer[] = [];
   let total = 0;
   for await (const chunk of process.stdin) {

@@ -44,7 +44,7 @@ import { storeRecorder } from './store-recorder.js';
 
 export const DEMO_KEYS_FILE = fileURLToPath(new URL('../../examples/demo-issuer.jwks', import.meta.url));
 
-export function packageVersion(): string {
+function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
 }

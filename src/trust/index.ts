@@ -65,9 +65,7 @@ export { judgeClock, clockFloorOf, type ClockState } from './clock.js';
 export {
   loadTrustState,
   watchTrustStore,
-  trustStateFrom,
   summarize,
-  regression,
   type TrustState,
   type TrustSummary,
   type TrustKeySummary,

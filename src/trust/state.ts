@@ -236,7 +236,7 @@ function summaryFrom(
 }
 
 /** Builds the in-memory state from a verified snapshot. Throws NO_ROOT / NO_ACTIVE_BUNDLE when there is nothing to trust. */
-export async function trustStateFrom(snap: StoreSnapshot, opts: Omit<LoadTrustOptions, 'storeDir'> = {}): Promise<TrustState> {
+async function trustStateFrom(snap: StoreSnapshot, opts: Omit<LoadTrustOptions, 'storeDir'> = {}): Promise<TrustState> {
   if (!snap.root) throw new TrustError('NO_ROOT', `no root is pinned in ${snap.dir}`);
   // A rolled-back store is refused as a whole, loudly: starting on it could undo a revocation.
   if (snap.rollbacks.length > 0) throw new TrustError('ROLLBACK', `trust store ${snap.dir} was rolled back: ${snap.rollbacks.join('; ')}`);
@@ -297,7 +297,7 @@ export interface WatchOptions extends Omit<LoadTrustOptions, 'storeDir' | 'now'>
 }
 
 /** Why a newly loaded state may not replace the one in force (it would go backwards), or null. */
-export function regression(current: TrustState, next: TrustState): string | null {
+function regression(current: TrustState, next: TrustState): string | null {
   if (next.bundleSeq < current.bundleSeq)
     return `store holds bundle seq ${next.bundleSeq}, older than seq ${current.bundleSeq} in force: kept seq ${current.bundleSeq}`;
   const nextLists = new Map(next.snapshot.statusLists.map((t) => [t.uri, t.iat]));
