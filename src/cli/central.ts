@@ -418,7 +418,9 @@ const CSV_COLUMNS = [
 
 function checksCsv(checks: readonly CentralCheck[]): string {
   const rows = [CSV_COLUMNS.join(',')];
-  for (const c of checks) rows.push(CSV_COLUMNS.map((col) => csvField(String(c[col] ?? ''))).join(','));
+  // `demo` as `records export` writes it: DEMO on a row a DEMO key signed, empty otherwise (a spreadsheet filters on it).
+  const cell = (c: CentralCheck, col: (typeof CSV_COLUMNS)[number]) => (col === 'demo' ? (c.demo ? 'DEMO' : '') : String(c[col] ?? ''));
+  for (const c of checks) rows.push(CSV_COLUMNS.map((col) => csvField(cell(c, col))).join(','));
   return `${rows.join('\r\n')}\r\n`;
 }
 
