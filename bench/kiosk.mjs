@@ -16,7 +16,7 @@
  *                                            Theil–Sen slope from `from` on in bytes per scan (the record store's
  *                                            keep-until index alone is ≈ 100), the maximum
  *   --env unit (default) | none: the kiosk's environment as the systemd unit sets it (its Environment= lines:
- *   NODE_OPTIONS, MALLOC_ARENA_MAX), or plain `node` with neither.
+ *   NODE_OPTIONS and the MALLOC_ tunables), or plain `node` with none of them.
  *   --node-flag F (repeatable): pass F to node (e.g. --node-flag --max-semi-space-size=2) to measure V8 settings.
  *   --probe / --probe-gc (rss): where the memory is at each sample (bench/kiosk-probe.mjs: V8 spaces, smaps by kind).
  *   rss samples: total VmRSS, and its anonymous part (RssAnon: heap, malloc) vs file-backed part (RssFile: the
@@ -65,7 +65,7 @@ const viaPty = rest.includes('--pty');
 
 /**
  * --env unit (default): the kiosk gets the environment the systemd unit gives it (its Environment= lines:
- * NODE_OPTIONS, MALLOC_ARENA_MAX), as a desk runs it. --env none: plain `node`, neither set.
+ * NODE_OPTIONS and the MALLOC_ tunables), as a desk runs it. --env none: plain `node`, none of them.
  */
 const envName = rest.includes('--env') ? rest[rest.indexOf('--env') + 1] : 'unit';
 if (envName !== 'unit' && envName !== 'none') throw new Error(`--env unit | none, not ${envName}`);
@@ -84,7 +84,7 @@ const kioskEnv =
 function childEnv(extra = {}) {
   const env = { ...process.env, ...extra };
   delete env.NODE_OPTIONS;
-  delete env.MALLOC_ARENA_MAX;
+  for (const k of Object.keys(env)) if (k.startsWith('MALLOC_')) delete env[k];
   return { ...env, ...kioskEnv };
 }
 

@@ -222,12 +222,18 @@ describe('hardware/systemd/proofdesk.service', () => {
     }
     expect(service.has('MemoryDenyWriteExecute')).toBe(false); // V8's JIT
     const env = service.get('Environment') ?? [];
-    expect(env).toEqual(['NODE_OPTIONS=--max-semi-space-size=1', 'MALLOC_ARENA_MAX=2']);
+    expect(env).toEqual([
+      'NODE_OPTIONS=--max-semi-space-size=1',
+      'MALLOC_ARENA_MAX=2',
+      'MALLOC_MMAP_THRESHOLD_=65536',
+      'MALLOC_TRIM_THRESHOLD_=131072',
+    ]);
     // The figures behind them say so, and `npm start` (the README's first command) runs the kiosk the same way.
     const bench = read('BENCHMARKS.md');
     for (const e of env) expect(bench).toContain(`Environment=${e}`);
     const start = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts.start!;
-    expect(start).toContain('MALLOC_ARENA_MAX=2 node --max-semi-space-size=1 dist/cli/main.js run');
+    for (const e of env.filter((x) => x.startsWith('MALLOC_'))) expect(start).toContain(`${e} `);
+    expect(start).toContain('node --max-semi-space-size=1 dist/cli/main.js run');
   });
 
   it('proofdesk-purge.service: the same user, record folder and config; `proofdesk records purge` options that exist; nightly, catching up', () => {
