@@ -27,7 +27,8 @@ export interface CardWords {
   demoIssuer: string;
   keyIssuer: (kid: string) => string;
   status: (s: StatusClaim) => string;
-  rights: (s: StatusClaim) => string;
+  /** `brief`: a work restriction named but not spelled out, for a card front with no room for it. */
+  rights: (s: StatusClaim, brief?: boolean) => string;
   identityOnly: string;
   back: { title: string; lines: readonly string[] };
   page: {
@@ -52,10 +53,10 @@ export interface CardWords {
 }
 
 /** The rights the status states, short enough for one or two card lines. */
-function rightsInWords(s: StatusClaim): string {
+function rightsInWords(s: StatusClaim, brief = false): string {
   if (s.statusType === 'pending') return 'Work and rent: temporary while the application is pending';
-  const work =
-    s.work.kind === 'unrestricted' ? 'Work: yes' : s.work.kind === 'restricted' ? `Work: restricted (${s.work.condition})` : 'Work: no';
+  const restricted = s.work.kind === 'restricted' ? (brief ? 'Work: restricted' : `Work: restricted (${s.work.condition})`) : '';
+  const work = s.work.kind === 'unrestricted' ? 'Work: yes' : s.work.kind === 'restricted' ? restricted : 'Work: no';
   return `${work} · Rent: ${s.rent ? 'yes' : 'no'} · Public funds: ${s.publicFunds ? 'yes' : 'no'}`;
 }
 

@@ -204,6 +204,37 @@ function fitLines(
   return { size: min, lines: wrap(text, font, min, width) };
 }
 
+/** `lines` cut to `maxLines`, the last ending in "…" where something was cut (the A4 page below the card has it all). */
+function clampLines(lines: string[], maxLines: number, font: PDFFont, size: number, width: number): string[] {
+  if (lines.length <= maxLines) return lines;
+  const kept = lines.slice(0, Math.max(1, maxLines));
+  let last = kept[kept.length - 1]!;
+  while (font.widthOfTextAtSize(`${last} …`, size) > width && last.includes(' ')) last = last.slice(0, last.lastIndexOf(' '));
+  kept[kept.length - 1] = `${last} …`;
+  return kept;
+}
+
+/**
+ * Largest size from `max` down to `min` at which `text` fits `heightMm` (lines of `leading` × size); at `min`, the
+ * lines that fit, cut with "…".
+ */
+function fitHeight(
+  text: string,
+  font: PDFFont,
+  max: number,
+  min: number,
+  width: number,
+  heightMm: number,
+  leading: number,
+): { size: number; lines: string[] } {
+  const linesIn = (size: number) => Math.floor((heightMm * MM) / (leading * size) + 1e-9);
+  for (let size = max; size >= min; size -= 0.25) {
+    const lines = wrap(text, font, size, width);
+    if (lines.length <= linesIn(size)) return { size, lines };
+  }
+  return { size: min, lines: clampLines(wrap(text, font, min, width), linesIn(min), font, min, width) };
+}
+
 class Sheet {
   constructor(
     readonly page: PDFPage,
@@ -349,8 +380,15 @@ function drawFront(
     f.identity.fullName ?? [f.identity.firstName, f.identity.lastName].filter(Boolean).join(' '),
     'fullName',
   );
-  const fitted = fitLines(name, s.fonts.bold, 10.5, 7, (textRight - left) * MM, 2);
-  let y = s.text(fitted.lines, left, c.y + BAND_MM + 1.6, fitted.size, { bold: true, leading: 1.12 });
+  // Everything on the front fits above its footer: a long name, a three-line status and long rights shrink, and
+  // past their smallest size are cut with "…" (the A4 page below the card prints each in full).
+  const foot = fitLines(`${words.issuedBy(f.issuer)} · ${words.notHomeOffice}`, s.fonts.regular, 5.5, 4.5, (textRight - left) * MM, 2);
+  const footTop = c.y + c.height - 1.6 - (foot.lines.length * foot.size * 1.15) / MM;
+  // A name is what a checker compares with an ID document: it takes a third, smaller line before anything is cut.
+  let fitted = fitLines(name, s.fonts.bold, 10.5, 7, (textRight - left) * MM, 2);
+  if (fitted.lines.length > 2) fitted = fitLines(name, s.fonts.bold, 8, 6.5, (textRight - left) * MM, 3);
+  const nameLines = clampLines(fitted.lines, 3, s.fonts.bold, fitted.size, (textRight - left) * MM);
+  let y = s.text(nameLines, left, c.y + BAND_MM + 1.6, fitted.size, { bold: true, leading: 1.12 });
   const photoBox = { x: left, y: y + 0.8, width: 15, height: 18.75 };
   if (photo) s.image(photo, photoBox);
   else {
@@ -369,7 +407,7 @@ function drawFront(
   let fy = photoBox.y;
   const statusText = f.status ? words.status(f.status) : words.identityOnly;
   const st = fitLines(statusText, s.fonts.bold, 7, 5.5, fw * MM, 3);
-  fy = s.text(st.lines, fx, fy, st.size, { bold: true, leading: 1.1 }) + 0.9;
+  fy = s.text(clampLines(st.lines, 3, s.fonts.bold, st.size, fw * MM), fx, fy, st.size, { bold: true, leading: 1.1 }) + 0.9;
   fy = s.text(words.permissionEnds, fx, fy, 5.5, { color: GREY });
   fy = s.text(f.status?.validUntil ? formatDay(f.status.validUntil, words, 'short') : words.noEndDate, fx, fy, 8, { bold: true }) + 0.5;
   fy = s.text(words.codeExpires, fx, fy, 5.5, { color: GREY });
@@ -382,11 +420,14 @@ function drawFront(
   y = Math.max(photoBox.y + photoBox.height, factsBottom) + 0.9;
   if (dob) y = s.text(`${words.born} ${formatDay(dob, words, 'short')}`, left, y, 6.5);
   if (f.status) {
-    const rights = fitLines(words.rights(f.status), s.fonts.regular, 6, 5, (textRight - left) * MM, 2);
+    const room = footTop - 0.5 - (y + 0.4);
+    const fit = (text: string) => fitHeight(text, s.fonts.regular, 6, 4.5, (textRight - left) * MM, room, 1.15);
+    // Cut nothing that matters: a work condition too long for the room is named, not spelled out (the code has it).
+    let rights = fit(words.rights(f.status));
+    if (rights.lines.at(-1)?.endsWith(' …')) rights = fit(words.rights(f.status, true));
     s.text(rights.lines, left, y + 0.4, rights.size, { leading: 1.15 });
   }
-  const foot = fitLines(`${words.issuedBy(f.issuer)} · ${words.notHomeOffice}`, s.fonts.regular, 5.5, 4.5, (textRight - left) * MM, 2);
-  s.text(foot.lines, left, c.y + c.height - 1.6 - (foot.lines.length * foot.size * 1.15) / MM, foot.size, { color: GREY, leading: 1.15 });
+  s.text(foot.lines, left, footTop, foot.size, { color: GREY, leading: 1.15 });
   if (demo) demoWatermark(s, words, c.x + 17, c.y + 50.5, 20);
   s.qr(code, ecc, g.cardQr);
 }

@@ -292,6 +292,47 @@ describe('issue --card: the words', () => {
       }
   });
 
+  it('a crowded front (a three-line name, a three-line status, a long work condition) keeps every line above its footer', async () => {
+    const holder = JSON.parse(readFileSync(HOLDER, 'utf8'));
+    holder.fullName = 'Maria-Fernanda Alexandrina Konstantinopoulou-Vasquez de la Cruz';
+    holder.status = {
+      ...holder.status,
+      statusType: 'limited',
+      validUntil: '2028-05-31',
+      publicFunds: false,
+      work: { restricted: 'Max 20 hours a week in term time; no self-employment; no work as a professional sportsperson or coach' },
+    };
+    const file = join(tmp.dir, 'crowded.json');
+    const out = join(tmp.dir, 'crowded.pdf');
+    writeFileSync(file, JSON.stringify(holder));
+    const r = await runCli(['issue', '--holder', file, '--photo', FACE, '--key', DEMO_PRIVATE, '--card', out, '--at', AT]);
+    expect(r.code, r.stderr).toBe(0);
+    // Each word's box on the page (pdftotext -bbox, points from the top left) → millimetres.
+    const k = 72 / 25.4;
+    const bbox = spawnSync('pdftotext', ['-bbox', out, '-']).stdout.toString();
+    const words = [...bbox.matchAll(/xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</g)].map((m) => ({
+      x: Number(m[1]) / k,
+      top: Number(m[2]) / k,
+      bottom: Number(m[4]) / k,
+      text: m[5]!,
+    }));
+    const front = cardGeometry().front;
+    const onFront = words.filter(
+      (w) => w.x >= front.x && w.x <= front.x + front.width && w.top >= front.y && w.bottom <= front.y + front.height,
+    );
+    const footer = onFront.find((w) => w.text === 'Issued');
+    expect(footer, 'the footer is on the front').toBeDefined();
+    // the DEMO watermark lies across the front on purpose (pdftotext reads its rotated letters as words)
+    const text = onFront.filter((w) => w.x < cardGeometry().cardQr.x && w.top < footer!.top && !/^[DEMO]{1,4}$/.test(w.text));
+    for (const w of text) expect(w.bottom, `"${w.text}" runs into the footer`).toBeLessThanOrEqual(footer!.top);
+    const said = text.map((w) => w.text).join(' ');
+    expect(said).toContain('Maria-Fernanda Alexandrina Konstantinopoulou-Vasquez de la Cruz'); // the name whole
+    expect(said).toMatch(/Work: restricted · Rent: yes · Public funds: no/); // every right, the condition named
+    expect(said).not.toContain('…');
+    // the A4 page below the card spells the condition out
+    expect(pdfText(out)).toMatch(/no\s+self-employment/);
+  });
+
   it('card validity: 730 days by default, ending at the end of a London day, and never after the permission', async () => {
     const j = JSON.parse((await runCli(['inspect', '--json', issued.code])).stdout);
     expect(j.cwt.exp - j.cwt.iat).toBeGreaterThan(730 * 86400 - 86400);
