@@ -8,6 +8,7 @@ import { decodedToJson } from '../verify/json.js';
 import { REASON_TEXT } from '../verify/messages.js';
 import { decodedRows, rows } from './describe.js';
 import { safeDeep, safeJson } from '../text/safe.js';
+import { MAX_NUMERIC_DATE } from '../trust/limits.js';
 import { readCodeText } from './input.js';
 
 export const UNVERIFIED_BANNER = 'UNVERIFIED: the signature was NOT checked. Do not use this to decide anything; use `proofdesk verify`.';
@@ -45,7 +46,7 @@ export function humanDecoded(decoded: Decoded, chars: number): string {
   if (d.cwt) {
     // Unsigned: a time may be any number, even one no date can hold (Date throws past ±8.64e15 ms).
     const date = (s: number | undefined) =>
-      s === undefined ? undefined : Math.abs(s) <= 8.64e12 ? new Date(s * 1000).toISOString() : `${s} (not a date)`;
+      s === undefined ? undefined : Math.abs(s) <= MAX_NUMERIC_DATE ? new Date(s * 1000).toISOString() : `${s} (not a date)`;
     entries.push(['Issuer', d.cwt.iss]);
     entries.push(['Issued at', date(d.cwt.iat)]);
     entries.push(['Code expires', date(d.cwt.exp)]);

@@ -163,6 +163,17 @@ export async function startPostgres(opts: StartOptions = {}): Promise<PgServer> 
   let port = opts.port ?? (listen === '' ? 5432 : await freePort());
   let running = false;
   const log = path.join(dir, 'server.log');
+  // A test run killed from outside (a timeout, ^C) never reaches its afterAll: the server must not outlive it. The
+  // watchdog's stdin is a pipe from this process, so its `read` returns once this process is gone, however it went;
+  // it then stops the server (immediate: nothing here is kept) and removes the folder.
+  const watchdog = spawn(
+    'sh',
+    ['-c', 'read _ ; "$0" -D "$1" -m immediate -w stop >/dev/null 2>&1 ; rm -rf "$2"', path.join(bin, 'pg_ctl'), data, dir],
+    { ...run, env, stdio: ['pipe', 'ignore', 'ignore'], detached: true },
+  );
+  const watchdogGone = new Promise<void>((resolve) => watchdog.once('exit', () => resolve()));
+  watchdog.unref();
+  (watchdog.stdin as unknown as { unref(): void }).unref();
 
   const server: PgServer = {
     dir,
@@ -233,39 +244,17 @@ export async function startPostgres(opts: StartOptions = {}): Promise<PgServer> 
         await server.stop('immediate');
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
+        watchdog.stdin?.end();
+        await watchdogGone;
       }
     },
-    cutLifeline: async () => {}, // set once the watchdog runs, below
+    async cutLifeline() {
+      watchdog.stdin?.destroy();
+      await watchdogGone;
+      running = false;
+    },
   };
   await server.start();
-  // A test run killed from outside (a timeout, ^C) never reaches its afterAll: the server must not outlive it. The
-  // watchdog's stdin is a pipe from this process, so its `read` returns once this process is gone, however it went;
-  // it then stops the server (immediate: nothing here is kept) and removes the folder.
-  const watchdog = spawn(
-    'sh',
-    ['-c', 'read _ ; "$0" -D "$1" -m immediate -w stop >/dev/null 2>&1 ; rm -rf "$2"', path.join(bin, 'pg_ctl'), data, dir],
-    { ...run, env, stdio: ['pipe', 'ignore', 'ignore'], detached: true },
-  );
-  const watchdogGone = new Promise<void>((resolve) => watchdog.once('exit', () => resolve()));
-  watchdog.unref();
-  (watchdog.stdin as unknown as { unref(): void }).unref();
-  const stopWatchdog = async () => {
-    watchdog.stdin?.end();
-    await watchdogGone;
-  };
-  const remove = server.remove;
-  server.remove = async () => {
-    try {
-      await remove();
-    } finally {
-      await stopWatchdog();
-    }
-  };
-  server.cutLifeline = async () => {
-    watchdog.stdin?.destroy();
-    await watchdogGone;
-    running = false;
-  };
   return server;
 }
 
